@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { EventHub, type MarketEventListeners } from './events.js';
+import { RequestSender, type ProviderAdapter, type RetryOptions } from './http/request-sender.js';
+import { createTransport } from './http/transport.js';
+import { acquireQuota, keyFingerprint } from './limits/registry.js';
+import { limitSpecSchema, type LimitSpec } from './limits/specs.js';
+import { ValidationError } from './errors.js';
+
+/** Options every client factory takes, besides its credentials. */
+export interface CommonClientOptions<LimitClass extends string> {
+  /** The API root as documented; point it at a sandbox or a proxy. */
+  baseUrl?: string | undefined;
+  /** Per-attempt deadline in ms (default 30 000). */
+  timeoutMs?: number | undefined;
+  /** Override the documented limits per endpoint class. */
+  rateLimit?: Partial<Record<LimitClass, LimitSpec>> | undefined;
+  retry?: RetryOptions | undefined;
+  /** Calls waiting for quota beyond this many are refused with a `RateLimitError` (default 10 000). */
+  maxQueued?: number | undefined;
+  /** Event listeners. */
+  on?: MarketEventListeners | undefined;
+}
+
+export const commonOptionsShape = {
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: z.number().int().positive().max(600_000).optional(),
+  rateLimit: z.record(z.string(), limitSpecSchema).optional(),
+  retry: z
+    .object({
+      retries: z.number().int().min(0).max(20).optional(),
+      minDelayMs: z.number().int().min(0).optional(),
+      maxDelayMs: z.number().int().min(0).optional(),
+      maxRetryTimeMs: z.number().int().positive().optional(),
+      maxRetriesInFlight: z.number().int().min(0).optional(),
+    })
+    .strict()
+    .optional(),
+  maxQueued: z.number().int().positive().optional(),
+  on: z.record(z.string(), z.function()).optional(),
+};
+
+export interface ClientCore {
+  readonly sender: RequestSender;
+  readonly events: EventHub;
+  close(): Promise<void>;
+}
+
+/** Wire the shared pieces of one client: transport, quota, events, the request sender. */
+export function createClientCore<LimitClass extends string>(options: {
+  adapter: ProviderAdapter;
+  defaultBaseUrl: string;
+  defaultLimits: Record<LimitClass, LimitSpec>;
+  /** The secret that identifies the quota owner (hashed, never stored in the registry). */
+  quotaKey: string;
+  client: CommonClientOptions<LimitClass>;
+}): ClientCore {
+  const { adapter, client } = options;
+  const unknownClass = Object.keys(client.rateLimit ?? {}).find((k) => !(k in options.defaultLimits));
+  if (unknownClass) {
+    throw new ValidationError({
+      provider: adapter.provider,
+      message: `rateLimit.${unknownClass} is not an endpoint class of ${adapter.provider} (known: ${Object.keys(options.defaultLimits).join(', ')})`,
+    });
+  }
+  const events = new EventHub(client.on);
+  const transport = createTransport({ baseUrl: client.baseUrl ?? options.defaultBaseUrl });
+  const specs = { ...options.defaultLimits, ...client.rateLimit } as Record<string, LimitSpec>;
+  const quota = acquireQuota({
+    provider: adapter.provider,
+    fingerprint: keyFingerprint(options.quotaKey),
+    specs,
+    maxQueued: client.maxQueued ?? 10_000,
+    events,
+  });
+  const sender = new RequestSender({
+    adapter,
+    transport,
+    limiters: quota.limiters,
+    gate: quota.gate,
+    events,
+    timeoutMs: client.timeoutMs,
+    retry: client.retry,
+  });
+  let closed = false;
+  return {
+    sender,
+    events,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await quota.release();
+      transport.close();
+    },
+  };
+}

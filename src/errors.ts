@@ -1,0 +1,208 @@
+/**
+ * The marketmux error tree. Every failure a client reports is one of these; no transport
+ * error (AxiosError, socket error) ever escapes. No error holds a key, a signature, a
+ * request header or a request body.
+ */
+
+/** Our own, provider-independent error codes. */
+export type MarketErrorCode =
+  | 'authentication_failed'
+  | 'auth_banned'
+  | 'clock_skew'
+  | 'bad_signature'
+  | 'unknown_key'
+  | 'permission_denied'
+  | 'capability_missing'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'queue_full'
+  | 'invalid_request'
+  | 'not_found'
+  | 'conflict'
+  | 'order_rejected'
+  | 'server_error'
+  | 'network_error'
+  | 'timeout'
+  | 'response_shape'
+  | 'outcome_unknown'
+  | 'validation_failed'
+  | 'redis_unavailable';
+
+export interface MarketErrorInit {
+  provider: string;
+  code: MarketErrorCode;
+  message: string;
+  status?: number;
+  providerCode?: string;
+  requestId?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  method?: string;
+  /** Request path without its query string. */
+  path?: string;
+  /** Extra, non-secret fields the provider returned (e.g. `current_total_usd`). */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+export class MarketError extends Error {
+  readonly provider: string;
+  readonly code: MarketErrorCode;
+  readonly status: number | undefined;
+  readonly providerCode: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(init: MarketErrorInit) {
+    super(init.message);
+    this.provider = init.provider;
+    this.code = init.code;
+    this.status = init.status;
+    this.providerCode = init.providerCode;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? false;
+    this.retryAfterMs = init.retryAfterMs;
+    this.method = init.method;
+    this.path = init.path;
+    this.details = init.details ? Object.freeze({ ...init.details }) : undefined;
+  }
+
+  override get name(): string {
+    return 'MarketError';
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      provider: this.provider,
+      code: this.code,
+      status: this.status,
+      providerCode: this.providerCode,
+      requestId: this.requestId,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      method: this.method,
+      path: this.path,
+      details: this.details,
+    };
+  }
+}
+
+/** 401: a missing, invalid or revoked key, a bad signature, a banned IP. */
+export class AuthenticationError extends MarketError {
+  override get name(): string {
+    return 'AuthenticationError';
+  }
+}
+/** 403: account disabled, tier too low, trading not enabled. */
+export class PermissionError extends MarketError {
+  override get name(): string {
+    return 'PermissionError';
+  }
+}
+/** Refused locally, before anything was sent: the key cannot do this. */
+export class CapabilityError extends PermissionError {
+  override get name(): string {
+    return 'CapabilityError';
+  }
+}
+/** 429 (or a local queue that is full); `retryAfterMs` when known. */
+export class RateLimitError extends MarketError {
+  override get name(): string {
+    return 'RateLimitError';
+  }
+}
+/** A monthly or stream quota: it will not clear within a retry window, so never retried. */
+export class QuotaExceededError extends RateLimitError {
+  override get name(): string {
+    return 'QuotaExceededError';
+  }
+}
+/** 400, 404, 409, 422 and their kin. */
+export class InvalidRequestError extends MarketError {
+  override get name(): string {
+    return 'InvalidRequestError';
+  }
+}
+/** An order the venue refused: price moved, insufficient balance, duplicate … */
+export class OrderRejectedError extends InvalidRequestError {
+  override get name(): string {
+    return 'OrderRejectedError';
+  }
+}
+/** 5xx. */
+export class ServerError extends MarketError {
+  override get name(): string {
+    return 'ServerError';
+  }
+}
+/** No response: connection refused, reset, DNS. */
+export class NetworkError extends MarketError {
+  override get name(): string {
+    return 'NetworkError';
+  }
+}
+export class TimeoutError extends NetworkError {
+  override get name(): string {
+    return 'TimeoutError';
+  }
+}
+/** The server answered 2xx but its body failed the schema; `path` names the request, `fieldPath` the bad field. */
+export class ResponseShapeError extends MarketError {
+  readonly fieldPath: string;
+  constructor(init: MarketErrorInit & { fieldPath: string }) {
+    super(init);
+    this.fieldPath = init.fieldPath;
+  }
+  override get name(): string {
+    return 'ResponseShapeError';
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), fieldPath: this.fieldPath };
+  }
+}
+/** A write that cannot be safely repeated lost its answer: it may or may not have happened. */
+export class OutcomeUnknownError extends MarketError {
+  override get name(): string {
+    return 'OutcomeUnknownError';
+  }
+}
+/** A bad input, refused before anything was sent. */
+export class ValidationError extends MarketError {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(init: Omit<MarketErrorInit, 'code'> & { issues?: { path: string; message: string }[] }) {
+    super({ ...init, code: 'validation_failed' });
+    this.issues = Object.freeze([...(init.issues ?? [])]);
+  }
+  override get name(): string {
+    return 'ValidationError';
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+// The tree is part of the public contract: nobody may patch it at run time.
+for (const cls of [
+  MarketError,
+  AuthenticationError,
+  PermissionError,
+  CapabilityError,
+  RateLimitError,
+  QuotaExceededError,
+  InvalidRequestError,
+  OrderRejectedError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  ResponseShapeError,
+  OutcomeUnknownError,
+  ValidationError,
+]) {
+  Object.freeze(cls.prototype);
+  Object.freeze(cls);
+}

@@ -1,0 +1,66 @@
+/** Events a client emits. None carries a header, a body, a key or a signature. */
+export interface MarketEvents {
+  request: { provider: string; method: string; path: string; attempt: number; limitClass: string };
+  response: {
+    provider: string;
+    method: string;
+    path: string;
+    attempt: number;
+    status: number;
+    durationMs: number;
+    requestId?: string | undefined;
+  };
+  retry: {
+    provider: string;
+    method: string;
+    path: string;
+    attempt: number;
+    error: { name: string; code: string; status?: number | undefined };
+  };
+  rateLimited: {
+    provider: string;
+    limitClass: string;
+    retryAfterMs: number;
+    /** `server`: a 429 arrived; `local`: the limiter queued the call. */
+    source: 'server' | 'local';
+  };
+}
+
+export type MarketEventName = keyof MarketEvents;
+export type MarketEventListeners = { [K in MarketEventName]?: (event: MarketEvents[K]) => void };
+
+/** A tiny typed emitter; a throwing listener never breaks a call. */
+export class EventHub {
+  readonly #listeners = new Map<MarketEventName, Set<(event: never) => void>>();
+
+  constructor(initial?: MarketEventListeners) {
+    if (initial) {
+      for (const name of Object.keys(initial) as MarketEventName[]) {
+        const fn = initial[name];
+        if (fn) this.on(name, fn as (event: MarketEvents[typeof name]) => void);
+      }
+    }
+  }
+
+  on<K extends MarketEventName>(name: K, listener: (event: MarketEvents[K]) => void): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(name, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  emit<K extends MarketEventName>(name: K, event: MarketEvents[K]): void {
+    const set = this.#listeners.get(name);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as (event: MarketEvents[K]) => void)(Object.freeze({ ...event }) as MarketEvents[K]);
+      } catch {
+        // A listener's failure is the listener's business, never the call's.
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Never more than `limit` request starts in any `windowMs`, a slot freed `windowMs` after its response. */
+export interface RollingWindow {
+  limit: number;
+  windowMs: number;
+}
+/** Continuous refill up to `capacity`; each request takes its cost in tokens. */
+export interface TokenBucket {
+  capacity: number;
+  refillPerSecond: number;
+}
+export type LimitSpec = RollingWindow | TokenBucket;
+
+export const limitSpecSchema = z.union([
+  z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).strict(),
+  z.object({ capacity: z.number().positive(), refillPerSecond: z.number().positive() }).strict(),
+]);
+
+export function isRollingWindow(spec: LimitSpec): spec is RollingWindow {
+  return 'limit' in spec;
+}
