@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EventHub, type MarketEventListeners } from './events.js';
 import { RequestSender, type ProviderAdapter, type RetryOptions } from './http/request-sender.js';
 import { createTransport } from './http/transport.js';
+import type { QuotaLimiter } from './limits/quota-limiter.js';
 import { acquireQuota, keyFingerprint } from './limits/registry.js';
 import { limitSpecSchema, type LimitSpec } from './limits/specs.js';
 import { ValidationError } from './errors.js';
@@ -42,6 +43,8 @@ export const commonOptionsShape = {
 export interface ClientCore {
   readonly sender: RequestSender;
   readonly events: EventHub;
+  /** The shared limiters of this provider and key, by endpoint class. */
+  readonly limiters: ReadonlyMap<string, QuotaLimiter>;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export function createClientCore<LimitClass extends string>(options: {
   return {
     sender,
     events,
+    limiters: quota.limiters,
     async close() {
       if (closed) return;
       closed = true;

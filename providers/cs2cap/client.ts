@@ -1,0 +1,334 @@
+import { z } from 'zod';
+import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
+import { CapabilityError, PermissionError } from '../../src/errors.js';
+import type { MarketEventName, MarketEvents } from '../../src/events.js';
+import { paginate } from '../../src/http/paginate.js';
+import { pathSegment } from '../../src/http/query.js';
+import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
+import { fromMinorUnits, fxTable, money, type FxTable, type Money } from '../../src/money.js';
+import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
+import { SecretString } from '../../src/secret.js';
+import { parseInput } from '../../src/validation.js';
+import { mapCs2CapError } from './errors.js';
+import { cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
+import * as s from './schemas.js';
+
+export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
+const PROVIDER = 'cs2cap';
+
+export interface Cs2CapClientOptions extends CommonClientOptions<Cs2CapLimitClass> {
+  /** `sk_live_…`; sent only as `Authorization: Bearer`. */
+  apiKey: string;
+  /** The key's tier, if known, for the default rate before `syncLimits()` (default `free`). */
+  tier?: Cs2CapTier | undefined;
+}
+
+const optionsSchema = z
+  .object({
+    ...commonOptionsShape,
+    apiKey: z.string().regex(s.API_KEY, 'must be a CS2Cap key starting with sk_'),
+    tier: z.enum(['free', 'starter', 'pro', 'quant']).optional(),
+  })
+  .strict();
+
+type Raw<T extends z.ZodType> = z.output<T>;
+export type Cs2CapPrice = Raw<typeof s.marketItemSchema> & { readonly ask: Money };
+export type Cs2CapBid = Raw<typeof s.buyOrderItemSchema> & { readonly bid: Money };
+export interface Cs2CapPricesPage extends Omit<Raw<typeof s.pricesPageSchema>, 'items'> {
+  items: Cs2CapPrice[];
+}
+export interface Cs2CapBidsPage extends Omit<Raw<typeof s.bidsPageSchema>, 'items'> {
+  items: Cs2CapBid[];
+}
+export type Cs2CapBatchPrices = Raw<typeof s.batchPricesSchema>;
+export type Cs2CapPriceHistoryPage = Raw<typeof s.priceHistoryPageSchema>;
+export type Cs2CapPriceSnapshot = Cs2CapPriceHistoryPage['items'][number];
+export type Cs2CapSalesPage = Raw<typeof s.salesPageSchema>;
+export type Cs2CapSale = Cs2CapSalesPage['items'][number];
+export type Cs2CapItemsPage = Raw<typeof s.itemsPageSchema>;
+export type Cs2CapProviderInfo = Raw<typeof s.providerInfoSchema>;
+export type Cs2CapKeyInfo = Raw<typeof s.apiKeyInfoSchema>;
+export type Cs2CapSubKeyList = Raw<typeof s.subKeyListSchema>;
+export type Cs2CapPricesQuery = z.input<typeof s.pricesQuerySchema>;
+export type Cs2CapBatchQuery = z.input<typeof s.batchQuerySchema>;
+export type Cs2CapHistoryQuery = z.input<typeof s.historyQuerySchema>;
+export type Cs2CapSalesQuery = z.input<typeof s.salesQuerySchema>;
+export type Cs2CapItemsQuery = z.input<typeof s.itemsQuerySchema>;
+export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
+
+export interface Cs2CapReissuedKey {
+  /** The new root key, shown once; the old key and all its child keys are revoked. */
+  readonly key: SecretString;
+  readonly id: string;
+  readonly keyPrefix: string;
+  readonly createdAt: string;
+}
+export interface Cs2CapCreatedSubKey {
+  readonly key: SecretString;
+  readonly keyInfo: Cs2CapKeyInfo;
+}
+
+export interface Cs2CapClient extends MarketProvider {
+  readonly id: 'cs2cap';
+  getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
+  getPricesBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchPrices>;
+  getBids(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapBidsPage>;
+  getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): Promise<Cs2CapPriceHistoryPage>;
+  /** Every price-history record, following `next_cursor`. */
+  priceHistory(query: Omit<Cs2CapHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPriceSnapshot, void, undefined>;
+  getSales(query?: Cs2CapSalesQuery, options?: CallOptions): Promise<Cs2CapSalesPage>;
+  /** Every recent sale, following `next_cursor`. */
+  sales(query?: Omit<Cs2CapSalesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapSale, void, undefined>;
+  listItems(query?: Cs2CapItemsQuery, options?: CallOptions): Promise<Cs2CapItemsPage>;
+  /** Marketplaces by display name, with fees (fractions) and health. */
+  getProviders(query?: { provider?: string }, options?: CallOptions): Promise<Record<string, Cs2CapProviderInfo>>;
+  /** 1 USD = rates[CODE]. */
+  getFxRates(options?: CallOptions): Promise<FxTable>;
+  getKeyInfo(options?: CallOptions): Promise<Cs2CapKeyInfo>;
+  /**
+   * Revoke this root key (and its children) and issue a new one. Never retried; on success
+   * the client switches to the new key at once.
+   */
+  reissueKey(options?: CallOptions): Promise<Cs2CapReissuedKey>;
+  /** Read the key's effective rate and apply it to the limiter. */
+  syncLimits(options?: CallOptions): Promise<{ requestsPerMinute: number; quotaPerMonth: number }>;
+  readonly subKeys: {
+    list(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapSubKeyList>;
+    create(input: Cs2CapSubKeyCreate, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
+    revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
+  };
+  on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
+}
+
+export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
+  const opts = parseInput(PROVIDER, 'createCs2CapClient', optionsSchema, options);
+  let apiKey = opts.apiKey;
+  const retiredKeys: string[] = [];
+  let isRoot: boolean | undefined;
+
+  const adapter: ProviderAdapter = {
+    provider: PROVIDER,
+    authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
+    mapError: mapCs2CapError,
+    secrets: () => [apiKey, ...retiredKeys],
+  };
+  const defaults = cs2capDefaultLimits(opts.tier);
+  const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
+  const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
+    core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
+
+  const itemQuery = (q: { marketHashName?: string | undefined; itemId?: number | undefined; phase?: string | undefined }) => ({
+    item_id: q.itemId,
+    market_hash_name: q.marketHashName,
+    phase: q.phase,
+  });
+
+  const withAsk = (page: Raw<typeof s.pricesPageSchema>): Cs2CapPricesPage => ({
+    ...page,
+    items: page.items.map((i) => ({ ...i, ask: amountOf(i.lowest_ask_decimal, i.lowest_ask, page.meta.currency) })),
+  });
+  const withBid = (page: Raw<typeof s.bidsPageSchema>): Cs2CapBidsPage => ({
+    ...page,
+    items: page.items.map((i) => ({ ...i, bid: amountOf(i.highest_bid_decimal, i.highest_bid, page.meta.currency) })),
+  });
+
+  const client: Cs2CapClient = {
+    id: PROVIDER,
+    has: Object.freeze({ asks: true, bids: true, listings: false, trading: false, fx: true, eventMarkets: false }) satisfies Capabilities,
+
+    async getPrices(query, call) {
+      const q = parseInput(PROVIDER, 'getPrices', s.pricesQuerySchema, query);
+      const page = await get('/prices', s.pricesPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit, offset: q.offset }, call);
+      return withAsk(page);
+    },
+
+    async getPricesBatch(query, call) {
+      const q = parseInput(PROVIDER, 'getPricesBatch', s.batchQuerySchema, query);
+      // A POST, but a lookup: repeating it changes nothing.
+      return core.sender.send({
+        method: 'POST',
+        path: '/prices/batch',
+        body: { item_ids: q.itemIds, market_hash_names: q.marketHashNames, providers: q.providers, currency: q.currency ?? 'USD' },
+        limitClass: 'default',
+        safety: 'read',
+        schema: s.batchPricesSchema,
+        call,
+      });
+    },
+
+    async getBids(query, call) {
+      const q = parseInput(PROVIDER, 'getBids', s.pricesQuerySchema, query);
+      // The docs disagree on the default limit (§9 #19): always send one.
+      const page = await get('/bids', s.bidsPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit ?? 100, offset: q.offset }, call);
+      return withBid(page);
+    },
+
+    async getPriceHistory(query, call) {
+      const q = parseInput(PROVIDER, 'getPriceHistory', s.historyQuerySchema, query);
+      return get('/prices/history', s.priceHistoryPageSchema, { ...itemQuery(q), provider: q.provider, start: q.start, end: q.end, currency: q.currency, limit: q.limit, cursor: q.cursor }, call);
+    },
+
+    priceHistory(query, call) {
+      parseInput(PROVIDER, 'priceHistory', s.historyQuerySchema, query);
+      return paginate(
+        (cursor) => client.getPriceHistory({ ...query, cursor }, call),
+        (p) => p.items,
+        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
+      );
+    },
+
+    async getSales(query = {}, call) {
+      const q = parseInput(PROVIDER, 'getSales', s.salesQuerySchema, query);
+      return get(
+        '/sales',
+        s.salesPageSchema,
+        {
+          ...itemQuery(q),
+          providers: q.providers,
+          min_float: q.minFloat,
+          max_float: q.maxFloat,
+          paint_seed: q.paintSeed,
+          stickers: q.stickers,
+          charms: q.charms,
+          currency: q.currency,
+          limit: q.limit,
+          cursor: q.cursor,
+        },
+        call,
+      );
+    },
+
+    sales(query = {}, call) {
+      parseInput(PROVIDER, 'sales', s.salesQuerySchema, query);
+      return paginate(
+        (cursor) => client.getSales({ ...query, cursor }, call),
+        (p) => p.items,
+        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
+      );
+    },
+
+    async listItems(query = {}, call) {
+      const q = parseInput(PROVIDER, 'listItems', s.itemsQuerySchema, query);
+      return get(
+        '/items',
+        s.itemsPageSchema,
+        {
+          q: q.q,
+          item_id: q.itemId,
+          market_hash_name: q.marketHashName,
+          item_type: q.itemType,
+          weapon_type: q.weaponType,
+          wear_name: q.wearName,
+          phase: q.phase,
+          rarity_name: q.rarityName,
+          is_stattrak: q.isStattrak,
+          is_souvenir: q.isSouvenir,
+          limit: q.limit,
+          offset: q.offset,
+        },
+        call,
+      );
+    },
+
+    async getProviders(query = {}, call) {
+      const q = parseInput(PROVIDER, 'getProviders', z.object({ provider: z.string().regex(/^[a-z0-9_]{1,40}$/).optional() }).strict(), query);
+      return get('/providers', s.providersSchema, { provider: q.provider }, call);
+    },
+
+    async getFxRates(call) {
+      const fx = await get('/fx', s.fxSchema, undefined, call);
+      return fxTable('USD', fx.rates, PROVIDER, fx.timestamp ?? undefined);
+    },
+
+    async getKeyInfo(call) {
+      const info = (await get('/account/key', s.keyInfoSchema, undefined, call)).key;
+      isRoot = info.is_root_key && !info.key_prefix.includes('child');
+      return info;
+    },
+
+    async reissueKey(call) {
+      if (isRoot === undefined) await client.getKeyInfo(call);
+      if (!isRoot) {
+        throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: 'cs2cap: a child key cannot reissue keys; use the root key' });
+      }
+      const res = await core.sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', schema: s.reissueSchema, call });
+      retiredKeys.push(apiKey);
+      apiKey = res.key; // calls still queued authenticate with the new key at send time
+      return Object.freeze({ key: new SecretString(res.key), id: res.id, keyPrefix: res.key_prefix, createdAt: res.created_at });
+    },
+
+    async syncLimits(call) {
+      const info = await client.getKeyInfo(call);
+      const rpm = info.effective_rate_requests_per_minute;
+      if (rpm > 0 && !options.rateLimit?.default) {
+        await core.limiters.get('default')?.updateSpec({ limit: rpm, windowMs: 60_000 });
+      }
+      return { requestsPerMinute: rpm, quotaPerMonth: info.effective_quota_requests_per_month };
+    },
+
+    subKeys: {
+      async list(query = {}, call) {
+        const q = parseInput(PROVIDER, 'subKeys.list', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+        return get('/account/sub-keys', s.subKeyListSchema, { limit: q.limit ?? 25, offset: q.offset }, call);
+      },
+      async create(input, call) {
+        const q = parseInput(PROVIDER, 'subKeys.create', s.subKeyCreateSchema, input);
+        // No idempotency key exists for CS2Cap: a lost answer is reported, never resent.
+        const res = await core.sender.send({
+          method: 'POST',
+          path: '/account/sub-keys',
+          body: { name: q.name, quota_requests_per_month_override: q.quotaRequestsPerMonth, rate_requests_per_minute_override: q.rateRequestsPerMinute },
+          limitClass: 'default',
+          safety: 'unsafe',
+          schema: s.subKeyCreatedSchema,
+          call,
+        });
+        return Object.freeze({ key: new SecretString(res.key), keyInfo: res.key_info });
+      },
+      async revoke(keyId, call) {
+        const id = parseInput(PROVIDER, 'subKeys.revoke', z.string().min(1).max(100), keyId);
+        // Revoking twice is harmless, so it may be retried.
+        const res = await core.sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
+        return { ok: res.ok, keyId: res.key_id };
+      },
+    },
+
+    async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
+      const currency = quoteOptions.currency ?? 'USD';
+      const call = { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs };
+      const prices = await client.getPrices({ marketHashName: instrument, currency }, call);
+      const bids = await client.getBids({ marketHashName: instrument, currency }, call).catch((error: unknown) => {
+        // Bids need Starter or above; a lower tier still gets asks.
+        if (error instanceof PermissionError) return undefined;
+        throw error;
+      });
+      return quotesFrom(instrument, prices, bids);
+    },
+
+    on: (event, listener) => core.events.on(event, listener),
+    close: () => core.close(),
+  };
+  return Object.freeze(client);
+}
+
+function amountOf(decimal: string | null | undefined, minor: number, currency: string): Money {
+  return decimal ? money(decimal, currency) : fromMinorUnits(minor, currency);
+}
+
+function quotesFrom(instrument: string, prices: Cs2CapPricesPage, bids: Cs2CapBidsPage | undefined): Quote[] {
+  const byVenue = new Map<string, { ask?: Cs2CapPrice; bid?: Cs2CapBid }>();
+  for (const p of prices.items) byVenue.set(p.provider, { ...byVenue.get(p.provider), ask: p });
+  for (const b of bids?.items ?? []) byVenue.set(b.provider, { ...byVenue.get(b.provider), bid: b });
+  return [...byVenue.entries()].map(([venue, { ask, bid }]) => ({
+    provider: PROVIDER,
+    venue,
+    instrument: ask?.market_hash_name ?? bid?.market_hash_name ?? instrument,
+    ask: ask?.ask,
+    askQuantity: ask ? String(ask.quantity) : undefined,
+    bid: bid?.bid,
+    bidQuantity: bid ? String(bid.num_bids) : undefined,
+    updatedAt: ask?.timestamp ?? bid?.timestamp ?? undefined,
+    url: ask?.url ?? ask?.link ?? undefined,
+  }));
+}
+

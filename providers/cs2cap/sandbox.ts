@@ -1,0 +1,404 @@
+/**
+ * A faithful CS2Cap server for tests and demos: seeded catalog and prices on many
+ * marketplaces, root and child keys per tier with their rolling limits, key metadata,
+ * reissue, sub-keys, documented error bodies, 429s with Retry-After, fault injection.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
+import { RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
+
+export const CS2CAP_SANDBOX_MARKETS = ['steam', 'buff163', 'csfloat', 'skinport', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo'] as const;
+const BUY_ORDER_MARKETS = new Set(['steam', 'buff163', 'csfloat', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo']);
+const SALES_MARKETS = new Set(['buff163', 'csfloat', 'dmarket', 'youpin']);
+const DISPLAY: Record<string, string> = {
+  steam: 'Steam Community Market', buff163: 'BUFF163', csfloat: 'CSFloat', skinport: 'Skinport', dmarket: 'DMarket', youpin: 'Youpin898', waxpeer: 'Waxpeer', marketcsgo: 'Market.CSGO',
+};
+const FEES: Record<string, number> = { steam: 0.15, buff163: 0.025, csfloat: 0.02, skinport: 0.08, dmarket: 0.05, youpin: 0.01, waxpeer: 0.06, marketcsgo: 0.05 };
+const TIER_ORDER: Cs2CapTier[] = ['free', 'starter', 'pro', 'quant'];
+const MONTHLY: Record<Cs2CapTier, number> = { free: 1_000, starter: 50_000, pro: 500_000, quant: 1_000_000 };
+export const CS2CAP_SANDBOX_FX: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79, CNY: 7.24, RUB: 78.4, BTC: 0.0000163 };
+
+interface KeyRecord {
+  key: string;
+  id: string;
+  tier: Cs2CapTier;
+  root: boolean;
+  rootId: string;
+  name: string | null;
+  active: boolean;
+  createdAt: string;
+  rpm: number;
+  monthlyQuota: number;
+  used: number;
+}
+
+interface PriceRow {
+  item_id: number;
+  market_hash_name: string;
+  provider: string;
+  ask: number;
+  quantity: number;
+  bid: number | null;
+  num_bids: number;
+  timestamp: string;
+}
+
+export interface Cs2CapSandboxOptions {
+  /** Length of a rate-limit window (default 60 000 ms; tests use less). */
+  windowMs?: number;
+  /** Override requests per window for every key. */
+  rpm?: number;
+}
+
+export class Cs2CapSandbox {
+  readonly server = new SandboxServer('cs2cap');
+  readonly keys = new Map<string, KeyRecord>();
+  readonly prices: PriceRow[] = [];
+  readonly #windows = new Map<string, RollingWindowCounter>();
+  readonly #windowMs: number;
+  readonly #rpm: number | undefined;
+  #baseUrl = '';
+
+  constructor(options: Cs2CapSandboxOptions = {}) {
+    this.#windowMs = options.windowMs ?? 60_000;
+    this.#rpm = options.rpm;
+    this.#seed();
+    this.#routes();
+  }
+
+  async start(port = 0): Promise<string> {
+    this.#baseUrl = (await this.server.listen(port)) + '/v1';
+    return this.#baseUrl;
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  /** A new root key of the tier (revoking none: several accounts may coexist). */
+  createKey(tier: Cs2CapTier = 'quant', overrides: Partial<Pick<KeyRecord, 'rpm' | 'monthlyQuota'>> = {}): string {
+    const id = randomUUID();
+    const key = `sk_live_${randomBytes(18).toString('base64url')}`;
+    this.keys.set(key, {
+      key, id, tier, root: true, rootId: id, name: null, active: true, createdAt: new Date().toISOString(),
+      rpm: overrides.rpm ?? this.#rpm ?? CS2CAP_TIER_RPM[tier], monthlyQuota: overrides.monthlyQuota ?? MONTHLY[tier], used: 0,
+    });
+    return key;
+  }
+
+  /** Disable the account behind a key (answers 403 AUTH_ACCOUNT_DISABLED). */
+  disable(key: string): void {
+    this.#disabled.add(key);
+  }
+  readonly #disabled = new Set<string>();
+
+  #seed(): void {
+    const rand = seededRandom(2026);
+    const now = Date.now();
+    CS2_ITEMS.forEach((name, index) => {
+      const itemId = 1000 + index;
+      const base = basePriceCents(name, rand);
+      for (const provider of CS2CAP_SANDBOX_MARKETS) {
+        const ask = Math.max(3, Math.round(base * (0.9 + rand() * 0.25)));
+        this.prices.push({
+          item_id: itemId,
+          market_hash_name: name,
+          provider,
+          ask,
+          quantity: 1 + Math.floor(rand() * 400),
+          bid: BUY_ORDER_MARKETS.has(provider) ? Math.round(ask * (0.78 + rand() * 0.15)) : null,
+          num_bids: Math.floor(rand() * 900),
+          timestamp: new Date(now - Math.floor(rand() * 600_000)).toISOString(),
+        });
+      }
+    });
+  }
+
+  #auth(req: SandboxRequest): KeyRecord | SandboxResponse {
+    const token = bearer(req.headers);
+    if (!token) return { status: 401, body: { code: 'UNAUTHORIZED', detail: 'Missing Authorization header' } };
+    const rec = this.keys.get(token);
+    if (!rec) return { status: 401, body: { code: 'AUTH_INVALID_API_KEY', detail: 'Invalid API key' } };
+    if (!rec.active) return { status: 401, body: { code: 'AUTH_API_KEY_REVOKED', detail: 'API key has been revoked' } };
+    if (this.#disabled.has(token)) return { status: 403, body: { code: 'AUTH_ACCOUNT_DISABLED', detail: 'Account is disabled' } };
+    let window = this.#windows.get(rec.id);
+    if (!window) {
+      window = new RollingWindowCounter(rec.rpm, this.#windowMs);
+      this.#windows.set(rec.id, window);
+    }
+    window.limit = rec.rpm;
+    const wait = window.hit(rec.id);
+    if (wait > 0) {
+      return {
+        status: 429,
+        headers: { 'Retry-After': retryAfterSeconds(wait), 'X-RateLimit-Limit': String(rec.rpm), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Tier': rec.tier },
+        body: { code: 'RATE_LIMIT_EXCEEDED', detail: `Rate limit exceeded. Retry after ${retryAfterSeconds(wait)} seconds.` },
+      };
+    }
+    if (rec.used >= rec.monthlyQuota) {
+      return { status: 429, body: { code: 'RATE_LIMIT_MONTHLY_QUOTA_EXCEEDED', detail: `Monthly quota exceeded (${rec.used}/${rec.monthlyQuota} requests).` } };
+    }
+    return rec;
+  }
+
+  #tierAtLeast(rec: KeyRecord, tier: Cs2CapTier): SandboxResponse | undefined {
+    if (TIER_ORDER.indexOf(rec.tier) >= TIER_ORDER.indexOf(tier)) return undefined;
+    return { status: 403, body: { code: 'FORBIDDEN', detail: `This endpoint requires the ${tier} tier or higher.` } };
+  }
+
+  /** Wrap a handler with auth, limits, quota counting and an optional tier gate. */
+  #authed(handler: (req: SandboxRequest, key: KeyRecord) => SandboxResponse, options: { tier?: Cs2CapTier; countsQuota?: boolean } = {}) {
+    return (req: SandboxRequest): SandboxResponse => {
+      const rec = this.#auth(req);
+      if (!('key' in rec)) return rec;
+      if (options.tier) {
+        const denied = this.#tierAtLeast(rec, options.tier);
+        if (denied) return denied;
+      }
+      if (options.countsQuota !== false) rec.used += 1;
+      return handler(req, rec);
+    };
+  }
+
+  #fx(currency: string): number | undefined {
+    return CS2CAP_SANDBOX_FX[currency.toUpperCase()];
+  }
+
+  #validateProviders(list: string[], allowed: Set<string> | readonly string[]): SandboxResponse | undefined {
+    const set = allowed instanceof Set ? allowed : new Set(allowed);
+    const bad = list.findIndex((p) => !set.has(p) && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(p));
+    if (bad >= 0) {
+      return {
+        status: 422,
+        body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'providers', bad], msg: 'Input should be one of the allowed provider keys', input: list[bad] }] },
+      };
+    }
+    const unsupported = list.filter((p) => !set.has(p));
+    if (unsupported.length) return { status: 400, body: { code: 'BAD_REQUEST', detail: `Providers do not support buy orders: ${unsupported.join(', ')}` } };
+    return undefined;
+  }
+
+  #select(req: SandboxRequest): PriceRow[] | SandboxResponse {
+    const itemId = req.query.get('item_id');
+    const name = req.query.get('market_hash_name');
+    if (!itemId && !name) return { status: 400, body: { detail: 'item_id or market_hash_name is required' } };
+    return this.prices.filter((p) => (itemId ? p.item_id === Number(itemId) : p.market_hash_name === name));
+  }
+
+  #money(cents: number, currency: string): { int: number; decimal: string } {
+    const rate = this.#fx(currency) ?? 1;
+    const value = (cents / 100) * rate;
+    return { int: Math.round(value * 100), decimal: value >= 1 ? value.toFixed(2) : value.toFixed(8) };
+  }
+
+  #routes(): void {
+    const r = this.server;
+    r.route('GET', '/v1/prices', this.#authed((req) => {
+      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
+      if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['query', 'currency'], msg: 'Unsupported currency' }] } };
+      const providers = req.query.getAll('providers');
+      const invalid = this.#validateProviders(providers, CS2CAP_SANDBOX_MARKETS);
+      if (invalid) return invalid;
+      const rows = this.#select(req);
+      if (!Array.isArray(rows)) return rows;
+      const filtered = rows.filter((p) => !providers.length || providers.includes(p.provider));
+      const limit = Number(req.query.get('limit') ?? 100);
+      const offset = Number(req.query.get('offset') ?? 0);
+      const page = filtered.slice(offset, offset + limit);
+      return {
+        status: 200,
+        body: {
+          meta: { currency, filters: { market_hash_name: req.query.get('market_hash_name'), requested_providers: providers }, providers_queried: [...new Set(filtered.map((p) => p.provider))] },
+          items: page.map((p) => {
+            const m = this.#money(p.ask, currency);
+            return {
+              provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null,
+              lowest_ask: m.int, lowest_ask_decimal: m.decimal, quantity: p.quantity,
+              link: `https://cs2c.app/r/${p.provider}/${p.item_id}`, timestamp: p.timestamp, last_updated: p.timestamp,
+            };
+          }),
+          pagination: { limit, offset, total: filtered.length, has_next: offset + limit < filtered.length, has_prev: offset > 0 },
+        },
+      };
+    }));
+
+    r.route('POST', '/v1/prices/batch', this.#authed((req) => {
+      const body = (req.body ?? {}) as { item_ids?: number[]; market_hash_names?: string[]; currency?: string };
+      const ids = body.item_ids ?? [];
+      const names = body.market_hash_names ?? [];
+      if (ids.length + names.length > 100) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'Batch size exceeded' } };
+      const currency = (body.currency ?? 'USD').toUpperCase();
+      const groups = new Map<number, PriceRow[]>();
+      for (const p of this.prices) if (ids.includes(p.item_id) || names.includes(p.market_hash_name)) groups.set(p.item_id, [...(groups.get(p.item_id) ?? []), p]);
+      return {
+        status: 200,
+        body: {
+          meta: { currency, requested_item_count: ids.length + names.length, found_item_count: groups.size, providers_queried: [...CS2CAP_SANDBOX_MARKETS], generated_at: new Date().toISOString() },
+          items: [...groups.values()].map((rows) => ({
+            item_id: rows[0]!.item_id, market_hash_name: rows[0]!.market_hash_name, phase: null,
+            quotes: rows.map((p) => ({ provider: p.provider, lowest_ask: this.#money(p.ask, currency).int, lowest_ask_decimal: this.#money(p.ask, currency).decimal, quantity: p.quantity, timestamp: p.timestamp })),
+          })),
+          items_not_found: ids.filter((id) => !groups.has(id)),
+          names_not_found: names.filter((n) => ![...groups.values()].some((rows) => rows[0]!.market_hash_name === n)),
+        },
+      };
+    }, { tier: 'starter' }));
+
+    r.route('GET', '/v1/bids', this.#authed((req) => {
+      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
+      const providers = req.query.getAll('providers');
+      const invalid = this.#validateProviders(providers, BUY_ORDER_MARKETS);
+      if (invalid) return invalid;
+      const rows = this.#select(req);
+      if (!Array.isArray(rows)) return rows;
+      const filtered = rows.filter((p) => p.bid !== null && (!providers.length || providers.includes(p.provider)));
+      const limit = Number(req.query.get('limit') ?? 1000);
+      return {
+        status: 200,
+        body: {
+          meta: { currency, filters: {}, providers_queried: [...new Set(filtered.map((p) => p.provider))] },
+          items: filtered.slice(0, limit).map((p) => {
+            const m = this.#money(p.bid ?? 0, currency);
+            return { provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, highest_bid: m.int, highest_bid_decimal: m.decimal, num_bids: p.num_bids, timestamp: p.timestamp };
+          }),
+          pagination: { limit, offset: 0, total: filtered.length, has_next: false, has_prev: false },
+        },
+      };
+    }, { tier: 'starter' }));
+
+    r.route('GET', '/v1/prices/history', this.#authed((req) => {
+      const rows = this.#select(req);
+      if (!Array.isArray(rows)) return rows;
+      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
+      const all = rows.flatMap((p) => Array.from({ length: 12 }, (_, h) => ({
+        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, provider: DISPLAY[p.provider] ?? p.provider,
+        time: new Date(Date.parse(p.timestamp) - h * 3_600_000).toISOString(), price: this.#money(Math.round(p.ask * (1 + ((h % 5) - 2) / 100)), currency).int, currency, quantity: p.quantity,
+      })));
+      return this.#cursorPage(req, all, 'history');
+    }, { tier: 'pro' }));
+
+    r.route('GET', '/v1/sales', this.#authed((req) => {
+      const name = req.query.get('market_hash_name');
+      const itemId = req.query.get('item_id');
+      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
+      const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
+      if ((name || itemId) && !rows.length) return { status: 404, body: { detail: `Item not found: ${name ?? itemId}` } };
+      const rand = seededRandom(rows.length);
+      const sales = rows.flatMap((p) => Array.from({ length: 5 }, (_, i) => ({
+        date: new Date(Date.parse(p.timestamp) - i * 7_200_000).toISOString(), provider: p.provider, price: this.#money(Math.round(p.ask * (0.95 + rand() / 10)), currency).int, currency,
+        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, float: wearOf(p.market_hash_name) ? Number(rand().toFixed(6)) : null, paint_seed: Math.floor(rand() * 1000), stickers: [],
+      })));
+      return this.#cursorPage(req, sales, 'sales');
+    }, { tier: 'pro' }));
+
+    r.route('GET', '/v1/items', this.#authed((req) => {
+      const q = req.query.get('q')?.toLowerCase();
+      const names = [...new Set(this.prices.map((p) => p.market_hash_name))].filter((n) => !q || n.toLowerCase().includes(q));
+      const limit = req.query.has('limit') ? Number(req.query.get('limit')) : names.length;
+      const offset = Number(req.query.get('offset') ?? 0);
+      return {
+        status: 200,
+        body: {
+          items: names.slice(offset, offset + limit).map((n) => ({
+            item_id: this.prices.find((p) => p.market_hash_name === n)!.item_id, market_hash_name: n, phase: null, wear_name: wearOf(n),
+            is_stattrak: n.includes('StatTrak'), is_souvenir: n.startsWith('Souvenir'),
+          })),
+          pagination: { limit, offset, total: names.length, has_next: offset + limit < names.length, has_prev: offset > 0, next_cursor: null },
+        },
+      };
+    }));
+
+    r.route('GET', '/v1/providers', this.#authed((req) => {
+      const only = req.query.get('provider');
+      if (only && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(only)) return { status: 404, body: { detail: `Provider not found: ${only}` } };
+      const out: Record<string, unknown> = {};
+      for (const key of CS2CAP_SANDBOX_MARKETS) {
+        if (only && key !== only) continue;
+        out[DISPLAY[key]!] = {
+          key, logo: `https://cdn.cs2c.app/logos/${key}.png`, market_type: key === 'steam' ? 'STORE' : 'P2P', default_currency: key === 'buff163' || key === 'youpin' ? 'CNY' : 'USD',
+          fees: { sell_fee: FEES[key] }, features: { has_buy_orders: BUY_ORDER_MARKETS.has(key), has_recent_sales: SALES_MARKETS.has(key) }, health: { status: 'up' },
+        };
+      }
+      return { status: 200, body: out };
+    }));
+
+    r.route('GET', '/v1/fx', this.#authed(() => ({ status: 200, body: { timestamp: new Date().toISOString(), rates: CS2CAP_SANDBOX_FX } })));
+
+    r.route('GET', '/v1/account/key', this.#authed((_req, k) => ({ status: 200, body: { key: this.#keyInfo(k) } }), { countsQuota: false }));
+
+    r.route('POST', '/v1/account/key/reissue', this.#authed((_req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot reissue the root key' } };
+      for (const other of this.keys.values()) if (other.rootId === k.rootId) other.active = false;
+      const key = `sk_live_${randomBytes(18).toString('base64url')}`;
+      const id = randomUUID();
+      const rec: KeyRecord = { ...k, key, id, rootId: id, active: true, createdAt: new Date().toISOString() };
+      this.keys.set(key, rec);
+      // The new root key keeps the account's rate window.
+      const window = this.#windows.get(k.id);
+      if (window) this.#windows.set(id, window);
+      return { status: 200, body: { key, key_prefix: 'sk_live_root', id, created_at: rec.createdAt, message: 'Store this key now; it will not be shown again.' } };
+    }, { countsQuota: false }));
+
+    r.route('GET', '/v1/account/sub-keys', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const children = [...this.keys.values()].filter((c) => !c.root && c.rootId === k.rootId && c.active);
+      const limit = Math.min(100, Number(req.query.get('limit') ?? 25));
+      return { status: 200, body: { keys: children.slice(0, limit).map((c) => ({ key: this.#keyInfo(c), requests_this_month: c.used })), pagination: { limit, offset: 0, total: children.length, has_next: children.length > limit, has_prev: false } } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('POST', '/v1/account/sub-keys', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const body = (req.body ?? {}) as { name?: string; rate_requests_per_minute_override?: number; quota_requests_per_month_override?: number };
+      if (!body.name) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'missing', loc: ['body', 'name'], msg: 'Field required' }] } };
+      if ([...this.keys.values()].filter((c) => !c.root && c.rootId === k.rootId && c.active).length >= 25) return { status: 409, body: { code: 'CONFLICT', detail: 'Sub-key limit reached (25)' } };
+      const key = `sk_live_${randomBytes(18).toString('base64url')}`;
+      const rec: KeyRecord = {
+        key, id: randomUUID(), tier: k.tier, root: false, rootId: k.rootId, name: body.name, active: true, createdAt: new Date().toISOString(),
+        rpm: Math.min(k.rpm, body.rate_requests_per_minute_override ?? k.rpm), monthlyQuota: Math.min(k.monthlyQuota, body.quota_requests_per_month_override ?? k.monthlyQuota), used: 0,
+      };
+      this.keys.set(key, rec);
+      return { status: 201, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now.' } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('DELETE', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
+      const child = [...this.keys.values()].find((c) => c.id === req.params.id && !c.root && c.rootId === k.rootId);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      child.active = false;
+      return { status: 200, body: { ok: true, key_id: child.id, revoked_at: new Date().toISOString() } };
+    }, { tier: 'quant', countsQuota: false }));
+  }
+
+  #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string): SandboxResponse {
+    const limit = Math.min(1000, Number(req.query.get('limit') ?? 100));
+    let start = 0;
+    const cursor = req.query.get('cursor');
+    if (cursor) {
+      const decoded = /^(\w+)\|(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (!decoded || decoded[1] !== kind) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'invalid cursor format' } };
+      start = Number(decoded[2]);
+    }
+    const end = start + limit;
+    const hasNext = end < rows.length;
+    return {
+      status: 200,
+      body: {
+        meta: { currency: (req.query.get('currency') ?? 'USD').toUpperCase(), filters: {}, result_count: Math.min(limit, rows.length - start) },
+        items: rows.slice(start, end),
+        pagination: { limit, total: -1, has_next: hasNext, has_prev: start > 0, next_cursor: hasNext ? Buffer.from(`${kind}|${end}`).toString('base64') : null },
+      },
+    };
+  }
+
+  #keyInfo(k: KeyRecord): Record<string, unknown> {
+    return {
+      id: k.id, key_prefix: k.root ? 'sk_live_root' : 'sk_live_child', name: k.name, root_key_id: k.root ? null : k.rootId, is_root_key: k.root, is_active: k.active,
+      created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: null, rate_requests_per_minute_override: null,
+      effective_quota_requests_per_month: k.monthlyQuota, effective_rate_requests_per_minute: k.rpm,
+    };
+  }
+}

@@ -1,0 +1,274 @@
+/** CS2Cap wire shapes (reference/cs2cap.md §5–§6). Unknown provider keys and enum values parse. */
+import { z } from 'zod';
+
+const isoTime = z.string().nullish();
+const decimalString = z.string().regex(/^[+-]?\d*\.?\d*$/).nullish();
+
+export const PHASES = ['Phase 1', 'Phase 2', 'Phase 3', 'Phase 4', 'Sapphire', 'Ruby', 'Black Pearl', 'Emerald'] as const;
+
+export const paginationSchema = z.object({
+  limit: z.number().int(),
+  offset: z.number().int().optional(),
+  total: z.number().int().optional(),
+  has_next: z.boolean(),
+  has_prev: z.boolean().optional(),
+  next_cursor: z.string().nullish(),
+});
+
+const pricesMetaSchema = z.object({
+  currency: z.string(),
+  filters: z.record(z.string(), z.unknown()).optional(),
+  providers_queried: z.array(z.string()).optional(),
+});
+
+export const marketItemSchema = z.object({
+  provider: z.string(),
+  item_id: z.number().int(),
+  market_hash_name: z.string(),
+  phase: z.string().nullish(),
+  lowest_ask: z.number().int(),
+  lowest_ask_decimal: decimalString,
+  quantity: z.number().int(),
+  link: z.string().nullish(),
+  url: z.string().nullish(),
+  timestamp: isoTime,
+  last_updated: isoTime,
+});
+
+export const buyOrderItemSchema = z.object({
+  provider: z.string(),
+  item_id: z.number().int(),
+  market_hash_name: z.string(),
+  phase: z.string().nullish(),
+  highest_bid: z.number().int(),
+  highest_bid_decimal: decimalString,
+  num_bids: z.number().int(),
+  timestamp: isoTime,
+  last_updated: isoTime,
+});
+
+export const pricesPageSchema = z.object({ meta: pricesMetaSchema, items: z.array(marketItemSchema), pagination: paginationSchema });
+export const bidsPageSchema = z.object({ meta: pricesMetaSchema, items: z.array(buyOrderItemSchema), pagination: paginationSchema });
+
+export const batchPricesSchema = z.object({
+  meta: z.object({
+    currency: z.string(),
+    requested_item_count: z.number().int().optional(),
+    found_item_count: z.number().int().optional(),
+    providers_queried: z.array(z.string()).optional(),
+    generated_at: isoTime,
+  }),
+  items: z.array(
+    z.object({
+      item_id: z.number().int(),
+      market_hash_name: z.string(),
+      phase: z.string().nullish(),
+      quotes: z.array(
+        z.object({
+          provider: z.string(),
+          lowest_ask: z.number().int(),
+          lowest_ask_decimal: decimalString,
+          quantity: z.number().int(),
+          timestamp: isoTime,
+          last_updated: isoTime,
+        }),
+      ),
+    }),
+  ),
+  items_not_found: z.array(z.number().int()).default([]),
+  names_not_found: z.array(z.string()).nullish(),
+});
+
+export const priceHistoryPageSchema = z.object({
+  meta: z.object({ currency: z.string() }).passthrough(),
+  items: z.array(
+    z.object({
+      item_id: z.number().int(),
+      market_hash_name: z.string(),
+      phase: z.string().nullish(),
+      provider: z.string(),
+      time: z.string(),
+      price: z.number().int(),
+      currency: z.string(),
+      quantity: z.number().int(),
+    }),
+  ),
+  pagination: paginationSchema,
+});
+
+export const salesPageSchema = z.object({
+  meta: z.object({ currency: z.string() }).passthrough(),
+  items: z.array(
+    z.object({
+      date: z.string(),
+      provider: z.string(),
+      price: z.number().int(),
+      currency: z.string(),
+      item_id: z.number().int(),
+      market_hash_name: z.string(),
+      phase: z.string().nullish(),
+      float: z.number().nullish(),
+      paint_seed: z.number().int().nullish(),
+      stickers: z.array(z.object({ name: z.string(), slot: z.number().int().nullish(), wear: z.number().nullish() })).nullish(),
+      charms: z.array(z.object({ name: z.string(), pattern_id: z.number().nullish() })).nullish(),
+    }),
+  ),
+  pagination: paginationSchema,
+});
+
+export const itemsPageSchema = z.object({
+  items: z.array(
+    z
+      .object({
+        item_id: z.number().int().nullish(),
+        market_hash_name: z.string(),
+        phase: z.string().nullish(),
+        item_type: z.string().nullish(),
+        weapon_type: z.string().nullish(),
+        wear_name: z.string().nullish(),
+        rarity_name: z.string().nullish(),
+        is_stattrak: z.boolean().nullish(),
+        is_souvenir: z.boolean().nullish(),
+        image_url: z.string().nullish(),
+      })
+      .passthrough(),
+  ),
+  pagination: paginationSchema,
+});
+
+export const providerInfoSchema = z.object({
+  key: z.string(),
+  logo: z.string().optional(),
+  code: z.string().nullish(),
+  market_type: z.string().nullish(),
+  default_currency: z.string().nullish(),
+  fees: z.object({ sell_fee: z.number().nullish(), insta_sell_fee: z.number().nullish(), trading_spread_fee: z.number().nullish() }).passthrough(),
+  features: z.object({ has_buy_orders: z.boolean().nullish(), has_recent_sales: z.boolean().nullish() }).passthrough(),
+  health: z.object({ status: z.string() }).passthrough(),
+});
+export const providersSchema = z.record(z.string(), providerInfoSchema);
+
+export const fxSchema = z.object({ timestamp: isoTime, rates: z.record(z.string(), z.number()) });
+
+export const apiKeyInfoSchema = z.object({
+  id: z.string(),
+  key_prefix: z.string(),
+  name: z.string().nullish(),
+  root_key_id: z.string().nullish(),
+  is_root_key: z.boolean().default(true),
+  is_active: z.boolean(),
+  created_at: z.string(),
+  last_used_at: isoTime,
+  expires_at: isoTime,
+  quota_requests_per_month_override: z.number().int().nullish(),
+  rate_requests_per_minute_override: z.number().int().nullish(),
+  effective_quota_requests_per_month: z.number().int().default(0),
+  effective_rate_requests_per_minute: z.number().int().default(0),
+});
+export const keyInfoSchema = z.object({ key: apiKeyInfoSchema });
+
+export const API_KEY = /^sk_[A-Za-z0-9_-]{4,200}$/;
+
+export const reissueSchema = z.object({
+  key: z.string().regex(API_KEY, 'not an sk_ key'),
+  key_prefix: z.string(),
+  id: z.string(),
+  created_at: z.string(),
+  message: z.string().nullish(),
+});
+
+export const subKeyListSchema = z.object({
+  keys: z.array(z.object({ key: apiKeyInfoSchema, requests_this_month: z.number().int().nullish() })),
+  pagination: paginationSchema,
+});
+export const subKeyCreatedSchema = z.object({ key: z.string().regex(API_KEY, 'not an sk_ key'), key_info: apiKeyInfoSchema, message: z.string().nullish() });
+export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime }).passthrough();
+
+export const errorBodySchema = z.object({
+  code: z.string().optional(),
+  detail: z.union([z.string(), z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])).optional(), msg: z.string().optional() }).passthrough())]).optional(),
+});
+
+// ---- inputs ----
+const providerKey = z.string().regex(/^[a-z0-9_]{1,40}$/, 'a provider key such as "steam" or "buff163"');
+const currency = z.string().regex(/^[A-Za-z]{3,5}$/, 'a currency code such as "USD"');
+const item = {
+  marketHashName: z.string().min(1).max(300).optional(),
+  itemId: z.number().int().positive().optional(),
+  phase: z.enum(PHASES).optional(),
+};
+const needsItem = (v: { marketHashName?: string | undefined; itemId?: number | undefined }): boolean => v.marketHashName !== undefined || v.itemId !== undefined;
+
+export const pricesQuerySchema = z
+  .object({
+    ...item,
+    providers: z.array(providerKey).max(60).optional(),
+    currency: currency.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine(needsItem, { message: 'give marketHashName or itemId', path: ['marketHashName'] });
+
+export const batchQuerySchema = z
+  .object({
+    itemIds: z.array(z.number().int().positive()).optional(),
+    marketHashNames: z.array(z.string().min(1).max(300)).optional(),
+    providers: z.array(providerKey).optional(),
+    currency: currency.optional(),
+  })
+  .strict()
+  .refine((v) => (v.itemIds?.length ?? 0) + (v.marketHashNames?.length ?? 0) >= 1, { message: 'give at least one item id or name', path: ['itemIds'] })
+  .refine((v) => (v.itemIds?.length ?? 0) + (v.marketHashNames?.length ?? 0) <= 100, { message: 'at most 100 items per batch', path: ['itemIds'] });
+
+export const historyQuerySchema = z
+  .object({
+    ...item,
+    provider: providerKey.optional(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+    currency: currency.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+export const salesQuerySchema = z
+  .object({
+    ...item,
+    providers: z.array(providerKey).optional(),
+    minFloat: z.number().min(0).max(1).optional(),
+    maxFloat: z.number().min(0).max(1).optional(),
+    paintSeed: z.number().int().min(0).max(1000).optional(),
+    stickers: z.array(z.string()).optional(),
+    charms: z.string().optional(),
+    currency: currency.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+export const itemsQuerySchema = z
+  .object({
+    q: z.string().optional(),
+    itemId: z.number().int().positive().optional(),
+    marketHashName: z.string().optional(),
+    itemType: z.string().optional(),
+    weaponType: z.string().optional(),
+    wearName: z.string().optional(),
+    phase: z.enum(PHASES).optional(),
+    rarityName: z.string().optional(),
+    isStattrak: z.boolean().optional(),
+    isSouvenir: z.boolean().optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const subKeyCreateSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    quotaRequestsPerMonth: z.number().int().positive().optional(),
+    rateRequestsPerMinute: z.number().int().positive().optional(),
+  })
+  .strict();

@@ -1,0 +1,10 @@
+/** marketmux: one typed, safe, rate-limit-aware client for CS2Cap, CSBoard and Kalshi. */
+export * from './errors.js';
+export type { MarketEvents, MarketEventName, MarketEventListeners } from './events.js';
+export type { CallOptions, RetryOptions } from './http/request-sender.js';
+export type { LimitSpec, RollingWindow, TokenBucket } from './limits/specs.js';
+export type { Capabilities, MarketProvider, Quote, QuoteOptions } from './provider.js';
+export * from './money.js';
+export { SecretString } from './secret.js';
+export { createCs2CapClient, CS2CAP_BASE_URL } from '../providers/cs2cap/index.js';
+export type * from '../providers/cs2cap/index.js';

@@ -1,0 +1,197 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  CapabilityError,
+  createCs2CapClient,
+  OutcomeUnknownError,
+  PermissionError,
+  QuotaExceededError,
+  ResponseShapeError,
+  ValidationError,
+  type Cs2CapClient,
+  type MarketEvents,
+} from '../../src/index.js';
+import { Cs2CapSandbox } from '../../providers/cs2cap/sandbox.js';
+import { caught, expectNoSecret } from '../helpers.js';
+
+const fast = { retry: { minDelayMs: 10, maxDelayMs: 50 } };
+
+describe('cs2cap against its sandbox', () => {
+  let sandbox: Cs2CapSandbox;
+  let baseUrl: string;
+  const clients: Cs2CapClient[] = [];
+  const make = (apiKey: string, extra: Partial<Parameters<typeof createCs2CapClient>[0]> = {}): Cs2CapClient => {
+    const c = createCs2CapClient({ apiKey, baseUrl, ...fast, rateLimit: { default: { limit: 1000, windowMs: 1000 } }, ...extra });
+    clients.push(c);
+    return c;
+  };
+
+  beforeEach(async () => {
+    sandbox = new Cs2CapSandbox({ windowMs: 1000 });
+    baseUrl = await sandbox.start();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await sandbox.close();
+  });
+
+  it('gets prices on every marketplace with exact money', async () => {
+    const client = make(sandbox.createKey('quant'));
+    const page = await client.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', providers: ['steam', 'buff163'] });
+    expect(page.items.map((i) => i.provider).sort()).toEqual(['buff163', 'steam']);
+    for (const item of page.items) {
+      expect(item.ask.currency).toBe('USD');
+      expect(item.ask.amount).toBe(item.lowest_ask_decimal);
+      expect(Number(item.ask.amount) * 100).toBeCloseTo(item.lowest_ask, 5);
+    }
+    expect(sandbox.server.requests.at(-1)?.query).toBe('?market_hash_name=AK-47%20%7C%20Redline%20%28Field-Tested%29&providers=steam&providers=buff163');
+  });
+
+  it('walks price history and sales with cursor iterators', async () => {
+    const client = make(sandbox.createKey('pro'));
+    const history = [];
+    for await (const row of client.priceHistory({ marketHashName: 'AWP | Asiimov (Field-Tested)', limit: 20 })) history.push(row);
+    expect(history.length).toBe(8 * 12);
+    expect(new Set(history.map((h) => `${h.provider}|${h.time}`)).size).toBe(history.length);
+    let sales = 0;
+    for await (const _ of client.sales({ marketHashName: 'AWP | Asiimov (Field-Tested)', limit: 7 })) sales += 1;
+    expect(sales).toBe(4 * 5);
+  });
+
+  it('batch, bids, items, providers and fx parse', async () => {
+    const client = make(sandbox.createKey('quant'));
+    const batch = await client.getPricesBatch({ marketHashNames: ['Kilowatt Case', 'No Such Item'] });
+    expect(batch.items).toHaveLength(1);
+    expect(batch.names_not_found).toEqual(['No Such Item']);
+    const bids = await client.getBids({ itemId: 1000 });
+    expect(bids.items.every((b) => b.bid.currency === 'USD')).toBe(true);
+    const items = await client.listItems({ q: 'karambit' });
+    expect(items.items.length).toBe(2);
+    const providers = await client.getProviders();
+    expect(providers['BUFF163']?.fees.sell_fee).toBe(0.025);
+    const fx = await client.getFxRates();
+    expect(fx.rates['EUR']).toBe('0.92');
+  });
+
+  it('refuses bad input before sending', async () => {
+    const client = make(sandbox.createKey());
+    const before = sandbox.server.requests.length;
+    await expect(client.getPrices({} as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.getPrices({ marketHashName: 'x', limit: 5000 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.getPricesBatch({ itemIds: Array.from({ length: 101 }, (_, i) => i + 1) })).rejects.toBeInstanceOf(ValidationError);
+    expect(sandbox.server.requests.length).toBe(before);
+    expect(() => createCs2CapClient({ apiKey: 'not-a-key-abcdef' })).toThrow(ValidationError);
+  });
+
+  it('rotates the key: old key refused, the client carries on with the new one', async () => {
+    const oldKey = sandbox.createKey('quant');
+    const client = make(oldKey);
+    const reissued = await client.reissueKey();
+    const newKey = reissued.key.reveal();
+    expect(newKey).not.toBe(oldKey);
+    expectNoSecret(reissued, newKey, oldKey);
+    await client.getPrices({ itemId: 1001 });
+    expect(sandbox.keys.get(oldKey)?.active).toBe(false);
+    const stale = make(oldKey);
+    const err = await caught(stale.getPrices({ itemId: 1001 }));
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as AuthenticationError).providerCode).toBe('AUTH_API_KEY_REVOKED');
+    expectNoSecret(err, oldKey, newKey);
+  });
+
+  it('a child key cannot reissue: CapabilityError, no reissue sent', async () => {
+    const root = sandbox.createKey('quant');
+    const created = await make(root).subKeys.create({ name: 'bot' });
+    const child = make(created.key.reveal());
+    const err = await caught(child.reissueKey());
+    expect(err).toBeInstanceOf(CapabilityError);
+    expect(sandbox.server.requests.some((r) => r.path.endsWith('/reissue'))).toBe(false);
+  });
+
+  it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {
+    const key = sandbox.createKey('quant');
+    const client = make(key);
+    await client.getKeyInfo();
+    sandbox.server.inject({ kind: 'reset-after', path: '/v1/account/key/reissue' });
+    const err = await caught(client.reissueKey());
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect((err as Error).message).toMatch(/may have been carried out/);
+    expect(sandbox.server.requests.filter((r) => r.path === '/v1/account/key/reissue')).toHaveLength(1);
+    expectNoSecret(err, key);
+  });
+
+  it('a 429 with Retry-After pauses every call to the key: nothing is sent before it', async () => {
+    const client = make(sandbox.createKey('quant'));
+    const rateLimited: MarketEvents['rateLimited'][] = [];
+    client.on('rateLimited', (e) => rateLimited.push(e));
+    sandbox.server.inject({ kind: 'status', status: 429, path: '/v1/prices', headers: { 'Retry-After': '1' }, body: { code: 'RATE_LIMIT_EXCEEDED', detail: 'Rate limit exceeded. Retry after 1 seconds.' } });
+    const [a, b] = await Promise.all([client.getPrices({ itemId: 1000 }), (async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      return client.getPrices({ itemId: 1001 });
+    })()]);
+    expect(a.items.length).toBeGreaterThan(0);
+    expect(b.items.length).toBeGreaterThan(0);
+    const log = sandbox.server.requests.filter((r) => r.path === '/v1/prices');
+    const limitedAt = log.find((r) => r.status === 429)!.at;
+    const after = log.filter((r) => r.at > limitedAt);
+    expect(after).toHaveLength(2);
+    for (const r of after) expect(r.at - limitedAt).toBeGreaterThanOrEqual(990);
+    expect(rateLimited[0]?.retryAfterMs).toBe(1000);
+  });
+
+  it('monthly quota is not retried', async () => {
+    const client = make(sandbox.createKey('free', { monthlyQuota: 1 }));
+    await client.getPrices({ itemId: 1000 });
+    const err = await caught(client.getPrices({ itemId: 1000 }));
+    expect(err).toBeInstanceOf(QuotaExceededError);
+    expect((err as QuotaExceededError).retryable).toBe(false);
+    expect(sandbox.server.requests.filter((r) => r.path === '/v1/prices')).toHaveLength(2);
+  });
+
+  it('a 503 index-unavailable is retried', async () => {
+    const client = make(sandbox.createKey());
+    const retries: MarketEvents['retry'][] = [];
+    client.on('retry', (e) => retries.push(e));
+    sandbox.server.inject({ kind: 'status', status: 503, times: 2, path: '/v1/prices', body: { code: 'PRICES_INDEX_UNAVAILABLE', detail: 'Prices index unavailable' } });
+    const page = await client.getPrices({ itemId: 1002 });
+    expect(page.items.length).toBe(8);
+    expect(retries.map((r) => r.error.status)).toEqual([503, 503]);
+  });
+
+  it('a malformed body is a ResponseShapeError naming the bad field', async () => {
+    const client = make(sandbox.createKey());
+    sandbox.server.inject({ kind: 'status', status: 200, path: '/v1/fx', body: { rates: { EUR: 'a lot' } } });
+    const err = await caught(client.getFxRates());
+    expect(err).toBeInstanceOf(ResponseShapeError);
+    expect((err as ResponseShapeError).fieldPath).toBe('rates.EUR');
+    sandbox.server.inject({ kind: 'malformed', path: '/v1/fx' });
+    expect(await caught(client.getFxRates())).toBeInstanceOf(ResponseShapeError);
+  });
+
+  it('account disabled is a PermissionError; 422 array detail is readable', async () => {
+    const key = sandbox.createKey();
+    sandbox.disable(key);
+    expect(await caught(make(key).getPrices({ itemId: 1000 }))).toBeInstanceOf(PermissionError);
+    const err = await caught(make(sandbox.createKey()).getPrices({ itemId: 1000, currency: 'XYZ' }));
+    expect((err as Error).message).toContain('query.currency: Unsupported currency');
+  });
+
+  it('syncLimits applies the key rate to the limiter', async () => {
+    const client = createCs2CapClient({ apiKey: sandbox.createKey('pro'), baseUrl });
+    clients.push(client);
+    await expect(client.syncLimits()).resolves.toEqual({ requestsPerMinute: 100, quotaPerMonth: 500_000 });
+  });
+
+  it('no error, event or log line holds the key', async () => {
+    const key = sandbox.createKey('quant');
+    const seen: unknown[] = [];
+    const client = make(key, { on: { request: (e) => seen.push(e), response: (e) => seen.push(e), retry: (e) => seen.push(e), rateLimited: (e) => seen.push(e) } });
+    sandbox.server.inject({ kind: 'status', status: 401, path: '/v1/prices', body: { code: 'AUTH_INVALID_API_KEY', detail: `Invalid API key ${key}` } });
+    const err = await caught(client.getPrices({ itemId: 1000 }));
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as Error).message).toContain('[redacted]');
+    expectNoSecret(err, key);
+    expectNoSecret(seen, key);
+    expectNoSecret(client, key);
+  });
+});

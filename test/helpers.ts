@@ -1,0 +1,29 @@
+import { inspect } from 'node:util';
+import { expect } from 'vitest';
+
+/** Every way an object can be shown: message, stack, JSON, util.inspect. */
+export function renderings(value: unknown): string {
+  const parts: string[] = [];
+  if (value instanceof Error) parts.push(value.message, value.stack ?? '');
+  try {
+    parts.push(JSON.stringify(value) ?? '');
+  } catch {
+    parts.push('(unserializable)');
+  }
+  parts.push(inspect(value, { depth: 10, showHidden: true, getters: true }));
+  return parts.join('\n');
+}
+
+export function expectNoSecret(value: unknown, ...secrets: string[]): void {
+  const text = renderings(value);
+  for (const secret of secrets) expect(text.includes(secret), `secret leaked into ${text.slice(0, 300)}`).toBe(false);
+}
+
+export async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
