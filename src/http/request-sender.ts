@@ -163,22 +163,19 @@ export class RequestSender {
       randomize: true,
       maxRetryTime: this.#retry.maxRetryTimeMs,
       signal,
-      shouldRetry: ({ error }) => {
+      shouldRetry: ({ error, attemptNumber }) => {
         if (!this.#shouldRetry(spec, error)) return false;
         if (this.#retriesInFlight >= this.#retry.maxRetriesInFlight) return false;
         this.#retriesInFlight += 1;
+        const e = error as MarketError;
+        this.#o.events.emit('retry', {
+          provider: this.provider,
+          method: spec.method,
+          path: spec.path,
+          attempt: attemptNumber,
+          error: { name: e.name, code: e.code, status: e.status },
+        });
         return true;
-      },
-      onFailedAttempt: ({ error, attemptNumber }) => {
-        if (error instanceof MarketError && this.#shouldRetry(spec, error)) {
-          this.#o.events.emit('retry', {
-            provider: this.provider,
-            method: spec.method,
-            path: spec.path,
-            attempt: attemptNumber,
-            error: { name: error.name, code: error.code, status: error.status },
-          });
-        }
       },
     });
   }

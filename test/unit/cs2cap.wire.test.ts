@@ -1,0 +1,166 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  createCs2CapClient,
+  InvalidRequestError,
+  MarketError,
+  PermissionError,
+  QuotaExceededError,
+  RateLimitError,
+  ServerError,
+  type Cs2CapClient,
+} from '../../src/index.js';
+import { caught } from '../helpers.js';
+
+const BASE = 'https://api.cs2c.app';
+const KEY = 'sk_live_unitTestKey0123456789';
+const page = (items: unknown[] = []) => ({ meta: { currency: 'USD', filters: {}, providers_queried: [] }, items, pagination: { limit: 100, offset: 0, total: items.length, has_next: false, has_prev: false } });
+const keyInfo = { id: 'k1', key_prefix: 'sk_live_root', is_root_key: true, is_active: true, created_at: '2026-07-01T00:00:00Z', effective_quota_requests_per_month: 500000, effective_rate_requests_per_minute: 100 };
+
+describe('cs2cap wire format', () => {
+  let client: Cs2CapClient;
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(async () => {
+    await client?.close();
+    expect(nock.pendingMocks()).toEqual([]);
+    nock.cleanAll();
+  });
+  const make = () => (client = createCs2CapClient({ apiKey: KEY, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } }));
+
+  it('GET /v1/prices with repeated providers keys and the bearer header only', async () => {
+    make();
+    nock(BASE, { reqheaders: { authorization: `Bearer ${KEY}` } })
+      .get('/v1/prices')
+      .query((q) => JSON.stringify(q) === JSON.stringify({ market_hash_name: 'AK-47 | Redline (Field-Tested)', phase: 'Ruby', providers: ['steam', 'buff163'], currency: 'EUR', limit: '50', offset: '10' }))
+      .reply(200, page([{ provider: 'steam', item_id: 1, market_hash_name: 'x', lowest_ask: 2550, lowest_ask_decimal: '25.50', quantity: 3, brand_new_field: 1 }]));
+    const res = await client.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', phase: 'Ruby', providers: ['steam', 'buff163'], currency: 'EUR', limit: 50, offset: 10 });
+    expect(res.items[0]?.ask).toEqual({ currency: 'USD', amount: '25.50' });
+  });
+
+  it('uses minor units when no decimal string is sent, and tolerates unknown provider keys', async () => {
+    make();
+    nock(BASE).get('/v1/prices').query({ item_id: '7' }).reply(200, page([{ provider: 'brand_new_market', item_id: 7, market_hash_name: 'x', lowest_ask: 5, quantity: 1 }]));
+    const res = await client.getPrices({ itemId: 7 });
+    expect(res.items[0]?.ask.amount).toBe('0.05');
+    expect(res.items[0]?.provider).toBe('brand_new_market');
+  });
+
+  it('POST /v1/prices/batch body', async () => {
+    make();
+    nock(BASE)
+      .post('/v1/prices/batch', { item_ids: [1, 2], market_hash_names: ['Kilowatt Case'], currency: 'USD' })
+      .reply(200, { meta: { currency: 'USD' }, items: [], items_not_found: [1, 2], names_not_found: ['Kilowatt Case'] });
+    const res = await client.getPricesBatch({ itemIds: [1, 2], marketHashNames: ['Kilowatt Case'] });
+    expect(res.items_not_found).toEqual([1, 2]);
+  });
+
+  it('GET /v1/bids always sends a limit', async () => {
+    make();
+    nock(BASE).get('/v1/bids').query({ item_id: '3', limit: '100' }).reply(200, page([{ provider: 'buff163', item_id: 3, market_hash_name: 'x', highest_bid: 1999, num_bids: 4 }]));
+    expect((await client.getBids({ itemId: 3 })).items[0]?.bid.amount).toBe('19.99');
+  });
+
+  it('history, sales, items, providers, fx paths and params', async () => {
+    make();
+    const cursorPage = { meta: { currency: 'USD' }, items: [], pagination: { limit: 10, total: -1, has_next: false, has_prev: false, next_cursor: null } };
+    nock(BASE).get('/v1/prices/history').query({ item_id: '1', provider: 'csfloat', start: '2026-07-01', limit: '10', cursor: 'abc' }).reply(200, cursorPage);
+    nock(BASE).get('/v1/sales').query({ market_hash_name: 'x', providers: ['buff163', 'c5'], min_float: '0.1', max_float: '0.2', paint_seed: '661', stickers: ['a', 'b'], limit: '10' }).reply(200, cursorPage);
+    nock(BASE).get('/v1/items').query({ q: 'awp', is_stattrak: 'true', limit: '5' }).reply(200, { items: [], pagination: { limit: 5, offset: 0, total: 0, has_next: false, has_prev: false } });
+    nock(BASE).get('/v1/providers').query({ provider: 'steam' }).reply(200, { 'Steam Community Market': { key: 'steam', logo: 'l', fees: {}, features: {}, health: { status: 'degraded' } } });
+    nock(BASE).get('/v1/fx').reply(200, { timestamp: null, rates: { EUR: 0.92, BTC: 0.0000163 } });
+    await client.getPriceHistory({ itemId: 1, provider: 'csfloat', start: '2026-07-01', limit: 10, cursor: 'abc' });
+    await client.getSales({ marketHashName: 'x', providers: ['buff163', 'c5'], minFloat: 0.1, maxFloat: 0.2, paintSeed: 661, stickers: ['a', 'b'], limit: 10 });
+    await client.listItems({ q: 'awp', isStattrak: true, limit: 5 });
+    expect(Object.keys(await client.getProviders({ provider: 'steam' }))).toEqual(['Steam Community Market']);
+    expect((await client.getFxRates()).rates).toEqual({ EUR: '0.92', BTC: '0.0000163' });
+  });
+
+  it('key info, reissue (never retried) and sub-keys', async () => {
+    make();
+    nock(BASE).get('/v1/account/key').reply(200, { key: keyInfo });
+    nock(BASE).post('/v1/account/key/reissue').reply(503, { detail: 'upstream unavailable' });
+    const err = await caught(client.reissueKey());
+    expect((err as MarketError).name).toBe('OutcomeUnknownError');
+    expect((err as MarketError).status).toBe(503);
+
+    nock(BASE).get('/v1/account/sub-keys').query({ limit: '25' }).reply(200, { keys: [{ key: { ...keyInfo, key_prefix: 'sk_live_child', is_root_key: false }, requests_this_month: 5 }], pagination: { limit: 25, offset: 0, total: 1, has_next: false, has_prev: false } });
+    nock(BASE).post('/v1/account/sub-keys', { name: 'bot', rate_requests_per_minute_override: 10 }).reply(201, { key: 'sk_live_childKey123456', key_info: keyInfo, message: 'once' });
+    nock(BASE).delete('/v1/account/sub-keys/a%2Fb').reply(200, { ok: true, key_id: 'a/b', revoked_at: '2026-07-02T00:00:00Z' });
+    expect((await client.subKeys.list()).keys).toHaveLength(1);
+    expect((await client.subKeys.create({ name: 'bot', rateRequestsPerMinute: 10 })).key.reveal()).toBe('sk_live_childKey123456');
+    expect(await client.subKeys.revoke('a/b')).toEqual({ ok: true, keyId: 'a/b' });
+  });
+
+  it('a successful reissue switches the key for the next call', async () => {
+    make();
+    nock(BASE).get('/v1/account/key').reply(200, { key: keyInfo });
+    nock(BASE).post('/v1/account/key/reissue').reply(200, { key: 'sk_live_brandNewKey987654', key_prefix: 'sk_live_root', id: 'k2', created_at: '2026-07-02T00:00:00Z', message: 'once' });
+    nock(BASE, { reqheaders: { authorization: 'Bearer sk_live_brandNewKey987654' } }).get('/v1/fx').reply(200, { rates: {} });
+    await client.reissueKey();
+    await client.getFxRates();
+  });
+
+  const cases: [number, unknown, new (...a: never[]) => MarketError, string, boolean][] = [
+    [401, { code: 'AUTH_INVALID_API_KEY', detail: 'Invalid API key' }, AuthenticationError, 'authentication_failed', false],
+    [401, { code: 'AUTH_API_KEY_REVOKED', detail: 'revoked' }, AuthenticationError, 'authentication_failed', false],
+    [401, { code: 'UNAUTHORIZED', detail: 'Missing Authorization header' }, AuthenticationError, 'authentication_failed', false],
+    [401, { code: 'AUTH_ACCOUNT_DISABLED', detail: 'disabled' }, PermissionError, 'permission_denied', false],
+    [403, { code: 'AUTH_ACCOUNT_DISABLED', detail: 'disabled' }, PermissionError, 'permission_denied', false],
+    [403, { code: 'FORBIDDEN', detail: 'tier' }, PermissionError, 'permission_denied', false],
+    [400, { code: 'BAD_REQUEST', detail: 'invalid cursor format' }, InvalidRequestError, 'invalid_request', false],
+    [400, { detail: 'no code at all' }, InvalidRequestError, 'invalid_request', false],
+    [404, { detail: 'Item not found: x' }, InvalidRequestError, 'not_found', false],
+    [409, { code: 'STREAM_ALREADY_ACTIVE', detail: 'active' }, InvalidRequestError, 'conflict', false],
+    [422, { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'providers', 0], msg: 'bad provider' }] }, InvalidRequestError, 'invalid_request', false],
+    [422, { detail: [{ loc: ['query', 'limit'], msg: 'too big' }] }, InvalidRequestError, 'invalid_request', false],
+    [429, { code: 'RATE_LIMIT_MONTHLY_QUOTA_EXCEEDED', detail: 'Monthly quota exceeded' }, QuotaExceededError, 'quota_exceeded', false],
+    [429, { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: 'stream quota' }, QuotaExceededError, 'quota_exceeded', false],
+    [500, { code: 'INTERNAL', detail: 'boom' }, ServerError, 'server_error', false],
+  ];
+  for (const [status, body, cls, code, retryable] of cases) {
+    it(`maps ${status} ${JSON.stringify(body).slice(0, 50)} → ${cls.name}`, async () => {
+      make();
+      nock(BASE).get('/v1/fx').reply(status, body as nock.Body, { 'x-request-id': 'req-42' });
+      const err = (await caught(client.getFxRates())) as MarketError;
+      expect(err).toBeInstanceOf(cls);
+      expect(err.code).toBe(code);
+      expect(err.retryable).toBe(retryable);
+      expect(err.status).toBe(status);
+      expect(err.requestId).toBe('req-42');
+      expect(err.path).toBe('/fx');
+      if (Array.isArray((body as { detail: unknown }).detail)) expect(err.message).toMatch(/query\.(providers\.0|limit)/);
+    });
+  }
+
+  it('RATE_LIMIT_EXCEEDED and 503 *_INDEX_UNAVAILABLE are retried, then surface typed', async () => {
+    make();
+    nock(BASE).get('/v1/fx').times(3).reply(429, { code: 'RATE_LIMIT_EXCEEDED' }, { 'Retry-After': '0' });
+    const err = (await caught(client.getFxRates())) as MarketError;
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.retryAfterMs).toBe(0);
+    nock(BASE).get('/v1/bids').query(true).times(3).reply(503, { code: 'BIDS_INDEX_UNAVAILABLE', detail: 'x' });
+    const err2 = (await caught(client.getBids({ itemId: 1 }))) as MarketError;
+    expect(err2).toBeInstanceOf(ServerError);
+    expect(err2.providerCode).toBe('BIDS_INDEX_UNAVAILABLE');
+  });
+
+  it('Retry-After as an HTTP date is honoured', async () => {
+    make();
+    const when = new Date(Date.now() + 1500).toUTCString();
+    nock(BASE).get('/v1/fx').reply(429, { code: 'RATE_LIMIT_EXCEEDED' }, { 'Retry-After': when });
+    nock(BASE).get('/v1/fx').reply(200, { rates: {} });
+    const started = Date.now();
+    await client.getFxRates();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
+
+  it('a network error never leaks an AxiosError', async () => {
+    make();
+    nock(BASE).get('/v1/fx').times(3).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const err = await caught(client.getFxRates());
+    expect((err as MarketError).name).toBe('NetworkError');
+    expect(JSON.stringify(err)).not.toMatch(/config|headers|Bearer/);
+  });
+});
