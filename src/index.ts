@@ -8,3 +8,5 @@ export * from './money.js';
 export { SecretString } from './secret.js';
 export { createCs2CapClient, CS2CAP_BASE_URL } from '../providers/cs2cap/index.js';
 export type * from '../providers/cs2cap/index.js';
+export { createCsboardClient, CSBOARD_BASE_URL } from '../providers/csboard/index.js';
+export type * from '../providers/csboard/index.js';

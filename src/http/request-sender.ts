@@ -74,6 +74,12 @@ export interface ProviderAdapter {
   guard?(spec: { method: HttpMethod; path: string; auth: boolean }): void;
   /** Sees every mapped error (to mark a key dead, start a ban, …). */
   observeError?(error: MarketError): void;
+  /** Whether a 429 pauses every class of the key (default) or only the class that got it. */
+  rateLimitScope?(error: RateLimitError): 'key' | 'class';
+  /** Sees the status of every answer (to learn that a key is good). */
+  observeResponse?(status: number): void;
+  /** Wraps one attempt, quota included (e.g. one request at a time for an unproven key). */
+  around?<T>(request: { auth: boolean }, send: () => Promise<T>): Promise<T>;
   /** The current secrets, scrubbed from anything a server echoes into an error. */
   secrets(): readonly string[];
 }
@@ -207,74 +213,82 @@ export class RequestSender {
   }
 
   async #attempt<R>(spec: RequestSpec<unknown>, attemptNumber: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const { adapter, events, gate } = this.#o;
+    const { adapter } = this.#o;
     const auth = spec.auth !== false;
     adapter.guard?.({ method: spec.method, path: spec.path, auth });
     const limiter = this.#o.limiters.get(spec.limitClass);
     if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
-    const signal = spec.call?.signal;
-
-    return limiter.run(spec.cost ?? 1, signal, async () => {
+    const send = (): Promise<R> => {
       // The call may have waited in the queue while the key died or a ban began.
       adapter.guard?.({ method: spec.method, path: spec.path, auth });
-      const signedPath = this.#o.transport.basePath + spec.path;
-      const headers: Record<string, string> = { ...spec.headers };
-      if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-      if (auth) Object.assign(headers, adapter.authenticate({ method: spec.method, signedPath }));
-      events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
+      return this.#send(spec, attemptNumber, auth, onOk, responseType);
+    };
+    const run = (): Promise<R> => limiter.run(spec.cost ?? 1, spec.call?.signal, send);
+    return adapter.around ? adapter.around({ auth }, run) : run();
+  }
 
-      const timeoutMs = spec.call?.timeoutMs ?? this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
-      const onUserAbort = (): void => controller.abort();
-      signal?.addEventListener('abort', onUserAbort, { once: true });
-      const started = performance.now();
-      let res: AxiosResponse;
-      try {
-        res = await this.#o.transport.axios.request({
-          method: spec.method,
-          url: spec.path + encodeQuery(spec.query),
-          data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-          headers,
-          signal: controller.signal,
-          responseType,
-          transformResponse: (data: unknown) => data,
-          decompress: responseType !== 'stream',
-        });
-        if (responseType === 'stream' && !isOk(spec, res.status)) {
-          res = { ...res, data: await readText(res.data as Readable) };
-        }
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        throw this.#transportError(spec, error, controller.signal.aborted);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onUserAbort);
-      }
-      const requestId = REQUEST_ID_HEADERS.map((h) => headerValue(res.headers as Record<string, unknown>, h)).find(Boolean);
-      events.emit('response', {
-        provider: this.provider,
+  async #send<R>(spec: RequestSpec<unknown>, attemptNumber: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    const { adapter, events, gate } = this.#o;
+    const signal = spec.call?.signal;
+    const signedPath = this.#o.transport.basePath + spec.path;
+    const headers: Record<string, string> = { ...spec.headers };
+    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (auth) Object.assign(headers, adapter.authenticate({ method: spec.method, signedPath }));
+    events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
+
+    const timeoutMs = spec.call?.timeoutMs ?? this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onUserAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onUserAbort, { once: true });
+    const started = performance.now();
+    let res: AxiosResponse;
+    try {
+      res = await this.#o.transport.axios.request({
         method: spec.method,
-        path: spec.path,
-        attempt: attemptNumber,
-        status: res.status,
-        durationMs: performance.now() - started,
-        requestId,
+        url: spec.path + encodeQuery(spec.query),
+        data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        headers,
+        signal: controller.signal,
+        responseType,
+        transformResponse: (data: unknown) => data,
+        decompress: responseType !== 'stream',
       });
-      if (isOk(spec, res.status)) {
-        this.#consecutive429 = 0;
-        return onOk(res);
+      if (responseType === 'stream' && !isOk(spec, res.status)) {
+        res = { ...res, data: await readText(res.data as Readable) };
       }
-
-      const error = this.#mapError(spec, res, requestId);
-      if (error instanceof RateLimitError && error.status === 429) {
-        const pauseMs = error.retryAfterMs ?? this.#backoffFor429();
-        gate.pauseFor(pauseMs);
-        events.emit('rateLimited', { provider: this.provider, limitClass: spec.limitClass, retryAfterMs: pauseMs, source: 'server' });
-      }
-      adapter.observeError?.(error);
-      throw error;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.#transportError(spec, error, controller.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onUserAbort);
+    }
+    const requestId = REQUEST_ID_HEADERS.map((h) => headerValue(res.headers as Record<string, unknown>, h)).find(Boolean);
+    events.emit('response', {
+      provider: this.provider,
+      method: spec.method,
+      path: spec.path,
+      attempt: attemptNumber,
+      status: res.status,
+      durationMs: performance.now() - started,
+      requestId,
     });
+    adapter.observeResponse?.(res.status);
+    if (isOk(spec, res.status)) {
+      this.#consecutive429 = 0;
+      return onOk(res);
+    }
+
+    const error = this.#mapError(spec, res, requestId);
+    if (error instanceof RateLimitError && error.status === 429) {
+      const pauseMs = error.retryAfterMs ?? this.#backoffFor429();
+      if (adapter.rateLimitScope?.(error) === 'class') this.#o.limiters.get(spec.limitClass)?.classGate.pauseFor(pauseMs);
+      else gate.pauseFor(pauseMs);
+      events.emit('rateLimited', { provider: this.provider, limitClass: spec.limitClass, retryAfterMs: pauseMs, source: 'server' });
+    }
+    adapter.observeError?.(error);
+    throw error;
   }
 
   #consecutive429 = 0;

@@ -1,6 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { RateLimitError } from '../errors.js';
-import type { PauseGate } from './pause-gate.js';
+import { PauseGate } from './pause-gate.js';
 import { isRollingWindow, type LimitSpec } from './specs.js';
 
 export interface QuotaLimiterOptions {
@@ -29,6 +29,8 @@ export class QuotaLimiter {
   readonly limitClass: string;
   #spec: LimitSpec;
   readonly #gate: PauseGate;
+  /** A pause for this endpoint class alone (a 429 whose limit is the class's own). */
+  readonly classGate = new PauseGate();
   readonly #bottleneck: Bottleneck;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #onQueued: ((waitHintMs: number) => void) | undefined;
@@ -84,6 +86,7 @@ export class QuotaLimiter {
       }
       try {
         await this.#gate.wait(signal);
+        await this.classGate.wait(signal);
         return await send();
       } finally {
         // The slot comes back a full window after the answer (or failure), never sooner.

@@ -3,16 +3,21 @@
  * This entry composes the providers' sandboxes; the core never imports them.
  */
 import { Cs2CapSandbox, type Cs2CapSandboxOptions } from '../../providers/cs2cap/sandbox.js';
+import { CsboardSandbox, type CsboardSandboxOptions } from '../../providers/csboard/sandbox.js';
 
 export { Cs2CapSandbox } from '../../providers/cs2cap/sandbox.js';
+export { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 export { SandboxServer, type Fault, type FaultKind, type LoggedRequest } from './server.js';
 
 export interface SandboxOptions {
   cs2cap?: Cs2CapSandboxOptions;
+  csboard?: CsboardSandboxOptions;
 }
 
 export interface Sandbox {
   readonly cs2cap: { readonly baseUrl: string; readonly apiKey: string; readonly server: Cs2CapSandbox };
+  /** `apiKey` is read-only; `tradingApiKey` may buy. */
+  readonly csboard: { readonly baseUrl: string; readonly apiKey: string; readonly tradingApiKey: string; readonly server: CsboardSandbox };
   /** The environment variables the CLI and `createMarketClient()` read. */
   readonly env: Record<string, string>;
   close(): Promise<void>;
@@ -23,11 +28,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const cs2cap = new Cs2CapSandbox(options.cs2cap);
   const cs2capUrl = await cs2cap.start();
   const cs2capKey = cs2cap.createKey('quant');
+  const csboard = new CsboardSandbox(options.csboard);
+  const csboardUrl = await csboard.start();
+  const csboardKey = csboard.createKey();
+  const csboardTradingKey = csboard.createKey({ trading: true });
   return {
     cs2cap: { baseUrl: cs2capUrl, apiKey: cs2capKey, server: cs2cap },
-    env: { CS2C_API_BASE: cs2capUrl, CS2C_API_KEY: cs2capKey },
+    csboard: { baseUrl: csboardUrl, apiKey: csboardKey, tradingApiKey: csboardTradingKey, server: csboard },
+    env: { CS2C_API_BASE: cs2capUrl, CS2C_API_KEY: cs2capKey, CSBOARD_API_BASE: csboardUrl, CSBOARD_API_KEY: csboardKey },
     async close() {
-      await cs2cap.close();
+      await Promise.all([cs2cap.close(), csboard.close()]);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 
 export interface SandboxRequest {
   method: string;
@@ -21,6 +22,8 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
   /** Raw bytes instead of JSON. */
   raw?: Buffer | undefined;
+  /** A streamed body (large downloads). */
+  stream?: Readable | undefined;
 }
 
 export type Handler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
@@ -52,6 +55,8 @@ export interface Fault {
   body?: unknown;
   headers?: Record<string, string> | undefined;
   delayMs?: number | undefined;
+  /** For `truncate` on a streamed body: bytes sent before the connection is cut. */
+  afterBytes?: number | undefined;
 }
 
 export interface LoggedRequest {
@@ -179,6 +184,21 @@ export class SandboxServer {
     }
     entry.status = response.status;
     if (fault?.kind === 'reset-after') return void req.socket.destroy();
+    if (fault?.kind === 'truncate' && response.stream) {
+      res.writeHead(response.status, response.headers);
+      let sent = 0;
+      const limit = fault.afterBytes ?? 64 * 1024;
+      response.stream.on('data', (chunk: Buffer) => {
+        if (sent >= limit) return;
+        sent += chunk.length;
+        res.write(chunk);
+        if (sent >= limit) {
+          response.stream?.destroy();
+          setTimeout(() => req.socket.destroy(), 20);
+        }
+      });
+      return;
+    }
     if (fault?.kind === 'truncate') {
       const bytes = response.raw ?? Buffer.from(JSON.stringify(response.body ?? null));
       res.writeHead(response.status, { 'Content-Type': 'application/json', 'Content-Length': String(bytes.length), ...response.headers });
@@ -212,6 +232,11 @@ export class SandboxServer {
   }
 
   #send(res: http.ServerResponse, response: SandboxResponse): void {
+    if (response.stream) {
+      res.writeHead(response.status, response.headers);
+      response.stream.pipe(res);
+      return;
+    }
     if (response.raw) {
       res.writeHead(response.status, { 'Content-Length': String(response.raw.length), ...response.headers });
       res.end(response.raw);

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
+import { CapabilityError, type MarketError } from '../../src/errors.js';
+import type { MarketEventName, MarketEvents } from '../../src/events.js';
+import { ndjsonRows } from '../../src/http/ndjson.js';
+import { paginate } from '../../src/http/paginate.js';
+import { pathSegment } from '../../src/http/query.js';
+import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
+import { fxTable, money, type FxTable, type Money } from '../../src/money.js';
+import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
+import { parseInput } from '../../src/validation.js';
+import { CsboardAuthGuard } from './auth-guard.js';
+import { mapCsboardError } from './errors.js';
+import { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
+import * as s from './schemas.js';
+
+export const CSBOARD_BASE_URL = 'https://csboard.com/v1';
+const PROVIDER = 'csboard';
+
+export interface CsboardClientOptions extends CommonClientOptions<CsboardLimitClass> {
+  /** `csb_pub_…`; sent only in the Authorization header, never as `api_key=`. */
+  apiKey: string;
+  /**
+   * `false` (default): buying calls are refused locally. `true`: the key may buy.
+   * `'detect'`: read `trading_enabled` from `GET /v1/balance` once.
+   */
+  trading?: boolean | 'detect' | undefined;
+  /** How long a snapshot download may stall before it fails (default 30 s). */
+  snapshotIdleTimeoutMs?: number | undefined;
+}
+
+const optionsSchema = z
+  .object({
+    ...commonOptionsShape,
+    apiKey: z.string().regex(s.API_KEY, 'must be a CSBoard key starting with csb_pub_'),
+    trading: z.union([z.boolean(), z.literal('detect')]).optional(),
+    snapshotIdleTimeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+type Raw<T extends z.ZodType> = z.output<T>;
+export type CsboardListing = Raw<typeof s.listingSchema> & { readonly price: Money };
+export interface CsboardListingsPage {
+  items: CsboardListing[];
+  next_cursor: string | null;
+}
+export type CsboardPriceRow = Raw<typeof s.priceRowSchema> & { readonly minPrice: Money };
+export interface CsboardPricesPage {
+  items: CsboardPriceRow[];
+  next_cursor: string | null;
+}
+export type CsboardHealth = Raw<typeof s.healthSchema>;
+export type CsboardAvailability = Raw<typeof s.availabilitySchema>['data'];
+export type CsboardBalance = Raw<typeof s.balanceSchema> & { readonly balance: Money; readonly settledBalance: Money; readonly held: Money };
+export type CsboardOrder = Raw<typeof s.orderSchema> & { readonly chargedTotal: Money };
+export interface CsboardOrdersPage {
+  data: CsboardOrder[];
+  meta: { next_cursor: string | null; per_page?: number | undefined };
+}
+export type CsboardPlacedOrder = Raw<typeof s.placedOrderSchema> & { readonly totalCharged: Money; readonly idempotencyKey: string };
+export type CsboardMarketBuy = Raw<typeof s.marketBuySchema>['data'] & { readonly customId: string };
+export type CsboardClaim = Raw<typeof s.claimSchema>;
+export type CsboardListingsQuery = z.input<typeof s.listingsQuerySchema>;
+export type CsboardPricesQuery = z.input<typeof s.pricesQuerySchema>;
+export type CsboardOrdersQuery = z.input<typeof s.ordersQuerySchema>;
+export type CsboardPlaceOrder = z.input<typeof s.placeOrderSchema>;
+export type CsboardMarketBuyInput = z.input<typeof s.marketBuyInputSchema>;
+
+export type CsboardSnapshot =
+  | { readonly status: 'unchanged'; readonly etag: string }
+  | { readonly status: 'ok'; readonly etag: string | undefined; readonly rows: AsyncGenerator<CsboardPriceRow, void, undefined> };
+
+export interface CsboardClient extends MarketProvider {
+  readonly id: 'csboard';
+  health(options?: CallOptions): Promise<CsboardHealth>;
+  listListings(query?: CsboardListingsQuery, options?: CallOptions): Promise<CsboardListingsPage>;
+  /** Every listing matching the query, following `next_cursor`. */
+  listings(query?: Omit<CsboardListingsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardListing, void, undefined>;
+  checkAvailability(ids: readonly string[], options?: CallOptions): Promise<CsboardAvailability>;
+  listPrices(query?: CsboardPricesQuery, options?: CallOptions): Promise<CsboardPricesPage>;
+  prices(query?: Omit<CsboardPricesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardPriceRow, void, undefined>;
+  /** The whole price list, streamed; `etag` from a previous download gives `unchanged` when nothing changed. */
+  downloadSnapshot(options?: CallOptions & { etag?: string | undefined; onBytes?: (bytes: number) => void }): Promise<CsboardSnapshot>;
+  getCurrencyRates(options?: CallOptions): Promise<FxTable>;
+  getBalance(options?: CallOptions): Promise<CsboardBalance>;
+  /**
+   * Buy 1–10 listings from the balance. `maxPriceUsd` caps the total; the idempotency key is
+   * fixed once per call (generated if not given) and sent on every attempt.
+   */
+  placeOrder(input: CsboardPlaceOrder, options?: CallOptions): Promise<CsboardPlacedOrder>;
+  /** Buy up to 100 listings delivered to a trade URL; `customId` is the idempotency key. */
+  marketBuy(input: CsboardMarketBuyInput, options?: CallOptions): Promise<CsboardMarketBuy>;
+  listOrders(query?: CsboardOrdersQuery, options?: CallOptions): Promise<CsboardOrdersPage>;
+  orders(query?: Omit<CsboardOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardOrder, void, undefined>;
+  getOrder(orderId: string, options?: CallOptions): Promise<CsboardOrder>;
+  getOrdersInfo(query: { orderIds?: string[]; customIds?: string[] }, options?: CallOptions): Promise<CsboardOrder[]>;
+  /** Release a held order. A `425 hold_not_cleared` error carries `details.holdUntil`. */
+  claimOrder(orderId: string, options?: CallOptions): Promise<CsboardClaim>;
+  on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
+}
+
+export function createCsboardClient(options: CsboardClientOptions): CsboardClient {
+  const opts = parseInput(PROVIDER, 'createCsboardClient', optionsSchema, options);
+  const apiKey = opts.apiKey;
+  const guard = new CsboardAuthGuard(opts.baseUrl ?? CSBOARD_BASE_URL, apiKey);
+  // undefined = not known yet ('detect' before the first balance read)
+  let tradingEnabled: boolean | undefined = opts.trading === 'detect' ? undefined : (opts.trading ?? false) && !guard.isReadOnly();
+
+  const adapter: ProviderAdapter = {
+    provider: PROVIDER,
+    authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
+    mapError: mapCsboardError,
+    secrets: () => [apiKey],
+    guard: ({ auth }) => guard.check(auth),
+    around: ({ auth }, send) => guard.enter(auth, send),
+    observeResponse: (status) => {
+      if (status !== 401) guard.accepted();
+    },
+    observeError: (error: MarketError) => {
+      if (error.status === 401) guard.refused(error.code === 'auth_banned' ? error.retryAfterMs : undefined);
+      if (error.providerCode === 'trading_not_enabled') {
+        tradingEnabled = false;
+        guard.markReadOnly();
+      }
+    },
+    rateLimitScope: (error) => (error.providerCode === 'snapshot_rate_limited' ? 'class' : 'key'),
+  };
+  const core = createClientCore({ adapter, defaultBaseUrl: CSBOARD_BASE_URL, defaultLimits: CSBOARD_DEFAULT_LIMITS, quotaKey: apiKey, client: options });
+  const get = <T>(path: string, schema: z.ZodType<T>, query?: Record<string, unknown>, call?: CallOptions, auth = true): Promise<T> =>
+    core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'read', safety: 'read', schema, call, auth });
+
+  const requireTrading = async (operation: string, call?: CallOptions): Promise<void> => {
+    if (tradingEnabled === undefined) tradingEnabled = (await client.getBalance(call)).trading_enabled;
+    if (!tradingEnabled || guard.isReadOnly()) {
+      throw new CapabilityError({
+        provider: PROVIDER,
+        code: 'capability_missing',
+        message: `csboard.${operation}: this key is read-only (create the client with trading: true for a trading-enabled key); nothing was sent`,
+      });
+    }
+  };
+
+  const withPrice = (l: Raw<typeof s.listingSchema>): CsboardListing => ({ ...l, price: money(l.price_usd, 'USD') });
+  const withMinPrice = (r: Raw<typeof s.priceRowSchema>): CsboardPriceRow => ({ ...r, minPrice: money(r.min_price_usd, 'USD') });
+  const withCharged = (o: Raw<typeof s.orderSchema>): CsboardOrder => ({ ...o, chargedTotal: money(o.charged_total_usd, 'USD') });
+  const listingParams = (q: Raw<typeof s.listingsQuerySchema>) => ({
+    search: q.search, category: q.category, wear: q.wear, rarity: q.rarity, min_price: q.minPrice, max_price: q.maxPrice,
+    min_float: q.minFloat, max_float: q.maxFloat, stat_trak: q.statTrak, souvenir: q.souvenir, sort: q.sort, cursor: q.cursor, limit: q.limit,
+  });
+
+  const client: CsboardClient = {
+    id: PROVIDER,
+    get has(): Capabilities {
+      return { asks: true, bids: false, listings: true, trading: tradingEnabled === true, fx: true, eventMarkets: false };
+    },
+
+    health: (call) => get('/health', s.healthSchema, undefined, call, false),
+
+    async listListings(query = {}, call) {
+      const q = parseInput(PROVIDER, 'listListings', s.listingsQuerySchema, query);
+      const page = await get('/listings', s.listingsPageSchema, listingParams(q), call);
+      return { items: page.items.map(withPrice), next_cursor: page.next_cursor };
+    },
+
+    listings(query = {}, call) {
+      parseInput(PROVIDER, 'listings', s.listingsQuerySchema, query);
+      return paginate((cursor) => client.listListings({ ...query, cursor }, call), (p) => p.items, (p) => p.next_cursor);
+    },
+
+    async checkAvailability(ids, call) {
+      const list = parseInput(PROVIDER, 'checkAvailability', s.availabilityInputSchema, ids);
+      return (await get('/listings/availability', s.availabilitySchema, { ids: list.join(',') }, call)).data;
+    },
+
+    async listPrices(query = {}, call) {
+      const q = parseInput(PROVIDER, 'listPrices', s.pricesQuerySchema, query);
+      const page = await get('/prices', s.pricesPageSchema, { search: q.search, category: q.category, wear: q.wear, rarity: q.rarity, min_price: q.minPrice, max_price: q.maxPrice, cursor: q.cursor, limit: q.limit }, call);
+      return { items: page.items.map(withMinPrice), next_cursor: page.next_cursor };
+    },
+
+    prices(query = {}, call) {
+      parseInput(PROVIDER, 'prices', s.pricesQuerySchema, query);
+      return paginate((cursor) => client.listPrices({ ...query, cursor }, call), (p) => p.items, (p) => p.next_cursor);
+    },
+
+    async downloadSnapshot(snapOptions = {}) {
+      const etag = parseInput(PROVIDER, 'downloadSnapshot', z.string().max(500).optional(), snapOptions.etag);
+      const res = await core.sender.sendStream({
+        method: 'GET',
+        path: '/prices/snapshot.ndjson.gz',
+        headers: etag ? { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } : { 'Accept-Encoding': 'gzip' },
+        limitClass: 'snapshot',
+        safety: 'read',
+        schema: z.unknown(),
+        okStatuses: [304],
+        call: snapOptions,
+      });
+      const newTag = typeof res.headers['etag'] === 'string' ? res.headers['etag'] : undefined;
+      if (res.status === 304) {
+        res.stream.destroy();
+        return { status: 'unchanged', etag: newTag ?? etag ?? '' };
+      }
+      const rows = ndjsonRows(res.stream, {
+        provider: PROVIDER,
+        path: '/prices/snapshot.ndjson.gz',
+        schema: s.priceRowSchema,
+        idleTimeoutMs: opts.snapshotIdleTimeoutMs ?? opts.timeoutMs ?? 30_000,
+        signal: snapOptions.signal,
+        onBytes: snapOptions.onBytes,
+      });
+      async function* typed(): AsyncGenerator<CsboardPriceRow, void, undefined> {
+        for await (const row of rows) yield withMinPrice(row);
+      }
+      return { status: 'ok', etag: newTag, rows: typed() };
+    },
+
+    async getCurrencyRates(call) {
+      const fx = await get('/currency', s.currencySchema, undefined, call);
+      return fxTable(fx.base, fx.rates, PROVIDER, fx.updated_at);
+    },
+
+    async getBalance(call) {
+      const b = await get('/balance', s.balanceSchema, undefined, call);
+      // The server's word wins over `trading: true`; a client left at the default never buys.
+      tradingEnabled = opts.trading === true || opts.trading === 'detect' ? b.trading_enabled && !guard.isReadOnly() : false;
+      return { ...b, balance: money(b.balance_usd, 'USD'), settledBalance: money(b.settled_balance_usd, 'USD'), held: money(b.held_usd, 'USD') };
+    },
+
+    async placeOrder(input, call) {
+      const q = parseInput(PROVIDER, 'placeOrder', s.placeOrderSchema, input);
+      await requireTrading('placeOrder', call);
+      // One key for the whole logical order: a retry after a lost answer replays it, never buys twice.
+      const idempotencyKey = q.idempotencyKey ?? randomUUID();
+      const body: Record<string, unknown> = { item_ids: q.itemIds };
+      if (q.maxPriceUsd !== null) body.max_price_usd = q.maxPriceUsd;
+      const res = await core.sender.send({
+        method: 'POST',
+        path: '/orders',
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        limitClass: 'order',
+        safety: 'idempotent',
+        schema: s.placedOrderSchema,
+        call,
+      });
+      return { ...res, totalCharged: money(res.total_charged_usd, 'USD'), idempotencyKey };
+    },
+
+    async marketBuy(input, call) {
+      const q = parseInput(PROVIDER, 'marketBuy', s.marketBuyInputSchema, input);
+      await requireTrading('marketBuy', call);
+      const customId = q.customId ?? randomUUID();
+      const body: Record<string, unknown> = { item_ids: q.itemIds, partner: q.partner, token: q.token, custom_id: customId, skip_unavailable: q.skipUnavailable ?? false };
+      if (q.maxPriceUsd !== null) body.max_price_usd = q.maxPriceUsd;
+      const res = await core.sender.send({ method: 'POST', path: '/market/buy', body, limitClass: 'order', safety: 'idempotent', schema: s.marketBuySchema, call });
+      return { ...res.data, customId };
+    },
+
+    async listOrders(query = {}, call) {
+      const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
+      const page = await get('/orders', s.ordersPageSchema, { limit: q.limit, start_unix_time: q.startUnixTime, end_unix_time: q.endUnixTime, status: q.status, cursor: q.cursor }, call);
+      return { data: page.data.map(withCharged), meta: page.meta };
+    },
+
+    orders(query = {}, call) {
+      parseInput(PROVIDER, 'orders', s.ordersQuerySchema, query);
+      return paginate((cursor) => client.listOrders({ ...query, cursor }, call), (p) => p.data, (p) => p.meta.next_cursor);
+    },
+
+    async getOrder(orderId, call) {
+      const id = parseInput(PROVIDER, 'getOrder', s.orderIdSchema, orderId);
+      return withCharged(await get(`/orders/${pathSegment(id)}`, s.orderEnvelopeSchema, undefined, call));
+    },
+
+    async getOrdersInfo(query, call) {
+      const q = parseInput(PROVIDER, 'getOrdersInfo', s.ordersInfoInputSchema, query);
+      const res = await get('/orders/info', s.ordersInfoSchema, { order_ids: q.orderIds?.join(','), custom_ids: q.customIds?.join(',') }, call);
+      return res.data.map(withCharged);
+    },
+
+    async claimOrder(orderId, call) {
+      const id = parseInput(PROVIDER, 'claimOrder', s.orderIdSchema, orderId);
+      await requireTrading('claimOrder', call);
+      // The server refuses a second concurrent claim and never sends a trade twice.
+      return core.sender.send({ method: 'POST', path: `/orders/${pathSegment(id)}/claim`, limitClass: 'order', safety: 'idempotent', schema: s.claimSchema, call });
+    },
+
+    async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
+      const call = { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs };
+      const page = await client.listPrices({ search: instrument, limit: 100 }, call);
+      return page.items
+        .filter((r) => r.market_hash_name === instrument)
+        .map((r): Quote => ({ provider: PROVIDER, venue: PROVIDER, instrument: r.market_hash_name, ask: r.minPrice, askQuantity: String(r.qty) }));
+    },
+
+    on: (event, listener) => core.events.on(event, listener),
+    close: () => core.close(),
+  };
+  return client;
+}
+

@@ -1,0 +1,222 @@
+/** CSBoard wire shapes (reference/csboard.md §6, §12). Optional where the two doc sets disagree. */
+import { z } from 'zod';
+
+const time = z.string().nullish();
+const usd = z.number().finite();
+const status = z.string(); // known values plus new ones
+
+export const API_KEY = /^csb_pub_[A-Za-z0-9_-]{4,200}$/;
+export const WEARS = ['Factory New', 'Minimal Wear', 'Field-Tested', 'Well-Worn', 'Battle-Scarred'] as const;
+
+export const healthSchema = z.object({
+  status: z.string(),
+  groups: z.number().int(),
+  price_list_age_seconds: z.number(),
+  version: z.string().nullish(),
+  server_now: time,
+});
+
+export const listingSchema = z.object({
+  id: z.string(),
+  market_hash_name: z.string(),
+  wear: z.string().nullish(),
+  doppler_phase: z.string().nullish(),
+  float_value: z.number().nullish(),
+  paint_seed: z.number().int().nullish(),
+  stickers: z.array(z.object({ name: z.string(), image: z.string().nullish(), slot: z.number().int().nullish(), wear: z.number().nullish() })).nullish(),
+  price_usd: usd,
+  category: z.string().nullish(),
+  rarity: z.string().nullish(),
+  image: z.string().nullish(),
+  inspect_link: z.string().nullish(),
+  tradable: z.boolean().nullish(),
+  tradable_at: time,
+  delivery: z.string().nullish(),
+});
+export const listingsPageSchema = z.object({ items: z.array(listingSchema), next_cursor: z.string().nullable() });
+
+export const availabilitySchema = z.object({
+  data: z.object({ available: z.record(z.string(), z.number().int()), unavailable_ids: z.array(z.string()) }),
+});
+
+export const priceRowSchema = z.object({
+  market_hash_name: z.string(),
+  wear: z.string().nullish(),
+  doppler_phase: z.string().nullish(),
+  min_price_usd: usd,
+  qty: z.number().int(),
+});
+export const pricesPageSchema = z.object({ items: z.array(priceRowSchema), next_cursor: z.string().nullable() });
+
+export const currencySchema = z.object({
+  base: z.string(),
+  rates: z.record(z.string(), z.number()),
+  updated_at: z.string(),
+  rub_source: z.string().nullish(),
+  base_source: z.string().nullish(),
+});
+
+export const balanceSchema = z.object({
+  currency: z.string(),
+  balance_usd: usd,
+  trading_enabled: z.boolean(),
+  settled_balance_usd: usd,
+  held_usd: usd,
+  held_until: time,
+});
+
+export const orderItemSchema = z.object({
+  market_hash_name: z.string(),
+  price_usd: usd,
+  status,
+  tradable_at: time,
+  return_reason: z.string().nullish(),
+  steam_trade_offer_id: z.string().nullish(),
+  steam_trade_offer_finished_at: time,
+});
+export const orderSchema = z.object({
+  order_id: z.string(),
+  steam_id: z.string().nullish(),
+  status,
+  custom_id: z.string().nullish(),
+  currency: z.string(),
+  charged_total_usd: usd,
+  item_count: z.number().int(),
+  hold_until: time,
+  created_at: z.string(),
+  updated_at: time,
+  items: z.array(orderItemSchema),
+});
+export const ordersPageSchema = z.object({ data: z.array(orderSchema), meta: z.object({ next_cursor: z.string().nullable(), per_page: z.number().int().optional() }) });
+export const ordersInfoSchema = z.object({ data: z.array(orderSchema) });
+export const orderEnvelopeSchema = z.union([z.object({ data: orderSchema }).transform((v) => v.data), orderSchema]);
+
+export const placedOrderSchema = z.object({
+  order_id: z.string(),
+  status,
+  items: z.array(z.object({ item_id: z.string(), charged_usd: usd, delivery: z.string().nullish() })).nullish(),
+  total_charged_usd: usd,
+  balance_after_usd: usd.nullish(),
+  created_at: time,
+});
+
+export const marketBuySchema = z.object({
+  data: z.object({
+    purchase_id: z.string(),
+    steam_id: z.string().nullish(),
+    created_at: time,
+    custom_id: z.string().nullish(),
+    skins: z.array(z.object({ name: z.string(), price: usd, status, return_reason: z.string().nullish(), steam_trade_offer_id: z.string().nullish() })),
+  }),
+});
+
+export const claimSchema = z.object({ order_id: z.string(), status, claimed: z.boolean(), steam_trade_offer_id: z.string().nullish() });
+
+export const errorBodySchema = z
+  .object({
+    code: z.string().optional(),
+    detail: z.string().optional(),
+    current_total_usd: z.number().optional(),
+    required_usd: z.number().optional(),
+    settled_usd: z.number().optional(),
+    hold_until: z.string().optional(),
+    refunded: z.boolean().optional(),
+  })
+  .passthrough();
+
+// ---- inputs ----
+const listingId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'a listing id such as itm_8841201');
+const uniqueIds = (min: number, max: number) =>
+  z
+    .array(listingId)
+    .min(min)
+    .max(max)
+    .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique');
+const priceFilter = z.number().nonnegative().finite();
+const cursor = z.string().min(1).max(2000).optional();
+/** A USD amount the caller sends: positive, at most two decimals. */
+export const usdInput = z
+  .number()
+  .positive()
+  .finite()
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals (cents)');
+
+export const listingsQuerySchema = z
+  .object({
+    search: z.string().max(200).optional(),
+    category: z.string().max(100).optional(),
+    wear: z.enum(WEARS).optional(),
+    rarity: z.string().max(100).optional(),
+    minPrice: priceFilter.optional(),
+    maxPrice: priceFilter.optional(),
+    minFloat: z.number().min(0).max(1).optional(),
+    maxFloat: z.number().min(0).max(1).optional(),
+    statTrak: z.enum(['only', 'exclude']).optional(),
+    souvenir: z.enum(['only', 'exclude']).optional(),
+    sort: z.enum(['id', 'newest', 'price_asc', 'price_desc']).optional(),
+    cursor,
+    limit: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const pricesQuerySchema = z
+  .object({
+    search: z.string().max(200).optional(),
+    category: z.string().max(100).optional(),
+    wear: z.enum(WEARS).optional(),
+    rarity: z.string().max(100).optional(),
+    minPrice: priceFilter.optional(),
+    maxPrice: priceFilter.optional(),
+    cursor,
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const availabilityInputSchema = uniqueIds(1, 100);
+
+export const placeOrderSchema = z
+  .object({
+    itemIds: uniqueIds(1, 10),
+    maxPriceUsd: usdInput.nullable(),
+    allowUncapped: z.literal(true).optional(),
+    idempotencyKey: z.string().min(8).max(200).optional(),
+  })
+  .strict()
+  .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
+    message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
+    path: ['maxPriceUsd'],
+  });
+
+export const marketBuyInputSchema = z
+  .object({
+    itemIds: uniqueIds(1, 100),
+    partner: z.string().min(1).max(32),
+    token: z.string().min(1).max(32),
+    maxPriceUsd: usdInput.nullable(),
+    allowUncapped: z.literal(true).optional(),
+    customId: z.string().min(1).max(128).optional(),
+    skipUnavailable: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
+    message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
+    path: ['maxPriceUsd'],
+  });
+
+export const ordersQuerySchema = z
+  .object({
+    limit: z.number().int().min(1).max(100).optional(),
+    startUnixTime: z.number().int().nonnegative().optional(),
+    endUnixTime: z.number().int().nonnegative().optional(),
+    status: z.enum(['completed', 'hold', 'delivering', 'pending', 'cancelled', 'failed']).optional(),
+    cursor,
+  })
+  .strict();
+
+export const ordersInfoInputSchema = z
+  .object({ orderIds: z.array(z.string().min(1).max(128)).optional(), customIds: z.array(z.string().min(1).max(128)).optional() })
+  .strict()
+  .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) >= 1, 'give at least one order id or custom id')
+  .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) <= 200, 'at most 200 ids in total');
+
+export const orderIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'an order id such as ord_01J9Z3K8Q2');
