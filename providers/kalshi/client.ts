@@ -1,0 +1,354 @@
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
+import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
+import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
+import { CapabilityError, InvalidRequestError, PermissionError } from '../../src/errors.js';
+import type { MarketEventName, MarketEvents } from '../../src/events.js';
+import { paginate } from '../../src/http/paginate.js';
+import { pathSegment } from '../../src/http/query.js';
+import type { CallOptions, HttpMethod, ProviderAdapter, RepeatSafety } from '../../src/http/request-sender.js';
+import { fromMinorUnits, money, subtractMoney, type Money } from '../../src/money.js';
+import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
+import { SecretString } from '../../src/secret.js';
+import { parseInput } from '../../src/validation.js';
+import { mapKalshiError } from './errors.js';
+import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
+import * as s from './schemas.js';
+import { signWith } from './signing.js';
+
+export const KALSHI_BASE_URLS = {
+  production: 'https://external-api.kalshi.com/trade-api/v2',
+  demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
+} as const;
+const PROVIDER = 'kalshi';
+
+export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClass> {
+  /** The API key id; with a private key it signs private calls. Public market data needs neither. */
+  keyId?: string | undefined;
+  /** PKCS#1 or PKCS#8 PEM, real or `\n`-escaped newlines. */
+  privateKeyPem?: string | undefined;
+  privateKeyPath?: string | undefined;
+  environment?: 'production' | 'demo' | undefined;
+  /** The account's API usage tier, for the default token buckets (default `basic`). */
+  tier?: KalshiTier | undefined;
+  /** `native` (default, node:crypto) or `forge` (pure JS, slow; for comparison). */
+  signer?: SignerEngine | undefined;
+}
+
+const optionsSchema = z
+  .object({
+    ...commonOptionsShape,
+    keyId: z.string().min(1).max(200).optional(),
+    privateKeyPem: z.string().optional(),
+    privateKeyPath: z.string().optional(),
+    environment: z.enum(['production', 'demo']).optional(),
+    tier: z.enum(['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige']).optional(),
+    signer: z.enum(['native', 'forge']).optional(),
+  })
+  .strict()
+  .refine((o) => !(o.privateKeyPem && o.privateKeyPath), { message: 'give privateKeyPem or privateKeyPath, not both', path: ['privateKeyPem'] })
+  .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] });
+
+type Raw<T extends z.ZodType> = z.output<T>;
+export type KalshiMarket = Raw<typeof s.marketSchema>;
+export type KalshiMarketsPage = Raw<typeof s.marketsPageSchema>;
+export type KalshiTrade = Raw<typeof s.tradeSchema>;
+export type KalshiEvent = Raw<typeof s.eventSchema>;
+export type KalshiOrder = Raw<typeof s.orderSchema>;
+export type KalshiFill = Raw<typeof s.fillSchema>;
+export type KalshiPositions = Raw<typeof s.positionsSchema>;
+export type KalshiExchangeStatus = Raw<typeof s.exchangeStatusSchema>;
+export type KalshiCreateOrder = z.input<typeof s.createOrderInputSchema>;
+export type KalshiMarketsQuery = z.input<typeof s.marketsQuerySchema>;
+export type KalshiOrdersQuery = z.input<typeof s.ordersQuerySchema>;
+
+/** A price level: a YES (or NO) bid at `price` for `count` contracts. */
+export interface KalshiLevel {
+  readonly price: string;
+  readonly count: string;
+}
+export interface KalshiOrderbook {
+  readonly ticker: string;
+  /** Ascending by price, as sent: the best bid is the last element. */
+  readonly yesBids: readonly KalshiLevel[];
+  readonly noBids: readonly KalshiLevel[];
+  readonly bestYesBid?: Money | undefined;
+  /** 1.00 − best NO bid. */
+  readonly bestYesAsk?: Money | undefined;
+}
+export interface KalshiBalance {
+  readonly balanceCents: number;
+  readonly portfolioValueCents: number;
+  readonly balance: Money;
+  readonly portfolioValue: Money;
+}
+export type KalshiCreatedOrder = Raw<typeof s.createdOrderSchema> & {
+  readonly clientOrderId: string;
+  /** True when a duplicate `client_order_id` (409) was resolved by reading the existing order. */
+  readonly reconciled: boolean;
+};
+
+export interface KalshiClient extends MarketProvider {
+  readonly id: 'kalshi';
+  getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
+  listMarkets(query?: KalshiMarketsQuery, options?: CallOptions): Promise<KalshiMarketsPage>;
+  markets(query?: Omit<KalshiMarketsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMarket, void, undefined>;
+  getMarket(ticker: string, options?: CallOptions): Promise<KalshiMarket>;
+  getOrderbook(ticker: string, query?: { depth?: number }, options?: CallOptions): Promise<KalshiOrderbook>;
+  listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): Promise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }>;
+  trades(query?: Omit<z.input<typeof s.tradesQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiTrade, void, undefined>;
+  listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): Promise<{ events: KalshiEvent[]; cursor?: string | null | undefined }>;
+  events(query?: Omit<z.input<typeof s.eventsQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiEvent, void, undefined>;
+  getEvent(eventTicker: string, options?: CallOptions): Promise<{ event: KalshiEvent; markets: KalshiMarket[] }>;
+  getBalance(options?: CallOptions): Promise<KalshiBalance>;
+  getPositions(query?: z.input<typeof s.positionsQuerySchema>, options?: CallOptions): Promise<KalshiPositions>;
+  getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<{ fills: KalshiFill[]; cursor?: string | null | undefined }>;
+  listOrders(query?: KalshiOrdersQuery, options?: CallOptions): Promise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }>;
+  orders(query?: Omit<KalshiOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiOrder, void, undefined>;
+  getOrder(orderId: string, options?: CallOptions): Promise<KalshiOrder>;
+  /**
+   * Place an order (V2). A `client_order_id` is fixed once per call and reused on every
+   * attempt; a 409 duplicate is reconciled by reading the existing order.
+   */
+  createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
+  cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<Raw<typeof s.canceledOrderSchema>>;
+  readonly apiKeys: {
+    list(options?: CallOptions): Promise<Raw<typeof s.apiKeysSchema>>;
+    /** Register a public key you generated (Premier tier and above). */
+    create(input: z.input<typeof s.apiKeyCreateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string }>;
+    /** Let Kalshi generate the pair; the private key is returned once. */
+    generate(input: z.input<typeof s.apiKeyGenerateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string; privateKey: SecretString }>;
+    delete(apiKeyId: string, options?: CallOptions): Promise<void>;
+  };
+  on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
+}
+
+export function createKalshiClient(options: KalshiClientOptions = {}): KalshiClient {
+  const opts = parseInput(PROVIDER, 'createKalshiClient', optionsSchema, options);
+  let key: KeyObject | undefined;
+  if (opts.privateKeyPem) key = loadPrivateKey({ pem: opts.privateKeyPem });
+  else if (opts.privateKeyPath) key = loadPrivateKey({ path: opts.privateKeyPath });
+  const signer = key ? createPssSigner(key, opts.signer) : undefined;
+  const keyId = opts.keyId ?? '';
+
+  const adapter: ProviderAdapter = {
+    provider: PROVIDER,
+    // A fresh timestamp and signature on every attempt, over the final URL's path.
+    authenticate: ({ method, signedPath }) => (signer ? { ...signWith(signer, keyId, method, signedPath, Date.now()) } : {}),
+    mapError: mapKalshiError,
+    secrets: () => [],
+  };
+  const baseUrl = opts.baseUrl ?? KALSHI_BASE_URLS[opts.environment ?? 'production'];
+  const core = createClientCore({ adapter, defaultBaseUrl: baseUrl, defaultLimits: kalshiDefaultLimits(opts.tier), quotaKey: keyId || `anonymous:${baseUrl}`, client: { ...options, baseUrl } });
+
+  const needKey = (operation: string): void => {
+    if (!signer) throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: `kalshi.${operation} needs keyId and a private key; nothing was sent` });
+  };
+  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; call?: CallOptions | undefined } = {}): Promise<T> =>
+    core.sender.send({
+      method,
+      path,
+      query: o.query as never,
+      body: o.body,
+      auth: o.auth ?? true,
+      limitClass: o.limitClass ?? 'read',
+      cost: o.cost ?? KALSHI_DEFAULT_COST,
+      safety: o.safety ?? 'read',
+      schema,
+      call: o.call,
+    });
+  const priv = <T>(operation: string, method: HttpMethod, path: string, schema: z.ZodType<T>, o: Parameters<typeof call>[3] = {}): Promise<T> => {
+    needKey(operation);
+    return call(method, path, schema, o);
+  };
+
+  const client: KalshiClient = {
+    id: PROVIDER,
+    has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
+
+    getExchangeStatus: (c) => call('GET', '/exchange/status', s.exchangeStatusSchema, { auth: false, call: c }),
+
+    async listMarkets(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listMarkets', s.marketsQuerySchema, query);
+      return call('GET', '/markets', s.marketsPageSchema, {
+        auth: false,
+        call: c,
+        query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, series_ticker: q.seriesTicker, status: q.status, tickers: q.tickers?.join(','), min_close_ts: q.minCloseTs, max_close_ts: q.maxCloseTs },
+      });
+    },
+    markets(query = {}, c) {
+      parseInput(PROVIDER, 'markets', s.marketsQuerySchema, query);
+      return paginate((cursor) => client.listMarkets({ ...query, cursor }, c), (p) => p.markets, (p) => p.cursor);
+    },
+    async getMarket(ticker, c) {
+      const t = parseInput(PROVIDER, 'getMarket', s.tickerSchema, ticker);
+      return (await call('GET', `/markets/${pathSegment(t)}`, s.marketEnvelopeSchema, { auth: false, call: c })).market;
+    },
+
+    async getOrderbook(ticker, query = {}, c) {
+      const t = parseInput(PROVIDER, 'getOrderbook', s.tickerSchema, ticker);
+      const q = parseInput(PROVIDER, 'getOrderbook', z.object({ depth: z.number().int().min(0).max(100).optional() }).strict(), query);
+      // The spec says signed, a guide says public (§11 #1): sign whenever we can.
+      const res = await call('GET', `/markets/${pathSegment(t)}/orderbook`, s.orderbookSchema, { auth: signer !== undefined, query: { depth: q.depth }, call: c });
+      return orderbookFrom(t, res.orderbook_fp);
+    },
+
+    async listTrades(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listTrades', s.tradesQuerySchema, query);
+      return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs } });
+    },
+    trades(query = {}, c) {
+      parseInput(PROVIDER, 'trades', s.tradesQuerySchema, query);
+      return paginate((cursor) => client.listTrades({ ...query, cursor }, c), (p) => p.trades, (p) => p.cursor);
+    },
+    async listEvents(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listEvents', s.eventsQuerySchema, query);
+      return call('GET', '/events', s.eventsPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, status: q.status, series_ticker: q.seriesTicker, with_nested_markets: q.withNestedMarkets } });
+    },
+    events(query = {}, c) {
+      parseInput(PROVIDER, 'events', s.eventsQuerySchema, query);
+      return paginate((cursor) => client.listEvents({ ...query, cursor }, c), (p) => p.events, (p) => p.cursor);
+    },
+    async getEvent(eventTicker, c) {
+      const t = parseInput(PROVIDER, 'getEvent', s.tickerSchema, eventTicker);
+      const res = await call('GET', `/events/${pathSegment(t)}`, s.eventEnvelopeSchema, { auth: false, call: c });
+      return { event: res.event, markets: res.markets ?? res.event.markets ?? [] };
+    },
+
+    async getBalance(c) {
+      const b = await priv('getBalance', 'GET', '/portfolio/balance', s.balanceSchema, { call: c });
+      // The one place Kalshi still sends integer cents.
+      return { balanceCents: b.balance, portfolioValueCents: b.portfolio_value, balance: centsToUsd(b.balance), portfolioValue: centsToUsd(b.portfolio_value) };
+    },
+    async getPositions(query = {}, c) {
+      const q = parseInput(PROVIDER, 'getPositions', s.positionsQuerySchema, query);
+      return priv('getPositions', 'GET', '/portfolio/positions', s.positionsSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, count_filter: q.countFilter } });
+    },
+    async getFills(query = {}, c) {
+      const q = parseInput(PROVIDER, 'getFills', s.fillsQuerySchema, query);
+      return priv('getFills', 'GET', '/portfolio/fills', s.fillsPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, order_id: q.orderId, min_ts: q.minTs, max_ts: q.maxTs } });
+    },
+    async listOrders(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
+      return priv('listOrders', 'GET', '/portfolio/orders', s.ordersPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, status: q.status, min_ts: q.minTs, max_ts: q.maxTs } });
+    },
+    orders(query = {}, c) {
+      parseInput(PROVIDER, 'orders', s.ordersQuerySchema, query);
+      return paginate((cursor) => client.listOrders({ ...query, cursor }, c), (p) => p.orders, (p) => p.cursor);
+    },
+    async getOrder(orderId, c) {
+      const id = parseInput(PROVIDER, 'getOrder', z.string().min(1).max(200), orderId);
+      return (await priv('getOrder', 'GET', `/portfolio/orders/${pathSegment(id)}`, s.orderEnvelopeSchema, { call: c })).order;
+    },
+
+    async createOrder(input, c) {
+      const o = parseInput(PROVIDER, 'createOrder', s.createOrderInputSchema, input);
+      needKey('createOrder');
+      const clientOrderId = o.clientOrderId ?? randomUUID();
+      const body = {
+        ticker: o.ticker,
+        side: o.side,
+        count: o.count,
+        price: o.price,
+        time_in_force: o.timeInForce,
+        self_trade_prevention_type: o.selfTradePrevention,
+        client_order_id: clientOrderId,
+        expiration_time: o.expirationTime,
+        post_only: o.postOnly,
+        reduce_only: o.reduceOnly,
+        cancel_order_on_pause: o.cancelOrderOnPause,
+        subaccount: o.subaccount,
+      };
+      try {
+        const res = await call('POST', '/portfolio/events/orders', s.createdOrderSchema, { body, limitClass: 'write', safety: 'idempotent', call: c });
+        return { ...res, clientOrderId, reconciled: false };
+      } catch (error) {
+        if (!(error instanceof InvalidRequestError) || error.status !== 409) throw error;
+        // The id exists: an earlier attempt of this very call landed. Return that order.
+        const existing = await findByClientOrderId(o.ticker, clientOrderId, c);
+        if (!existing) throw error;
+        return {
+          order_id: existing.order_id,
+          client_order_id: clientOrderId,
+          fill_count: existing.fill_count_fp,
+          remaining_count: existing.remaining_count_fp,
+          ts_ms: existing.created_time ? Date.parse(existing.created_time) : Date.now(),
+          clientOrderId,
+          reconciled: true,
+        };
+      }
+    },
+
+    async cancelOrder(orderId, query = {}, c) {
+      const id = parseInput(PROVIDER, 'cancelOrder', z.string().min(1).max(200), orderId);
+      const q = parseInput(PROVIDER, 'cancelOrder', z.object({ ticker: s.tickerSchema.optional() }).strict(), query);
+      // Cancelling twice is harmless (the second finds nothing to cancel).
+      return priv('cancelOrder', 'DELETE', `/portfolio/events/orders/${pathSegment(id)}`, s.canceledOrderSchema, { query: { market_ticker: q.ticker }, limitClass: 'write', cost: KALSHI_CANCEL_COST, safety: 'idempotent', call: c });
+    },
+
+    apiKeys: {
+      list: (c) => priv('apiKeys.list', 'GET', '/api_keys', s.apiKeysSchema, { call: c }),
+      async create(input, c) {
+        const q = parseInput(PROVIDER, 'apiKeys.create', s.apiKeyCreateInputSchema, input);
+        try {
+          const res = await priv('apiKeys.create', 'POST', '/api_keys', s.apiKeyCreatedSchema, { body: { name: q.name, public_key: q.publicKeyPem, scopes: q.scopes, subaccount: q.subaccount }, safety: 'unsafe', call: c });
+          return { apiKeyId: res.api_key_id };
+        } catch (error) {
+          if (error instanceof PermissionError && !(error instanceof CapabilityError)) {
+            throw new PermissionError({
+              ...error.toJSON(),
+              message: `${error.message} — registering your own public key needs the Premier API usage level or above; use apiKeys.generate() or raise the tier`,
+            } as ConstructorParameters<typeof PermissionError>[0]);
+          }
+          throw error;
+        }
+      },
+      async generate(input, c) {
+        const q = parseInput(PROVIDER, 'apiKeys.generate', s.apiKeyGenerateInputSchema, input);
+        const res = await priv('apiKeys.generate', 'POST', '/api_keys/generate', s.apiKeyGeneratedSchema, { body: { name: q.name, scopes: q.scopes, subaccount: q.subaccount }, safety: 'unsafe', call: c });
+        return { apiKeyId: res.api_key_id, privateKey: new SecretString(res.private_key) };
+      },
+      async delete(apiKeyId, c) {
+        const id = parseInput(PROVIDER, 'apiKeys.delete', z.string().min(1).max(200), apiKeyId);
+        await priv('apiKeys.delete', 'DELETE', `/api_keys/${pathSegment(id)}`, z.unknown(), { safety: 'unsafe', call: c });
+      },
+    },
+
+    async getQuotes(instrument, quoteOptions: QuoteOptions = {}): Promise<Quote[]> {
+      const book = await client.getOrderbook(instrument, {}, { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs });
+      const bestYes = book.yesBids.at(-1);
+      const bestNo = book.noBids.at(-1);
+      return [{ provider: PROVIDER, venue: PROVIDER, instrument, bid: book.bestYesBid, bidQuantity: bestYes?.count, ask: book.bestYesAsk, askQuantity: bestNo?.count }];
+    },
+
+    on: (event, listener) => core.events.on(event, listener),
+    close: () => core.close(),
+  };
+
+  async function findByClientOrderId(ticker: string, clientOrderId: string, c?: CallOptions): Promise<KalshiOrder | undefined> {
+    for await (const order of client.orders({ ticker, limit: 200 }, c)) if (order.client_order_id === clientOrderId) return order;
+    return undefined;
+  }
+
+  return Object.freeze(client);
+}
+
+function centsToUsd(cents: number): Money {
+  return fromMinorUnits(cents, 'USD');
+}
+
+function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orderbook_fp']): KalshiOrderbook {
+  const levels = (rows: [string, string][] | null | undefined): KalshiLevel[] => (rows ?? []).map(([price, count]) => ({ price, count }));
+  const yesBids = levels(book.yes_dollars);
+  const noBids = levels(book.no_dollars);
+  const bestYes = yesBids.at(-1);
+  const bestNo = noBids.at(-1);
+  return {
+    ticker,
+    yesBids,
+    noBids,
+    bestYesBid: bestYes ? money(bestYes.price, 'USD') : undefined,
+    bestYesAsk: bestNo ? subtractMoney(money('1', 'USD'), money(bestNo.price, 'USD')) : undefined,
+  };
+}

@@ -1,0 +1,205 @@
+/** Kalshi wire shapes as of the 2026 API (reference/kalshi.md §6–§7): prices and counts are decimal strings. */
+import { z } from 'zod';
+
+export const dollars = z.string().regex(/^-?\d+(\.\d{1,6})?$/, 'a fixed-point dollar string');
+export const count = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'a fixed-point count string');
+const time = z.string().nullish();
+
+export const exchangeStatusSchema = z
+  .object({
+    exchange_active: z.boolean(),
+    trading_active: z.boolean(),
+    exchange_estimated_resume_time: time,
+  })
+  .passthrough();
+
+export const marketSchema = z
+  .object({
+    ticker: z.string(),
+    event_ticker: z.string(),
+    market_type: z.string().optional(),
+    title: z.string().nullish(),
+    yes_sub_title: z.string().nullish(),
+    no_sub_title: z.string().nullish(),
+    status: z.string(),
+    open_time: time,
+    close_time: time,
+    yes_bid_dollars: dollars.nullish(),
+    yes_ask_dollars: dollars.nullish(),
+    no_bid_dollars: dollars.nullish(),
+    no_ask_dollars: dollars.nullish(),
+    last_price_dollars: dollars.nullish(),
+    volume_fp: count.nullish(),
+    volume_24h_fp: count.nullish(),
+    open_interest_fp: count.nullish(),
+    price_ranges: z.array(z.object({ start: dollars, end: dollars, step: dollars })).nullish(),
+    result: z.string().nullish(),
+  })
+  .passthrough();
+export const marketsPageSchema = z.object({ markets: z.array(marketSchema), cursor: z.string().nullish() });
+export const marketEnvelopeSchema = z.object({ market: marketSchema });
+
+const level = z.tuple([dollars, count]);
+export const orderbookSchema = z.object({
+  orderbook_fp: z.object({ yes_dollars: z.array(level).nullish(), no_dollars: z.array(level).nullish() }),
+});
+
+export const tradeSchema = z
+  .object({
+    trade_id: z.string(),
+    ticker: z.string(),
+    count_fp: count,
+    yes_price_dollars: dollars,
+    no_price_dollars: dollars,
+    taker_outcome_side: z.string().nullish(),
+    taker_book_side: z.string().nullish(),
+    created_time: z.string(),
+  })
+  .passthrough();
+export const tradesPageSchema = z.object({ trades: z.array(tradeSchema), cursor: z.string().nullish() });
+
+export const eventSchema = z
+  .object({ event_ticker: z.string(), series_ticker: z.string(), title: z.string(), sub_title: z.string().nullish(), mutually_exclusive: z.boolean().nullish(), markets: z.array(marketSchema).nullish() })
+  .passthrough();
+export const eventsPageSchema = z.object({ events: z.array(eventSchema), cursor: z.string().nullish() });
+export const eventEnvelopeSchema = z.object({ event: eventSchema, markets: z.array(marketSchema).nullish() });
+
+export const balanceSchema = z.object({
+  balance: z.number().int(),
+  balance_dollars: dollars.nullish(),
+  portfolio_value: z.number().int(),
+  updated_ts: z.number().nullish(),
+});
+
+export const positionsSchema = z.object({
+  cursor: z.string().nullish(),
+  market_positions: z.array(z.object({ ticker: z.string(), position_fp: count, market_exposure_dollars: dollars.nullish(), realized_pnl_dollars: dollars.nullish(), fees_paid_dollars: dollars.nullish() }).passthrough()),
+  event_positions: z.array(z.object({ event_ticker: z.string() }).passthrough()).nullish(),
+});
+
+export const fillSchema = z
+  .object({
+    fill_id: z.string(),
+    order_id: z.string(),
+    ticker: z.string(),
+    outcome_side: z.string().nullish(),
+    book_side: z.string().nullish(),
+    count_fp: count,
+    yes_price_dollars: dollars,
+    no_price_dollars: dollars,
+    is_taker: z.boolean().nullish(),
+    created_time: time,
+  })
+  .passthrough();
+export const fillsPageSchema = z.object({ fills: z.array(fillSchema), cursor: z.string().nullish() });
+
+export const orderSchema = z
+  .object({
+    order_id: z.string(),
+    client_order_id: z.string().nullish(),
+    ticker: z.string(),
+    outcome_side: z.string().nullish(),
+    book_side: z.string().nullish(),
+    status: z.string(),
+    yes_price_dollars: dollars,
+    no_price_dollars: dollars,
+    fill_count_fp: count,
+    remaining_count_fp: count,
+    initial_count_fp: count,
+    created_time: time,
+  })
+  .passthrough();
+export const ordersPageSchema = z.object({ orders: z.array(orderSchema), cursor: z.string().nullish() });
+export const orderEnvelopeSchema = z.object({ order: orderSchema });
+
+export const createdOrderSchema = z.object({
+  order_id: z.string(),
+  client_order_id: z.string().nullish(),
+  fill_count: count,
+  remaining_count: count,
+  average_fill_price: dollars.nullish(),
+  average_fee_paid: dollars.nullish(),
+  ts_ms: z.number(),
+});
+export const canceledOrderSchema = z.object({ order_id: z.string(), client_order_id: z.string().nullish(), reduced_by: count, ts_ms: z.number() });
+
+export const apiKeysSchema = z.object({
+  api_keys: z.array(z.object({ api_key_id: z.string(), name: z.string(), scopes: z.array(z.string()), subaccount: z.number().int().nullish() })),
+  api_key_region_expiration_ts: z.number().nullish(),
+});
+export const apiKeyCreatedSchema = z.object({ api_key_id: z.string() });
+export const apiKeyGeneratedSchema = z.object({ api_key_id: z.string(), private_key: z.string().includes('PRIVATE KEY'), key_type: z.string().nullish(), warning: z.string().nullish() });
+
+// ---- inputs ----
+const ticker = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'a market ticker such as KXBTCD-26DEC31-T100000');
+export const tickerSchema = ticker;
+const cursor = z.string().min(1).max(2000).optional();
+
+/** A price on the cent-or-finer grid, strictly between 0 and 1. */
+export const priceInput = z
+  .string()
+  .regex(/^0?\.\d{1,4}$/, 'a dollar string with 1–4 decimals, e.g. "0.56"')
+  .refine((p) => Number(p) > 0 && Number(p) < 1, 'price must be between 0 and 1');
+export const countInput = z
+  .union([z.string().regex(/^\d+(\.\d{1,2})?$/, 'a contract count with at most 2 decimals'), z.number().positive().finite()])
+  .transform((c) => (typeof c === 'number' ? c.toFixed(2) : c))
+  .refine((c) => Number(c) > 0 && /^\d+(\.\d{1,2})?$/.test(c), 'count must be positive with at most 2 decimals');
+
+export const marketsQuerySchema = z
+  .object({
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor,
+    eventTicker: ticker.optional(),
+    seriesTicker: ticker.optional(),
+    status: z.enum(['unopened', 'open', 'paused', 'closed', 'settled']).optional(),
+    tickers: z.array(ticker).max(100).optional(),
+    minCloseTs: z.number().int().optional(),
+    maxCloseTs: z.number().int().optional(),
+  })
+  .strict();
+export const tradesQuerySchema = z
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .strict();
+export const eventsQuerySchema = z
+  .object({ limit: z.number().int().min(1).max(200).optional(), cursor, status: z.enum(['unopened', 'open', 'closed', 'settled']).optional(), seriesTicker: ticker.optional(), withNestedMarkets: z.boolean().optional() })
+  .strict();
+export const positionsQuerySchema = z
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), countFilter: z.enum(['position', 'total_traded']).optional() })
+  .strict();
+export const fillsQuerySchema = z
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), orderId: z.string().optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .strict();
+export const ordersQuerySchema = z
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), status: z.enum(['resting', 'canceled', 'executed']).optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .strict();
+
+export const createOrderInputSchema = z
+  .object({
+    ticker,
+    /** YES-book side: `bid` buys YES, `ask` sells YES. */
+    side: z.enum(['bid', 'ask']),
+    count: countInput,
+    price: priceInput,
+    timeInForce: z.enum(['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel']),
+    selfTradePrevention: z.enum(['taker_at_cross', 'maker']).default('taker_at_cross'),
+    clientOrderId: z.string().min(1).max(64).optional(),
+    expirationTime: z.number().int().positive().optional(),
+    postOnly: z.boolean().optional(),
+    reduceOnly: z.boolean().optional(),
+    cancelOrderOnPause: z.boolean().optional(),
+    subaccount: z.number().int().min(0).max(63).optional(),
+  })
+  .strict()
+  .refine((o) => !(o.timeInForce === 'immediate_or_cancel' && o.expirationTime !== undefined), { message: 'immediate_or_cancel cannot have an expirationTime', path: ['expirationTime'] });
+
+export const apiKeyCreateInputSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    publicKeyPem: z.string().includes('-----BEGIN', { message: 'a PEM public key' }),
+    scopes: z.array(z.string().min(1)).optional(),
+    subaccount: z.number().int().min(0).max(63).optional(),
+  })
+  .strict();
+export const apiKeyGenerateInputSchema = z
+  .object({ name: z.string().min(1).max(200), scopes: z.array(z.string().min(1)).optional(), subaccount: z.number().int().min(0).max(63).optional() })
+  .strict();
