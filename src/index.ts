@@ -10,3 +10,8 @@ export { createCs2CapClient, CS2CAP_BASE_URL } from '../providers/cs2cap/index.j
 export type * from '../providers/cs2cap/index.js';
 export { createCsboardClient, CSBOARD_BASE_URL } from '../providers/csboard/index.js';
 export type * from '../providers/csboard/index.js';
+export { createKalshiClient, KALSHI_BASE_URLS, signKalshiRequest, kalshiSignatureMessage } from '../providers/kalshi/index.js';
+export type * from '../providers/kalshi/index.js';
+export { generateRsaKeyPair, loadPrivateKey, publicKeyPemOf, type RsaKeyPair, type RsaKeyBits, type PrivateKeyFormat } from './crypto/rsa-keys.js';
+export { createPssSigner, verifyPss, type PssSigner, type SignerEngine } from './crypto/pss-signer.js';
+export { writeSecretFile } from './crypto/key-file.js';

@@ -4,20 +4,25 @@
  */
 import { Cs2CapSandbox, type Cs2CapSandboxOptions } from '../../providers/cs2cap/sandbox.js';
 import { CsboardSandbox, type CsboardSandboxOptions } from '../../providers/csboard/sandbox.js';
+import { KalshiSandbox, type KalshiSandboxOptions } from '../../providers/kalshi/sandbox.js';
 
 export { Cs2CapSandbox } from '../../providers/cs2cap/sandbox.js';
 export { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+export { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 export { SandboxServer, type Fault, type FaultKind, type LoggedRequest } from './server.js';
 
 export interface SandboxOptions {
   cs2cap?: Cs2CapSandboxOptions;
   csboard?: CsboardSandboxOptions;
+  kalshi?: KalshiSandboxOptions;
 }
 
 export interface Sandbox {
   readonly cs2cap: { readonly baseUrl: string; readonly apiKey: string; readonly server: Cs2CapSandbox };
   /** `apiKey` is read-only; `tradingApiKey` may buy. */
   readonly csboard: { readonly baseUrl: string; readonly apiKey: string; readonly tradingApiKey: string; readonly server: CsboardSandbox };
+  /** A registered key pair (PKCS#1 private key, as Kalshi hands out). */
+  readonly kalshi: { readonly baseUrl: string; readonly keyId: string; readonly privateKeyPem: string; readonly server: KalshiSandbox };
   /** The environment variables the CLI and `createMarketClient()` read. */
   readonly env: Record<string, string>;
   close(): Promise<void>;
@@ -32,12 +37,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const csboardUrl = await csboard.start();
   const csboardKey = csboard.createKey();
   const csboardTradingKey = csboard.createKey({ trading: true });
+  const kalshi = new KalshiSandbox(options.kalshi);
+  const kalshiUrl = await kalshi.start();
+  const kalshiUser = await kalshi.createUser({ balanceUsd: 1000 });
   return {
     cs2cap: { baseUrl: cs2capUrl, apiKey: cs2capKey, server: cs2cap },
     csboard: { baseUrl: csboardUrl, apiKey: csboardKey, tradingApiKey: csboardTradingKey, server: csboard },
-    env: { CS2C_API_BASE: cs2capUrl, CS2C_API_KEY: cs2capKey, CSBOARD_API_BASE: csboardUrl, CSBOARD_API_KEY: csboardKey },
+    kalshi: { baseUrl: kalshiUrl, keyId: kalshiUser.keyId, privateKeyPem: kalshiUser.privateKeyPem, server: kalshi },
+    env: {
+      CS2C_API_BASE: cs2capUrl,
+      CS2C_API_KEY: cs2capKey,
+      CSBOARD_API_BASE: csboardUrl,
+      CSBOARD_API_KEY: csboardKey,
+      KALSHI_API_BASE: kalshiUrl,
+      KALSHI_API_KEY_ID: kalshiUser.keyId,
+      KALSHI_PRIVATE_KEY: kalshiUser.privateKeyPem.replace(/\n/g, '\\n'),
+    },
     async close() {
-      await Promise.all([cs2cap.close(), csboard.close()]);
+      await Promise.all([cs2cap.close(), csboard.close(), kalshi.close()]);
     },
   };
 }
