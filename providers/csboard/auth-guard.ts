@@ -1,6 +1,5 @@
 import { AuthenticationError } from '../../src/errors.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
-import { CSBOARD_BAN_MS } from './errors.js';
 
 /**
  * Keeps this process from ever tripping CSBoard's bad-key IP ban (more than 30 bad-key

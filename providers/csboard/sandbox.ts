@@ -11,7 +11,6 @@ import { createGzip } from 'node:zlib';
 import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
 import { RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 
-const WEARS = ['Factory New', 'Minimal Wear', 'Field-Tested', 'Well-Worn', 'Battle-Scarred'] as const;
 const FLOAT_RANGE: Record<string, [number, number]> = {
   'Factory New': [0, 0.07], 'Minimal Wear': [0.07, 0.15], 'Field-Tested': [0.15, 0.38], 'Well-Worn': [0.38, 0.45], 'Battle-Scarred': [0.45, 1],
 };

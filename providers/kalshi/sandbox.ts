@@ -84,7 +84,6 @@ export class KalshiSandbox {
   readonly #buckets = new Map<string, Bucket>();
   readonly #o: Required<KalshiSandboxOptions>;
   #baseUrl = '';
-  #tradeSeq = 0;
 
   constructor(options: KalshiSandboxOptions = {}) {
     this.#o = {
@@ -424,7 +423,6 @@ export class KalshiSandbox {
     const spend = Math.round((perContract * (filled + remaining)) / 100);
     k.user.balance -= spend;
     k.user.reserved += Math.round((perContract * remaining) / 100);
-    this.#tradeSeq += 1;
     const order: Order = {
       order_id: randomUUID(), client_order_id: clientOrderId, user: k.user, ticker: m.ticker, side: b.side, price, initial: count, filled, remaining,
       status: remaining > 0 ? 'resting' : 'executed', created_time: new Date().toISOString(), reservedPerContract: perContract,
