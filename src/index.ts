@@ -15,3 +15,5 @@ export type * from '../providers/kalshi/index.js';
 export { generateRsaKeyPair, loadPrivateKey, publicKeyPemOf, type RsaKeyPair, type RsaKeyBits, type PrivateKeyFormat } from './crypto/rsa-keys.js';
 export { createPssSigner, verifyPss, type PssSigner, type SignerEngine } from './crypto/pss-signer.js';
 export { writeSecretFile } from './crypto/key-file.js';
+export { createMarketClient, type MarketClient, type MarketClientOptions, type CompareOptions } from './market.js';
+export type { Comparison, VenueRow } from './compare.js';

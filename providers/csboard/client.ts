@@ -7,7 +7,7 @@ import { ndjsonRows } from '../../src/http/ndjson.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
-import { fxTable, money, type FxTable, type Money } from '../../src/money.js';
+import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
 import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
 import { parseInput } from '../../src/validation.js';
 import { CsboardAuthGuard } from './auth-guard.js';
@@ -289,9 +289,13 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
       const call = { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs };
       const page = await client.listPrices({ search: instrument, limit: 100 }, call);
-      return page.items
-        .filter((r) => r.market_hash_name === instrument)
-        .map((r): Quote => ({ provider: PROVIDER, venue: PROVIDER, instrument: r.market_hash_name, ask: r.minPrice, askQuantity: String(r.qty) }));
+      const rows = page.items.filter((r) => r.market_hash_name === instrument);
+      if (!rows.length) return [];
+      // One row per name and phase: like CS2Cap for a phaseless Doppler name, take the
+      // cheapest phase and the total quantity.
+      const cheapest = rows.reduce((a, b) => (compareMoney(b.minPrice, a.minPrice) < 0 ? b : a));
+      const qty = rows.reduce((n, r) => n + r.qty, 0);
+      return [{ provider: PROVIDER, venue: PROVIDER, instrument, ask: cheapest.minPrice, askQuantity: String(qty) }];
     },
 
     on: (event, listener) => core.events.on(event, listener),

@@ -1,0 +1,110 @@
+/** Terminal output: tables, colour only on a TTY without NO_COLOR, progress on stderr. */
+import type { Comparison } from '../compare.js';
+import { MarketError } from '../errors.js';
+import type { Money } from '../money.js';
+
+export class UsageError extends Error {}
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  readonly color: boolean;
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly stderrIsTty: boolean;
+}
+
+export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
+  const color = !flags.json && process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return {
+    out: (line) => process.stdout.write(line + '\n'),
+    err: (line) => process.stderr.write(line + '\n'),
+    color,
+    json: flags.json === true,
+    debug: flags.debug === true,
+    stderrIsTty: process.stderr.isTTY === true,
+  };
+}
+
+const paint = (code: number) => (io: Io, text: string) => (io.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+export const green = paint(32);
+export const red = paint(31);
+export const bold = paint(1);
+export const dim = paint(2);
+
+/** Display width ignoring ANSI colour codes. */
+function width(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
+}
+
+export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
+  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const cell = (text: string, i: number) => {
+    const pad = ' '.repeat(widths[i]! - width(text));
+    return align[i] === 'r' ? pad + text : text + pad;
+  };
+  const line = (cells: string[]) => cells.map(cell).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export const amount = (m: Money | undefined): string => (m ? `${m.amount} ${m.currency}` : '—');
+
+export function comparisonTable(io: Io, c: Comparison): string {
+  const rows = c.rows.map((r) => {
+    const isBestAsk = c.bestAsk === r;
+    const isBestBid = c.bestBid === r;
+    const edge = r.edge?.instantSell;
+    return [
+      r.venue,
+      isBestAsk ? green(io, bold(io, amount(r.ask) + ' ★')) : amount(r.ask),
+      r.askQuantity ?? '',
+      isBestBid ? green(io, bold(io, amount(r.bid) + ' ★')) : amount(r.bid),
+      r.bidQuantity ?? '',
+      r.sellFee !== undefined ? `${(Number(r.sellFee) * 100).toFixed(1)}%` : '—',
+      edge ? (edge.amount.startsWith('-') ? red(io, amount(edge)) : green(io, amount(edge))) : '—',
+    ];
+  });
+  const lines = [bold(io, c.item), table(['venue', 'ask', 'qty', 'bid', 'bids', 'fee', 'edge'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])];
+  lines.push(`best ask ${amount(c.bestAsk?.ask)} (${c.bestAsk?.venue ?? '—'}) · best bid ${amount(c.bestBid?.bid)} (${c.bestBid?.venue ?? '—'}) · spread ${amount(c.spread)}`);
+  if (c.rows.some((r) => r.edge?.instantSell)) lines.push(dim(io, 'edge: buy at the best ask, sell into that venue\'s best bid, after its fee'));
+  for (const [provider, error] of Object.entries(c.errors)) lines.push(red(io, `${provider}: ${error.message}`));
+  if (c.fx) lines.push(dim(io, `converted with ${c.fx.source} FX rates${c.fx.asOf ? ` as of ${c.fx.asOf}` : ''}`));
+  return lines.join('\n');
+}
+
+/** One line on stderr; `--debug` adds the error's fields (never a secret: errors hold none). */
+export function reportError(io: Io, error: unknown): void {
+  if (error instanceof MarketError) {
+    io.err(`marketmux: ${error.name}: ${error.message}`);
+    if (io.debug) io.err(JSON.stringify(error.toJSON()));
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`marketmux: ${message.split('\n')[0]}`);
+  if (io.debug && error instanceof Error && error.stack) io.err(error.stack);
+}
+
+/** A progress line on stderr, redrawn in place on a TTY. */
+export function progress(io: Io): { update(text: string): void; done(text: string): void } {
+  let last = 0;
+  return {
+    update(text) {
+      if (!io.stderrIsTty) return;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      process.stderr.write(`\r\u001b[2K${text}`);
+    },
+    done(text) {
+      if (io.stderrIsTty) process.stderr.write('\r\u001b[2K');
+      io.err(text);
+    },
+  };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
