@@ -1,0 +1,146 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/testkit/index.js';
+
+const run = promisify(execFile);
+const CLI = join(process.cwd(), 'dist/src/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'marketmux-cli-'));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CS2C|CSBOARD|KALSHI|REDIS)_/.test(k)));
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...cleanEnv, NO_COLOR: undefined, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the marketmux command', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  it('help, unknown commands and usage errors: exit codes 0 and 2', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/commands:/);
+    for (const c of ['demo', 'compare', 'listings', 'snapshot', 'keys generate', 'keys info', 'kalshi', 'health', 'sandbox']) {
+      const r = await cli([...c.split(' '), '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/options:/);
+    }
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const noItem = await cli(['compare']);
+    expect(noItem.code).toBe(2);
+    expect(noItem.stderr).toMatch(/needs an item name/);
+    expect((await cli(['compare', 'x', '--bogus'])).code).toBe(2);
+  });
+
+  it('compare --json against the sandbox parses and has both CS2 providers', async () => {
+    const r = await cli(['compare', 'AWP | Asiimov (Field-Tested)', '--json', '--sandbox']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout) as { rows: { provider: string; venue: string }[]; bestAsk: { ask: { amount: string } }; errors: object };
+    expect(new Set(c.rows.map((x) => x.provider))).toEqual(new Set(['cs2cap', 'csboard']));
+    expect(Number(c.bestAsk.ask.amount)).toBeGreaterThan(0);
+    expect(c.errors).toEqual({});
+  });
+
+  it('compare with env credentials and a currency', async () => {
+    const r = await cli(['compare', 'AWP | Asiimov (Field-Tested)', '--currency', 'EUR', '--json'], sandbox.env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ currency: 'EUR', fx: { source: 'cs2cap' } });
+  });
+
+  it('a bad key gives one line on stderr, exit 1, and never the key', async () => {
+    const bad = 'sk_live_thisKeyIsWrong0123456789';
+    const r = await cli(['keys', 'info'], { ...sandbox.env, CS2C_API_KEY: bad });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/AuthenticationError/);
+    expect(r.stderr + r.stdout).not.toContain(bad);
+    const debug = await cli(['keys', 'info', '--debug'], { ...sandbox.env, CS2C_API_KEY: bad });
+    expect(debug.stderr + debug.stdout).not.toContain(bad);
+    const badCsboard = 'csb_pub_thisKeyIsWrong0123456789';
+    const r2 = await cli(['listings'], { ...sandbox.env, CSBOARD_API_KEY: badCsboard });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr + r2.stdout).not.toContain(badCsboard);
+  });
+
+  it('keys generate writes a 0600 file and refuses to overwrite', async () => {
+    const out = join(dir, 'kalshi.key');
+    const r = await cli(['keys', 'generate', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ privateKeyFile: out, bits: 2048 });
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toMatch(/BEGIN RSA PRIVATE KEY/);
+    expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    const again = await cli(['keys', 'generate', '--out', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/refusing to overwrite/);
+    expect((await cli(['keys', 'generate', '--out', join(dir, 'x.key'), '--bits', '1024'])).code).toBe(2);
+  });
+
+  it('kalshi markets, orderbook and balance', async () => {
+    const book = await cli(['kalshi', 'orderbook', 'KXCS2MAJOR-26-NAVI', '--json'], sandbox.env);
+    expect(book.code).toBe(0);
+    expect(JSON.parse(book.stdout)).toMatchObject({ bestYesBid: { amount: '0.15' }, bestYesAsk: { amount: '0.16' } });
+    const bal = await cli(['kalshi', 'balance', '--json'], sandbox.env);
+    expect(JSON.parse(bal.stdout)).toMatchObject({ balance: { amount: '1000.00' } });
+    const markets = await cli(['kalshi', 'markets', '--event', 'KXBTCMAXY-26'], sandbox.env);
+    expect(markets.stdout).toMatch(/KXBTCMAXY-26-T200000/);
+  });
+
+  it('snapshot writes rows and skips an unchanged download by ETag', async () => {
+    const out = join(dir, 'snap.ndjson');
+    const first = await cli(['snapshot', '--out', out, '--json'], sandbox.env);
+    expect(first.code).toBe(0);
+    const info = JSON.parse(first.stdout) as { rows: number };
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(info.rows);
+    // The sandbox's snapshot limit is 1/min per key: a second key for the second download.
+    const key2 = sandbox.csboard.server.createKey();
+    const second = await cli(['snapshot', '--out', out, '--json'], { ...sandbox.env, CSBOARD_API_KEY: key2 });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'unchanged' });
+  });
+
+  it('health of every configured provider', async () => {
+    const r = await cli(['health', '--json'], sandbox.env);
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout)).sort()).toEqual(['cs2cap', 'csboard', 'kalshi']);
+  });
+
+  it('no colour when not a terminal, and the demo runs', async () => {
+    const r = await cli(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/best ask/);
+    expect(r.stdout).toMatch(/Kalshi KXFEDDECISION-26DEC-C25/);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('in a real terminal (tmux) the table is drawn with the best prices highlighted', () => {
+    const session = `mm${process.pid}`;
+    const cmd = `${process.execPath} ${CLI} compare 'AK-47 | Redline (Field-Tested)' --sandbox; sleep 5`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '140', '-y', '40', cmd], { env: { ...cleanEnv, TERM: 'xterm-256color' } });
+    try {
+      let screen = '';
+      for (let i = 0; i < 100 && !/spread/.test(screen); i++) {
+        execFileSync('sleep', ['0.1']);
+        screen = execFileSync('tmux', ['capture-pane', '-p', '-e', '-t', session]).toString();
+      }
+      expect(screen).toMatch(/venue\s+ask\s+qty\s+bid/);
+      expect(screen).toMatch(/best ask .* · best bid .* · spread/);
+      // The best prices carry a star and colour escapes on a TTY.
+      expect(screen).toMatch(/\u001b\[32m.*★/);
+    } finally {
+      execFileSync('tmux', ['kill-session', '-t', session]);
+    }
+  });
+});
