@@ -14,6 +14,10 @@ export default tseslint.config(
   },
   {
     files: ['src/cli/**', 'bench/**', 'examples/**', 'test/**'],
-    rules: { 'no-console': 'off' },
+    rules: { 'no-console': 'off', 'no-control-regex': 'off' },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -4,6 +4,7 @@ import { RequestSender, type ProviderAdapter, type RetryOptions } from './http/r
 import { createTransport } from './http/transport.js';
 import type { QuotaLimiter } from './limits/quota-limiter.js';
 import { acquireQuota, keyFingerprint } from './limits/registry.js';
+import type { RedisQuotaOptions } from './limits/redis-store.js';
 import { limitSpecSchema, type LimitSpec } from './limits/specs.js';
 import { ValidationError } from './errors.js';
 
@@ -20,6 +21,8 @@ export interface CommonClientOptions<LimitClass extends string> {
   maxQueued?: number | undefined;
   /** Event listeners. */
   on?: MarketEventListeners | undefined;
+  /** Share the quota with every process using the same key, through Redis (Bottleneck cluster mode). */
+  redis?: RedisQuotaOptions | undefined;
 }
 
 export const commonOptionsShape = {
@@ -38,6 +41,16 @@ export const commonOptionsShape = {
     .optional(),
   maxQueued: z.number().int().positive().optional(),
   on: z.record(z.string(), z.function()).optional(),
+  redis: z
+    .object({
+      url: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+      client: z.custom<NonNullable<RedisQuotaOptions['client']>>((v) => typeof v === 'object' && v !== null, 'an ioredis client').optional(),
+      onRedisDown: z.enum(['fail', 'local']).optional(),
+      processes: z.number().int().positive().optional(),
+    })
+    .strict()
+    .refine((r) => !!r.url !== !!r.client, 'give redis.url or redis.client')
+    .optional(),
 };
 
 export interface ClientCore {
@@ -74,6 +87,8 @@ export function createClientCore<LimitClass extends string>(options: {
     specs,
     maxQueued: client.maxQueued ?? 10_000,
     events,
+    redis: client.redis,
+    maxAttemptMs: client.timeoutMs ?? 30_000,
   });
   const sender = new RequestSender({
     adapter,

@@ -47,12 +47,15 @@ const FEES_TTL_MS = 60 * 60_000;
 
 export function createMarketClient(options: MarketClientOptions = {}): MarketClient {
   const env = options.env ?? process.env;
-  const cs2cap = pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ apiKey: env.CS2C_API_KEY ?? '', baseUrl: env.CS2C_API_BASE || undefined, ...o }));
-  const csboard = pick(options.csboard, env.CSBOARD_API_KEY, (o) => createCsboardClient({ apiKey: env.CSBOARD_API_KEY ?? '', baseUrl: env.CSBOARD_API_BASE || undefined, ...o }));
+  // One quota for every process on a key when REDIS_URL is set.
+  const redis = env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {};
+  const cs2cap = pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ apiKey: env.CS2C_API_KEY ?? '', baseUrl: env.CS2C_API_BASE || undefined, ...redis, ...o }));
+  const csboard = pick(options.csboard, env.CSBOARD_API_KEY, (o) => createCsboardClient({ apiKey: env.CSBOARD_API_KEY ?? '', baseUrl: env.CSBOARD_API_BASE || undefined, ...redis, ...o }));
   const kalshiKeyed = env.KALSHI_API_KEY_ID && (env.KALSHI_PRIVATE_KEY || env.KALSHI_PRIVATE_KEY_PATH);
   const kalshi = pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) =>
     createKalshiClient({
       baseUrl: env.KALSHI_API_BASE || undefined,
+      ...redis,
       ...(kalshiKeyed ? { keyId: env.KALSHI_API_KEY_ID, ...(env.KALSHI_PRIVATE_KEY ? { privateKeyPem: env.KALSHI_PRIVATE_KEY } : { privateKeyPath: env.KALSHI_PRIVATE_KEY_PATH }) } : {}),
       ...o,
     }),

@@ -1,7 +1,21 @@
 import Bottleneck from 'bottleneck';
-import { RateLimitError } from '../errors.js';
+import type { Redis } from 'ioredis';
+import { MarketError, NetworkError, RateLimitError } from '../errors.js';
 import { PauseGate } from './pause-gate.js';
+import { RedisRollingWindow } from './redis-store.js';
 import { isRollingWindow, type LimitSpec } from './specs.js';
+
+/** The shared-store side of a limiter (Redis through Bottleneck's cluster mode). */
+export interface SharedStore {
+  client: Redis;
+  connection: Bottleneck.IORedisConnection;
+  /** Bottleneck id; Redis keys derive from it. */
+  id: string;
+  /** The longest one attempt can take (its timeout): how long a lease outlives a dead process. */
+  maxAttemptMs: number;
+  onDown: 'fail' | 'local';
+  processes: number;
+}
 
 export interface QuotaLimiterOptions {
   provider: string;
@@ -12,7 +26,11 @@ export interface QuotaLimiterOptions {
   maxQueued?: number | undefined;
   /** Called when a job has to wait for quota. */
   onQueued?: ((waitHintMs: number) => void) | undefined;
+  shared?: SharedStore | undefined;
 }
+
+/** How long a call waits for an unreachable Redis before it is refused (or falls back). */
+const REDIS_READY_MS = 2_000;
 
 /** How often a token bucket is topped up; small enough to look continuous. */
 const BUCKET_TICK_MS = 50;
@@ -23,30 +41,49 @@ const BUCKET_TICK_MS = 50;
  *   and gives it back `windowMs` after its response arrived, so no window of `windowMs`
  *   ever sees more than `limit` starts, however the server counts;
  * - token bucket: Bottleneck's own reservoir refill, each job weighing its cost.
+ * Retries happen outside, in the request sender: every attempt takes quota again.
  */
 export class QuotaLimiter {
   readonly provider: string;
   readonly limitClass: string;
-  #spec: LimitSpec;
-  readonly #gate: PauseGate;
   /** A pause for this endpoint class alone (a 429 whose limit is the class's own). */
   readonly classGate = new PauseGate();
+  #spec: LimitSpec;
+  readonly #options: QuotaLimiterOptions;
   readonly #bottleneck: Bottleneck;
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #onQueued: ((waitHintMs: number) => void) | undefined;
-  /** True when the reservoir lives in a shared store (Redis). */
-  readonly #shared: boolean;
+  readonly #shared: SharedStore | undefined;
+  /** A rolling window shared through Redis (token buckets use Bottleneck's cluster mode). */
+  readonly #window: RedisRollingWindow | undefined;
+  readonly #ready: Promise<void>;
+  /** In-process stand-in after Redis failed, with `onRedisDown: 'local'`. */
+  #fallback: QuotaLimiter | undefined;
   #closed = false;
 
   constructor(options: QuotaLimiterOptions) {
     this.provider = options.provider;
     this.limitClass = options.limitClass;
     this.#spec = options.spec;
-    this.#gate = options.gate;
-    this.#onQueued = options.onQueued;
-    this.#shared = false;
+    this.#options = options;
+    this.#shared = options.shared;
     const overflow = options.maxQueued !== undefined ? { highWater: options.maxQueued, strategy: Bottleneck.strategy.OVERFLOW } : {};
-    this.#bottleneck = new Bottleneck({ ...overflow, ...bottleneckSettings(options.spec) });
+    const shared = this.#shared;
+    const sharedBucket = shared !== undefined && !isRollingWindow(options.spec);
+    const store = sharedBucket
+      ? { id: shared.id, datastore: 'ioredis' as const, clearDatastore: false, connection: shared.connection, heartbeatInterval: BUCKET_TICK_MS, timeout: 24 * 3_600_000 }
+      : {};
+    this.#bottleneck = new Bottleneck({ ...overflow, ...store, ...bottleneckSettings(options.spec) });
+    this.#bottleneck.on('error', () => undefined);
+    this.#window = shared && isRollingWindow(options.spec) ? new RedisRollingWindow(shared.client, shared.id, options.spec.limit, options.spec.windowMs, shared.maxAttemptMs) : undefined;
+    if (sharedBucket) {
+      // Settings given in code win over those an older process left in Redis.
+      this.#ready = withTimeout(this.#bottleneck.ready(), REDIS_READY_MS).then(async () => {
+        await this.#bottleneck.updateSettings(bottleneckSettings(options.spec));
+      });
+    } else {
+      this.#ready = Promise.resolve();
+    }
+    this.#ready.catch(() => undefined);
   }
 
   get spec(): LimitSpec {
@@ -58,6 +95,7 @@ export class QuotaLimiter {
     const old = this.#spec;
     this.#spec = spec;
     if (isRollingWindow(old) && isRollingWindow(spec)) {
+      if (this.#window) return this.#window.setLimit(spec.limit);
       const delta = spec.limit - old.limit;
       if (delta !== 0) await this.#bottleneck.incrementReservoir(delta);
       return;
@@ -72,6 +110,7 @@ export class QuotaLimiter {
   async run<T>(cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
     if (this.#closed) throw new RateLimitError({ provider: this.provider, code: 'queue_full', message: `${this.provider} client is closed` });
+    if (this.#fallback) return this.#fallback.run(cost, signal, send);
     const weight = isRollingWindow(this.#spec) ? 1 : cost;
     if (!isRollingWindow(this.#spec) && weight > this.#spec.capacity) {
       throw new RateLimitError({
@@ -80,28 +119,20 @@ export class QuotaLimiter {
         message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${this.#spec.capacity}`,
       });
     }
-    const attempt = async (): Promise<T> => {
-      try {
-        await this.#gate.wait(signal);
-        await this.classGate.wait(signal);
-        return await send();
-      } finally {
-        // The slot comes back a full window after the answer (or failure), never sooner.
-        if (isRollingWindow(this.#spec)) this.#giveBack(1, this.#spec.windowMs);
-      }
-    };
-    if (this.#takeNow(weight)) return attempt();
+    if (this.#window) return this.#runShared(this.#window, cost, signal, send);
+    if (this.#takeNow(weight)) return this.#attempt(signal, send);
 
-    this.#onQueued?.(0);
-    const job = this.#bottleneck.schedule({ weight }, async () => {
-      if (signal?.aborted) {
-        this.#giveBack(weight, 0);
-        throw signal.reason;
-      }
-      return attempt();
-    });
-    job.catch(() => undefined);
     try {
+      await this.#ready;
+      this.#options.onQueued?.(0);
+      const job = this.#bottleneck.schedule({ weight }, async () => {
+        if (signal?.aborted) {
+          this.#giveBack(weight, 0);
+          throw signal.reason;
+        }
+        return this.#attempt(signal, send);
+      });
+      job.catch(() => undefined);
       return await (signal ? raceAbort(job, signal) : job);
     } catch (error) {
       if (error instanceof Bottleneck.BottleneckError) {
@@ -111,8 +142,57 @@ export class QuotaLimiter {
           message: `${this.provider} ${this.limitClass} queue is full; call refused without sending`,
         });
       }
+      if (this.#shared && !(error instanceof MarketError) && !(signal?.aborted && error === signal.reason)) return this.#redisDown(cost, signal, send, error);
       throw error;
     }
+  }
+
+  async #attempt<T>(signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+    try {
+      await this.#options.gate.wait(signal);
+      await this.classGate.wait(signal);
+      return await send();
+    } finally {
+      // The slot comes back a full window after the answer (or failure), never sooner.
+      if (isRollingWindow(this.#spec)) this.#giveBack(1, this.#spec.windowMs);
+    }
+  }
+
+  async #runShared<T>(window: RedisRollingWindow, cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+    // Pauses are waited out before a slot is taken, so a paused call holds none.
+    await this.#options.gate.wait(signal);
+    await this.classGate.wait(signal);
+    let lease: string;
+    try {
+      // Checked per call: Redis may come back after an outage.
+      await redisReady(this.#shared!.client, REDIS_READY_MS);
+      lease = await window.acquire(signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      return this.#redisDown(cost, signal, send, error);
+    }
+    try {
+      return await send();
+    } finally {
+      await window.answered(lease).catch(() => undefined);
+    }
+  }
+
+  #redisDown<T>(cost: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+    const shared = this.#shared!;
+    if (shared.onDown !== 'local') {
+      throw new NetworkError({
+        provider: this.provider,
+        code: 'redis_unavailable',
+        message: `${this.provider}: the shared quota in Redis is unreachable (${cause instanceof Error ? cause.message.split('\n')[0] : 'error'}); nothing was sent. Pass redis.onRedisDown: 'local' to fall back to a per-process share`,
+      });
+    }
+    const share = (n: number): number => Math.max(1, Math.floor(n / shared.processes));
+    const spec = isRollingWindow(this.#spec)
+      ? { limit: share(this.#spec.limit), windowMs: this.#spec.windowMs }
+      : { capacity: Math.max(this.#spec.capacity / shared.processes, 1), refillPerSecond: this.#spec.refillPerSecond / shared.processes };
+    this.#fallback ??= new QuotaLimiter({ ...this.#options, spec, shared: undefined });
+    return this.#fallback.run(cost, signal, send);
   }
 
   /**
@@ -124,7 +204,7 @@ export class QuotaLimiter {
    */
   #takeNow(weight: number): boolean {
     if (this.#shared) return false;
-    if (this.#gate.remainingMs() > 0 || this.classGate.remainingMs() > 0) return false;
+    if (this.#options.gate.remainingMs() > 0 || this.classGate.remainingMs() > 0) return false;
     const counts = this.#bottleneck.counts();
     if (counts.RECEIVED + counts.QUEUED > 0) return false;
     const store = (this.#bottleneck as unknown as { _store?: { storeOptions?: { reservoir?: number | null } } })._store?.storeOptions;
@@ -156,8 +236,9 @@ export class QuotaLimiter {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    await this.#bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
-    await this.#bottleneck.disconnect().catch(() => undefined);
+    await this.#fallback?.close();
+    await Promise.resolve(this.#bottleneck.stop({ dropWaitingJobs: true })).catch(() => undefined);
+    await Promise.resolve(this.#bottleneck.disconnect(false)).catch(() => undefined);
   }
 }
 
@@ -170,6 +251,32 @@ function bottleneckSettings(spec: LimitSpec): Bottleneck.ConstructorOptions {
     reservoirIncreaseAmount: perTick,
     reservoirIncreaseMaximum: spec.capacity,
   };
+}
+
+/** Resolve when the ioredis client is connected, or reject after `ms`. */
+function redisReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return withTimeout(
+    new Promise<void>((resolve) => client.once('ready', () => resolve())),
+    ms,
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms);
+    timer.unref();
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -188,4 +295,3 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     );
   });
 }
-

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import Bottleneck from 'bottleneck';
 import { PauseGate } from './pause-gate.js';
-import { QuotaLimiter } from './quota-limiter.js';
+import { QuotaLimiter, type SharedStore } from './quota-limiter.js';
+import { connectRedis, type RedisQuotaOptions } from './redis-store.js';
 import type { LimitSpec } from './specs.js';
 import type { EventHub } from '../events.js';
 
@@ -13,6 +15,8 @@ interface Shared {
   gate: PauseGate;
   limiters: Map<string, QuotaLimiter>;
   users: number;
+  store?: Omit<SharedStore, 'id'>;
+  disconnect?: () => Promise<void>;
 }
 
 /**
@@ -33,13 +37,31 @@ export function acquireQuota(options: {
   specs: Record<string, LimitSpec>;
   maxQueued?: number | undefined;
   events: EventHub;
+  /** Share the quota with every process on the key through Redis. */
+  redis?: RedisQuotaOptions | undefined;
+  /** The longest one attempt can take; leases of a dead process expire after it. */
+  maxAttemptMs: number;
 }): QuotaHandle {
-  const id = `${options.provider}:${options.fingerprint}`;
+  const id = `${options.provider}:${options.fingerprint}${options.redis ? ':redis' : ''}`;
   let shared = registry.get(id);
+  let store: Omit<SharedStore, 'id'> | undefined;
   if (!shared) {
     shared = { gate: new PauseGate(), limiters: new Map(), users: 0 };
+    if (options.redis) {
+      const { client, owned } = connectRedis(options.redis);
+      client.on('error', () => undefined); // surfaced per call as a typed error
+      const connection = new Bottleneck.IORedisConnection({ client });
+      connection.on('error', () => undefined);
+      shared.disconnect = async () => {
+        await connection.disconnect(false).catch(() => undefined);
+        if (owned) client.disconnect();
+      };
+      store = { client, connection, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
+      shared.store = store;
+    }
     registry.set(id, shared);
   }
+  store = shared.store;
   for (const [limitClass, spec] of Object.entries(options.specs)) {
     const existing = shared.limiters.get(limitClass);
     if (existing) {
@@ -55,6 +77,7 @@ export function acquireQuota(options: {
         spec,
         gate: shared.gate,
         maxQueued: options.maxQueued,
+        shared: store ? { ...store, id: `mm:${options.provider}:${limitClass}:${options.fingerprint}` } : undefined,
         onQueued: (waitHintMs) =>
           options.events.emit('rateLimited', { provider: options.provider, limitClass, retryAfterMs: waitHintMs, source: 'local' }),
       }),
@@ -72,6 +95,8 @@ export function acquireQuota(options: {
       entry.users -= 1;
       if (entry.users > 0) return;
       registry.delete(id);
+      // Connection first: Bottleneck then skips unsubscribing from a Redis that may be gone.
+      await entry.disconnect?.();
       await Promise.all([...entry.limiters.values()].map((l) => l.close()));
     },
   };

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCsboardClient, NetworkError } from '../../src/index.js';
+import { keyFingerprint } from '../../src/limits/registry.js';
+import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+import { startRedis } from './redis-server.js';
+
+interface WorkerResult {
+  ok: number;
+  failed: string[];
+  code: number | null;
+}
+
+function worker(args: string[], onProgress?: (n: number, kill: () => void) => void): Promise<WorkerResult> {
+  const child = spawn(process.execPath, ['test/cluster/worker.mjs', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let result: WorkerResult = { ok: 0, failed: [], code: null };
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const msg = JSON.parse(line) as { progress?: number; done?: boolean; ok?: number; failed?: string[] };
+    if (msg.progress !== undefined) {
+      result.ok = msg.progress;
+      onProgress?.(msg.progress, () => child.kill('SIGKILL'));
+    }
+    if (msg.done) result = { ok: msg.ok ?? 0, failed: msg.failed ?? [], code: null };
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ ...result, code })));
+}
+
+describe('one quota shared by several processes through a real redis-server', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it('4 processes on one CSBoard key: no 429, ≥ 90% of the allowed rate, every call resolved', async () => {
+    const limit = 20;
+    const windowMs = 1500;
+    const sandbox = new CsboardSandbox({ readLimit: limit, windowMs });
+    const baseUrl = await sandbox.start();
+    const key = sandbox.createKey();
+    const perWorker = 25;
+    const results = await Promise.all(Array.from({ length: 4 }, () => worker([baseUrl, key, redis.url, String(perWorker), String(limit), String(windowMs)])));
+    await sandbox.close();
+    // From the first request the server saw to the last: process start-up is not quota time.
+    const arrivals = sandbox.server.requests.map((r) => r.at);
+    const elapsed = Math.max(...arrivals) - Math.min(...arrivals);
+    for (const r of results) {
+      expect(r.failed).toEqual([]);
+      expect(r.ok).toBe(perWorker);
+      expect(r.code).toBe(0);
+    }
+    expect(sandbox.server.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    const total = 4 * perWorker;
+    // The first `limit` go at once; each further `limit` needs one more window.
+    const ideal = (total / limit - 1) * windowMs;
+    const utilization = ideal / elapsed;
+    console.log(`4 processes: ${total} calls over ${elapsed} ms, utilization ${(utilization * 100).toFixed(1)}%`);
+    expect(utilization).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a process killed mid-run: the others go on and its quota comes back', async () => {
+    const limit = 12;
+    const windowMs = 1000;
+    const sandbox = new CsboardSandbox({ readLimit: limit, windowMs });
+    const baseUrl = await sandbox.start();
+    const key = sandbox.createKey();
+    const victim = worker([baseUrl, key, redis.url, '1000', String(limit), String(windowMs), '6'], (n, kill) => {
+      if (n === 8) kill();
+    });
+    const others = Array.from({ length: 3 }, () => worker([baseUrl, key, redis.url, '10', String(limit), String(windowMs)]));
+    const [dead, ...alive] = await Promise.all([victim, ...others]);
+    expect(dead.code).toBeNull(); // killed
+    for (const r of alive) {
+      expect(r.failed).toEqual([]);
+      expect(r.ok).toBe(10);
+    }
+    expect(sandbox.server.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    // The dead process's leases expire (attempt timeout + window): then the whole window is free again.
+    const leases = `mm_mm:csboard:read:${keyFingerprint(key)}_leases`;
+    const probe = new Redis(redis.url);
+    const score = async (): Promise<number> => {
+      const [s, us] = await probe.time();
+      return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+    };
+    const pending = await probe.zcount(leases, await score(), '+inf');
+    expect(pending).toBeGreaterThan(0); // some leases were held by the victim or are still cooling down
+    await new Promise((r) => setTimeout(r, 2000 + windowMs + 200));
+    expect(await probe.zcount(leases, await score(), '+inf')).toBe(0);
+    // And the full quota can be taken at once.
+    const fresh = createCsboardClient({ apiKey: key, baseUrl, redis: { url: redis.url }, rateLimit: { read: { limit, windowMs } } });
+    const t = Date.now();
+    await Promise.all(Array.from({ length: limit }, () => fresh.listListings({ limit: 1 })));
+    expect(Date.now() - t).toBeLessThan(windowMs);
+    await fresh.close();
+    await probe.quit();
+    await sandbox.close();
+  });
+
+  it('limits given in code apply to the shared window', async () => {
+    const sandbox = new CsboardSandbox({ readLimit: 100, windowMs: 1000 });
+    const baseUrl = await sandbox.start();
+    const key = sandbox.createKey();
+    const probe = new Redis(redis.url);
+    const leases = `mm_mm:csboard:read:${keyFingerprint(key)}_leases`;
+    const a = createCsboardClient({ apiKey: key, baseUrl, redis: { url: redis.url }, rateLimit: { read: { limit: 5, windowMs: 60_000 } } });
+    await a.listListings({ limit: 1 });
+    await a.close();
+    expect(await probe.zcard(leases)).toBe(1);
+    // A newer process with a higher limit: a's slot still counts, the new limit applies.
+    const b = createCsboardClient({ apiKey: key, baseUrl, redis: { url: redis.url }, rateLimit: { read: { limit: 8, windowMs: 60_000 } } });
+    await Promise.all(Array.from({ length: 7 }, () => b.listListings({ limit: 1 })));
+    expect(await probe.zcard(leases)).toBe(8);
+    const ninth = b.listListings({ limit: 1 }, { signal: AbortSignal.timeout(300) });
+    await expect(ninth).rejects.toThrow();
+    expect(sandbox.server.requests).toHaveLength(8);
+    await b.close();
+    await probe.quit();
+    await sandbox.close();
+  });
+
+  it('Redis unreachable: a typed error by default, a per-process share with onRedisDown: local', async () => {
+    const sandbox = new CsboardSandbox();
+    const baseUrl = await sandbox.start();
+    const key = sandbox.createKey();
+    const dead = 'redis://127.0.0.1:1';
+    const strict = createCsboardClient({ apiKey: key, baseUrl, redis: { url: dead } });
+    const err = await strict.listListings({ limit: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).code).toBe('redis_unavailable');
+    expect(sandbox.server.requests).toHaveLength(0);
+    await strict.close();
+    const lenient = createCsboardClient({ apiKey: key, baseUrl, redis: { url: dead, onRedisDown: 'local', processes: 4 } });
+    await expect(lenient.listListings({ limit: 1 })).resolves.toMatchObject({ items: [expect.anything()] });
+    await lenient.close();
+    await sandbox.close();
+  });
+});
