@@ -8,7 +8,7 @@ import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
 import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
-import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
+import type { Capabilities, MarketProvider, QuoteOptions } from '../../src/provider.js';
 import { parseInput } from '../../src/validation.js';
 import { CsboardAuthGuard } from './auth-guard.js';
 import { mapCsboardError } from './errors.js';

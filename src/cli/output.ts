@@ -34,7 +34,6 @@ export const dim = paint(2);
 
 /** Display width ignoring ANSI colour codes. */
 function width(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
 }
 
