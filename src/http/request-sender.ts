@@ -371,7 +371,9 @@ export class RequestSender {
     if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
       return new TimeoutError({ ...base, code: 'timeout', message: `${this.provider} ${spec.method} ${spec.path}: no answer in time` });
     }
-    if (code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'ERR_BAD_RESPONSE') {
+    // A body cut off mid-way is a lost answer (axios: ERR_BAD_RESPONSE "stream has been aborted").
+    const aborted = code === 'ERR_BAD_RESPONSE' && error instanceof Error && /aborted/i.test(error.message);
+    if (!aborted && (code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'ERR_BAD_RESPONSE')) {
       return new ResponseShapeError({ ...base, retryable: false, code: 'response_shape', fieldPath: '(body)', message: `${this.provider} ${spec.method} ${spec.path}: the answer was too large or unreadable` });
     }
     // Only the cause's code and message: an AxiosError also carries the request config (headers).
