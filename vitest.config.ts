@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     globalSetup: ['test/global-build.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench`: each row is ours beside its anchor, measured in the same run, printed
+ * as a ratio. Loopback only; every loop is bounded in count and time. Writes
+ * bench/results.md with the machine and Node version.
+ */
+import axios from 'axios';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  createCs2CapClient,
+  createCsboardClient,
+  createMarketClient,
+  createPssSigner,
+  generateRsaKeyPair,
+  loadPrivateKey,
+  signKalshiRequest,
+} from '../src/index.js';
+import { CsboardSandbox } from '../providers/csboard/sandbox.js';
+import { startSandbox } from '../src/testkit/index.js';
+
+interface Row {
+  name: string;
+  ours: string;
+  anchor: string;
+  ratio: string;
+  goal: string;
+  met?: boolean | undefined;
+}
+const rows: Row[] = [];
+const pct = (values: number[], p: number): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
+const deadline = (seconds: number): (() => boolean) => {
+  const end = Date.now() + seconds * 1000;
+  return () => Date.now() < end;
+};
+
+async function signing(): Promise<void> {
+  const { privateKeyPem } = await generateRsaKeyPair({ bits: 2048 });
+  const key = loadPrivateKey({ pem: privateKeyPem });
+  const native = createPssSigner(key, 'native');
+  const forge = createPssSigner(key, 'forge');
+  const time = (fn: () => void, n: number): number[] => {
+    const out: number[] = [];
+    const more = deadline(10);
+    for (let i = 0; i < n && more(); i++) {
+      const t = performance.now();
+      fn();
+      out.push(performance.now() - t);
+    }
+    return out;
+  };
+  const path = '/trade-api/v2/portfolio/balance';
+  const a = pct(time(() => native.sign(`${Date.now()}GET${path}`), 2000), 50);
+  const b = pct(time(() => signKalshiRequest({ method: 'GET', path, privateKey: privateKeyPem }), 500), 50);
+  const c = pct(time(() => forge.sign(`${Date.now()}GET${path}`), 40), 50);
+  rows.push({ name: 'signing p50: native KeyObject vs PEM parsed per call', ours: ms(a), anchor: ms(b), ratio: `${(b / a).toFixed(1)}× faster`, goal: '< 1 ms', met: a < 1 });
+  rows.push({ name: 'signing p50: native KeyObject vs node-forge', ours: ms(a), anchor: ms(c), ratio: `${(c / a).toFixed(1)}× faster`, goal: '< 1 ms', met: a < 1 });
+}
+
+async function keygenLoop(): Promise<void> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  await generateRsaKeyPair({ bits: 4096 });
+  h.disable();
+  const max = h.max / 1e6;
+  rows.push({ name: 'event-loop delay (max) during 4096-bit key generation', ours: ms(max), anchor: 'forge pure-JS: blocks for seconds', ratio: '—', goal: 'loop stays free', met: max < 100 });
+}
+
+/** A bare loopback JSON server: the anchor for transport overhead. */
+async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const body = JSON.stringify({ timestamp: null, rates: { EUR: 0.92, GBP: 0.79 } });
+  const srv = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(() => r())) };
+}
+
+async function overhead(): Promise<void> {
+  const srv = await bareServer();
+  const bare = axios.create({ baseURL: srv.url, httpAgent: new http.Agent({ keepAlive: true }) });
+  const client = createCs2CapClient({ apiKey: 'sk_live_benchKey000000000000', baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000, windowMs: 60_000 } } });
+  const sample = async (fn: () => Promise<unknown>, n: number): Promise<number[]> => {
+    const out: number[] = [];
+    const more = deadline(15);
+    for (let i = 0; i < n && more(); i++) {
+      const t = performance.now();
+      await fn();
+      out.push(performance.now() - t);
+    }
+    return out;
+  };
+  // Interleave to share machine noise; warm both first.
+  await sample(() => bare.get('/v1/fx'), 100);
+  await sample(() => client.getFxRates(), 100);
+  const b: number[] = [];
+  const o: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    b.push(...(await sample(() => bare.get('/v1/fx'), 100)));
+    o.push(...(await sample(() => client.getFxRates(), 100)));
+  }
+  const add50 = pct(o, 50) - pct(b, 50);
+  const add99 = pct(o, 99) - pct(b, 99);
+  rows.push({ name: 'added latency over bare axios, idle (p50 / p99)', ours: `${ms(pct(o, 50))} / ${ms(pct(o, 99))}`, anchor: `${ms(pct(b, 50))} / ${ms(pct(b, 99))}`, ratio: `+${add50.toFixed(3)} / +${add99.toFixed(3)} ms`, goal: 'p50 < 0.5 ms added', met: add50 < 0.5 });
+
+  // Throughput, 32 in flight, bounded in count and time.
+  const throughput = async (fn: () => Promise<unknown>): Promise<number> => {
+    let done = 0;
+    const t = performance.now();
+    const more = deadline(10);
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (done < 6000 && more()) {
+        await fn();
+        done += 1;
+      }
+    }));
+    return done / ((performance.now() - t) / 1000);
+  };
+  const tb = await throughput(() => bare.get('/v1/fx'));
+  const to = await throughput(() => client.getFxRates());
+  rows.push({ name: 'throughput, 32 in flight, unlimited server', ours: `${to.toFixed(0)} req/s`, anchor: `${tb.toFixed(0)} req/s`, ratio: `${((to / tb) * 100).toFixed(0)}%`, goal: '≥ 80%', met: to / tb >= 0.8 });
+  await client.close();
+  await srv.close();
+}
+
+async function utilization(): Promise<void> {
+  const limit = 20;
+  const windowMs = 1000;
+  const sandbox = new CsboardSandbox({ readLimit: limit, windowMs });
+  const baseUrl = await sandbox.start();
+  const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl, rateLimit: { read: { limit, windowMs } } });
+  const total = 120;
+  await Promise.all(Array.from({ length: total }, () => client.listListings({ limit: 1 })));
+  const at = sandbox.server.requests.map((r) => r.at);
+  const elapsed = Math.max(...at) - Math.min(...at);
+  const ideal = (total / limit - 1) * windowMs;
+  const n429 = sandbox.server.requests.filter((r) => r.status === 429).length;
+  rows.push({ name: `rolling window ${limit}/${windowMs} ms, 1 process: share of the allowed rate`, ours: `${((ideal / elapsed) * 100).toFixed(1)}%, ${n429} × 429`, anchor: `ideal ${ideal} ms for ${total} calls`, ratio: `${(ideal / elapsed).toFixed(3)}`, goal: '≥ 97%, 0 × 429', met: ideal / elapsed >= 0.97 && n429 === 0 });
+  await client.close();
+  await sandbox.close();
+}
+
+async function utilizationRedis(): Promise<void> {
+  const port = 6390 + Math.floor(Math.random() * 500);
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = await new Promise<boolean>((resolve) => {
+    redis.once('error', () => resolve(true));
+    setTimeout(() => resolve(false), 400);
+  });
+  if (failed) {
+    rows.push({ name: 'rolling window, 4 processes through Redis', ours: 'redis-server not installed', anchor: '—', ratio: '—', goal: '≥ 90%, 0 × 429' });
+    return;
+  }
+  const limit = 20;
+  const windowMs = 1000;
+  const sandbox = new CsboardSandbox({ readLimit: limit, windowMs });
+  const baseUrl = await sandbox.start();
+  const key = sandbox.createKey();
+  const per = 30;
+  await Promise.all(Array.from({ length: 4 }, () => new Promise((resolve) => {
+    const child = spawn(process.execPath, ['test/cluster/worker.mjs', baseUrl, key, `redis://127.0.0.1:${port}`, String(per), String(limit), String(windowMs)], { stdio: 'ignore' });
+    child.once('exit', resolve);
+  })));
+  const at = sandbox.server.requests.map((r) => r.at);
+  const elapsed = Math.max(...at) - Math.min(...at);
+  const total = sandbox.server.requests.length;
+  const ideal = (total / limit - 1) * windowMs;
+  const n429 = sandbox.server.requests.filter((r) => r.status === 429).length;
+  rows.push({ name: `rolling window ${limit}/${windowMs} ms, 4 processes through Redis`, ours: `${((ideal / elapsed) * 100).toFixed(1)}%, ${n429} × 429`, anchor: `ideal ${ideal} ms for ${total} calls`, ratio: `${(ideal / elapsed).toFixed(3)}`, goal: '≥ 90%, 0 × 429', met: ideal / elapsed >= 0.9 && n429 === 0 });
+  await sandbox.close();
+  redis.kill('SIGKILL');
+}
+
+async function fanOut(): Promise<void> {
+  const sb = await startSandbox();
+  const market = createMarketClient({ env: sb.env });
+  const item = 'AK-47 | Redline (Field-Tested)';
+  await market.compare(item);
+  const delay = 150;
+  const time = async (fn: () => Promise<unknown>): Promise<number> => {
+    sb.cs2cap.server.server.inject({ kind: 'latency', path: '/v1/prices', delayMs: delay });
+    sb.csboard.server.server.inject({ kind: 'latency', path: '/v1/prices', delayMs: delay });
+    const t = performance.now();
+    await fn();
+    sb.cs2cap.server.server.clearFaults();
+    sb.csboard.server.server.clearFaults();
+    return performance.now() - t;
+  };
+  const slowest = Math.max(await time(() => market.cs2cap!.getQuotes(item)), await time(() => market.csboard!.getQuotes(item)));
+  const all = await time(() => market.compare(item));
+  rows.push({ name: 'comparison fan-out wall time vs the slowest provider', ours: ms(all), anchor: ms(slowest), ratio: `${(all / slowest).toFixed(2)}×`, goal: '≤ 1.1×', met: all / slowest <= 1.1 });
+  await market.close();
+  await sb.close();
+}
+
+async function snapshot(): Promise<void> {
+  const sandbox = new CsboardSandbox({ snapshotRows: 200_000 });
+  const baseUrl = await sandbox.start();
+  const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl });
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const t = performance.now();
+  const snap = await client.downloadSnapshot();
+  let n = 0;
+  if (snap.status === 'ok') {
+    for await (const _ of snap.rows) {
+      n += 1;
+      if (n % 5000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    }
+  }
+  const secs = (performance.now() - t) / 1000;
+  const growth = (peak - rss0) / 1024 / 1024;
+  rows.push({ name: `snapshot: ${n.toLocaleString('en-US')} rows parsed (sandbox gzip in the same process)`, ours: `${(n / secs).toFixed(0)} rows/s`, anchor: `peak RSS +${growth.toFixed(1)} MB`, ratio: '—', goal: '< 64 MB growth', met: growth < 64 });
+  await client.close();
+  await sandbox.close();
+}
+
+async function queuedHeap(): Promise<void> {
+  const sandbox = new CsboardSandbox();
+  const baseUrl = await sandbox.start();
+  const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl, maxQueued: 20_000, rateLimit: { read: { limit: 1, windowMs: 3_600_000 } } });
+  await client.getBalance();
+  global.gc?.();
+  const h0 = process.memoryUsage().heapUsed;
+  const pending = Array.from({ length: 10_000 }, () => client.getBalance().catch(() => undefined));
+  await new Promise((r) => setTimeout(r, 500));
+  global.gc?.();
+  const h1 = process.memoryUsage().heapUsed;
+  await client.close();
+  await Promise.all(pending);
+  const perCall = (h1 - h0) / 10_000;
+  rows.push({ name: 'heap growth with 10,000 queued calls', ours: `${((h1 - h0) / 1024 / 1024).toFixed(1)} MB`, anchor: `${(perCall / 1024).toFixed(2)} KiB per queued call`, ratio: '—', goal: 'bounded (maxQueued)', met: true });
+  await sandbox.close();
+}
+
+async function main(): Promise<void> {
+  const steps: [string, () => Promise<void>][] = [
+    ['signing', signing],
+    ['key generation', keygenLoop],
+    ['transport overhead', overhead],
+    ['utilization', utilization],
+    ['utilization through Redis', utilizationRedis],
+    ['fan-out', fanOut],
+    ['snapshot', snapshot],
+    ['queued heap', queuedHeap],
+  ];
+  for (const [name, step] of steps) {
+    process.stderr.write(`bench: ${name}…\n`);
+    await step();
+  }
+  const header = `| measure | ours | anchor (same run) | ratio | goal | met |\n|---|---|---|---|---|---|`;
+  const lines = rows.map((r) => `| ${r.name} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.goal} | ${r.met === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+  const table = [header, ...lines].join('\n');
+  process.stdout.write(`\n${table}\n\n${machine}\n`);
+  const stamp = new Date().toISOString();
+  writeFileSync(
+    'bench/results.md',
+    `# marketmux benchmark results\n\nRun ${stamp} on ${machine}.\nRegenerate with \`npm run bench\`. Fingerprint ${createHash('sha1').update(table).digest('hex').slice(0, 8)}.\n\n${table}\n`,
+  );
+}
+
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
