@@ -1,0 +1,149 @@
+/**
+ * The code samples of docs/: every ```ts block there is copied from this file or another
+ * example, and test/e2e/docs.test.ts checks that it still is, compiles it (typecheck) and
+ * runs these functions against the sandbox.
+ */
+import {
+  AuthenticationError,
+  CapabilityError,
+  createCs2CapClient,
+  createCsboardClient,
+  createKalshiClient,
+  generateRsaKeyPair,
+  MarketError,
+  OrderRejectedError,
+  OutcomeUnknownError,
+  RateLimitError,
+  writeSecretFile,
+} from 'marketmux';
+import { startSandbox, type Sandbox } from 'marketmux/testkit';
+
+export async function gettingStarted(sandbox: Sandbox): Promise<string | undefined> {
+  const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
+  const page = await cs2cap.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', providers: ['steam', 'buff163'] });
+  for (const item of page.items) console.log(item.provider, item.ask.amount, item.ask.currency);
+  await cs2cap.close();
+  return page.items[0]?.ask.amount;
+}
+
+export async function cs2capKeys(sandbox: Sandbox): Promise<number> {
+  const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
+  // Read the key's real rate and apply it; until then the Free tier's 20/min applies.
+  const { requestsPerMinute } = await cs2cap.syncLimits();
+  // Rotate: never retried; the client switches to the new key at once.
+  const rotated = await cs2cap.reissueKey();
+  const newKey = rotated.key.reveal(); // store it now: it is shown once
+  await cs2cap.close();
+  return newKey.length > 0 ? requestsPerMinute : 0;
+}
+
+export async function csboardBuying(sandbox: Sandbox): Promise<string> {
+  const csboard = createCsboardClient({ apiKey: sandbox.csboard.tradingApiKey, baseUrl: sandbox.csboard.baseUrl, trading: true });
+  const [cheapest] = (await csboard.listListings({ search: 'AWP | Asiimov', sort: 'price_asc', limit: 1 })).items;
+  try {
+    const order = await csboard.placeOrder({
+      itemIds: [cheapest!.id],
+      maxPriceUsd: 30, // required: the server refuses the order if the live total is higher
+      // idempotencyKey: generated once per call and sent on every attempt when omitted
+    });
+    return order.order_id;
+  } catch (error) {
+    if (error instanceof OrderRejectedError && error.providerCode === 'price_moved') {
+      return `moved to ${String(error.details?.currentTotalUsd)}`;
+    }
+    throw error;
+  } finally {
+    await csboard.close();
+  }
+}
+
+export async function csboardSnapshot(sandbox: Sandbox): Promise<number> {
+  const csboard = createCsboardClient({ apiKey: sandbox.csboard.apiKey, baseUrl: sandbox.csboard.baseUrl });
+  let rows = 0;
+  const snap = await csboard.downloadSnapshot({ etag: undefined });
+  if (snap.status === 'ok') {
+    for await (const row of snap.rows) rows += row.qty > 0 ? 1 : 0; // streamed: constant memory
+    // keep snap.etag; next time pass it as { etag } and get { status: 'unchanged' } on 304
+  }
+  await csboard.close();
+  return rows;
+}
+
+export async function kalshiKeys(sandbox: Sandbox): Promise<string> {
+  const { privateKeyPem, publicKeyPem } = await generateRsaKeyPair({ bits: 2048 });
+  const admin = createKalshiClient({ keyId: sandbox.kalshi.keyId, privateKeyPem: sandbox.kalshi.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
+  try {
+    const { apiKeyId } = await admin.apiKeys.create({ name: 'bot', publicKeyPem }); // Premier tier and above
+    return apiKeyId;
+  } catch (error) {
+    if (!(error instanceof MarketError) || error.status !== 403) throw error;
+    const generated = await admin.apiKeys.generate({ name: 'bot' }); // any tier: Kalshi makes the pair
+    await writeSecretFile(`/tmp/kalshi-${generated.apiKeyId}.pem`, generated.privateKey.reveal()); // 0600, never overwrites
+    void privateKeyPem;
+    return generated.apiKeyId;
+  } finally {
+    await admin.close();
+  }
+}
+
+export async function kalshiOrder(sandbox: Sandbox): Promise<string> {
+  const kalshi = createKalshiClient({ keyId: sandbox.kalshi.keyId, privateKeyPem: sandbox.kalshi.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
+  const book = await kalshi.getOrderbook('KXFEDDECISION-26DEC-C25');
+  console.log('best YES bid', book.bestYesBid?.amount, 'best YES ask', book.bestYesAsk?.amount);
+  const order = await kalshi.createOrder({ ticker: 'KXFEDDECISION-26DEC-C25', side: 'bid', count: '5', price: '0.40', timeInForce: 'good_till_canceled' });
+  await kalshi.cancelOrder(order.order_id, { ticker: 'KXFEDDECISION-26DEC-C25' });
+  await kalshi.close();
+  return order.clientOrderId;
+}
+
+export async function handlingErrors(sandbox: Sandbox): Promise<string> {
+  const csboard = createCsboardClient({ apiKey: sandbox.csboard.apiKey, baseUrl: sandbox.csboard.baseUrl });
+  try {
+    await csboard.placeOrder({ itemIds: ['itm_8840001'], maxPriceUsd: 10 });
+    return 'bought';
+  } catch (error) {
+    if (error instanceof CapabilityError) return 'read-only key: nothing was sent';
+    if (error instanceof AuthenticationError) return 'fix the key: the client will not use it again';
+    if (error instanceof RateLimitError) return `wait ${error.retryAfterMs} ms`;
+    if (error instanceof OutcomeUnknownError) return 'look the order up before trying again';
+    if (error instanceof MarketError) return `${error.name} ${error.code} ${error.providerCode ?? ''}`;
+    throw error;
+  } finally {
+    await csboard.close();
+  }
+}
+
+export async function sharedQuota(redisUrl: string, sandbox: Sandbox): Promise<void> {
+  const csboard = createCsboardClient({
+    apiKey: sandbox.csboard.apiKey,
+    baseUrl: sandbox.csboard.baseUrl,
+    redis: { url: redisUrl }, // every process on this key shares one quota
+    // redis: { url: redisUrl, onRedisDown: 'local', processes: 4 }  // or fall back to a quarter each
+  });
+  await csboard.getBalance();
+  await csboard.close();
+}
+
+export async function events(sandbox: Sandbox): Promise<number> {
+  let retries = 0;
+  const cs2cap = createCs2CapClient({
+    apiKey: sandbox.cs2cap.apiKey,
+    baseUrl: sandbox.cs2cap.baseUrl,
+    rateLimit: { default: { limit: 100, windowMs: 60_000 } },
+    retry: { retries: 3, maxRetryTimeMs: 30_000 },
+    on: {
+      retry: (e) => (retries += 1) && console.warn(`retrying ${e.method} ${e.path} after ${e.error.code}`),
+      rateLimited: (e) => console.warn(`${e.provider} paused ${e.retryAfterMs} ms (${e.source})`),
+    },
+  });
+  await cs2cap.getFxRates();
+  await cs2cap.close();
+  return retries;
+}
+
+export async function sandboxForTests(): Promise<void> {
+  const sandbox = await startSandbox();
+  sandbox.csboard.server.server.inject({ kind: 'reset-after', method: 'POST', path: '/v1/orders' }); // lose the next answer
+  // … run your bot against sandbox.env / sandbox.csboard.baseUrl …
+  await sandbox.close();
+}

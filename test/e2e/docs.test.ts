@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/testkit/index.js';
+import * as snippets from '../../examples/snippets.js';
+import { startRedis } from '../cluster/redis-server.js';
+
+const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const examples = readdirSync('examples').filter((f) => f.endsWith('.ts')).map((f) => lines(readFileSync(join('examples', f), 'utf8')));
+
+function containedIn(block: string[], file: string[]): boolean {
+  for (let i = 0; i + block.length <= file.length; i++) if (block.every((l, j) => file[i + j] === l)) return true;
+  return false;
+}
+
+describe('the docs', () => {
+  const docs = readdirSync('docs').filter((f) => f.endsWith('.md'));
+  it('have every guide the README promises', () => {
+    expect(docs).toEqual(expect.arrayContaining(['getting-started.md', 'cs2cap.md', 'csboard.md', 'kalshi.md', 'limits-and-retries.md', 'redis.md', 'security.md', 'sandbox.md', 'errors.md']));
+  });
+
+  for (const doc of docs) {
+    const blocks = [...readFileSync(join('docs', doc), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => lines(m[1]!));
+    it(`${doc}: every TypeScript sample is compiled and run code from examples/`, () => {
+      for (const block of blocks) expect(examples.some((file) => containedIn(block, file)), block.join('\n')).toBe(true);
+    });
+  }
+});
+
+describe('the doc samples run against the sandbox', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox();
+  });
+  afterAll(() => sb.close());
+
+  it('getting started, CS2Cap keys, events', async () => {
+    expect(await snippets.gettingStarted(sb)).toMatch(/^\d+\.\d{2}$/);
+    expect(await snippets.events(sb)).toBe(0);
+    // Last: it rotates the sandbox key.
+    expect(await snippets.cs2capKeys(sb)).toBe(300);
+  });
+  it('CSBoard buying, snapshot, errors', async () => {
+    expect(await snippets.csboardBuying(sb)).toMatch(/^ord_|^moved to/);
+    expect(await snippets.csboardSnapshot(sb)).toBeGreaterThan(50);
+    expect(await snippets.handlingErrors(sb)).toBe('read-only key: nothing was sent');
+  });
+  it('Kalshi keys and orders', async () => {
+    expect(await snippets.kalshiKeys(sb)).toMatch(/-/);
+    expect(await snippets.kalshiOrder(sb)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+  it('the sandbox and a shared quota', async () => {
+    await snippets.sandboxForTests();
+    const redis = await startRedis();
+    await snippets.sharedQuota(redis.url, sb);
+    await redis.stop();
+  });
+});
