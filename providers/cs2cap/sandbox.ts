@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
-import { RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 
 export const CS2CAP_SANDBOX_MARKETS = ['steam', 'buff163', 'csfloat', 'skinport', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo'] as const;
@@ -51,34 +51,23 @@ export interface Cs2CapSandboxOptions {
   rpm?: number;
 }
 
-export class Cs2CapSandbox {
+export class Cs2CapSandbox extends ProviderSandbox {
+  protected readonly root = '/v1';
   readonly server = new SandboxServer('cs2cap');
   readonly keys = new Map<string, KeyRecord>();
   readonly prices: PriceRow[] = [];
   readonly #windows = new Map<string, RollingWindowCounter>();
   readonly #windowMs: number;
   readonly #rpm: number | undefined;
-  #baseUrl = '';
 
   constructor(options: Cs2CapSandboxOptions = {}) {
+    super();
     this.#windowMs = options.windowMs ?? 60_000;
     this.#rpm = options.rpm;
     this.#seed();
     this.#routes();
   }
 
-  async start(port = 0): Promise<string> {
-    this.#baseUrl = (await this.server.listen(port)) + '/v1';
-    return this.#baseUrl;
-  }
-
-  get baseUrl(): string {
-    return this.#baseUrl;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
 
   /** A new root key of the tier (revoking none: several accounts may coexist). */
   createKey(tier: Cs2CapTier = 'quant', overrides: Partial<Pick<KeyRecord, 'rpm' | 'monthlyQuota'>> = {}): string {

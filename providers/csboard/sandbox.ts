@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
-import { RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 
 const FLOAT_RANGE: Record<string, [number, number]> = {
   'Factory New': [0, 0.07], 'Minimal Wear': [0.07, 0.15], 'Field-Tested': [0.15, 0.38], 'Well-Worn': [0.38, 0.45], 'Battle-Scarred': [0.45, 1],
@@ -71,7 +71,8 @@ export interface CsboardSandboxOptions {
   holdMs?: number;
 }
 
-export class CsboardSandbox {
+export class CsboardSandbox extends ProviderSandbox {
+  protected readonly root = '/v1';
   readonly server = new SandboxServer('csboard');
   readonly listings: CsboardSandboxListing[] = [];
   readonly keys = new Map<string, KeyRecord>();
@@ -86,9 +87,9 @@ export class CsboardSandbox {
   #seq = 0;
   #orderSeq = 0;
   #priceVersion = 1;
-  #baseUrl = '';
 
   constructor(options: CsboardSandboxOptions = {}) {
+    super();
     this.#o = {
       listings: options.listings ?? 600,
       snapshotRows: options.snapshotRows ?? 0,
@@ -108,16 +109,6 @@ export class CsboardSandbox {
     this.#routes();
   }
 
-  async start(port = 0): Promise<string> {
-    this.#baseUrl = (await this.server.listen(port)) + '/v1';
-    return this.#baseUrl;
-  }
-  get baseUrl(): string {
-    return this.#baseUrl;
-  }
-  close(): Promise<void> {
-    return this.server.close();
-  }
 
   createKey(options: { trading?: boolean; balanceUsd?: number; settledUsd?: number; steamLinked?: boolean } = {}): string {
     const key = `csb_pub_${randomBytes(18).toString('base64url')}`;

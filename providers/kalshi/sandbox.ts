@@ -7,7 +7,7 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { generateRsaKeyPair } from '../../src/crypto/rsa-keys.js';
 import { verifyPss } from '../../src/crypto/pss-signer.js';
-import { SandboxServer, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import { ProviderSandbox, SandboxServer, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import { kalshiSignatureMessage } from './signing.js';
 
 const PREFIX = '/trade-api/v2';
@@ -75,7 +75,8 @@ const fmtDollars = (tenThousandths: number): string => (tenThousandths / 10_000)
 const parsePrice = (s: string): number => Math.round(Number(s) * 10_000);
 const parseCount = (s: string): number => Math.round(Number(s) * 100);
 
-export class KalshiSandbox {
+export class KalshiSandbox extends ProviderSandbox {
+  protected readonly root = PREFIX;
   readonly server = new SandboxServer('kalshi');
   readonly keys = new Map<string, ApiKeyRecord>();
   readonly users = new Map<string, User>();
@@ -83,9 +84,9 @@ export class KalshiSandbox {
   readonly orders: Order[] = [];
   readonly #buckets = new Map<string, Bucket>();
   readonly #o: Required<KalshiSandboxOptions>;
-  #baseUrl = '';
 
   constructor(options: KalshiSandboxOptions = {}) {
+    super();
     this.#o = {
       timestampWindowMs: options.timestampWindowMs ?? 10_000,
       read: options.read ?? { capacity: 400, refillPerSecond: 200 },
@@ -95,17 +96,6 @@ export class KalshiSandbox {
     this.#routes();
   }
 
-  async start(port = 0): Promise<string> {
-    await this.prepare();
-    this.#baseUrl = (await this.server.listen(port)) + PREFIX;
-    return this.#baseUrl;
-  }
-  get baseUrl(): string {
-    return this.#baseUrl;
-  }
-  close(): Promise<void> {
-    return this.server.close();
-  }
 
   /** A new user with one registered RSA key pair (PKCS#1 private key, as Kalshi hands out). */
   async createUser(options: { tier?: string; balanceUsd?: number } = {}): Promise<{ userId: string; keyId: string; privateKeyPem: string }> {
@@ -371,7 +361,7 @@ export class KalshiSandbox {
     while (this.#pool.length < 2) this.#pool.push(await generateRsaKeyPair({ bits: 2048 }));
   }
   /** Pre-generate key pairs so `/api_keys/generate` answers at once. */
-  async prepare(): Promise<void> {
+  protected override async prepare(): Promise<void> {
     await this.#refill();
   }
 

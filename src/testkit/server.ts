@@ -295,3 +295,28 @@ export function bearer(headers: http.IncomingHttpHeaders): string | undefined {
 export function retryAfterSeconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
 }
+
+/** What every provider sandbox shares: its server, started on 127.0.0.1 under an API root. */
+export abstract class ProviderSandbox {
+  abstract readonly server: SandboxServer;
+  /** The API root's path, e.g. `/v1`. */
+  protected abstract readonly root: string;
+  #baseUrl = '';
+
+  /** Work to finish before the first request is served. */
+  protected async prepare(): Promise<void> {}
+
+  async start(port = 0): Promise<string> {
+    await this.prepare();
+    this.#baseUrl = (await this.server.listen(port)) + this.root;
+    return this.#baseUrl;
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
