@@ -77,7 +77,7 @@ const parseCount = (s: string): number => Math.round(Number(s) * 100);
 
 export class KalshiSandbox extends ProviderSandbox {
   protected readonly root = PREFIX;
-  readonly server = new SandboxServer('kalshi');
+  readonly server = new SandboxServer('kalshi', 'kalshi-access-key');
   readonly keys = new Map<string, ApiKeyRecord>();
   readonly users = new Map<string, User>();
   readonly markets: Market[] = [];

@@ -85,8 +85,12 @@ export class SandboxServer {
   readonly #server: http.Server;
   #port = 0;
 
-  constructor(name: string) {
+  /** The request header that identifies the caller, fingerprinted in the log. */
+  readonly #authHeader: string;
+
+  constructor(name: string, authHeader = 'authorization') {
     this.name = name;
+    this.#authHeader = authHeader;
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
     this.#server.keepAliveTimeout = 5_000;
     this.#server.on('connection', (socket) => {
@@ -158,7 +162,7 @@ export class SandboxServer {
     const rawBody = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
-    const auth = req.headers.authorization ?? (req.headers['kalshi-access-key'] as string | undefined);
+    const auth = req.headers[this.#authHeader] as string | undefined;
     const entry: LoggedRequest = { method, path: url.pathname, query: url.search, at: Date.now(), auth: auth ? auth.slice(-6) : undefined };
     if (!url.pathname.startsWith('/__sandbox')) this.requests.push(entry);
 
