@@ -296,12 +296,14 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
       const currency = quoteOptions.currency ?? 'USD';
       const call = { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs };
-      const prices = await client.getPrices({ marketHashName: instrument, currency }, call);
-      const bids = await client.getBids({ marketHashName: instrument, currency }, call).catch((error: unknown) => {
-        // Bids need Starter or above; a lower tier still gets asks.
-        if (error instanceof PermissionError) return undefined;
-        throw error;
-      });
+      const [prices, bids] = await Promise.all([
+        client.getPrices({ marketHashName: instrument, currency }, call),
+        client.getBids({ marketHashName: instrument, currency }, call).catch((error: unknown) => {
+          // Bids need Starter or above; a lower tier still gets asks.
+          if (error instanceof PermissionError) return undefined;
+          throw error;
+        }),
+      ]);
       return quotesFrom(instrument, prices, bids);
     },
 
