@@ -28,6 +28,7 @@ export type MarketErrorCode =
   | 'validation_failed'
   | 'redis_unavailable';
 
+/** The fields an error is built from (see `MarketError`). */
 export interface MarketErrorInit {
   provider: string;
   code: MarketErrorCode;
@@ -44,16 +45,27 @@ export interface MarketErrorInit {
   details?: Readonly<Record<string, unknown>>;
 }
 
+/** The root of every error marketmux throws. It never holds a key, a signature, a header or a body. */
 export class MarketError extends Error {
+  /** `cs2cap`, `csboard`, `kalshi`, or `marketmux` for local failures. */
   readonly provider: string;
+  /** Our code, the same for every provider. */
   readonly code: MarketErrorCode;
+  /** The HTTP status, when the server answered. */
   readonly status: number | undefined;
+  /** The provider's own error code (`price_moved`, `AUTH_API_KEY_REVOKED`, …). */
   readonly providerCode: string | undefined;
+  /** The server's request id, for support tickets. */
   readonly requestId: string | undefined;
+  /** Whether repeating the same request could succeed (the client already did where safe). */
   readonly retryable: boolean;
+  /** How long to wait before trying again, when known. */
   readonly retryAfterMs: number | undefined;
+  /** HTTP method of the failed call. */
   readonly method: string | undefined;
+  /** Request path relative to the API root, without its query. */
   readonly path: string | undefined;
+  /** Extra fields the provider returned (`currentTotalUsd`, `holdUntil`, …). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(init: MarketErrorInit) {

@@ -11,13 +11,16 @@ export { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 export { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 export { SandboxServer, type Fault, type FaultKind, type LoggedRequest } from './server.js';
 
+/** Options of each sandbox (window lengths, limits, sizes), for fast or specific tests. */
 export interface SandboxOptions {
   cs2cap?: Cs2CapSandboxOptions;
   csboard?: CsboardSandboxOptions;
   kalshi?: KalshiSandboxOptions;
 }
 
+/** The running sandboxes: base URLs, ready-made credentials, the servers (fault injection, request logs). */
 export interface Sandbox {
+  /** A Quant-tier root key. */
   readonly cs2cap: { readonly baseUrl: string; readonly apiKey: string; readonly server: Cs2CapSandbox };
   /** `apiKey` is read-only; `tradingApiKey` may buy. */
   readonly csboard: { readonly baseUrl: string; readonly apiKey: string; readonly tradingApiKey: string; readonly server: CsboardSandbox };
@@ -25,6 +28,7 @@ export interface Sandbox {
   readonly kalshi: { readonly baseUrl: string; readonly keyId: string; readonly privateKeyPem: string; readonly server: KalshiSandbox };
   /** The environment variables the CLI and `createMarketClient()` read. */
   readonly env: Record<string, string>;
+  /** Stop all three servers. */
   close(): Promise<void>;
 }
 
