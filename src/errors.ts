@@ -82,10 +82,8 @@ export class MarketError extends Error {
     this.details = init.details ? Object.freeze({ ...init.details }) : undefined;
   }
 
-  override get name(): string {
-    return 'MarketError';
-  }
 
+  /** A plain, secret-free object for logs and APIs. */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
@@ -105,116 +103,72 @@ export class MarketError extends Error {
 }
 
 /** 401: a missing, invalid or revoked key, a bad signature, a banned IP. */
-export class AuthenticationError extends MarketError {
-  override get name(): string {
-    return 'AuthenticationError';
-  }
-}
+export class AuthenticationError extends MarketError {}
 /** 403: account disabled, tier too low, trading not enabled. */
-export class PermissionError extends MarketError {
-  override get name(): string {
-    return 'PermissionError';
-  }
-}
+export class PermissionError extends MarketError {}
 /** Refused locally, before anything was sent: the key cannot do this. */
-export class CapabilityError extends PermissionError {
-  override get name(): string {
-    return 'CapabilityError';
-  }
-}
+export class CapabilityError extends PermissionError {}
 /** 429 (or a local queue that is full); `retryAfterMs` when known. */
-export class RateLimitError extends MarketError {
-  override get name(): string {
-    return 'RateLimitError';
-  }
-}
+export class RateLimitError extends MarketError {}
 /** A monthly or stream quota: it will not clear within a retry window, so never retried. */
-export class QuotaExceededError extends RateLimitError {
-  override get name(): string {
-    return 'QuotaExceededError';
-  }
-}
+export class QuotaExceededError extends RateLimitError {}
 /** 400, 404, 409, 422 and their kin. */
-export class InvalidRequestError extends MarketError {
-  override get name(): string {
-    return 'InvalidRequestError';
-  }
-}
+export class InvalidRequestError extends MarketError {}
 /** An order the venue refused: price moved, insufficient balance, duplicate … */
-export class OrderRejectedError extends InvalidRequestError {
-  override get name(): string {
-    return 'OrderRejectedError';
-  }
-}
+export class OrderRejectedError extends InvalidRequestError {}
 /** 5xx. */
-export class ServerError extends MarketError {
-  override get name(): string {
-    return 'ServerError';
-  }
-}
+export class ServerError extends MarketError {}
 /** No response: connection refused, reset, DNS. */
-export class NetworkError extends MarketError {
-  override get name(): string {
-    return 'NetworkError';
-  }
-}
-export class TimeoutError extends NetworkError {
-  override get name(): string {
-    return 'TimeoutError';
-  }
-}
+export class NetworkError extends MarketError {}
+/** No answer within `timeoutMs` (or a stream that stalled). */
+export class TimeoutError extends NetworkError {}
 /** The server answered 2xx but its body failed the schema; `path` names the request, `fieldPath` the bad field. */
 export class ResponseShapeError extends MarketError {
+  /** Dotted path of the first bad field (`items.0.lowest_ask`, `row 2.min_price_usd`, `(body)`). */
   readonly fieldPath: string;
   constructor(init: MarketErrorInit & { fieldPath: string }) {
     super(init);
     this.fieldPath = init.fieldPath;
-  }
-  override get name(): string {
-    return 'ResponseShapeError';
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), fieldPath: this.fieldPath };
   }
 }
 /** A write that cannot be safely repeated lost its answer: it may or may not have happened. */
-export class OutcomeUnknownError extends MarketError {
-  override get name(): string {
-    return 'OutcomeUnknownError';
-  }
-}
+export class OutcomeUnknownError extends MarketError {}
 /** A bad input, refused before anything was sent. */
 export class ValidationError extends MarketError {
+  /** Each bad input field with what is wrong (never the value itself). */
   readonly issues: readonly { path: string; message: string }[];
   constructor(init: Omit<MarketErrorInit, 'code'> & { issues?: { path: string; message: string }[] }) {
     super({ ...init, code: 'validation_failed' });
     this.issues = Object.freeze([...(init.issues ?? [])]);
-  }
-  override get name(): string {
-    return 'ValidationError';
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), issues: this.issues };
   }
 }
 
-// The tree is part of the public contract: nobody may patch it at run time.
-for (const cls of [
-  MarketError,
-  AuthenticationError,
-  PermissionError,
-  CapabilityError,
-  RateLimitError,
-  QuotaExceededError,
-  InvalidRequestError,
-  OrderRejectedError,
-  ServerError,
-  NetworkError,
-  TimeoutError,
-  ResponseShapeError,
-  OutcomeUnknownError,
-  ValidationError,
-]) {
+// Names are spelled out (a minifier may rename classes), then the tree is frozen: it is part
+// of the public contract and nobody may patch it at run time.
+const TREE: [typeof MarketError, string][] = [
+  [MarketError, 'MarketError'],
+  [AuthenticationError, 'AuthenticationError'],
+  [PermissionError, 'PermissionError'],
+  [CapabilityError, 'CapabilityError'],
+  [RateLimitError, 'RateLimitError'],
+  [QuotaExceededError, 'QuotaExceededError'],
+  [InvalidRequestError, 'InvalidRequestError'],
+  [OrderRejectedError, 'OrderRejectedError'],
+  [ServerError, 'ServerError'],
+  [NetworkError, 'NetworkError'],
+  [TimeoutError, 'TimeoutError'],
+  [ResponseShapeError as unknown as typeof MarketError, 'ResponseShapeError'],
+  [OutcomeUnknownError, 'OutcomeUnknownError'],
+  [ValidationError as unknown as typeof MarketError, 'ValidationError'],
+];
+for (const [cls, name] of TREE) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, enumerable: false });
   Object.freeze(cls.prototype);
   Object.freeze(cls);
 }
