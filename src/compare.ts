@@ -17,6 +17,7 @@ export interface VenueRow extends Quote {
   readonly edge?: { readonly instantSell?: Money | undefined; readonly relist?: Money | undefined } | undefined;
 }
 
+/** One item compared across venues. */
 export interface Comparison {
   readonly item: string;
   readonly currency: string;

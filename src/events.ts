@@ -26,7 +26,9 @@ export interface MarketEvents {
   };
 }
 
+/** The event names: `request`, `response`, `retry`, `rateLimited`. */
 export type MarketEventName = keyof MarketEvents;
+/** Listeners by event name, for a factory's `on` option. */
 export type MarketEventListeners = { [K in MarketEventName]?: (event: MarketEvents[K]) => void };
 
 /** A tiny typed emitter; a throwing listener never breaks a call. */

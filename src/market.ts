@@ -12,6 +12,7 @@ import type { CallOptions } from './http/request-sender.js';
 import type { FxTable } from './money.js';
 import type { MarketProvider, Quote } from './provider.js';
 
+/** Options of `createMarketClient`. */
 export interface MarketClientOptions {
   /** Options, `false` to leave it out; omitted = from the environment when its key is set. */
   cs2cap?: Partial<Cs2CapClientOptions> | false | undefined;
@@ -30,6 +31,7 @@ export interface CompareOptions extends CallOptions {
   includeListings?: boolean | undefined;
 }
 
+/** Several providers behind one object: comparison, quotes, and each client. */
 export interface MarketClient {
   readonly providers: readonly MarketProvider[];
   readonly cs2cap?: Cs2CapClient | undefined;
@@ -39,12 +41,14 @@ export interface MarketClient {
   compare(item: string, options?: CompareOptions): Promise<Comparison>;
   /** `getQuotes` of every provider (or the named ones), in parallel; failures beside the quotes. */
   quotes(instrument: string, options?: CallOptions & { providers?: readonly string[] }): Promise<{ quotes: Quote[]; errors: Record<string, MarketError> }>;
+/** Close every provider client. */
   close(): Promise<void>;
 }
 
 const FX_TTL_MS = 10 * 60_000;
 const FEES_TTL_MS = 60 * 60_000;
 
+/** Several providers behind one object, from options or the environment. */
 export function createMarketClient(options: MarketClientOptions = {}): MarketClient {
   const env = options.env ?? process.env;
   // One quota for every process on a key when REDIS_URL is set.

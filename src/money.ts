@@ -4,6 +4,7 @@
  */
 import { ValidationError } from './errors.js';
 
+/** An exact amount of money (see the module comment). */
 export interface Money {
   readonly currency: string;
   /** Canonical decimal string in major units, e.g. "14.37". */
@@ -62,6 +63,7 @@ export function normalizeDecimal(text: string, minScale = 0): string {
   return formatFixed(units, scale);
 }
 
+/** Money from a decimal string or a JSON number (its exact decimal text), e.g. `money(14.37, 'USD')`. */
 export function money(amount: string | number, currency: string): Money {
   return Object.freeze({ currency: currency.toUpperCase(), amount: normalizeDecimal(decimalFromNumber(amount), 2) });
 }
@@ -104,6 +106,7 @@ function sameCurrency(a: Money, b: Money): void {
   }
 }
 
+/** a + b, exactly; both in one currency. */
 export function addMoney(a: Money, b: Money): Money {
   sameCurrency(a, b);
   const fa = parseFixed(a.amount);
@@ -112,6 +115,7 @@ export function addMoney(a: Money, b: Money): Money {
   return Object.freeze({ currency: a.currency, amount: normalizeDecimal(formatFixed(rescale(fa, scale) + rescale(fb, scale), scale), 2) });
 }
 
+/** a − b, exactly; both in one currency. */
 export function subtractMoney(a: Money, b: Money): Money {
   return addMoney(a, { currency: b.currency, amount: negate(b.amount) });
 }
@@ -151,6 +155,7 @@ export interface FxTable {
   readonly asOf?: string | undefined;
 }
 
+/** Build an FX table from a provider's rates (numbers become their exact decimal text). */
 export function fxTable(base: string, rates: Record<string, number | string>, source: string, asOf?: string): FxTable {
   const exact: Record<string, string> = {};
   for (const [code, rate] of Object.entries(rates)) exact[code.toUpperCase()] = decimalFromNumber(rate);
@@ -178,6 +183,7 @@ export function convertMoney(m: Money, to: string, table: FxTable, scale = 2): M
   return Object.freeze({ currency: target, amount: normalizeDecimal(formatFixed(divRound(num, den), scale), Math.min(2, scale)) });
 }
 
+/** `"14.37 USD"`. */
 export function formatMoney(m: Money): string {
   return `${m.amount} ${m.currency}`;
 }

@@ -11,18 +11,22 @@ export class SecretString {
     this.#value = value;
   }
 
+/** The secret itself: store it, do not log it. */
   reveal(): string {
     return this.#value;
   }
 
+/** Always `[redacted]`. */
   toString(): string {
     return '[redacted]';
   }
 
+/** Always `[redacted]`. */
   toJSON(): string {
     return '[redacted]';
   }
 
+/** Always `SecretString([redacted])`. */
   [inspect.custom](): string {
     return 'SecretString([redacted])';
   }

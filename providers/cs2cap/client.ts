@@ -13,9 +13,11 @@ import { mapCs2CapError } from './errors.js';
 import { cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
 import * as s from './schemas.js';
 
+/** The documented CS2Cap API root. */
 export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
 const PROVIDER = 'cs2cap';
 
+/** Options of `createCs2CapClient`. */
 export interface Cs2CapClientOptions extends CommonClientOptions<Cs2CapLimitClass> {
   /** `sk_live_…`; sent only as `Authorization: Bearer`. */
   apiKey: string;
@@ -32,30 +34,50 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
+/** One marketplace's lowest ask (`MarketItem`), with the ask as exact Money. */
 export type Cs2CapPrice = Raw<typeof s.marketItemSchema> & { readonly ask: Money };
+/** One marketplace's highest buy order (`BuyOrderItem`), with the bid as exact Money. */
 export type Cs2CapBid = Raw<typeof s.buyOrderItemSchema> & { readonly bid: Money };
+/** A page of `GET /v1/prices`. */
 export interface Cs2CapPricesPage extends Omit<Raw<typeof s.pricesPageSchema>, 'items'> {
   items: Cs2CapPrice[];
 }
+/** A page of `GET /v1/bids`. */
 export interface Cs2CapBidsPage extends Omit<Raw<typeof s.bidsPageSchema>, 'items'> {
   items: Cs2CapBid[];
 }
+/** The answer of `POST /v1/prices/batch`. */
 export type Cs2CapBatchPrices = Raw<typeof s.batchPricesSchema>;
+/** A page of `GET /v1/prices/history` (cursor-paginated). */
 export type Cs2CapPriceHistoryPage = Raw<typeof s.priceHistoryPageSchema>;
+/** One price-history record. */
 export type Cs2CapPriceSnapshot = Cs2CapPriceHistoryPage['items'][number];
+/** A page of `GET /v1/sales` (cursor-paginated). */
 export type Cs2CapSalesPage = Raw<typeof s.salesPageSchema>;
+/** One recent sale. */
 export type Cs2CapSale = Cs2CapSalesPage['items'][number];
+/** A page of the catalog (`GET /v1/items`). */
 export type Cs2CapItemsPage = Raw<typeof s.itemsPageSchema>;
+/** One marketplace: key, fees (fractions), features, health. */
 export type Cs2CapProviderInfo = Raw<typeof s.providerInfoSchema>;
+/** Key metadata (`APIKeyInfo`), with the effective rate and monthly quota. */
 export type Cs2CapKeyInfo = Raw<typeof s.apiKeyInfoSchema>;
+/** A page of child keys. */
 export type Cs2CapSubKeyList = Raw<typeof s.subKeyListSchema>;
+/** Query of `getPrices` and `getBids`: an item by name or id, optional marketplaces, currency, paging. */
 export type Cs2CapPricesQuery = z.input<typeof s.pricesQuerySchema>;
+/** Query of `getPricesBatch`: up to 100 ids and names in all. */
 export type Cs2CapBatchQuery = z.input<typeof s.batchQuerySchema>;
+/** Query of `getPriceHistory`. */
 export type Cs2CapHistoryQuery = z.input<typeof s.historyQuerySchema>;
+/** Query of `getSales`. */
 export type Cs2CapSalesQuery = z.input<typeof s.salesQuerySchema>;
+/** Query of `listItems`. */
 export type Cs2CapItemsQuery = z.input<typeof s.itemsQuerySchema>;
+/** Input of `subKeys.create`: a name and optional lower limits. */
 export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
 
+/** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
   readonly key: SecretString;
@@ -63,6 +85,7 @@ export interface Cs2CapReissuedKey {
   readonly keyPrefix: string;
   readonly createdAt: string;
 }
+/** What `subKeys.create()` returns. */
 export interface Cs2CapCreatedSubKey {
   readonly key: SecretString;
   readonly keyInfo: Cs2CapKeyInfo;
@@ -70,20 +93,27 @@ export interface Cs2CapCreatedSubKey {
 
 export interface Cs2CapClient extends MarketProvider {
   readonly id: 'cs2cap';
+/** Lowest asks per marketplace (`GET /v1/prices`). */
   getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
+/** Asks of up to 100 items at once (Starter and above). */
   getPricesBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchPrices>;
+/** Highest buy orders per marketplace (Starter and above). */
   getBids(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapBidsPage>;
+/** One page of price history (Pro and above). */
   getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): Promise<Cs2CapPriceHistoryPage>;
   /** Every price-history record, following `next_cursor`. */
   priceHistory(query: Omit<Cs2CapHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPriceSnapshot, void, undefined>;
+/** One page of recent sales (Pro and above). */
   getSales(query?: Cs2CapSalesQuery, options?: CallOptions): Promise<Cs2CapSalesPage>;
   /** Every recent sale, following `next_cursor`. */
   sales(query?: Omit<Cs2CapSalesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapSale, void, undefined>;
+/** The catalog, filtered. */
   listItems(query?: Cs2CapItemsQuery, options?: CallOptions): Promise<Cs2CapItemsPage>;
   /** Marketplaces by display name, with fees (fractions) and health. */
   getProviders(query?: { provider?: string }, options?: CallOptions): Promise<Record<string, Cs2CapProviderInfo>>;
   /** 1 USD = rates[CODE]. */
   getFxRates(options?: CallOptions): Promise<FxTable>;
+/** This key's metadata: root or child, effective rate and quota. */
   getKeyInfo(options?: CallOptions): Promise<Cs2CapKeyInfo>;
   /**
    * Revoke this root key (and its children) and issue a new one. Never retried; on success
@@ -93,13 +123,18 @@ export interface Cs2CapClient extends MarketProvider {
   /** Read the key's effective rate and apply it to the limiter. */
   syncLimits(options?: CallOptions): Promise<{ requestsPerMinute: number; quotaPerMonth: number }>;
   readonly subKeys: {
+/** List child keys (Quant; root key only). */
     list(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapSubKeyList>;
+/** Create a child key; its plaintext key is returned once. Never retried. */
     create(input: Cs2CapSubKeyCreate, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
+/** Revoke a child key. */
     revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
   };
+/** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
 
+/** A CS2Cap client: typed calls, its rate limit, retries, no key in any output. */
 export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   const opts = parseInput(PROVIDER, 'createCs2CapClient', optionsSchema, options);
   let apiKey = opts.apiKey;

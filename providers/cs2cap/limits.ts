@@ -2,7 +2,9 @@ import type { RollingWindow } from '../../src/limits/specs.js';
 
 /** Requests per minute by tier (reference/cs2cap.md §3.1). */
 export const CS2CAP_TIER_RPM = { free: 20, starter: 40, pro: 100, quant: 300 } as const;
+/** CS2Cap's tiers. */
 export type Cs2CapTier = keyof typeof CS2CAP_TIER_RPM;
+/** CS2Cap's one endpoint class. */
 export type Cs2CapLimitClass = 'default';
 
 /** Until `syncLimits()` reads the key's real rate, assume the lowest tier: never too fast. */

@@ -51,6 +51,7 @@ export interface Cs2CapSandboxOptions {
   rpm?: number;
 }
 
+/** A CS2Cap server on loopback for tests and demos (see the file comment). */
 export class Cs2CapSandbox extends ProviderSandbox {
   protected readonly root = '/v1';
   readonly server = new SandboxServer('cs2cap');

@@ -15,9 +15,11 @@ import { mapCsboardError } from './errors.js';
 import { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
 import * as s from './schemas.js';
 
+/** The documented CSBoard API root. */
 export const CSBOARD_BASE_URL = 'https://csboard.com/v1';
 const PROVIDER = 'csboard';
 
+/** Options of `createCsboardClient`. */
 export interface CsboardClientOptions extends CommonClientOptions<CsboardLimitClass> {
   /** `csb_pub_…`; sent only in the Authorization header, never as `api_key=`. */
   apiKey: string;
@@ -40,49 +42,74 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
+/** A buyable listing, with its price as exact Money. */
 export type CsboardListing = Raw<typeof s.listingSchema> & { readonly price: Money };
+/** A page of listings; `next_cursor` is null on the last. */
 export interface CsboardListingsPage {
   items: CsboardListing[];
   next_cursor: string | null;
 }
+/** The cheapest ask of one item group (name + wear + phase), as exact Money. */
 export type CsboardPriceRow = Raw<typeof s.priceRowSchema> & { readonly minPrice: Money };
+/** A page of min-ask prices. */
 export interface CsboardPricesPage {
   items: CsboardPriceRow[];
   next_cursor: string | null;
 }
+/** `GET /v1/health`: status, groups, price list age. */
 export type CsboardHealth = Raw<typeof s.healthSchema>;
+/** Which listings are still available, and how many. */
 export type CsboardAvailability = Raw<typeof s.availabilitySchema>['data'];
+/** The balance, settled and held parts as exact Money, and whether this key may trade. */
 export type CsboardBalance = Raw<typeof s.balanceSchema> & { readonly balance: Money; readonly settledBalance: Money; readonly held: Money };
+/** An order in the history, with its charged total as exact Money. */
 export type CsboardOrder = Raw<typeof s.orderSchema> & { readonly chargedTotal: Money };
+/** A page of the order history. */
 export interface CsboardOrdersPage {
   data: CsboardOrder[];
   meta: { next_cursor: string | null; per_page?: number | undefined };
 }
+/** A placed order, with the idempotency key it was sent under. */
 export type CsboardPlacedOrder = Raw<typeof s.placedOrderSchema> & { readonly totalCharged: Money; readonly idempotencyKey: string };
+/** A `/market/buy` purchase, with the `customId` it was sent under. */
 export type CsboardMarketBuy = Raw<typeof s.marketBuySchema>['data'] & { readonly customId: string };
+/** The answer of a claim: `claimed` false means the order delivers by itself. */
 export type CsboardClaim = Raw<typeof s.claimSchema>;
+/** Filters, sort and paging of `listListings`. */
 export type CsboardListingsQuery = z.input<typeof s.listingsQuerySchema>;
+/** Filters and paging of `listPrices`. */
 export type CsboardPricesQuery = z.input<typeof s.pricesQuerySchema>;
+/** Filters and paging of `listOrders`. */
 export type CsboardOrdersQuery = z.input<typeof s.ordersQuerySchema>;
+/** Input of `placeOrder`. */
 export type CsboardPlaceOrder = z.input<typeof s.placeOrderSchema>;
+/** Input of `marketBuy`. */
 export type CsboardMarketBuyInput = z.input<typeof s.marketBuyInputSchema>;
 
+/** A snapshot download: `unchanged` for a matching ETag, else the rows as they stream in. */
 export type CsboardSnapshot =
   | { readonly status: 'unchanged'; readonly etag: string }
   | { readonly status: 'ok'; readonly etag: string | undefined; readonly rows: AsyncGenerator<CsboardPriceRow, void, undefined> };
 
 export interface CsboardClient extends MarketProvider {
   readonly id: 'csboard';
+/** Is the API up, and how old are its prices (no key needed). */
   health(options?: CallOptions): Promise<CsboardHealth>;
+/** One page of live listings. */
   listListings(query?: CsboardListingsQuery, options?: CallOptions): Promise<CsboardListingsPage>;
   /** Every listing matching the query, following `next_cursor`. */
   listings(query?: Omit<CsboardListingsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardListing, void, undefined>;
+/** Which of up to 100 listings are still buyable. */
   checkAvailability(ids: readonly string[], options?: CallOptions): Promise<CsboardAvailability>;
+/** One page of min-ask prices per item group. */
   listPrices(query?: CsboardPricesQuery, options?: CallOptions): Promise<CsboardPricesPage>;
+/** Every min-ask price row, following `next_cursor`. */
   prices(query?: Omit<CsboardPricesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardPriceRow, void, undefined>;
   /** The whole price list, streamed; `etag` from a previous download gives `unchanged` when nothing changed. */
   downloadSnapshot(options?: CallOptions & { etag?: string | undefined; onBytes?: (bytes: number) => void }): Promise<CsboardSnapshot>;
+/** CSBoard's FX table (1 USD = rate). */
   getCurrencyRates(options?: CallOptions): Promise<FxTable>;
+/** The balance, and whether this key may trade. */
   getBalance(options?: CallOptions): Promise<CsboardBalance>;
   /**
    * Buy 1–10 listings from the balance. `maxPriceUsd` caps the total; the idempotency key is
@@ -91,15 +118,21 @@ export interface CsboardClient extends MarketProvider {
   placeOrder(input: CsboardPlaceOrder, options?: CallOptions): Promise<CsboardPlacedOrder>;
   /** Buy up to 100 listings delivered to a trade URL; `customId` is the idempotency key. */
   marketBuy(input: CsboardMarketBuyInput, options?: CallOptions): Promise<CsboardMarketBuy>;
+/** One page of the order history, newest first. */
   listOrders(query?: CsboardOrdersQuery, options?: CallOptions): Promise<CsboardOrdersPage>;
+/** Every order in the history, following `meta.next_cursor`. */
   orders(query?: Omit<CsboardOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardOrder, void, undefined>;
+/** One order with its items. */
   getOrder(orderId: string, options?: CallOptions): Promise<CsboardOrder>;
+/** Up to 200 orders by order id or custom id. */
   getOrdersInfo(query: { orderIds?: string[]; customIds?: string[] }, options?: CallOptions): Promise<CsboardOrder[]>;
   /** Release a held order. A `425 hold_not_cleared` error carries `details.holdUntil`. */
   claimOrder(orderId: string, options?: CallOptions): Promise<CsboardClaim>;
+/** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
 
+/** A CSBoard client: read or trading key, safe buying, the IP-ban guard, its rate limits. */
 export function createCsboardClient(options: CsboardClientOptions): CsboardClient {
   const opts = parseInput(PROVIDER, 'createCsboardClient', optionsSchema, options);
   const apiKey = opts.apiKey;

@@ -1,3 +1,2 @@
 export * from './client.js';
 export { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
-export { mapCsboardError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { RollingWindow } from '../../src/limits/specs.js';
 
+/** CSBoard's endpoint classes: reads, orders, the snapshot. */
 export type CsboardLimitClass = 'read' | 'order' | 'snapshot';
 
 /** Per key, rolling 60 s (reference/csboard.md §3); unstated endpoints go in the 30/min classes. */

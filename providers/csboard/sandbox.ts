@@ -71,6 +71,7 @@ export interface CsboardSandboxOptions {
   holdMs?: number;
 }
 
+/** A CSBoard server on loopback for tests and demos (see the file comment). */
 export class CsboardSandbox extends ProviderSandbox {
   protected readonly root = '/v1';
   readonly server = new SandboxServer('csboard');
@@ -110,6 +111,7 @@ export class CsboardSandbox extends ProviderSandbox {
   }
 
 
+/** A new key: read-only unless `trading`, with a balance. */
   createKey(options: { trading?: boolean; balanceUsd?: number; settledUsd?: number; steamLinked?: boolean } = {}): string {
     const key = `csb_pub_${randomBytes(18).toString('base64url')}`;
     const balanceCents = Math.round((options.balanceUsd ?? 1000) * 100);

@@ -17,12 +17,14 @@ import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type Kals
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
 
+/** The recommended REST roots per environment. */
 export const KALSHI_BASE_URLS = {
   production: 'https://external-api.kalshi.com/trade-api/v2',
   demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
 } as const;
 const PROVIDER = 'kalshi';
 
+/** Options of `createKalshiClient`. */
 export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClass> {
   /** The API key id; with a private key it signs private calls. Public market data needs neither. */
   keyId?: string | undefined;
@@ -51,16 +53,27 @@ const optionsSchema = z
   .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] });
 
 type Raw<T extends z.ZodType> = z.output<T>;
+/** A market (prices as decimal dollar strings, counts as decimal strings). */
 export type KalshiMarket = Raw<typeof s.marketSchema>;
+/** A page of markets; an empty `cursor` ends the list. */
 export type KalshiMarketsPage = Raw<typeof s.marketsPageSchema>;
+/** A public trade. */
 export type KalshiTrade = Raw<typeof s.tradeSchema>;
+/** An event and, when asked, its markets. */
 export type KalshiEvent = Raw<typeof s.eventSchema>;
+/** An order as `GET /portfolio/orders` returns it. */
 export type KalshiOrder = Raw<typeof s.orderSchema>;
+/** A fill of one of your orders. */
 export type KalshiFill = Raw<typeof s.fillSchema>;
+/** Market and event positions. */
 export type KalshiPositions = Raw<typeof s.positionsSchema>;
+/** Whether the exchange and trading are active. */
 export type KalshiExchangeStatus = Raw<typeof s.exchangeStatusSchema>;
+/** Input of `createOrder` (V2): ticker, YES-book side, count, price, time in force. */
 export type KalshiCreateOrder = z.input<typeof s.createOrderInputSchema>;
+/** Filters and paging of `listMarkets`. */
 export type KalshiMarketsQuery = z.input<typeof s.marketsQuerySchema>;
+/** Filters and paging of `listOrders`. */
 export type KalshiOrdersQuery = z.input<typeof s.ordersQuerySchema>;
 
 /** A price level: a YES (or NO) bid at `price` for `count` contracts. */
@@ -68,6 +81,7 @@ export interface KalshiLevel {
   readonly price: string;
   readonly count: string;
 }
+/** An order book: bids of both sides, and the best YES bid and ask as Money. */
 export interface KalshiOrderbook {
   readonly ticker: string;
   /** Ascending by price, as sent: the best bid is the last element. */
@@ -77,12 +91,14 @@ export interface KalshiOrderbook {
   /** 1.00 − best NO bid. */
   readonly bestYesAsk?: Money | undefined;
 }
+/** The balance (Kalshi still sends integer cents here) and portfolio value. */
 export interface KalshiBalance {
   readonly balanceCents: number;
   readonly portfolioValueCents: number;
   readonly balance: Money;
   readonly portfolioValue: Money;
 }
+/** A created order (V2 answer), with its `client_order_id`. */
 export type KalshiCreatedOrder = Raw<typeof s.createdOrderSchema> & {
   readonly clientOrderId: string;
   /** True when a duplicate `client_order_id` (409) was resolved by reading the existing order. */
@@ -91,39 +107,60 @@ export type KalshiCreatedOrder = Raw<typeof s.createdOrderSchema> & {
 
 export interface KalshiClient extends MarketProvider {
   readonly id: 'kalshi';
+/** Is the exchange open (no key needed). */
   getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
+/** One page of markets (no key needed). */
   listMarkets(query?: KalshiMarketsQuery, options?: CallOptions): Promise<KalshiMarketsPage>;
+/** Every market matching the query, following `cursor`. */
   markets(query?: Omit<KalshiMarketsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMarket, void, undefined>;
+/** One market. */
   getMarket(ticker: string, options?: CallOptions): Promise<KalshiMarket>;
+/** A market's order book (signed when a key is configured). */
   getOrderbook(ticker: string, query?: { depth?: number }, options?: CallOptions): Promise<KalshiOrderbook>;
+/** One page of public trades. */
   listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): Promise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }>;
+/** Every public trade matching the query. */
   trades(query?: Omit<z.input<typeof s.tradesQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiTrade, void, undefined>;
+/** One page of events. */
   listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): Promise<{ events: KalshiEvent[]; cursor?: string | null | undefined }>;
+/** Every event matching the query. */
   events(query?: Omit<z.input<typeof s.eventsQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiEvent, void, undefined>;
+/** One event and its markets. */
   getEvent(eventTicker: string, options?: CallOptions): Promise<{ event: KalshiEvent; markets: KalshiMarket[] }>;
+/** Your balance (signed). */
   getBalance(options?: CallOptions): Promise<KalshiBalance>;
+/** Your positions (signed). */
   getPositions(query?: z.input<typeof s.positionsQuerySchema>, options?: CallOptions): Promise<KalshiPositions>;
+/** Your fills (signed). */
   getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<{ fills: KalshiFill[]; cursor?: string | null | undefined }>;
+/** One page of your orders (signed). */
   listOrders(query?: KalshiOrdersQuery, options?: CallOptions): Promise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }>;
+/** Every order of yours matching the query. */
   orders(query?: Omit<KalshiOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiOrder, void, undefined>;
+/** One of your orders. */
   getOrder(orderId: string, options?: CallOptions): Promise<KalshiOrder>;
   /**
    * Place an order (V2). A `client_order_id` is fixed once per call and reused on every
    * attempt; a 409 duplicate is reconciled by reading the existing order.
    */
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
+/** Cancel a resting order (V2); cancelling twice is harmless. */
   cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<Raw<typeof s.canceledOrderSchema>>;
   readonly apiKeys: {
+/** Your API keys. */
     list(options?: CallOptions): Promise<Raw<typeof s.apiKeysSchema>>;
     /** Register a public key you generated (Premier tier and above). */
     create(input: z.input<typeof s.apiKeyCreateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string }>;
     /** Let Kalshi generate the pair; the private key is returned once. */
     generate(input: z.input<typeof s.apiKeyGenerateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string; privateKey: SecretString }>;
+/** Delete an API key; calls signed with it fail afterwards. */
     delete(apiKeyId: string, options?: CallOptions): Promise<void>;
   };
+/** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
 
+/** A Kalshi client: public market data, and with a key pair, signed portfolio and order calls. */
 export function createKalshiClient(options: KalshiClientOptions = {}): KalshiClient {
   const opts = parseInput(PROVIDER, 'createKalshiClient', optionsSchema, options);
   let key: KeyObject | undefined;

@@ -1,6 +1,8 @@
 import type { TokenBucket } from '../../src/limits/specs.js';
 
+/** Kalshi's token buckets. */
 export type KalshiLimitClass = 'read' | 'write';
+/** Kalshi API usage tiers. */
 export type KalshiTier = 'basic' | 'advanced' | 'expert' | 'premier' | 'paragon' | 'prime' | 'prestige';
 
 /** Tokens per second by tier and the bucket's burst, in seconds of budget (reference/kalshi.md §4.1). */
@@ -18,6 +20,7 @@ const TIERS: Record<KalshiTier, { read: number; write: number; readBurstS: numbe
 export const KALSHI_DEFAULT_COST = 10;
 export const KALSHI_CANCEL_COST = 2;
 
+/** The token buckets of a tier. */
 export function kalshiDefaultLimits(tier: KalshiTier = 'basic'): Record<KalshiLimitClass, TokenBucket> {
   const t = TIERS[tier];
   return {

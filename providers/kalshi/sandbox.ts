@@ -75,6 +75,7 @@ const fmtDollars = (tenThousandths: number): string => (tenThousandths / 10_000)
 const parsePrice = (s: string): number => Math.round(Number(s) * 10_000);
 const parseCount = (s: string): number => Math.round(Number(s) * 100);
 
+/** A Kalshi server on loopback for tests and demos (see the file comment). */
 export class KalshiSandbox extends ProviderSandbox {
   protected readonly root = PREFIX;
   readonly server = new SandboxServer('kalshi', 'kalshi-access-key');
@@ -106,12 +107,14 @@ export class KalshiSandbox extends ProviderSandbox {
     return { userId: user.id, keyId, privateKeyPem: pair.privateKeyPem };
   }
 
+/** Register a public key for a user; returns its key id. */
   registerKey(user: User, name: string, publicKeyPem: string, scopes = ['read', 'write']): string {
     const id = randomUUID();
     this.keys.set(id, { id, name, user, publicKey: createPublicKey(publicKeyPem), scopes });
     return id;
   }
 
+/** A user's available balance, as a dollar string. */
   balanceUsd(userId: string): string {
     return fmtDollars(this.users.get(userId)?.balance ?? 0);
   }

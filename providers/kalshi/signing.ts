@@ -8,6 +8,7 @@ import { ValidationError } from '../../src/errors.js';
 import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
 import { createPssSigner, type PssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
 
+/** The three signed headers. */
 export interface KalshiAuthHeaders {
   'KALSHI-ACCESS-KEY': string;
   'KALSHI-ACCESS-TIMESTAMP': string;
@@ -22,6 +23,7 @@ export function kalshiSignatureMessage(timestampMs: number, method: string, path
   return `${timestampMs}${method.toUpperCase()}${bare}`;
 }
 
+/** Input of `signKalshiRequest`. */
 export interface SignKalshiRequestInput {
   method: string;
   /** Full URL path, e.g. `/trade-api/v2/portfolio/balance`; a query string is dropped. */

@@ -6,8 +6,10 @@
 import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
+/** `native` (node:crypto) or `forge` (node-forge, pure JS). */
 export type SignerEngine = 'native' | 'forge';
 
+/** Signs messages with one private key. */
 export interface PssSigner {
   readonly engine: SignerEngine;
   /** base64 signature of the UTF-8 message. */
@@ -16,6 +18,7 @@ export interface PssSigner {
 
 export const PSS_SALT_LENGTH = 32;
 
+/** A signer over a parsed key: native by default. */
 export function createPssSigner(privateKey: KeyObject, engine: SignerEngine = 'native'): PssSigner {
   if (engine === 'forge') {
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();

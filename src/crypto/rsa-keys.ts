@@ -8,9 +8,12 @@ import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { ValidationError } from '../errors.js';
 
+/** RSA modulus sizes. */
 export type RsaKeyBits = 2048 | 3072 | 4096;
+/** `pkcs1` (`RSA PRIVATE KEY`, what Kalshi hands out) or `pkcs8` (`PRIVATE KEY`). */
 export type PrivateKeyFormat = 'pkcs1' | 'pkcs8';
 
+/** A PEM key pair. */
 export interface RsaKeyPair {
   /** `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1, default) or `-----BEGIN PRIVATE KEY-----` (PKCS#8). */
   privateKeyPem: string;

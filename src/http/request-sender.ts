@@ -84,6 +84,7 @@ export interface ProviderAdapter {
   secrets(): readonly string[];
 }
 
+/** How calls are retried (see docs/limits-and-retries.md). */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3). */
   retries?: number | undefined;

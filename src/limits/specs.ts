@@ -10,6 +10,7 @@ export interface TokenBucket {
   capacity: number;
   refillPerSecond: number;
 }
+/** A limit: a rolling window or a token bucket. */
 export type LimitSpec = RollingWindow | TokenBucket;
 
 export const limitSpecSchema = z.union([

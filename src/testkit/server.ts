@@ -28,6 +28,7 @@ export interface SandboxResponse {
 
 export type Handler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
 
+/** What a fault does. */
 export type FaultKind =
   /** Wait `delayMs`, then answer normally. */
   | 'latency'
@@ -44,6 +45,7 @@ export type FaultKind =
   /** Never answer. */
   | 'hang';
 
+/** A fault to inject into matching requests. */
 export interface Fault {
   kind: FaultKind;
   method?: string | undefined;
@@ -59,6 +61,7 @@ export interface Fault {
   afterBytes?: number | undefined;
 }
 
+/** One request the sandbox received. */
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -76,6 +79,7 @@ interface Route {
   handler: Handler;
 }
 
+/** The HTTP side of a sandbox: routes, a request log, fault injection. */
 export class SandboxServer {
   readonly name: string;
   readonly requests: LoggedRequest[] = [];
@@ -107,6 +111,7 @@ export class SandboxServer {
     });
   }
 
+/** Serve `method path` (`:name` segments become params). */
   route(method: string, path: string, handler: Handler): void {
     const names: string[] = [];
     const pattern = new RegExp(
@@ -123,20 +128,24 @@ export class SandboxServer {
     this.#faults.push({ ...fault, left: fault.times ?? 1 });
   }
 
+/** Drop every pending fault. */
   clearFaults(): void {
     this.#faults.length = 0;
   }
 
+/** Listen on 127.0.0.1 (port 0: any free one); returns the origin. */
   async listen(port = 0): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(port, '127.0.0.1', resolve));
     this.#port = (this.#server.address() as AddressInfo).port;
     return `http://127.0.0.1:${this.#port}`;
   }
 
+/** `http://127.0.0.1:<port>`. */
   get origin(): string {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+/** Stop, cutting open connections. */
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -310,16 +319,19 @@ export abstract class ProviderSandbox {
   /** Work to finish before the first request is served. */
   protected async prepare(): Promise<void> {}
 
+/** Start on 127.0.0.1; returns the API root URL. */
   async start(port = 0): Promise<string> {
     await this.prepare();
     this.#baseUrl = (await this.server.listen(port)) + this.root;
     return this.#baseUrl;
   }
 
+/** The API root URL once started. */
   get baseUrl(): string {
     return this.#baseUrl;
   }
 
+/** Stop the server. */
   close(): Promise<void> {
     return this.server.close();
   }
