@@ -159,13 +159,13 @@ export class QuotaLimiter {
   }
 
   async #runShared<T>(window: RedisRollingWindow, cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-    // Pauses are waited out before a slot is taken, so a paused call holds none.
-    await this.#options.gate.wait(signal);
-    await this.classGate.wait(signal);
     let lease: string;
     try {
       // Checked per call: Redis may come back after an outage.
       await redisReady(this.#shared!.client, REDIS_READY_MS);
+      // Pauses (shared through Redis) are waited out before a slot is taken, so a paused call holds none.
+      await this.#options.gate.wait(signal);
+      await this.classGate.wait(signal);
       lease = await window.acquire(signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;

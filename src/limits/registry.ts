@@ -58,6 +58,8 @@ export function acquireQuota(options: {
       };
       store = { client, connection, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
       shared.store = store;
+      // A 429 pauses every process on the key, not only this one.
+      shared.gate = new PauseGate({ client, key: `mm_pause:${options.provider}:${options.fingerprint}` });
     }
     registry.set(id, shared);
   }

@@ -137,3 +137,28 @@ describe('one quota shared by several processes through a real redis-server', ()
     await sandbox.close();
   });
 });
+
+describe('a 429 pauses every process on the key', () => {
+  it('another process sends nothing until Retry-After is over', async () => {
+    const redis = await startRedis();
+    const sandbox = new CsboardSandbox({ readLimit: 1000, windowMs: 1000 });
+    const baseUrl = await sandbox.start();
+    const key = sandbox.createKey();
+    const here = createCsboardClient({ apiKey: key, baseUrl, redis: { url: redis.url }, retry: { minDelayMs: 10 } });
+    await here.getBalance();
+    sandbox.server.inject({ kind: 'status', status: 429, path: '/v1/listings', headers: { 'Retry-After': '2' }, body: { code: 'rate_limit_exceeded' } });
+    const mine = here.listListings({ limit: 1 });
+    // Wait until the 429 has been served, then start another process on the same key.
+    for (let i = 0; i < 100 && !sandbox.server.requests.some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 20));
+    const limitedAt = sandbox.server.requests.find((r) => r.status === 429)!.at;
+    const other = await worker([baseUrl, key, redis.url, '1', '1000', '1000', '1']);
+    await mine;
+    expect(other.ok).toBe(1);
+    const after = sandbox.server.requests.filter((r) => r.at > limitedAt && r.path === '/v1/listings');
+    expect(after).toHaveLength(2);
+    for (const r of after) expect(r.at - limitedAt).toBeGreaterThanOrEqual(1_900);
+    await here.close();
+    await sandbox.close();
+    await redis.stop();
+  });
+});
