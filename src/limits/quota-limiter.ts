@@ -124,6 +124,7 @@ export class QuotaLimiter {
 
     try {
       await this.#ready;
+      signal?.throwIfAborted();
       this.#options.onQueued?.(0);
       const job = this.#bottleneck.schedule({ weight }, async () => {
         if (signal?.aborted) {
@@ -280,6 +281,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  // An already-aborted signal fires no event: check it first.
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
