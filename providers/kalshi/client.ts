@@ -10,6 +10,7 @@ import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, HttpMethod, ProviderAdapter, RepeatSafety } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, subtractMoney, type Money } from '../../src/money.js';
 import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
+import type { TokenBucket } from '../../src/limits/specs.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
@@ -146,6 +147,8 @@ export interface KalshiClient extends MarketProvider {
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
 /** Cancel a resting order (V2); cancelling twice is harmless. */
   cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<Raw<typeof s.canceledOrderSchema>>;
+  /** Read this account's token buckets (`GET /account/limits`) and size the limiters by them. */
+  syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket }>;
   readonly apiKeys: {
 /** Your API keys. */
     list(options?: CallOptions): Promise<Raw<typeof s.apiKeysSchema>>;
@@ -322,6 +325,16 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const q = parseInput(PROVIDER, 'cancelOrder', z.object({ ticker: s.tickerSchema.optional() }).strict(), query);
       // Cancelling twice is harmless (the second finds nothing to cancel).
       return priv('cancelOrder', 'DELETE', `/portfolio/events/orders/${pathSegment(id)}`, s.canceledOrderSchema, { query: { market_ticker: q.ticker }, limitClass: 'write', cost: KALSHI_CANCEL_COST, safety: 'idempotent', call: c });
+    },
+
+    async syncLimits(c) {
+      const limits = await priv('syncLimits', 'GET', '/account/limits', s.accountLimitsSchema, { call: c });
+      const read = { capacity: limits.read.bucket_capacity, refillPerSecond: limits.read.refill_rate };
+      const write = { capacity: limits.write.bucket_capacity, refillPerSecond: limits.write.refill_rate };
+      // Limits set in code win over what the server says.
+      if (!options.rateLimit?.read) await core.limiters.get('read')?.updateSpec(read);
+      if (!options.rateLimit?.write) await core.limiters.get('write')?.updateSpec(write);
+      return { usageTier: limits.usage_tier, read, write };
     },
 
     apiKeys: {

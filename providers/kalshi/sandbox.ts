@@ -320,6 +320,16 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, reduced_by: fmtCount(reduced), ts_ms: Date.now() } };
     }, 2));
 
+    r.route('GET', p('/account/limits'), this.#signed('read', () => ({
+      status: 200,
+      body: {
+        usage_tier: 'basic',
+        read: { refill_rate: this.#o.read.refillPerSecond, bucket_capacity: this.#o.read.capacity },
+        write: { refill_rate: this.#o.write.refillPerSecond, bucket_capacity: this.#o.write.capacity },
+        grants: [],
+      },
+    })));
+
     r.route('GET', p('/api_keys'), this.#signed('read', (_req, k) => ({
       status: 200,
       body: { api_keys: [...this.keys.values()].filter((x) => x.user === k.user).map((x) => ({ api_key_id: x.id, name: x.name, scopes: x.scopes })) },

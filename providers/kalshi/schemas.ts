@@ -123,6 +123,9 @@ export const createdOrderSchema = z.object({
 });
 export const canceledOrderSchema = z.object({ order_id: z.string(), client_order_id: z.string().nullish(), reduced_by: count, ts_ms: z.number() });
 
+const bucket = z.object({ refill_rate: z.number().positive(), bucket_capacity: z.number().positive() });
+export const accountLimitsSchema = z.object({ usage_tier: z.string(), read: bucket, write: bucket }).passthrough();
+
 export const apiKeysSchema = z.object({
   api_keys: z.array(z.object({ api_key_id: z.string(), name: z.string(), scopes: z.array(z.string()), subaccount: z.number().int().nullish() })),
   api_key_region_expiration_ts: z.number().nullish(),

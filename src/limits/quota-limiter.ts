@@ -100,7 +100,19 @@ export class QuotaLimiter {
       if (delta !== 0) await this.#bottleneck.incrementReservoir(delta);
       return;
     }
-    await this.#bottleneck.updateSettings(bottleneckSettings(spec));
+    // Bottleneck 2.19.5's in-process store stops its refill timer on updateSettings (its
+    // _startHeartbeat clears the running interval without forgetting it, so it never starts
+    // again). Forget it first, so the store starts a fresh one.
+    const store = (this.#bottleneck as unknown as { _store?: { heartbeat?: NodeJS.Timeout | null } })._store;
+    if (!this.#shared && store?.heartbeat) {
+      clearInterval(store.heartbeat);
+      store.heartbeat = null;
+    }
+    // Keep what was spent and not yet refilled counted against the new bucket too.
+    const current = (await this.#bottleneck.currentReservoir()) ?? 0;
+    const deficit = isRollingWindow(old) ? 0 : Math.max(0, old.capacity - current);
+    const reservoir = isRollingWindow(spec) ? spec.limit : Math.max(0, Math.min(current, spec.capacity) - deficit);
+    await this.#bottleneck.updateSettings({ ...bottleneckSettings(spec), reservoir });
   }
 
   /**
@@ -247,6 +259,8 @@ function bottleneckSettings(spec: LimitSpec): Bottleneck.ConstructorOptions {
   if (isRollingWindow(spec)) return { reservoir: spec.limit };
   const perTick = (spec.refillPerSecond * BUCKET_TICK_MS) / 1000;
   return {
+    // Bottleneck adds one increment per heartbeat, however long the interval: beat at the tick.
+    heartbeatInterval: BUCKET_TICK_MS,
     reservoir: spec.capacity,
     reservoirIncreaseInterval: BUCKET_TICK_MS,
     reservoirIncreaseAmount: perTick,

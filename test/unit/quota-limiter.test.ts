@@ -67,3 +67,28 @@ describe('QuotaLimiter', () => {
     expect(ran).toBe(1);
   });
 });
+
+describe('QuotaLimiter.updateSpec', () => {
+  it('a token bucket keeps refilling after its spec changes', async () => {
+    const limiter = make({ capacity: 400, refillPerSecond: 200 });
+    await limiter.run(10, undefined, async () => undefined);
+    await limiter.updateSpec({ capacity: 50, refillPerSecond: 100 });
+    let ran = 0;
+    // 200 tokens through a 50-token bucket refilling 100/s: done in ~1.5 s if the refill runs.
+    await Promise.race([Promise.all(Array.from({ length: 20 }, () => limiter.run(10, undefined, async () => void ran++))), new Promise((r) => setTimeout(r, 5000))]);
+    expect(ran).toBe(20);
+    await limiter.close();
+  });
+
+  it('a rolling window grows and shrinks with slots in use still counted', async () => {
+    const limiter = make({ limit: 2, windowMs: 60_000 });
+    await limiter.run(1, undefined, async () => undefined);
+    await limiter.updateSpec({ limit: 4, windowMs: 60_000 });
+    let ran = 0;
+    const three = Array.from({ length: 4 }, () => limiter.run(1, undefined, async () => void ran++).catch(() => undefined));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toBe(3); // 4 slots, 1 still held
+    await limiter.close();
+    await Promise.all(three);
+  });
+});
