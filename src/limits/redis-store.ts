@@ -53,10 +53,14 @@ export const REDIS_CLIENT_OPTIONS: IORedisOptions = {
   retryStrategy: (times) => Math.min(times * 200, 2_000),
 };
 
-export function connectRedis(options: RedisQuotaOptions): { client: Redis; owned: boolean } {
-  if (options.client) return { client: options.client, owned: false };
+/**
+ * Our own connection: from the URL, or a duplicate of the caller's client (same server and
+ * credentials) so that closing the marketmux client never closes the caller's.
+ */
+export function connectRedis(options: RedisQuotaOptions): Redis {
+  if (options.client) return options.client.duplicate(REDIS_CLIENT_OPTIONS);
   if (!options.url) throw new TypeError('redis needs { url } or { client }');
-  return { client: new Redis(options.url, REDIS_CLIENT_OPTIONS), owned: true };
+  return new Redis(options.url, REDIS_CLIENT_OPTIONS);
 }
 
 interface Scripted extends Redis {

@@ -44,26 +44,22 @@ export function acquireQuota(options: {
 }): QuotaHandle {
   const id = `${options.provider}:${options.fingerprint}${options.redis ? ':redis' : ''}`;
   let shared = registry.get(id);
-  let store: Omit<SharedStore, 'id'> | undefined;
   if (!shared) {
     shared = { gate: new PauseGate(), limiters: new Map(), users: 0 };
     if (options.redis) {
-      const { client, owned } = connectRedis(options.redis);
+      const client = connectRedis(options.redis);
       client.on('error', () => undefined); // surfaced per call as a typed error
       const connection = new Bottleneck.IORedisConnection({ client });
       connection.on('error', () => undefined);
-      shared.disconnect = async () => {
-        await connection.disconnect(false).catch(() => undefined);
-        if (owned) client.disconnect();
-      };
-      store = { client, connection, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
-      shared.store = store;
+      // Closes our connection and Bottleneck's subscriber, never the caller's client.
+      shared.disconnect = () => connection.disconnect(false);
+      shared.store = { client, connection, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
       // A 429 pauses every process on the key, not only this one.
       shared.gate = new PauseGate({ client, key: `mm_pause:${options.provider}:${options.fingerprint}` });
     }
     registry.set(id, shared);
   }
-  store = shared.store;
+  const store = shared.store;
   for (const [limitClass, spec] of Object.entries(options.specs)) {
     const existing = shared.limiters.get(limitClass);
     if (existing) {

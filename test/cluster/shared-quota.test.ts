@@ -162,3 +162,20 @@ describe('a 429 pauses every process on the key', () => {
     await redis.stop();
   });
 });
+
+describe('redis: { client }', () => {
+  it('uses its own duplicate: closing the marketmux client leaves the caller\'s client connected', async () => {
+    const redis = await startRedis();
+    const sandbox = new CsboardSandbox();
+    const baseUrl = await sandbox.start();
+    const mine = new Redis(redis.url);
+    const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl, redis: { client: mine } });
+    await client.getBalance();
+    await client.close();
+    expect(await mine.ping()).toBe('PONG');
+    expect((await mine.keys('mm_*_leases')).length).toBe(1);
+    mine.disconnect();
+    await sandbox.close();
+    await redis.stop();
+  });
+});
