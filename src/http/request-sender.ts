@@ -153,38 +153,49 @@ export class RequestSender {
   async #withRetries<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const signal = spec.call?.signal;
     signal?.throwIfAborted();
+    // Retries this call holds in the client-wide budget; given back however the call ends.
+    let held = 0;
     const attempt = async (attemptNumber: number): Promise<R> => {
       try {
         return await this.#attempt(spec, attemptNumber, onOk, responseType);
       } catch (error) {
         throw this.#finalize(spec, error);
       } finally {
-        if (attemptNumber > 1) this.#retriesInFlight -= 1;
+        if (attemptNumber > 1) {
+          held -= 1;
+          this.#retriesInFlight -= 1;
+        }
       }
     };
-    return pRetry(attempt, {
-      retries: this.#retry.retries,
-      minTimeout: this.#retry.minDelayMs,
-      maxTimeout: this.#retry.maxDelayMs,
-      factor: 2,
-      randomize: true,
-      maxRetryTime: this.#retry.maxRetryTimeMs,
-      signal,
-      shouldRetry: ({ error, attemptNumber }) => {
-        if (!this.#shouldRetry(spec, error)) return false;
-        if (this.#retriesInFlight >= this.#retry.maxRetriesInFlight) return false;
-        this.#retriesInFlight += 1;
-        const e = error as MarketError;
-        this.#o.events.emit('retry', {
-          provider: this.provider,
-          method: spec.method,
-          path: spec.path,
-          attempt: attemptNumber,
-          error: { name: e.name, code: e.code, status: e.status },
-        });
-        return true;
-      },
-    });
+    try {
+      return await pRetry(attempt, {
+        retries: this.#retry.retries,
+        minTimeout: this.#retry.minDelayMs,
+        maxTimeout: this.#retry.maxDelayMs,
+        factor: 2,
+        randomize: true,
+        maxRetryTime: this.#retry.maxRetryTimeMs,
+        signal,
+        shouldRetry: ({ error, attemptNumber }) => {
+          if (!this.#shouldRetry(spec, error)) return false;
+          if (this.#retriesInFlight >= this.#retry.maxRetriesInFlight) return false;
+          this.#retriesInFlight += 1;
+          held += 1;
+          const e = error as MarketError;
+          this.#o.events.emit('retry', {
+            provider: this.provider,
+            method: spec.method,
+            path: spec.path,
+            attempt: attemptNumber,
+            error: { name: e.name, code: e.code, status: e.status },
+          });
+          return true;
+        },
+      });
+    } finally {
+      // A retry granted but never run (the call was cancelled during its backoff).
+      this.#retriesInFlight -= held;
+    }
   }
 
   #shouldRetry(spec: RequestSpec<unknown>, error: unknown): boolean {
