@@ -141,14 +141,19 @@ export const usdInput = z
   .finite()
   .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals (cents)');
 
+/** The filters listings and prices share. */
+const itemFilters = {
+  search: z.string().max(200).optional(),
+  category: z.string().max(100).optional(),
+  wear: z.enum(WEARS).optional(),
+  rarity: z.string().max(100).optional(),
+  minPrice: priceFilter.optional(),
+  maxPrice: priceFilter.optional(),
+};
+
 export const listingsQuerySchema = z
   .object({
-    search: z.string().max(200).optional(),
-    category: z.string().max(100).optional(),
-    wear: z.enum(WEARS).optional(),
-    rarity: z.string().max(100).optional(),
-    minPrice: priceFilter.optional(),
-    maxPrice: priceFilter.optional(),
+    ...itemFilters,
     minFloat: z.number().min(0).max(1).optional(),
     maxFloat: z.number().min(0).max(1).optional(),
     statTrak: z.enum(['only', 'exclude']).optional(),
@@ -161,12 +166,7 @@ export const listingsQuerySchema = z
 
 export const pricesQuerySchema = z
   .object({
-    search: z.string().max(200).optional(),
-    category: z.string().max(100).optional(),
-    wear: z.enum(WEARS).optional(),
-    rarity: z.string().max(100).optional(),
-    minPrice: priceFilter.optional(),
-    maxPrice: priceFilter.optional(),
+    ...itemFilters,
     cursor,
     limit: z.number().int().min(1).max(500).optional(),
   })
