@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
-import { CapabilityError, PermissionError } from '../../src/errors.js';
+import { CapabilityError, OutcomeUnknownError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -286,7 +286,16 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       if (!isRoot) {
         throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: 'cs2cap: a child key cannot reissue keys; use the root key' });
       }
-      const res = await core.sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', schema: s.reissueSchema, call });
+      let res: z.output<typeof s.reissueSchema>;
+      try {
+        res = await core.sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', schema: s.reissueSchema, call });
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError)) throw error;
+        throw new OutcomeUnknownError({
+          ...error.toJSON(),
+          message: `${error.message}. The key may have been rotated: if so this key and its child keys are revoked, and the new key is in the CS2Cap dashboard. Do not call reissueKey() again before checking (getKeyInfo() fails with AUTH_API_KEY_REVOKED if it was).`,
+        } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
+      }
       retiredKeys.push(apiKey);
       apiKey = res.key; // calls still queued authenticate with the new key at send time
       return Object.freeze({ key: new SecretString(res.key), id: res.id, keyPrefix: res.key_prefix, createdAt: res.created_at });

@@ -116,6 +116,7 @@ describe('cs2cap against its sandbox', () => {
     const err = await caught(client.reissueKey());
     expect(err).toBeInstanceOf(OutcomeUnknownError);
     expect((err as Error).message).toMatch(/may have been carried out/);
+    expect((err as Error).message).toMatch(/key may have been rotated/);
     expect(sandbox.server.requests.filter((r) => r.path === '/v1/account/key/reissue')).toHaveLength(1);
     expectNoSecret(err, key);
   });
