@@ -31,6 +31,8 @@ if (typeof createCs2CapClient !== 'function' || typeof createKalshiClient !== 'f
 try { createCs2CapClient({ apiKey: 'nope' }); throw new Error('no validation'); } catch (e) { if (!(e instanceof ValidationError)) throw e; }
 console.log('require: ok');
 JS
+# No work at import time: importing every entry leaves nothing that keeps the process alive.
+timeout 10 node --input-type=module -e "import 'marketmux'; import 'marketmux/cs2cap'; import 'marketmux/csboard'; import 'marketmux/kalshi'; import 'marketmux/testkit';" && echo "import has no side effects: ok"
 node esm.mjs
 node cjs.cjs
 # Types resolve from CommonJS too: TypeScript's node20 mode models Node's require(esm).
