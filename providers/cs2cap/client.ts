@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { CapabilityError, OutcomeUnknownError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
+import { mapRows, ndjsonRows } from '../../src/http/ndjson.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
@@ -77,6 +78,14 @@ export type Cs2CapItemsQuery = z.input<typeof s.itemsQuerySchema>;
 /** Input of `subKeys.create`: a name and optional lower limits. */
 export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
 
+/** A bulk NDJSON stream: when the snapshot was taken, its announced size, and the rows. */
+export interface Cs2CapStream<Row> {
+  readonly snapshotAt: string | undefined;
+  /** `X-Snapshot-Total`, when the server knows it: compare with the rows read to detect a cut-off. */
+  readonly total: number | undefined;
+  readonly rows: AsyncGenerator<Row, void, undefined>;
+}
+
 /** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
@@ -113,6 +122,14 @@ export interface Cs2CapClient extends MarketProvider {
   getProviders(query?: { provider?: string }, options?: CallOptions): Promise<Record<string, Cs2CapProviderInfo>>;
   /** 1 USD = rates[CODE]. */
   getFxRates(options?: CallOptions): Promise<FxTable>;
+  /**
+   * The whole price list as NDJSON (`POST /v1/prices`, Pro and above, in USD), streamed row
+   * by row in constant memory. Each start counts against a 24 h stream quota, so it is never
+   * retried; a second stream on the key is a 409 `STREAM_ALREADY_ACTIVE`.
+   */
+  streamPrices(query?: { providers?: string[] }, options?: CallOptions): Promise<Cs2CapStream<Cs2CapPrice>>;
+  /** The whole buy-order list as NDJSON (`POST /v1/bids`), like `streamPrices`. */
+  streamBids(query?: { providers?: string[] }, options?: CallOptions): Promise<Cs2CapStream<Cs2CapBid>>;
 /** This key's metadata: root or child, effective rate and quota. */
   getKeyInfo(options?: CallOptions): Promise<Cs2CapKeyInfo>;
   /**
@@ -151,6 +168,19 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
     core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
+
+  const stream = async <Row>(path: '/prices' | '/bids', query: { providers?: string[] }, schema: z.ZodType<Row>, call?: CallOptions) => {
+    const q = parseInput(PROVIDER, `stream ${path}`, z.object({ providers: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).optional() }).strict(), query);
+    // A start consumes the 24 h stream quota: never repeated (unsafe), a lost answer is reported.
+    const res = await core.sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', schema: z.unknown(), call });
+    const header = (name: string): string | undefined => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : undefined);
+    const total = header('x-snapshot-total');
+    return {
+      snapshotAt: header('x-snapshot-timestamp'),
+      total: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
+      rows: ndjsonRows(res.stream, { provider: PROVIDER, path, schema, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
+    };
+  };
 
   const itemQuery = (q: { marketHashName?: string | undefined; itemId?: number | undefined; phase?: string | undefined }) => ({
     item_id: q.itemId,
@@ -273,6 +303,16 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     async getFxRates(call) {
       const fx = await get('/fx', s.fxSchema, undefined, call);
       return fxTable('USD', fx.rates, PROVIDER, fx.timestamp ?? undefined);
+    },
+
+    async streamPrices(query = {}, call) {
+      const rows = await stream('/prices', query, s.marketItemSchema, call);
+      return { ...rows, rows: mapRows(rows.rows, (i) => ({ ...i, ask: amountOf(i.lowest_ask_decimal, i.lowest_ask, 'USD') })) };
+    },
+
+    async streamBids(query = {}, call) {
+      const rows = await stream('/bids', query, s.buyOrderItemSchema, call);
+      return { ...rows, rows: mapRows(rows.rows, (i) => ({ ...i, bid: amountOf(i.highest_bid_decimal, i.highest_bid, 'USD') })) };
     },
 
     async getKeyInfo(call) {

@@ -4,6 +4,7 @@
  * reissue, sub-keys, documented error bodies, 429s with Retry-After, fault injection.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
 import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
@@ -86,6 +87,12 @@ export class Cs2CapSandbox extends ProviderSandbox {
     this.#disabled.add(key);
   }
   readonly #disabled = new Set<string>();
+  readonly #activeStreams = new Set<string>();
+  readonly #streamStarts = new Map<string, number[]>();
+  /** Bulk stream starts per key and endpoint in 24 h. */
+  streamQuota = 300;
+  /** Pause between streamed chunks of 100 rows (a slow stream stays active longer). */
+  streamDelayMs = 0;
 
   #seed(): void {
     const rand = seededRandom(2026);
@@ -317,6 +324,10 @@ export class Cs2CapSandbox extends ProviderSandbox {
       return { status: 200, body: out };
     }));
 
+    for (const [path, kind] of [['/v1/prices', 'prices'], ['/v1/bids', 'bids']] as const) {
+      r.route('POST', path, this.#authed((req, k) => this.#stream(req, k, kind), { tier: 'pro' }));
+    }
+
     r.route('GET', '/v1/fx', this.#authed(() => ({ status: 200, body: { timestamp: new Date().toISOString(), rates: CS2CAP_SANDBOX_FX } })));
 
     r.route('GET', '/v1/account/key', this.#authed((_req, k) => ({ status: 200, body: { key: this.#keyInfo(k) } }), { countsQuota: false }));
@@ -361,6 +372,54 @@ export class Cs2CapSandbox extends ProviderSandbox {
       child.active = false;
       return { status: 200, body: { ok: true, key_id: child.id, revoked_at: new Date().toISOString() } };
     }, { tier: 'quant', countsQuota: false }));
+  }
+
+  /** Bulk NDJSON: one active stream per key and endpoint, a 24 h start quota, rows in USD. */
+  #stream(req: SandboxRequest, k: KeyRecord, kind: 'prices' | 'bids'): SandboxResponse {
+    const id = `${k.rootId}:${kind}`;
+    if (this.#activeStreams.has(id)) {
+      return { status: 409, headers: { 'Retry-After': '5' }, body: { code: 'STREAM_ALREADY_ACTIVE', detail: `A /v1/${kind} stream is already active for this key.` } };
+    }
+    const day = Date.now() - 86_400_000;
+    const starts = (this.#streamStarts.get(id) ?? []).filter((t) => t > day);
+    if (starts.length >= this.streamQuota) {
+      return { status: 429, headers: { 'Retry-After': '3600' }, body: { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: `Bulk stream quota exhausted for /v1/${kind}. Limit ${this.streamQuota} per 24 hours.` } };
+    }
+    this.#streamStarts.set(id, [...starts, Date.now()]);
+    const providers = req.query.getAll('providers');
+    const rows = this.prices.filter((p) => (!providers.length || providers.includes(p.provider)) && (kind === 'prices' || p.bid !== null));
+    const lines = rows.map((p) =>
+      JSON.stringify(
+        kind === 'prices'
+          ? { provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, lowest_ask: p.ask, lowest_ask_decimal: (p.ask / 100).toFixed(2), quantity: p.quantity, timestamp: p.timestamp }
+          : { provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, highest_bid: p.bid, highest_bid_decimal: ((p.bid ?? 0) / 100).toFixed(2), num_bids: p.num_bids, timestamp: p.timestamp },
+      ),
+    );
+    this.#activeStreams.add(id);
+    const active = this.#activeStreams;
+    let i = 0;
+    const delay = this.streamDelayMs;
+    const stream = new Readable({
+      read() {
+        const push = (): void => {
+          if (i >= lines.length) return void this.push(null);
+          this.push(lines.slice(i, i + 100).join('\n') + '\n');
+          i += 100;
+        };
+        if (delay > 0) setTimeout(push, delay);
+        else push();
+      },
+      destroy(error, done) {
+        active.delete(id);
+        done(error);
+      },
+    });
+    stream.on('end', () => active.delete(id));
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Timestamp': new Date().toISOString(), 'X-Snapshot-Currency': 'USD', 'X-Snapshot-Total': String(rows.length) },
+      stream,
+    };
   }
 
   #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string): SandboxResponse {

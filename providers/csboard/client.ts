@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { CapabilityError, type MarketError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
-import { ndjsonRows } from '../../src/http/ndjson.js';
+import { mapRows, ndjsonRows } from '../../src/http/ndjson.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
@@ -242,10 +242,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
         signal: snapOptions.signal,
         onBytes: snapOptions.onBytes,
       });
-      async function* typed(): AsyncGenerator<CsboardPriceRow, void, undefined> {
-        for await (const row of rows) yield withMinPrice(row);
-      }
-      return { status: 'ok', etag: newTag, rows: typed() };
+      return { status: 'ok', etag: newTag, rows: mapRows(rows, withMinPrice) };
     },
 
     async getCurrencyRates(call) {

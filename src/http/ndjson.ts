@@ -128,3 +128,8 @@ async function decompressed(body: Readable, onRaw: (chunk: Buffer) => void, onGu
   pump().catch((e: unknown) => gunzip.destroy(e instanceof Error ? e : new Error(String(e))));
   return gunzip;
 }
+
+/** Rows mapped one by one as they stream. */
+export async function* mapRows<A, B>(rows: AsyncIterable<A>, f: (a: A) => B): AsyncGenerator<B, void, undefined> {
+  for await (const row of rows) yield f(row);
+}

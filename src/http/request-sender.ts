@@ -293,7 +293,8 @@ export class RequestSender {
     }
 
     const error = this.#mapError(spec, res, requestId);
-    if (error instanceof RateLimitError && error.status === 429) {
+    // A burst 429 pauses the key; a quota (monthly, stream) will not clear in a pause: it fails fast.
+    if (error instanceof RateLimitError && !(error instanceof QuotaExceededError) && error.status === 429) {
       const pauseMs = error.retryAfterMs ?? this.#backoffFor429();
       if (adapter.rateLimitScope?.(error) === 'class') this.#o.limiters.get(spec.limitClass)?.classGate.pauseFor(pauseMs);
       else gate.pauseFor(pauseMs);

@@ -246,8 +246,11 @@ export class SandboxServer {
 
   #send(res: http.ServerResponse, response: SandboxResponse): void {
     if (response.stream) {
+      const stream = response.stream;
       res.writeHead(response.status, response.headers);
-      response.stream.pipe(res);
+      // A client that hangs up ends the stream too.
+      res.on('close', () => stream.destroy());
+      stream.pipe(res);
       return;
     }
     if (response.raw) {

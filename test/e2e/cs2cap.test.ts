@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   CapabilityError,
   createCs2CapClient,
+  InvalidRequestError,
   OutcomeUnknownError,
   PermissionError,
   QuotaExceededError,
@@ -181,6 +182,44 @@ describe('cs2cap against its sandbox', () => {
     const client = createCs2CapClient({ apiKey: sandbox.createKey('pro'), baseUrl });
     clients.push(client);
     await expect(client.syncLimits()).resolves.toEqual({ requestsPerMinute: 100, quotaPerMonth: 500_000 });
+  });
+
+  it('streams the bulk NDJSON price and bid lists; a start is never repeated', async () => {
+    const client = make(sandbox.createKey('pro'));
+    const prices = await client.streamPrices({ providers: ['steam', 'csfloat'] });
+    let rows = 0;
+    for await (const row of prices.rows) {
+      rows += 1;
+      expect(row.ask.amount).toBe(row.lowest_ask_decimal);
+    }
+    expect(rows).toBe(prices.total);
+    expect(rows).toBe(sandbox.prices.filter((p) => p.provider === 'steam' || p.provider === 'csfloat').length);
+    const bids = await client.streamBids();
+    let bidRows = 0;
+    for await (const _ of bids.rows) bidRows += 1;
+    expect(bidRows).toBe(bids.total);
+
+    // A second stream while one is open: 409, not retried.
+    sandbox.streamDelayMs = 100;
+    const open = await client.streamPrices();
+    const before = sandbox.server.requests.length;
+    const busy = (await caught(client.streamPrices())) as InvalidRequestError;
+    expect(busy.providerCode).toBe('STREAM_ALREADY_ACTIVE');
+    expect(sandbox.server.requests.length).toBe(before + 1);
+    for await (const _ of open.rows);
+    sandbox.streamDelayMs = 0;
+
+    sandbox.streamQuota = 0;
+    const spent = await caught(client.streamPrices());
+    expect(spent).toBeInstanceOf(QuotaExceededError);
+    sandbox.streamQuota = 300;
+    sandbox.server.inject({ kind: 'reset-before', method: 'POST', path: '/v1/prices' });
+    const lost = await caught(client.streamPrices());
+    expect(lost).toBeInstanceOf(OutcomeUnknownError);
+    // Each start was sent once: the reset one is not repeated either (it may have counted).
+    expect(sandbox.server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/prices')).toHaveLength(5);
+    // The stream quota pauses nothing else.
+    await expect(client.getFxRates()).resolves.toBeDefined();
   });
 
   it('no error, event or log line holds the key', async () => {

@@ -102,6 +102,22 @@ describe('cs2cap wire format', () => {
     await client.getFxRates();
   });
 
+  it('POST /v1/prices streams NDJSON with repeated providers keys; the snapshot headers are read', async () => {
+    make();
+    const body = [
+      { provider: 'steam', item_id: 1, market_hash_name: 'a', lowest_ask: 2550, lowest_ask_decimal: '25.50', quantity: 3 },
+      { provider: 'csfloat', item_id: 1, market_hash_name: 'a', lowest_ask: 5, quantity: 1 },
+    ].map((r) => JSON.stringify(r)).join('\n') + '\n';
+    nock(BASE).post('/v1/prices').query({ providers: ['steam', 'csfloat'] }).reply(200, body, { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Total': '2', 'X-Snapshot-Timestamp': '2026-07-18T00:00:00Z' });
+    const stream = await client.streamPrices({ providers: ['steam', 'csfloat'] });
+    expect(stream).toMatchObject({ total: 2, snapshotAt: '2026-07-18T00:00:00Z' });
+    const asks = [];
+    for await (const row of stream.rows) asks.push(row.ask.amount);
+    expect(asks).toEqual(['25.50', '0.05']);
+    nock(BASE).post('/v1/bids').reply(429, { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: 'Limit 300 per 24 hours.' }, { 'Retry-After': '3600' });
+    expect(await caught(client.streamBids())).toBeInstanceOf(QuotaExceededError);
+  });
+
   const cases: [number, unknown, new (...a: never[]) => MarketError, string, boolean][] = [
     [401, { code: 'AUTH_INVALID_API_KEY', detail: 'Invalid API key' }, AuthenticationError, 'authentication_failed', false],
     [401, { code: 'AUTH_API_KEY_REVOKED', detail: 'revoked' }, AuthenticationError, 'authentication_failed', false],
