@@ -30,6 +30,9 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/** A short sha256 fingerprint of a public key, to tell keys apart without printing them. */
+const fingerprintOf = (publicKeyPem: string): string => createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 16);
+
 const DEMO_ITEMS = ['AK-47 | Redline (Field-Tested)', 'AWP | Asiimov (Field-Tested)', '★ Karambit | Doppler (Factory New)'];
 
 export const commands: Record<string, Command> = {
@@ -45,7 +48,7 @@ export const commands: Record<string, Command> = {
         const ticker = 'KXFEDDECISION-26DEC-C25';
         const [marketInfo, book] = await Promise.all([kalshi.getMarket(ticker), kalshi.getOrderbook(ticker)]);
         const pair = await generateRsaKeyPair({ bits: 2048 });
-        const fingerprint = createHash('sha256').update(pair.publicKeyPem).digest('hex').slice(0, 16);
+        const fingerprint = fingerprintOf(pair.publicKeyPem);
         if (io.json) {
           io.out(JSON.stringify({ comparisons, kalshi: { ticker, title: marketInfo.title, bestYesBid: book.bestYesBid, bestYesAsk: book.bestYesAsk }, keyPair: { publicKeyPem: pair.publicKeyPem, fingerprint } }, null, 2));
           return;
@@ -114,6 +117,7 @@ export const commands: Record<string, Command> = {
         process.once('SIGINT', onSigint);
         try {
           for (let i = 0; i < polls && !stop; i++) {
+            // In the sandbox nobody else lists: list one per poll so there is something to see.
             if (sandbox) sandbox.csboard.server.addListing(DEMO_ITEMS[i % DEMO_ITEMS.length]!, 10 + i);
             // The limiter spaces the polls: at most the key's read rate, never a 429.
             const page = await csboard.listListings({ ...query, sort: 'newest' });
@@ -184,7 +188,7 @@ export const commands: Record<string, Command> = {
       const pair = await generateRsaKeyPair({ bits: bits as RsaKeyBits, format: values.pkcs8 ? 'pkcs8' : 'pkcs1' });
       await writeSecretFile(out, pair.privateKeyPem);
       await writeFile(`${out}.pub`, pair.publicKeyPem, { flag: 'wx' }).catch(() => undefined);
-      const fingerprint = createHash('sha256').update(pair.publicKeyPem).digest('hex').slice(0, 16);
+      const fingerprint = fingerprintOf(pair.publicKeyPem);
       if (io.json) io.out(JSON.stringify({ privateKeyFile: out, publicKeyFile: `${out}.pub`, bits, fingerprint, publicKeyPem: pair.publicKeyPem }));
       else io.out(`wrote ${out} (mode 0600) and ${out}.pub — ${bits}-bit, public key sha256 ${fingerprint}`);
       loadPrivateKey({ path: out }); // proves the file reads back
@@ -280,10 +284,9 @@ export const commands: Record<string, Command> = {
   },
 };
 
-export function commandHelp(name: string, c: Command): string {
+export function commandHelp(c: Command): string {
   const lines = [`${c.usage}`, '', c.summary, '', 'options:'];
   for (const [flag, o] of Object.entries(c.options)) lines.push(`  --${flag}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + o.description);
-  void name;
   return lines.join('\n');
 }
 

@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseCommand(command, rest);
     if (args.values.help) {
-      io.out(commandHelp(name, command));
+      io.out(commandHelp(command));
       return 0;
     }
     await command.run(io, args);
