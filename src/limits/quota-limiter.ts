@@ -78,7 +78,12 @@ export class QuotaLimiter {
     if (sharedBucket) {
       // Settings given in code win over those an older process left in Redis.
       this.#ready = withTimeout(this.#bottleneck.ready(), REDIS_READY_MS).then(async () => {
-        await this.#bottleneck.updateSettings(bottleneckSettings(options.spec));
+        // The refill settings in code win; the tokens left are shared state and stay (a
+        // process starting must not refill everyone's bucket), only capped by the capacity.
+        const { reservoir: capacity, ...refill } = bottleneckSettings(options.spec);
+        const current = await this.#bottleneck.currentReservoir();
+        const cap = current !== null && capacity != null && current > capacity ? { reservoir: capacity } : {};
+        await this.#bottleneck.updateSettings({ ...refill, ...cap });
       });
     } else {
       this.#ready = Promise.resolve();

@@ -179,3 +179,29 @@ describe('redis: { client }', () => {
     await redis.stop();
   });
 });
+
+describe('a token bucket shared through Redis (Kalshi)', () => {
+  it('a process that starts later does not refill the shared bucket; its refill settings apply', async () => {
+    const redis = await startRedis();
+    const { KalshiSandbox } = await import('../../providers/kalshi/sandbox.js');
+    const { createKalshiClient } = await import('../../src/index.js');
+    const sandbox = new KalshiSandbox({ read: { capacity: 1e6, refillPerSecond: 1e6 } });
+    const baseUrl = await sandbox.start();
+    const user = await sandbox.createUser();
+    const creds = { keyId: user.keyId, privateKeyPem: user.privateKeyPem, baseUrl, redis: { url: redis.url } };
+    const settings = `b_mm:kalshi:read:${keyFingerprint(user.keyId)}_settings`;
+    const probe = new Redis(redis.url);
+    const a = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 100, refillPerSecond: 1 } } });
+    await Promise.all(Array.from({ length: 6 }, () => a.getBalance())); // 60 of 100 tokens
+    const left = Number(await probe.hget(settings, 'reservoir'));
+    expect(left).toBeLessThanOrEqual(41);
+    const b = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 100, refillPerSecond: 2 } } });
+    await b.getBalance();
+    expect(Number(await probe.hget(settings, 'reservoir'))).toBeLessThanOrEqual(left);
+    expect(Number(await probe.hget(settings, 'reservoirIncreaseAmount'))).toBeCloseTo(0.1); // 2/s in 50 ms ticks
+    await Promise.all([a.close(), b.close()]);
+    probe.disconnect();
+    await sandbox.close();
+    await redis.stop();
+  });
+});
