@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
 import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
-import { CapabilityError, InvalidRequestError, PermissionError } from '../../src/errors.js';
+import { CapabilityError, InvalidRequestError, PermissionError, ValidationError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -106,6 +106,16 @@ export type KalshiCreatedOrder = Raw<typeof s.createdOrderSchema> & {
   readonly reconciled: boolean;
 };
 
+/** One order of a batch: placed (`orderId`), or its `error`. */
+export interface KalshiBatchResult {
+  readonly clientOrderId: string;
+  readonly orderId?: string | undefined;
+  readonly fillCount?: string | undefined;
+  readonly remainingCount?: string | undefined;
+  readonly reconciled: boolean;
+  readonly error?: { readonly code?: string | undefined; readonly message?: string | undefined } | undefined;
+}
+
 export interface KalshiClient extends MarketProvider {
   readonly id: 'kalshi';
 /** Is the exchange open (no key needed). */
@@ -147,6 +157,24 @@ export interface KalshiClient extends MarketProvider {
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
 /** Cancel a resting order (V2); cancelling twice is harmless. */
   cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<Raw<typeof s.canceledOrderSchema>>;
+  /** Change a resting order's price and size in place (V2); `count` is filled plus the remaining you want. */
+  amendOrder(orderId: string, input: z.input<typeof s.amendInputSchema>, options?: CallOptions): Promise<Raw<typeof s.amendedOrderSchema>>;
+  /**
+   * Reduce a resting order: `reduceTo` (repeat-safe, retried) or `reduceBy` (not repeat-safe:
+   * never retried after it may have been sent).
+   */
+  decreaseOrder(orderId: string, input: z.input<typeof s.decreaseInputSchema>, options?: CallOptions): Promise<Raw<typeof s.amendedOrderSchema>>;
+  /**
+   * Place several orders at once (V2). Each gets its `client_order_id`, fixed once, so a retry
+   * after a lost answer cannot place any twice; items that an earlier attempt placed are
+   * read back (`reconciled`). Per-item failures come back as `error`, not as a throw. The
+   * whole batch must fit the write bucket (10 tokens an order).
+   */
+  batchCreateOrders(orders: KalshiCreateOrder[], options?: CallOptions): Promise<KalshiBatchResult[]>;
+  /** Cancel several orders at once (2 tokens each); per-item failures come back as `error`. */
+  batchCancelOrders(orders: { orderId: string; ticker?: string }[], options?: CallOptions): Promise<Raw<typeof s.batchCanceledSchema>['orders']>;
+  /** Cancel every resting order of the account (V2). */
+  cancelAllOrders(options?: CallOptions): Promise<void>;
   /** Read this account's token buckets (`GET /account/limits`) and size the limiters by them. */
   syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket }>;
   readonly apiKeys: {
@@ -286,20 +314,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const o = parseInput(PROVIDER, 'createOrder', s.createOrderInputSchema, input);
       needKey('createOrder');
       const clientOrderId = o.clientOrderId ?? randomUUID();
-      const body = {
-        ticker: o.ticker,
-        side: o.side,
-        count: o.count,
-        price: o.price,
-        time_in_force: o.timeInForce,
-        self_trade_prevention_type: o.selfTradePrevention,
-        client_order_id: clientOrderId,
-        expiration_time: o.expirationTime,
-        post_only: o.postOnly,
-        reduce_only: o.reduceOnly,
-        cancel_order_on_pause: o.cancelOrderOnPause,
-        subaccount: o.subaccount,
-      };
+      const body = orderBody(o, clientOrderId);
       try {
         const res = await call('POST', '/portfolio/events/orders', s.createdOrderSchema, { body, limitClass: 'write', safety: 'idempotent', call: c });
         return { ...res, clientOrderId, reconciled: false };
@@ -325,6 +340,71 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const q = parseInput(PROVIDER, 'cancelOrder', z.object({ ticker: s.tickerSchema.optional() }).strict(), query);
       // Cancelling twice is harmless (the second finds nothing to cancel).
       return priv('cancelOrder', 'DELETE', `/portfolio/events/orders/${pathSegment(id)}`, s.canceledOrderSchema, { query: { market_ticker: q.ticker }, limitClass: 'write', cost: KALSHI_CANCEL_COST, safety: 'idempotent', call: c });
+    },
+
+    async amendOrder(orderId, input, c) {
+      const id = parseInput(PROVIDER, 'amendOrder', z.string().min(1).max(200), orderId);
+      const q = parseInput(PROVIDER, 'amendOrder', s.amendInputSchema, input);
+      // Absolute price and count: sending it twice ends in the same order.
+      return priv('amendOrder', 'POST', `/portfolio/events/orders/${pathSegment(id)}/amend`, s.amendedOrderSchema, { body: { ticker: q.ticker, side: q.side, price: q.price, count: q.count }, limitClass: 'write', safety: 'idempotent', call: c });
+    },
+
+    async decreaseOrder(orderId, input, c) {
+      const id = parseInput(PROVIDER, 'decreaseOrder', z.string().min(1).max(200), orderId);
+      const q = parseInput(PROVIDER, 'decreaseOrder', s.decreaseInputSchema, input);
+      const by = 'reduceBy' in q;
+      return priv('decreaseOrder', 'POST', `/portfolio/events/orders/${pathSegment(id)}/decrease`, s.amendedOrderSchema, {
+        body: by ? { reduce_by: q.reduceBy, market_ticker: q.ticker } : { reduce_to: q.reduceTo, market_ticker: q.ticker },
+        limitClass: 'write',
+        // "reduce to" is absolute; "reduce by" twice would cut twice.
+        safety: by ? 'unsafe' : 'idempotent',
+        call: c,
+      });
+    },
+
+    async batchCreateOrders(orders, c) {
+      const list = parseInput(PROVIDER, 'batchCreateOrders', z.array(s.createOrderInputSchema).min(1).max(500), orders);
+      needKey('batchCreateOrders');
+      const ids = list.map((o) => o.clientOrderId ?? randomUUID());
+      if (new Set(ids).size !== ids.length) throw new ValidationError({ provider: PROVIDER, message: 'kalshi.batchCreateOrders: client order ids must be unique' });
+      const res = await call('POST', '/portfolio/events/orders/batched', s.batchCreatedSchema, {
+        body: { orders: list.map((o, i) => orderBody(o, ids[i]!)) },
+        limitClass: 'write',
+        cost: KALSHI_DEFAULT_COST * list.length,
+        safety: 'idempotent',
+        call: c,
+      });
+      return Promise.all(
+        list.map(async (o, i): Promise<KalshiBatchResult> => {
+          const item = res.orders[i];
+          const clientOrderId = ids[i]!;
+          if (item && !item.error && item.order_id) {
+            return { clientOrderId, orderId: item.order_id, fillCount: item.fill_count ?? undefined, remainingCount: item.remaining_count ?? undefined, reconciled: false };
+          }
+          // A duplicate id means an earlier attempt of this batch placed it: read it back.
+          if (item?.error?.code?.startsWith('order_already_exists')) {
+            const existing = await findByClientOrderId(o.ticker, clientOrderId, c);
+            if (existing) return { clientOrderId, orderId: existing.order_id, fillCount: existing.fill_count_fp, remainingCount: existing.remaining_count_fp, reconciled: true };
+          }
+          return { clientOrderId, reconciled: false, error: { code: item?.error?.code, message: item?.error?.message ?? 'no result for this order' } };
+        }),
+      );
+    },
+
+    async batchCancelOrders(orders, c) {
+      const list = parseInput(PROVIDER, 'batchCancelOrders', z.array(z.object({ orderId: z.string().min(1).max(200), ticker: s.tickerSchema.optional() }).strict()).min(1).max(500), orders);
+      const res = await priv('batchCancelOrders', 'DELETE', '/portfolio/events/orders/batched', s.batchCanceledSchema, {
+        body: { orders: list.map((o) => ({ order_id: o.orderId, market_ticker: o.ticker })) },
+        limitClass: 'write',
+        cost: KALSHI_CANCEL_COST * list.length,
+        safety: 'idempotent',
+        call: c,
+      });
+      return res.orders;
+    },
+
+    async cancelAllOrders(c) {
+      await priv('cancelAllOrders', 'DELETE', '/portfolio/events/orders', z.unknown(), { limitClass: 'write', safety: 'idempotent', call: c });
     },
 
     async syncLimits(c) {
@@ -375,6 +455,23 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     on: (event, listener) => core.events.on(event, listener),
     close: () => core.close(),
   };
+
+  function orderBody(o: z.output<typeof s.createOrderInputSchema>, clientOrderId: string): Record<string, unknown> {
+    return {
+      ticker: o.ticker,
+      side: o.side,
+      count: o.count,
+      price: o.price,
+      time_in_force: o.timeInForce,
+      self_trade_prevention_type: o.selfTradePrevention,
+      client_order_id: clientOrderId,
+      expiration_time: o.expirationTime,
+      post_only: o.postOnly,
+      reduce_only: o.reduceOnly,
+      cancel_order_on_pause: o.cancelOrderOnPause,
+      subaccount: o.subaccount,
+    };
+  }
 
   async function findByClientOrderId(ticker: string, clientOrderId: string, c?: CallOptions): Promise<KalshiOrder | undefined> {
     for await (const order of client.orders({ ticker, limit: 200 }, c)) if (order.client_order_id === clientOrderId) return order;

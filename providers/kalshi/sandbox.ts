@@ -304,19 +304,82 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { order: this.#orderJson(o) } };
     }));
 
-    r.route('POST', p('/portfolio/events/orders'), this.#signed('write', (req, k) => this.#createOrder(req, k)));
+    r.route('POST', p('/portfolio/events/orders'), this.#signed('write', (req, k) => this.#createOrder((req.body ?? {}) as Record<string, unknown>, k)));
+
+    r.route('POST', p('/portfolio/events/orders/batched'), (req) => {
+      const orders = ((req.body ?? {}) as { orders?: Record<string, unknown>[] }).orders;
+      if (!Array.isArray(orders) || !orders.length) return { status: 400, body: { code: 'invalid_parameters', message: 'orders required', details: '' } };
+      // Each order costs its tokens; the whole batch must fit the bucket at once.
+      return this.#signed('write', (_r, k) => ({
+        status: 201,
+        body: {
+          orders: orders.map((o) => {
+            const res = this.#createOrder(o, k);
+            const b = res.body as Record<string, unknown>;
+            return res.status === 201 ? b : { client_order_id: o.client_order_id, error: b };
+          }),
+        },
+      }), 10 * orders.length)(req);
+    });
+
+    r.route('DELETE', p('/portfolio/events/orders/batched'), (req) => {
+      const orders = ((req.body ?? {}) as { orders?: { order_id?: string }[] }).orders;
+      if (!Array.isArray(orders) || !orders.length) return { status: 400, body: { code: 'invalid_parameters', message: 'orders required', details: '' } };
+      return this.#signed('write', (_r, k) => ({
+        status: 200,
+        body: {
+          orders: orders.map((o) => {
+            const order = this.orders.find((x) => x.order_id === o.order_id && x.user === k.user);
+            if (!order) return { order_id: o.order_id ?? '', error: { code: 'not_found', message: 'order not found' } };
+            return { order_id: order.order_id, client_order_id: order.client_order_id, reduced_by: fmtCount(this.#cancel(order)), ts_ms: Date.now() };
+          }),
+        },
+      }), 2 * orders.length)(req);
+    });
+
+    r.route('DELETE', p('/portfolio/events/orders'), this.#signed('write', (_req, k) => {
+      for (const o of this.orders) if (o.user === k.user) this.#cancel(o);
+      return { status: 204 };
+    }));
+
+    r.route('POST', p('/portfolio/events/orders/:id/amend'), this.#signed('write', (req, k) => {
+      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user && x.status === 'resting');
+      if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
+      const b = (req.body ?? {}) as { price?: string; count?: string; side?: string; ticker?: string };
+      if (b.ticker !== o.ticker || b.side !== o.side || typeof b.price !== 'string' || typeof b.count !== 'string') return { status: 400, body: { code: 'invalid_order', message: 'ticker, side, price and count must match the order', details: '' } };
+      const price = parsePrice(b.price);
+      const wanted = parseCount(b.count) - o.filled;
+      if (wanted <= 0) return { status: 400, body: { code: 'invalid_order_size', message: 'count must exceed the filled count', details: '' } };
+      // Release the old reservation, take the new one.
+      this.#release(o, o.remaining);
+      const perContract = o.side === 'bid' ? price : 10_000 - price;
+      const cost = Math.round((perContract * wanted) / 100);
+      if (cost > k.user.balance) {
+        this.#reserve(o, o.remaining);
+        return { status: 400, body: { code: 'available_balance_too_low', message: 'available balance too low', details: '' } };
+      }
+      o.price = price;
+      o.reservedPerContract = perContract;
+      this.#reserve(o, wanted);
+      o.initial = o.filled + wanted;
+      return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, remaining_count: fmtCount(o.remaining), fill_count: fmtCount(o.filled), ts_ms: Date.now() } };
+    }));
+
+    r.route('POST', p('/portfolio/events/orders/:id/decrease'), this.#signed('write', (req, k) => {
+      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user && x.status === 'resting');
+      if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
+      const b = (req.body ?? {}) as { reduce_by?: string; reduce_to?: string };
+      if ((b.reduce_by === undefined) === (b.reduce_to === undefined)) return { status: 400, body: { code: 'invalid_parameters', message: 'exactly one of reduce_by and reduce_to', details: '' } };
+      const target = b.reduce_to !== undefined ? parseCount(b.reduce_to) : Math.max(0, o.remaining - parseCount(b.reduce_by!));
+      if (target < o.remaining) this.#release(o, o.remaining - target);
+      if (o.remaining === 0) o.status = 'canceled';
+      return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, remaining_count: fmtCount(o.remaining), ts_ms: Date.now() } };
+    }));
 
     r.route('DELETE', p('/portfolio/events/orders/:id'), this.#signed('write', (req, k) => {
       const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user);
       if (!o) return { status: 404, body: { code: 'not_found', message: 'order not found', details: '' } };
-      const reduced = o.status === 'resting' ? o.remaining : 0;
-      if (reduced > 0) {
-        const release = Math.round((o.reservedPerContract * reduced) / 100);
-        k.user.reserved -= release;
-        k.user.balance += release;
-        o.remaining = 0;
-        o.status = 'canceled';
-      }
+      const reduced = this.#cancel(o);
       return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, reduced_by: fmtCount(reduced), ts_ms: Date.now() } };
     }, 2));
 
@@ -387,8 +450,49 @@ export class KalshiSandbox extends ProviderSandbox {
     };
   }
 
-  #createOrder(req: SandboxRequest, k: ApiKeyRecord): SandboxResponse {
-    const b = (req.body ?? {}) as Record<string, unknown>;
+  /** Cancel what rests of an order; returns how much was cancelled. */
+  #cancel(o: Order): number {
+    const reduced = o.status === 'resting' ? o.remaining : 0;
+    if (reduced > 0) this.#release(o, reduced);
+    o.status = o.status === 'resting' ? 'canceled' : o.status;
+    return reduced;
+  }
+
+  /** Take `count` resting contracts off an order: off the book, money back. */
+  #release(o: Order, count: number): void {
+    const back = Math.round((o.reservedPerContract * count) / 100);
+    o.user.reserved -= back;
+    o.user.balance += back;
+    o.remaining -= count;
+    this.#book(o, -count);
+  }
+
+  /** Put `count` more contracts of an order on the book, money reserved. */
+  #reserve(o: Order, count: number): void {
+    const cost = Math.round((o.reservedPerContract * count) / 100);
+    o.user.balance -= cost;
+    o.user.reserved += cost;
+    o.remaining += count;
+    this.#book(o, count);
+  }
+
+  /** Change the resting size at an order's level. */
+  #book(o: Order, delta: number): void {
+    const m = this.markets.find((x) => x.ticker === o.ticker);
+    if (!m || delta === 0) return;
+    const own = o.side === 'bid' ? m.yes : m.no;
+    const price = o.side === 'bid' ? o.price : 10_000 - o.price;
+    const lvl = own.find((l) => l.price === price);
+    if (lvl) {
+      lvl.count += delta;
+      if (lvl.count <= 0) own.splice(own.indexOf(lvl), 1);
+    } else if (delta > 0) {
+      own.push({ price, count: delta });
+      own.sort((x, y) => x.price - y.price);
+    }
+  }
+
+  #createOrder(b: Record<string, unknown>, k: ApiKeyRecord): SandboxResponse {
     const bad = (message: string, code = 'invalid_order'): SandboxResponse => ({ status: 400, body: { code, message, details: '' } });
     if (typeof b.ticker !== 'string' || (b.side !== 'bid' && b.side !== 'ask') || typeof b.count !== 'string' || typeof b.price !== 'string') return bad('ticker, side, count and price are required');
     if (!['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel'].includes(String(b.time_in_force))) return bad('time_in_force is required');
@@ -423,27 +527,16 @@ export class KalshiSandbox extends ProviderSandbox {
       return bad('fill_or_kill order could not be filled completely');
     }
     const remaining = b.time_in_force === 'immediate_or_cancel' ? 0 : count - filled;
-    const spend = Math.round((perContract * (filled + remaining)) / 100);
-    k.user.balance -= spend;
-    k.user.reserved += Math.round((perContract * remaining) / 100);
+    k.user.balance -= Math.round((perContract * filled) / 100);
     const order: Order = {
-      order_id: randomUUID(), client_order_id: clientOrderId, user: k.user, ticker: m.ticker, side: b.side, price, initial: count, filled, remaining,
+      order_id: randomUUID(), client_order_id: clientOrderId, user: k.user, ticker: m.ticker, side: b.side, price, initial: count, filled, remaining: 0,
       status: remaining > 0 ? 'resting' : 'executed', created_time: new Date().toISOString(), reservedPerContract: perContract,
     };
     this.orders.push(order);
-    if (remaining > 0) {
-      const own = b.side === 'bid' ? m.yes : m.no;
-      const ownPrice = b.side === 'bid' ? price : 10_000 - price;
-      const lvl = own.find((l) => l.price === ownPrice);
-      if (lvl) lvl.count += remaining;
-      else {
-        own.push({ price: ownPrice, count: remaining });
-        own.sort((x, y) => x.price - y.price);
-      }
-    }
+    this.#reserve(order, remaining);
     return {
       status: 201,
-      body: { order_id: order.order_id, client_order_id: clientOrderId, fill_count: fmtCount(filled), remaining_count: fmtCount(remaining), average_fill_price: filled ? fmtPrice(10_000 - (best?.price ?? 0)) : null, ts_ms: Date.now() },
+      body: { order_id: order.order_id, client_order_id: clientOrderId, fill_count: fmtCount(filled), remaining_count: fmtCount(order.remaining), average_fill_price: filled ? fmtPrice(10_000 - (best?.price ?? 0)) : null, ts_ms: Date.now() },
     };
   }
 }

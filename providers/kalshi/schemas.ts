@@ -122,6 +122,29 @@ export const createdOrderSchema = z.object({
   ts_ms: z.number(),
 });
 export const canceledOrderSchema = z.object({ order_id: z.string(), client_order_id: z.string().nullish(), reduced_by: count, ts_ms: z.number() });
+export const amendedOrderSchema = z.object({
+  order_id: z.string(),
+  client_order_id: z.string().nullish(),
+  remaining_count: count.nullish(),
+  fill_count: count.nullish(),
+  ts_ms: z.number(),
+});
+const itemError = z.object({ code: z.string().optional(), message: z.string().optional(), details: z.string().optional() }).passthrough();
+export const batchCreatedSchema = z.object({
+  orders: z.array(
+    z.object({
+      order_id: z.string().nullish(),
+      client_order_id: z.string().nullish(),
+      fill_count: count.nullish(),
+      remaining_count: count.nullish(),
+      ts_ms: z.number().nullish(),
+      error: itemError.nullish(),
+    }),
+  ),
+});
+export const batchCanceledSchema = z.object({
+  orders: z.array(z.object({ order_id: z.string(), reduced_by: count.nullish(), client_order_id: z.string().nullish(), ts_ms: z.number().nullish(), error: itemError.nullish() })),
+});
 
 const bucket = z.object({ refill_rate: z.number().positive(), bucket_capacity: z.number().positive() });
 export const accountLimitsSchema = z.object({ usage_tier: z.string(), read: bucket, write: bucket }).passthrough();
@@ -194,6 +217,21 @@ export const createOrderInputSchema = z
   })
   .strict()
   .refine((o) => !(o.timeInForce === 'immediate_or_cancel' && o.expirationTime !== undefined), { message: 'immediate_or_cancel cannot have an expirationTime', path: ['expirationTime'] });
+
+export const amendInputSchema = z
+  .object({
+    ticker,
+    side: z.enum(['bid', 'ask']),
+    price: priceInput,
+    /** Filled plus the remaining count you want. */
+    count: countInput,
+  })
+  .strict();
+
+export const decreaseInputSchema = z.union([
+  z.object({ ticker: ticker.optional(), reduceTo: countInput }).strict(),
+  z.object({ ticker: ticker.optional(), reduceBy: countInput }).strict(),
+]);
 
 export const apiKeyCreateInputSchema = z
   .object({

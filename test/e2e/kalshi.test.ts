@@ -4,7 +4,9 @@ import {
   createKalshiClient,
   generateRsaKeyPair,
   OrderRejectedError,
+  OutcomeUnknownError,
   PermissionError,
+  RateLimitError,
   signKalshiRequest,
   type KalshiClient,
   type KalshiClientOptions,
@@ -65,6 +67,50 @@ describe('kalshi against its sandbox', () => {
     expect((await client.getFills()).fills.map((f) => f.order_id)).toEqual([order.order_id]);
     expect((await client.getPositions()).market_positions[0]?.position_fp).toBe('10.00');
     expect((await client.getOrder(resting.order_id)).status).toBe('canceled');
+  });
+
+  it('amend and decrease resting orders; money and the book follow', async () => {
+    const user = await sandbox.createUser({ balanceUsd: 100 });
+    const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
+    const ticker = 'KXBTCMAXY-26-T200000';
+    const o = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.03', timeInForce: 'good_till_canceled' });
+    expect((await client.getBalance()).balance.amount).toBe('99.70');
+    const amended = await client.amendOrder(o.order_id, { ticker, side: 'bid', price: '0.04', count: '5' });
+    expect(amended.remaining_count).toBe('5.00');
+    expect((await client.getBalance()).balance.amount).toBe('99.80');
+    const book = await client.getOrderbook(ticker);
+    expect(book.yesBids.find((l) => l.price === '0.0400')?.count).toBe('9005.00'); // 9000 seeded + ours
+    expect(book.yesBids.find((l) => l.price === '0.0300')).toBeUndefined();
+    expect((await client.decreaseOrder(o.order_id, { ticker, reduceTo: '3' })).remaining_count).toBe('3.00');
+    // reduce_to is absolute: a lost answer is retried and lands once.
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: `/trade-api/v2/portfolio/events/orders/${o.order_id}/decrease` });
+    expect((await client.decreaseOrder(o.order_id, { reduceTo: '2' })).remaining_count).toBe('2.00');
+    // reduce_by is not: a lost answer is reported, not repeated.
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: `/trade-api/v2/portfolio/events/orders/${o.order_id}/decrease` });
+    expect(await caught(client.decreaseOrder(o.order_id, { reduceBy: '1' }))).toBeInstanceOf(OutcomeUnknownError);
+    expect((await client.getOrder(o.order_id)).remaining_count_fp).toBe('1.00');
+    expect((await client.getBalance()).balance.amount).toBe('99.96');
+  });
+
+  it('batch create survives a lost answer without a duplicate; batch cancel and cancel-all return the money', async () => {
+    const user = await sandbox.createUser({ balanceUsd: 100 });
+    const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
+    const orders = ['KXCS2MAJOR-26-NAVI', 'KXCS2MAJOR-26-SPIRIT', 'KXCS2MAJOR-26-VITALITY'].map((ticker) => ({ ticker, side: 'bid' as const, count: '10', price: '0.05', timeInForce: 'good_till_canceled' as const }));
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/events/orders/batched' });
+    const placed = await client.batchCreateOrders(orders);
+    expect(placed.map((p) => p.reconciled)).toEqual([true, true, true]);
+    expect(sandbox.orders.filter((o) => o.user.id === user.userId)).toHaveLength(3);
+    expect((await client.getBalance()).balance.amount).toBe('98.50');
+    const cancelled = await client.batchCancelOrders([{ orderId: placed[0]!.orderId!, ticker: orders[0]!.ticker }, { orderId: 'nope' }]);
+    expect(cancelled[0]?.reduced_by).toBe('10.00');
+    expect(cancelled[1]?.error?.code).toBe('not_found');
+    await client.cancelAllOrders();
+    expect((await client.getBalance()).balance.amount).toBe('100.00');
+    // 11 orders × 10 tokens can never fit Basic's 100-token write bucket: refused before sending.
+    const before = sandbox.server.requests.length;
+    const tooBig = Array.from({ length: 11 }, () => orders[0]!);
+    expect(await caught(client.batchCreateOrders(tooBig))).toBeInstanceOf(RateLimitError);
+    expect(sandbox.server.requests.length).toBe(before);
   });
 
   it('insufficient balance is an OrderRejectedError', async () => {

@@ -148,6 +148,36 @@ describe('kalshi wire format', () => {
     await client.apiKeys.delete('new');
   });
 
+  it('V2 amend, decrease, batches (DELETE with a JSON body) and cancel-all', async () => {
+    make();
+    nock(BASE).post('/trade-api/v2/portfolio/events/orders/o1/amend', { ticker: 'KXA', side: 'bid', price: '0.45', count: '4.00' }).reply(200, { order_id: 'o1', remaining_count: '4.00', ts_ms: 1 });
+    nock(BASE).post('/trade-api/v2/portfolio/events/orders/o1/decrease', { reduce_to: '2.00', market_ticker: 'KXA' }).reply(200, { order_id: 'o1', remaining_count: '2.00', ts_ms: 2 });
+    nock(BASE).post('/trade-api/v2/portfolio/events/orders/o1/decrease', { reduce_by: '1' }).reply(200, { order_id: 'o1', remaining_count: '1.00', ts_ms: 3 });
+    const batchIds: string[] = [];
+    nock(BASE)
+      .post('/trade-api/v2/portfolio/events/orders/batched')
+      .reply(201, (_uri, body) => {
+        const orders = (body as { orders: { client_order_id: string; ticker: string }[] }).orders;
+        batchIds.push(...orders.map((o) => o.client_order_id));
+        return { orders: [{ order_id: 'b1', client_order_id: orders[0]!.client_order_id, fill_count: '0.00', remaining_count: '1.00', ts_ms: 1 }, { client_order_id: orders[1]!.client_order_id, error: { code: 'invalid_order', message: 'off grid' } }] };
+      });
+    nock(BASE).delete('/trade-api/v2/portfolio/events/orders/batched', { orders: [{ order_id: 'b1', market_ticker: 'KXA' }] }).reply(200, { orders: [{ order_id: 'b1', reduced_by: '1.00' }] });
+    nock(BASE).delete('/trade-api/v2/portfolio/events/orders').reply(204);
+    expect((await client.amendOrder('o1', { ticker: 'KXA', side: 'bid', price: '0.45', count: 4 })).remaining_count).toBe('4.00');
+    expect((await client.decreaseOrder('o1', { ticker: 'KXA', reduceTo: 2 })).remaining_count).toBe('2.00');
+    expect((await client.decreaseOrder('o1', { reduceBy: '1' })).remaining_count).toBe('1.00');
+    const results = await client.batchCreateOrders([
+      { ticker: 'KXA', side: 'bid', count: '1', price: '0.10', timeInForce: 'good_till_canceled' },
+      { ticker: 'KXB', side: 'ask', count: '1', price: '0.9', timeInForce: 'good_till_canceled' },
+    ]);
+    expect(new Set(batchIds).size).toBe(2);
+    expect(results[0]).toMatchObject({ orderId: 'b1', clientOrderId: batchIds[0], reconciled: false });
+    expect(results[1]).toMatchObject({ clientOrderId: batchIds[1], error: { code: 'invalid_order' } });
+    expect((await client.batchCancelOrders([{ orderId: 'b1', ticker: 'KXA' }]))[0]?.reduced_by).toBe('1.00');
+    await client.cancelAllOrders();
+    expect(await caught(client.decreaseOrder('o1', { reduceTo: '1', reduceBy: '1' } as never))).toMatchObject({ name: 'ValidationError' });
+  });
+
   const cases: [number, unknown, new (...a: never[]) => MarketError, string][] = [
     [401, { error: { code: 'header_timestamp_expired', message: 'expired' } }, AuthenticationError, 'clock_skew'],
     [401, { error: { code: 'authentication_error', details: 'INCORRECT_API_KEY_SIGNATURE' } }, AuthenticationError, 'bad_signature'],
