@@ -12,7 +12,7 @@ export { createCsboardClient, CSBOARD_BASE_URL } from '../providers/csboard/inde
 export type * from '../providers/csboard/index.js';
 export { createKalshiClient, KALSHI_BASE_URLS, signKalshiRequest, kalshiSignatureMessage } from '../providers/kalshi/index.js';
 export type * from '../providers/kalshi/index.js';
-export { generateRsaKeyPair, loadPrivateKey, publicKeyPemOf, type RsaKeyPair, type RsaKeyBits, type PrivateKeyFormat } from './crypto/rsa-keys.js';
+export { generateRsaKeyPair, loadPrivateKey, pemLabel, publicKeyPemOf, type RsaKeyPair, type RsaKeyBits, type PrivateKeyFormat } from './crypto/rsa-keys.js';
 export { createPssSigner, verifyPss, type PssSigner, type SignerEngine } from './crypto/pss-signer.js';
 export { writeSecretFile } from './crypto/key-file.js';
 export { createMarketClient, type MarketClient, type MarketClientOptions, type CompareOptions } from './market.js';

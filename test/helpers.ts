@@ -27,3 +27,4 @@ export async function caught(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the call to fail');
 }
+

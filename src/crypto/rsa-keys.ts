@@ -15,7 +15,7 @@ export type PrivateKeyFormat = 'pkcs1' | 'pkcs8';
 
 /** A PEM key pair. */
 export interface RsaKeyPair {
-  /** `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1, default) or `-----BEGIN PRIVATE KEY-----` (PKCS#8). */
+  /** PEM labelled `RSA PRIVATE KEY` (PKCS#1, the default) or `PRIVATE KEY` (PKCS#8). */
   privateKeyPem: string;
   /** SPKI: `-----BEGIN PUBLIC KEY-----`. */
   publicKeyPem: string;
@@ -48,6 +48,11 @@ export function normalizePem(text: string): string {
   return pem.replace(/\\r\\n|\\n/g, '\n').replace(/\r\n/g, '\n').trim() + '\n';
 }
 
+/** The label of a PEM block (`RSA PRIVATE KEY`, `PRIVATE KEY`, `PUBLIC KEY`, …), if it is PEM. */
+export function pemLabel(pem: string): string | undefined {
+  return /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1];
+}
+
 /** Parse an unencrypted RSA private key (PKCS#1 or PKCS#8 PEM) once. */
 export function loadPrivateKey(source: { pem: string } | { path: string }): KeyObject {
   let text: string;
@@ -62,7 +67,7 @@ export function loadPrivateKey(source: { pem: string } | { path: string }): KeyO
   }
   if (typeof text !== 'string' || text.trim() === '') throw invalid('the private key is empty');
   const pem = normalizePem(text);
-  const header = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1];
+  const header = pemLabel(pem);
   if (!header) throw invalid('the private key is not PEM (no -----BEGIN …----- line)');
   if (header === 'ENCRYPTED PRIVATE KEY' || /Proc-Type: 4,ENCRYPTED/.test(pem)) throw invalid('the private key is encrypted; decrypt it first (no passphrase is accepted)');
   if (header === 'PUBLIC KEY' || header === 'RSA PUBLIC KEY' || header === 'CERTIFICATE') throw invalid(`a ${header} was given where a private key is needed`);

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   createCs2CapClient,
@@ -12,6 +12,7 @@ import {
   type Cs2CapClient,
 } from '../../src/index.js';
 import { caught } from '../helpers.js';
+import { offlineWireTests } from '../offline.js';
 
 const BASE = 'https://api.cs2c.app';
 const KEY = 'sk_live_unitTestKey0123456789';
@@ -20,13 +21,7 @@ const keyInfo = { id: 'k1', key_prefix: 'sk_live_root', is_root_key: true, is_ac
 
 describe('cs2cap wire format', () => {
   let client: Cs2CapClient;
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  afterEach(async () => {
-    await client?.close();
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-  });
+  offlineWireTests(() => client);
   const make = () => (client = createCs2CapClient({ apiKey: KEY, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } }));
 
   it('GET /v1/prices with repeated providers keys and the bearer header only', async () => {

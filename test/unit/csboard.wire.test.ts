@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   createCsboardClient,
@@ -12,6 +12,7 @@ import {
   type CsboardClient,
 } from '../../src/index.js';
 import { caught } from '../helpers.js';
+import { offlineWireTests } from '../offline.js';
 
 const BASE = 'https://csboard.com';
 let n = 0;
@@ -20,13 +21,7 @@ const order = { order_id: 'ord_1', steam_id: null, status: 'completed', custom_i
 describe('csboard wire format', () => {
   let client: CsboardClient;
   let key: string;
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  afterEach(async () => {
-    await client?.close();
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-  });
+  offlineWireTests(() => client);
   // A fresh key per test: a 401 in one test must not mark the next test's key dead.
   const make = (trading: boolean | 'detect' = true) => {
     key = `csb_pub_unitKey${++n}abcdefghijkl`;

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   CapabilityError,
@@ -13,21 +13,16 @@ import {
   type KalshiClient,
 } from '../../src/index.js';
 import { caught, expectNoSecret } from '../helpers.js';
+import { offlineWireTests } from '../offline.js';
 
 const BASE = 'https://external-api.kalshi.com';
 
 describe('kalshi wire format', () => {
   let pair: { privateKeyPem: string; publicKeyPem: string };
   let client: KalshiClient;
+  offlineWireTests(() => client);
   beforeAll(async () => {
-    nock.disableNetConnect();
     pair = await generateRsaKeyPair();
-  });
-  afterAll(() => nock.enableNetConnect());
-  afterEach(async () => {
-    await client?.close();
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
   });
   const make = (baseUrl?: string) => (client = createKalshiClient({ keyId: 'key-1', privateKeyPem: pair.privateKeyPem, baseUrl, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } }));
 
