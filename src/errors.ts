@@ -110,7 +110,7 @@ export class PermissionError extends MarketError {}
 export class CapabilityError extends PermissionError {}
 /** 429 (or a local queue that is full); `retryAfterMs` when known. */
 export class RateLimitError extends MarketError {}
-/** A monthly or stream quota: it will not clear within a retry window, so never retried. */
+/** A monthly or stream quota: it will not clear within a retry window, so never retried (and, once the server has said it is spent until a later time, not sent). */
 export class QuotaExceededError extends RateLimitError {}
 /** 400, 404, 409, 422 and their kin. */
 export class InvalidRequestError extends MarketError {}

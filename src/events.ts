@@ -21,7 +21,10 @@ export interface MarketEvents {
     provider: string;
     limitClass: string;
     retryAfterMs: number;
-    /** `server`: a 429 arrived; `local`: the limiter queued the call. */
+    /**
+     * `server`: the server said so (a 429, or rate-limit headers saying the window is spent);
+     * `local`: the limiter queued the call.
+     */
     source: 'server' | 'local';
   };
 }

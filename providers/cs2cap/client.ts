@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { CapabilityError, OutcomeUnknownError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
+import { isRollingWindow } from '../../src/limits/specs.js';
 import { mapRows, ndjsonRows } from '../../src/http/ndjson.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -11,7 +12,8 @@ import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../sr
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapCs2CapError } from './errors.js';
-import { cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
+import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
+import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import * as s from './schemas.js';
 
 /** The documented CS2Cap API root. */
@@ -137,6 +139,13 @@ export interface Cs2CapClient extends MarketProvider {
    * the client switches to the new key at once.
    */
   reissueKey(options?: CallOptions): Promise<Cs2CapReissuedKey>;
+  /**
+   * What the server's `X-RateLimit-*` headers last said: the key's tier, its monthly quota
+   * (sent when it runs low) and its stream starts. Costs no request. Once the server has said
+   * a quota is spent until a later time, calls that need it fail with `QuotaExceededError`
+   * without being sent.
+   */
+  quotaStatus(): Cs2CapQuotaStatus;
   /** Read the key's effective rate and apply it to the limiter. */
   syncLimits(options?: CallOptions): Promise<{ requestsPerMinute: number; quotaPerMonth: number }>;
   readonly subKeys: {
@@ -157,15 +166,33 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   let apiKey = opts.apiKey;
   const retiredKeys: string[] = [];
   let isRoot: boolean | undefined;
+  // The rate was set by the caller or read from the key: the tier header must not change it.
+  let rateIsKnown = options.rateLimit?.default !== undefined;
+  const quota = new Cs2CapQuotaTracker();
 
   const adapter: ProviderAdapter = {
     provider: PROVIDER,
     authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
     mapError: mapCs2CapError,
     secrets: () => [apiKey, ...retiredKeys],
+    guard: ({ method, path }) => quota.check(method, path),
+    observeResponse: (res) => {
+      const pauseMs = quota.observe(res);
+      slowDownToTier(quota.status().tier);
+      return pauseMs;
+    },
   };
   const defaults = cs2capDefaultLimits(opts.tier);
   const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
+  /** The tier header names a slower tier than assumed (`tier` was wrong): slow down, never speed up. */
+  const slowDownToTier = (tier: string | undefined): void => {
+    if (rateIsKnown || tier === undefined || !(tier in CS2CAP_TIER_RPM)) return;
+    const rpm = CS2CAP_TIER_RPM[tier as Cs2CapTier];
+    const limiter = core.limiters.get('default');
+    if (!limiter || !isRollingWindow(limiter.spec) || rpm >= limiter.spec.limit) return;
+    rateIsKnown = true;
+    void limiter.updateSpec({ limit: rpm, windowMs: 60_000 }).catch(() => undefined);
+  };
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
     core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
@@ -345,6 +372,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       const info = await client.getKeyInfo(call);
       const rpm = info.effective_rate_requests_per_minute;
       if (rpm > 0 && !options.rateLimit?.default) {
+        rateIsKnown = true;
         await core.limiters.get('default')?.updateSpec({ limit: rpm, windowMs: 60_000 });
       }
       return { requestsPerMinute: rpm, quotaPerMonth: info.effective_quota_requests_per_month };
@@ -390,6 +418,8 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       ]);
       return quotesFrom(instrument, prices, bids);
     },
+
+    quotaStatus: () => quota.status(),
 
     on: (event, listener) => core.events.on(event, listener),
     close: () => core.close(),

@@ -8,13 +8,16 @@ import {
   ServerError,
 } from '../../src/errors.js';
 import { errorFromResponse, type ErrorResponse } from '../../src/http/map-error.js';
+import { minuteResetMs } from './quota-status.js';
 import { errorBodySchema } from './schemas.js';
 
 /**
  * CS2Cap errors by code first, then status (reference/cs2cap.md §4, §9 #3): the docs
  * disagree whether AUTH_ACCOUNT_DISABLED is a 401 or a 403, and some bodies have no code.
  */
-export function mapCs2CapError(res: ErrorResponse): MarketError {
+export function mapCs2CapError(response: ErrorResponse): MarketError {
+  // A 429 without Retry-After may still say when its window resets.
+  const res = response.status === 429 && response.retryAfterMs === undefined ? { ...response, retryAfterMs: minuteResetMs(response) } : response;
   const parsed = errorBodySchema.safeParse(res.body);
   const body = parsed.success ? parsed.data : {};
   const code = body.code;

@@ -1,2 +1,3 @@
 export * from './client.js';
 export { CS2CAP_TIER_RPM, type Cs2CapTier, type Cs2CapLimitClass } from './limits.js';
+export type { Cs2CapQuotaStatus, Cs2CapQuotaWindow } from './quota-status.js';

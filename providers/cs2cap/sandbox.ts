@@ -1,7 +1,8 @@
 /**
  * A faithful CS2Cap server for tests and demos: seeded catalog and prices on many
  * marketplaces, root and child keys per tier with their rolling limits, key metadata,
- * reissue, sub-keys, documented error bodies, 429s with Retry-After, fault injection.
+ * reissue, sub-keys, documented error bodies, 429s with Retry-After, X-RateLimit-* headers
+ * in both of the docs' readings, fault injection.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -133,14 +134,36 @@ export class Cs2CapSandbox extends ProviderSandbox {
     if (wait > 0) {
       return {
         status: 429,
-        headers: { 'Retry-After': retryAfterSeconds(wait), 'X-RateLimit-Limit': String(rec.rpm), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Tier': rec.tier },
+        headers: { 'Retry-After': retryAfterSeconds(wait), ...this.#minuteHeaders(rec) },
         body: { code: 'RATE_LIMIT_EXCEEDED', detail: `Rate limit exceeded. Retry after ${retryAfterSeconds(wait)} seconds.` },
       };
     }
-    if (rec.used >= rec.monthlyQuota) {
-      return { status: 429, body: { code: 'RATE_LIMIT_MONTHLY_QUOTA_EXCEEDED', detail: `Monthly quota exceeded (${rec.used}/${rec.monthlyQuota} requests).` } };
-    }
     return rec;
+  }
+
+  /** The per-minute window, as the OpenAPI reads the headers: Reset in seconds from now. */
+  #minuteHeaders(rec: KeyRecord): Record<string, string> {
+    const { remaining, resetMs } = this.#windows.get(rec.id)?.peek(rec.id) ?? { remaining: rec.rpm, resetMs: 0 };
+    return { 'X-RateLimit-Limit': String(rec.rpm), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': String(Math.ceil(resetMs / 1000)), 'X-RateLimit-Tier': rec.tier };
+  }
+
+  /** The monthly quota, as the docs read the headers: Reset a Unix time (the next month). */
+  #monthlyHeaders(rec: KeyRecord): Record<string, string> {
+    const now = new Date();
+    const nextMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) / 1000;
+    return { 'X-RateLimit-Limit': String(rec.monthlyQuota), 'X-RateLimit-Remaining': String(Math.max(0, rec.monthlyQuota - rec.used)), 'X-RateLimit-Reset': String(nextMonth), 'X-RateLimit-Tier': rec.tier };
+  }
+
+  /**
+   * Headers "when you are approaching or have exceeded a limit" (docs): of the per-minute
+   * window and the monthly quota, the one with the smaller share left, once at most a tenth
+   * of it is left (the monthly quota on a tie); else only the tier.
+   */
+  #rateHeaders(rec: KeyRecord): Record<string, string> {
+    const minuteShare = (this.#windows.get(rec.id)?.peek(rec.id).remaining ?? rec.rpm) / rec.rpm;
+    const monthShare = Math.max(0, rec.monthlyQuota - rec.used) / rec.monthlyQuota;
+    if (Math.min(minuteShare, monthShare) > 0.1) return { 'X-RateLimit-Tier': rec.tier };
+    return monthShare <= minuteShare ? this.#monthlyHeaders(rec) : this.#minuteHeaders(rec);
   }
 
   #tierAtLeast(rec: KeyRecord, tier: Cs2CapTier): SandboxResponse | undefined {
@@ -157,8 +180,15 @@ export class Cs2CapSandbox extends ProviderSandbox {
         const denied = this.#tierAtLeast(rec, options.tier);
         if (denied) return denied;
       }
-      if (options.countsQuota !== false) rec.used += 1;
-      return handler(req, rec);
+      // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
+      if (options.countsQuota !== false) {
+        if (rec.used >= rec.monthlyQuota) {
+          return { status: 429, headers: this.#monthlyHeaders(rec), body: { code: 'RATE_LIMIT_MONTHLY_QUOTA_EXCEEDED', detail: `Monthly quota exceeded (${rec.used}/${rec.monthlyQuota} requests).` } };
+        }
+        rec.used += 1;
+      }
+      const res = handler(req, rec);
+      return { ...res, headers: { ...this.#rateHeaders(rec), ...res.headers } };
     };
   }
 
@@ -380,12 +410,19 @@ export class Cs2CapSandbox extends ProviderSandbox {
     if (this.#activeStreams.has(id)) {
       return { status: 409, headers: { 'Retry-After': '5' }, body: { code: 'STREAM_ALREADY_ACTIVE', detail: `A /v1/${kind} stream is already active for this key.` } };
     }
-    const day = Date.now() - 86_400_000;
-    const starts = (this.#streamStarts.get(id) ?? []).filter((t) => t > day);
+    const now = Date.now();
+    const starts = (this.#streamStarts.get(id) ?? []).filter((t) => t > now - 86_400_000);
+    // The stream-start quota; Reset = seconds until the oldest counted start leaves the 24 h window.
+    const quotaHeaders = (count: number): Record<string, string> => ({
+      'X-RateLimit-Limit': String(this.streamQuota),
+      'X-RateLimit-Remaining': String(Math.max(0, this.streamQuota - count)),
+      'X-RateLimit-Reset': String(Math.ceil(((count ? (starts[0] ?? now) : now) + 86_400_000 - now) / 1000)),
+    });
     if (starts.length >= this.streamQuota) {
-      return { status: 429, headers: { 'Retry-After': '3600' }, body: { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: `Bulk stream quota exhausted for /v1/${kind}. Limit ${this.streamQuota} per 24 hours.` } };
+      return { status: 429, headers: { 'Retry-After': '3600', ...quotaHeaders(starts.length) }, body: { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: `Bulk stream quota exhausted for /v1/${kind}. Limit ${this.streamQuota} per 24 hours.` } };
     }
-    this.#streamStarts.set(id, [...starts, Date.now()]);
+    starts.push(now);
+    this.#streamStarts.set(id, starts);
     const providers = req.query.getAll('providers');
     const rows = this.prices.filter((p) => (!providers.length || providers.includes(p.provider)) && (kind === 'prices' || p.bid !== null));
     const lines = rows.map((p) =>
@@ -417,7 +454,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
     stream.on('end', () => active.delete(id));
     return {
       status: 200,
-      headers: { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Timestamp': new Date().toISOString(), 'X-Snapshot-Currency': 'USD', 'X-Snapshot-Total': String(rows.length) },
+      headers: { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Timestamp': new Date().toISOString(), 'X-Snapshot-Currency': 'USD', 'X-Snapshot-Total': String(rows.length), ...quotaHeaders(starts.length) },
       stream,
     };
   }

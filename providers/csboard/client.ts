@@ -147,7 +147,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     secrets: () => [apiKey],
     guard: ({ auth }) => guard.check(auth),
     around: ({ auth }, send) => guard.enter(auth, send),
-    observeResponse: (status) => {
+    observeResponse: ({ status }) => {
       if (status !== 401) guard.accepted();
     },
     observeError: (error: MarketError) => {

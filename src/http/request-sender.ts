@@ -57,6 +57,14 @@ export interface RequestSpec<T> {
   call?: CallOptions | undefined;
 }
 
+/** What an adapter may learn from an answer: never a body. */
+export interface ObservedResponse {
+  method: HttpMethod;
+  path: string;
+  status: number;
+  headers: Record<string, unknown>;
+}
+
 export interface StreamResponse {
   status: number;
   headers: Record<string, unknown>;
@@ -76,8 +84,12 @@ export interface ProviderAdapter {
   observeError?(error: MarketError): void;
   /** Whether a 429 pauses every class of the key (default) or only the class that got it. */
   rateLimitScope?(error: RateLimitError): 'key' | 'class';
-  /** Sees the status of every answer (to learn that a key is good). */
-  observeResponse?(status: number): void;
+  /**
+   * Sees every answer (to learn that a key is good, or what the server says of its quota).
+   * Returns how long the whole key should wait before its next request although this
+   * answer succeeded (the server said the window is spent), or nothing.
+   */
+  observeResponse?(response: ObservedResponse): number | undefined | void;
   /** Wraps one attempt, quota included (e.g. one request at a time for an unproven key). */
   around?<T>(request: { auth: boolean }, send: () => Promise<T>): Promise<T>;
   /** The current secrets, scrubbed from anything a server echoes into an error. */
@@ -286,9 +298,14 @@ export class RequestSender {
       durationMs: performance.now() - started,
       requestId,
     });
-    adapter.observeResponse?.(res.status);
+    const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, status: res.status, headers: res.headers as Record<string, unknown> });
     if (isOk(spec, res.status)) {
       this.#consecutive429 = 0;
+      // Throttle before the 429 rather than after it: the server said the window is spent.
+      if (typeof pauseHintMs === 'number' && pauseHintMs > 0) {
+        gate.pauseFor(pauseHintMs);
+        events.emit('rateLimited', { provider: this.provider, limitClass: spec.limitClass, retryAfterMs: pauseHintMs, source: 'server' });
+      }
       return onOk(res);
     }
 

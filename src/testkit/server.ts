@@ -288,6 +288,12 @@ export class RollingWindowCounter {
     this.#hits.set(key, hits);
     return 0;
   }
+
+  /** Hits left in the window now, and ms until the oldest counted hit leaves it. */
+  peek(key: string, now = Date.now()): { remaining: number; resetMs: number } {
+    const hits = (this.#hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    return { remaining: Math.max(0, this.limit - hits.length), resetMs: hits.length ? hits[0]! + this.windowMs - now : 0 };
+  }
 }
 
 /** A deterministic PRNG so seeded data is the same on every run. */

@@ -141,13 +141,46 @@ describe('cs2cap against its sandbox', () => {
     expect(rateLimited[0]?.retryAfterMs).toBe(1000);
   });
 
-  it('monthly quota is not retried', async () => {
-    const client = make(sandbox.createKey('free', { monthlyQuota: 1 }));
-    await client.getPrices({ itemId: 1000 });
-    const err = await caught(client.getPrices({ itemId: 1000 }));
+  it('another user of the key spent the window: the 2xx saying so pauses the client, and no 429 is drawn', async () => {
+    const key = sandbox.createKey('free', { rpm: 10 });
+    // Someone else on the key (another tool, not sharing our limiter) sends 9 of its 10.
+    for (let i = 0; i < 9; i += 1) {
+      const res = await fetch(`${baseUrl}/fx`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+    }
+    const client = make(key);
+    const server: MarketEvents['rateLimited'][] = [];
+    client.on('rateLimited', (e) => e.source === 'server' && server.push(e));
+    for (let i = 0; i < 4; i += 1) await client.getFxRates();
+    const ours = sandbox.server.requests.slice(9);
+    expect(ours.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(ours[1]!.at - ours[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(server).toHaveLength(1);
+  });
+
+  it('a spent monthly quota: the 429 is not retried, and once the headers say so nothing more is sent', async () => {
+    // Spent by someone else: the server's 429 is the first word, and it is not retried.
+    const spentKey = sandbox.createKey('free', { monthlyQuota: 5 });
+    sandbox.keys.get(spentKey)!.used = 5;
+    const other = make(spentKey);
+    const err = await caught(other.getPrices({ itemId: 1000 }));
     expect(err).toBeInstanceOf(QuotaExceededError);
     expect((err as QuotaExceededError).retryable).toBe(false);
-    expect(sandbox.server.requests.filter((r) => r.path === '/v1/prices')).toHaveLength(2);
+    expect((err as QuotaExceededError).status).toBe(429);
+    expect(sandbox.server.requests.filter((r) => r.path === '/v1/prices')).toHaveLength(1);
+    expect(await caught(other.getFxRates())).toBeInstanceOf(QuotaExceededError);
+    expect(sandbox.server.requests).toHaveLength(1);
+
+    // Spent by this client: the last 2xx says "0 left until next month", so the next call is refused unsent.
+    const client = make(sandbox.createKey('free', { monthlyQuota: 20 }));
+    for (let i = 0; i < 20; i += 1) await client.getFxRates();
+    expect(client.quotaStatus()).toMatchObject({ tier: 'free', monthly: { limit: 20, remaining: 0 } });
+    const refused = (await caught(client.getPrices({ itemId: 1000 }))) as QuotaExceededError;
+    expect(refused).toBeInstanceOf(QuotaExceededError);
+    expect(refused.message).toMatch(/monthly quota is spent \(0 of 20 left\) until .*; nothing was sent/);
+    expect(sandbox.server.requests).toHaveLength(21);
+    // Account calls do not count against the monthly quota: they still go.
+    await expect(client.getKeyInfo()).resolves.toMatchObject({ effective_quota_requests_per_month: 20 });
   });
 
   it('a 503 index-unavailable is retried', async () => {
@@ -209,13 +242,19 @@ describe('cs2cap against its sandbox', () => {
     for await (const _ of open.rows);
     sandbox.streamDelayMs = 0;
 
-    sandbox.streamQuota = 0;
-    const spent = await caught(client.streamPrices());
-    expect(spent).toBeInstanceOf(QuotaExceededError);
-    sandbox.streamQuota = 300;
     sandbox.server.inject({ kind: 'reset-before', method: 'POST', path: '/v1/prices' });
     const lost = await caught(client.streamPrices());
     expect(lost).toBeInstanceOf(OutcomeUnknownError);
+
+    sandbox.streamQuota = 0;
+    const spent = await caught(client.streamPrices());
+    expect(spent).toBeInstanceOf(QuotaExceededError);
+    expect(client.quotaStatus().streams.prices).toMatchObject({ limit: 0, remaining: 0 });
+    // The server said when the quota frees: until then a start is refused without being sent.
+    const refused = (await caught(client.streamPrices())) as QuotaExceededError;
+    expect(refused).toBeInstanceOf(QuotaExceededError);
+    expect(refused.status).toBeUndefined();
+    sandbox.streamQuota = 300;
     // Each start was sent once: the reset one is not repeated either (it may have counted).
     expect(sandbox.server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/prices')).toHaveLength(5);
     // The stream quota pauses nothing else.
