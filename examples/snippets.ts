@@ -18,14 +18,6 @@ import {
 } from 'marketmux';
 import { startSandbox, type Sandbox } from 'marketmux/testkit';
 
-export async function gettingStarted(sandbox: Sandbox): Promise<string | undefined> {
-  const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
-  const page = await cs2cap.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', providers: ['steam', 'buff163'] });
-  for (const item of page.items) console.log(item.provider, item.ask.amount, item.ask.currency);
-  await cs2cap.close();
-  return page.items[0]?.ask.amount;
-}
-
 export async function cs2capKeys(sandbox: Sandbox): Promise<number> {
   const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
   // Read the key's real rate and apply it; until then the Free tier's 20/min applies.

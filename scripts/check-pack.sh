@@ -35,6 +35,10 @@ JS
 timeout 10 node --input-type=module -e "import 'marketmux'; import 'marketmux/cs2cap'; import 'marketmux/csboard'; import 'marketmux/kalshi'; import 'marketmux/testkit';" && echo "import has no side effects: ok"
 node esm.mjs
 node cjs.cjs
+# The newcomer's path: the first program of docs/getting-started.md, saved as .mjs, as is.
+cp "$root/examples/first-call.ts" first-call.mjs
+first=$(node first-call.mjs)
+grep -Eq '^steam [0-9]+\.[0-9]{2} USD$' <<<"$first" && echo "docs' first program: ok"
 # Types resolve from CommonJS too: TypeScript's node20 mode models Node's require(esm).
 cat > types.cts <<'TS'
 import mm = require('marketmux');

@@ -34,8 +34,7 @@ describe('the doc samples run against the sandbox', () => {
   });
   afterAll(() => sb.close());
 
-  it('getting started, CS2Cap keys, events', async () => {
-    expect(await snippets.gettingStarted(sb)).toMatch(/^\d+\.\d{2}$/);
+  it('CS2Cap keys, events', async () => {
     expect(await snippets.events(sb)).toBe(0);
     // Last: it rotates the sandbox key.
     expect(await snippets.cs2capKeys(sb)).toBe(300);

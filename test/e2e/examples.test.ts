@@ -64,6 +64,9 @@ describe('examples, against the sandbox', () => {
   });
 
   it('the built examples run standalone (the package imports itself by name)', async () => {
+    const first = await run(process.execPath, ['dist/examples/first-call.js'], { timeout: 60_000 });
+    expect(first.stdout).toMatch(/^steam \d+\.\d{2} USD$/m);
+    expect(first.stdout).toMatch(/^buff163 \d+\.\d{2} USD$/m);
     const { stdout } = await run(process.execPath, ['dist/examples/price-report.js'], { timeout: 60_000 });
     expect(stdout).toMatch(/best ask .* best bid/);
     const sniper = await run(process.execPath, ['dist/examples/csboard-sniper.js'], { timeout: 60_000 });
