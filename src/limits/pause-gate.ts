@@ -35,9 +35,20 @@ export class PauseGate {
     return Math.max(0, this.#until - Date.now());
   }
 
-  async wait(signal?: AbortSignal): Promise<void> {
+  /** The Redis key holding the shared pause (its PTTL is what is left), if shared. */
+  get sharedKey(): string | undefined {
+    return this.#shared?.key;
+  }
+
+  /** Wait out this process's view of the pause only. */
+  async waitHere(signal?: AbortSignal): Promise<void> {
     // Loop: the pause may be extended while we sleep.
     for (let left = this.remainingMs(); left > 0; left = this.remainingMs()) await sleep(left, undefined, { signal });
+  }
+
+  /** Wait out the pause: this process's view, then the shared one in Redis. */
+  async wait(signal?: AbortSignal): Promise<void> {
+    await this.waitHere(signal);
     if (!this.#shared) return;
     for (;;) {
       const left = await this.#shared.client.pttl(this.#shared.key).catch(() => 0);

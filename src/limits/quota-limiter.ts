@@ -181,10 +181,11 @@ export class QuotaLimiter {
     try {
       // Checked per call: Redis may come back after an outage.
       await redisReady(this.#shared!.client, REDIS_READY_MS);
-      // Pauses (shared through Redis) are waited out before a slot is taken, so a paused call holds none.
-      await this.#options.gate.wait(signal);
+      // Pauses are waited out before a slot is taken, so a paused call holds none; the shared
+      // pause is checked by the same script that takes the slot.
+      await this.#options.gate.waitHere(signal);
       await this.classGate.wait(signal);
-      lease = await window.acquire(signal);
+      lease = await window.acquire(this.#options.gate.sharedKey ?? `${this.#shared!.id}_pause`, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       return this.#redisDown(cost, signal, send, error);

@@ -25,8 +25,14 @@ export interface RedisQuotaOptions {
   processes?: number | undefined;
 }
 
-/** KEYS: leases. ARGV: member, limit, hold ms, key ttl ms. Returns 0 when taken, else ms to wait. */
+/**
+ * KEYS: leases, the key's shared pause. ARGV: member, limit, hold ms, key ttl ms. Returns 0
+ * when taken, ms to wait for a slot, or minus the ms left of a pause (checked in the same
+ * step, so no slot is taken while the key is paused).
+ */
 const ACQUIRE = `
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return -paused end
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -64,14 +70,14 @@ export function connectRedis(options: RedisQuotaOptions): Redis {
 }
 
 interface Scripted extends Redis {
-  mmAcquire(leases: string, member: string, limit: number, holdMs: number, ttlMs: number): Promise<number>;
+  mmAcquire(leases: string, pause: string, member: string, limit: number, holdMs: number, ttlMs: number): Promise<number>;
   mmAnswered(leases: string, member: string, windowMs: number): Promise<number>;
 }
 
 function scripted(client: Redis): Scripted {
   const c = client as Scripted;
   if (typeof c.mmAcquire !== 'function') {
-    client.defineCommand('mmAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    client.defineCommand('mmAcquire', { numberOfKeys: 2, lua: ACQUIRE });
     client.defineCommand('mmAnswered', { numberOfKeys: 1, lua: ANSWERED });
   }
   return c;
@@ -102,16 +108,20 @@ export class RedisRollingWindow {
     this.#limit = limit;
   }
 
-  /** Wait for a slot (in arrival order within this process); returns its lease. */
-  acquire(signal?: AbortSignal): Promise<string> {
+  /**
+   * Wait until the key is not paused (`pauseKey`) and a slot is free, in arrival order within
+   * this process; returns the slot's lease. One round trip when nothing waits.
+   */
+  acquire(pauseKey: string, signal?: AbortSignal): Promise<string> {
     const member = randomUUID();
     const hold = this.#maxAttemptMs + this.#windowMs;
     const run = this.#tail.then(async () => {
       for (;;) {
         signal?.throwIfAborted();
-        const wait = await this.#redis.mmAcquire(this.#key, member, this.#limit, hold, Math.max(60_000, 2 * hold));
+        const wait = await this.#redis.mmAcquire(this.#key, pauseKey, member, this.#limit, hold, Math.max(60_000, 2 * hold));
         if (wait === 0) return member;
-        await sleep(Math.min(wait, MAX_POLL_MS), undefined, { signal });
+        // A pause is waited out whole; a full window is polled, since answers free slots early.
+        await sleep(wait < 0 ? -wait : Math.min(wait, MAX_POLL_MS), undefined, { signal });
       }
     });
     this.#tail = run.then(
