@@ -178,7 +178,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     guard: ({ method, path }) => quota.check(method, path),
     observeResponse: (res) => {
       const pauseMs = quota.observe(res);
-      slowDownToTier(quota.status().tier);
+      slowDownToTier(quota.tier);
       return pauseMs;
     },
   };

@@ -50,7 +50,7 @@ function streamOf(method: string, path: string): 'prices' | 'bids' | undefined {
 }
 
 /** Reset as epoch ms: ≥ 1e12 is epoch ms, ≥ 1e9 epoch seconds, below that seconds from now. */
-export function parseReset(value: string | undefined, now: number): number | undefined {
+function parseReset(value: string | undefined, now: number): number | undefined {
   if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
   const n = Number(value);
   if (n >= 1e12) return n;
@@ -119,6 +119,11 @@ export class Cs2CapQuotaTracker {
     if (stream) refuseIfSpent(this.#streams[stream], `the 24 h quota of /v1/${stream} stream starts`, { method, path, now });
     // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
     if (!path.startsWith('/account/')) refuseIfSpent(this.#monthly, 'the monthly quota', { method, path, now });
+  }
+
+  /** The tier the server last named. */
+  get tier(): string | undefined {
+    return this.#tier;
   }
 
   status(): Cs2CapQuotaStatus {

@@ -416,7 +416,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
     const quotaHeaders = (count: number): Record<string, string> => ({
       'X-RateLimit-Limit': String(this.streamQuota),
       'X-RateLimit-Remaining': String(Math.max(0, this.streamQuota - count)),
-      'X-RateLimit-Reset': String(Math.ceil(((count ? (starts[0] ?? now) : now) + 86_400_000 - now) / 1000)),
+      'X-RateLimit-Reset': String(Math.ceil(((starts[0] ?? now) + 86_400_000 - now) / 1000)),
     });
     if (starts.length >= this.streamQuota) {
       return { status: 429, headers: { 'Retry-After': '3600', ...quotaHeaders(starts.length) }, body: { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: `Bulk stream quota exhausted for /v1/${kind}. Limit ${this.streamQuota} per 24 hours.` } };
