@@ -55,6 +55,21 @@ export type Cs2CapBatchPrices = Raw<typeof s.batchPricesSchema>;
 export type Cs2CapPriceHistoryPage = Raw<typeof s.priceHistoryPageSchema>;
 /** One price-history record. */
 export type Cs2CapPriceSnapshot = Cs2CapPriceHistoryPage['items'][number];
+/** One composite candle: the raw minor units (`o`, `h`, `l`, `c`) plus exact Money and an ISO time. */
+export type Cs2CapCandle = Raw<typeof s.candlesPageSchema>['data'][number] & {
+  /** Bucket start (ISO time, from `t`). */
+  readonly time: string;
+  readonly open: Money;
+  readonly high: Money;
+  readonly low: Money;
+  readonly close: Money;
+};
+/** The answer of `GET /v1/prices/candles`: the effective window in `meta`, candles oldest first. */
+export interface Cs2CapCandles extends Omit<Raw<typeof s.candlesPageSchema>, 'data'> {
+  data: Cs2CapCandle[];
+}
+/** Query of `getPriceCandles`: an item, an interval, and `lookbackDays` or `start`/`end`. */
+export type Cs2CapCandlesQuery = z.input<typeof s.candlesQuerySchema>;
 /** A page of `GET /v1/sales` (cursor-paginated). */
 export type Cs2CapSalesPage = Raw<typeof s.salesPageSchema>;
 /** One recent sale. */
@@ -114,6 +129,11 @@ export interface Cs2CapClient extends MarketProvider {
   getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): Promise<Cs2CapPriceHistoryPage>;
   /** Every price-history record, following `next_cursor`. */
   priceHistory(query: Omit<Cs2CapHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPriceSnapshot, void, undefined>;
+  /**
+   * Composite OHLCV candles across all marketplaces (`GET /v1/prices/candles`), oldest first.
+   * Free and Starter keys get daily candles over at most 30 days; `5m` keeps 7 days, `1h` 30.
+   */
+  getPriceCandles(query: Cs2CapCandlesQuery, options?: CallOptions): Promise<Cs2CapCandles>;
 /** One page of recent sales (Pro and above). */
   getSales(query?: Cs2CapSalesQuery, options?: CallOptions): Promise<Cs2CapSalesPage>;
   /** Every recent sale, following `next_cursor`. */
@@ -267,6 +287,28 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         (p) => p.items,
         (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
       );
+    },
+
+    async getPriceCandles(query, call) {
+      const q = parseInput(PROVIDER, 'getPriceCandles', s.candlesQuerySchema, query);
+      const page = await get(
+        '/prices/candles',
+        s.candlesPageSchema,
+        { ...itemQuery(q), interval: q.interval, lookback: q.lookbackDays === undefined ? undefined : `${q.lookbackDays}d`, start: q.start, end: q.end, fill: q.fill, currency: q.currency },
+        call,
+      );
+      const cur = page.meta.currency;
+      return {
+        ...page,
+        data: page.data.map((k) => ({
+          ...k,
+          time: new Date(k.t * 1000).toISOString(),
+          open: fromMinorUnits(k.o, cur),
+          high: fromMinorUnits(k.h, cur),
+          low: fromMinorUnits(k.l, cur),
+          close: fromMinorUnits(k.c, cur),
+        })),
+      };
     },
 
     async getSales(query = {}, call) {

@@ -309,6 +309,8 @@ export class Cs2CapSandbox extends ProviderSandbox {
       return this.#cursorPage(req, all, 'history');
     }, { tier: 'pro' }));
 
+    r.route('GET', '/v1/prices/candles', this.#authed((req, k) => this.#candles(req, k)));
+
     r.route('GET', '/v1/sales', this.#authed((req) => {
       const name = req.query.get('market_hash_name');
       const itemId = req.query.get('item_id');
@@ -402,6 +404,65 @@ export class Cs2CapSandbox extends ProviderSandbox {
       child.active = false;
       return { status: 200, body: { ok: true, key_id: child.id, revoked_at: new Date().toISOString() } };
     }, { tier: 'quant', countsQuota: false }));
+  }
+
+  /**
+   * Composite candles from the item's asks, deterministic per item and bucket; sparse (a
+   * bucket in ten is empty) unless `fill`. Free and Starter: daily only, at most 30 days, no
+   * start/end/fill (the docs do not say which error refuses more; 403 here).
+   */
+  #candles(req: SandboxRequest, k: KeyRecord): SandboxResponse {
+    const rows = this.#select(req);
+    if (!Array.isArray(rows)) return rows;
+    if (!rows.length) return { status: 404, body: { detail: 'Item not found' } };
+    const q = (name: string): string | null => req.query.get(name);
+    const bucketMs = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 }[q('interval') ?? '1d'];
+    if (!bucketMs) return { status: 400, body: { detail: 'interval must be one of: 1d, 1h, 5m' } };
+    const interval = q('interval') ?? '1d';
+    const currency = (q('currency') ?? 'USD').toUpperCase();
+    if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['query', 'currency'], msg: 'Unsupported currency' }] } };
+    const lowTier = TIER_ORDER.indexOf(k.tier) < TIER_ORDER.indexOf('pro');
+    if (lowTier && (interval !== '1d' || q('start') || q('end') || q('fill'))) {
+      return { status: 403, body: { code: 'FORBIDDEN', detail: 'Intraday candles, start/end and fill require the pro tier or higher.' } };
+    }
+    const maxDays = Math.min({ '5m': 7, '1h': 30, '1d': 365 }[interval]!, lowTier ? 30 : 365);
+    const lookback = q('lookback');
+    let start: number;
+    let end = Math.floor(Date.now() / bucketMs) * bucketMs;
+    if (lookback !== null || !q('start')) {
+      const m = /^(\d+)d?$/.exec(lookback ?? String(maxDays));
+      if (!m) return { status: 400, body: { detail: "lookback must be a duration (e.g. '7d', '30d')" } };
+      const days = Number(m[1]);
+      if (days > maxDays && !lowTier) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      start = end - Math.min(days, maxDays) * 86_400_000;
+    } else {
+      start = Date.parse(q('start')!);
+      if (Number.isNaN(start)) return { status: 400, body: { detail: 'start must be a valid ISO 8601 timestamp' } };
+      if (q('end')) end = Date.parse(q('end')!);
+      if (Number.isNaN(end)) return { status: 400, body: { detail: 'end must be a valid ISO 8601 timestamp' } };
+      if (end <= start) return { status: 400, body: { detail: 'end must be after start' } };
+      if (Date.now() - start > maxDays * 86_400_000) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      start = Math.ceil(start / bucketMs) * bucketMs;
+    }
+    const fill = q('fill') === 'true';
+    const cheapest = rows.reduce((a, b) => (b.ask < a.ask ? b : a));
+    const data: unknown[] = [];
+    for (let t = start; t < end; t += bucketMs) {
+      const rand = seededRandom(cheapest.item_id * 7919 + Math.floor(t / bucketMs));
+      if (!fill && rand() < 0.1) continue;
+      const [o, c] = [cheapest.ask * (0.95 + rand() * 0.1), cheapest.ask * (0.95 + rand() * 0.1)];
+      const [l, h] = [Math.min(o, c) * (1 - rand() * 0.03), Math.max(o, c) * (1 + rand() * 0.03)];
+      const market = (): string => CS2CAP_SANDBOX_MARKETS[Math.floor(rand() * CS2CAP_SANDBOX_MARKETS.length)]!;
+      const minor = (cents: number): number => this.#money(Math.round(cents), currency).int;
+      data.push({ t: t / 1000, o: minor(o), h: minor(h), l: minor(l), c: minor(c), v: Math.floor(rand() * 50), q: Math.floor(rand() * 400), providers: { o: market(), h: market(), l: market(), c: market() } });
+    }
+    return {
+      status: 200,
+      body: {
+        meta: { item_id: cheapest.item_id, market_hash_name: cheapest.market_hash_name, phase: null, provider: 'All Providers', currency, interval, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+        data,
+      },
+    };
   }
 
   /** Bulk NDJSON: one active stream per key and endpoint, a 24 h start quota, rows in USD. */

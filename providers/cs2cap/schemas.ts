@@ -96,6 +96,34 @@ export const priceHistoryPageSchema = z.object({
   pagination: paginationSchema,
 });
 
+/** `GET /v1/prices/candles`: composite OHLCV across all marketplaces, oldest first, not paginated. */
+export const candlesPageSchema = z.object({
+  meta: z
+    .object({
+      item_id: z.number().int(),
+      market_hash_name: z.string(),
+      phase: z.string().nullish(),
+      provider: z.string().default('All Providers'),
+      currency: z.string(),
+      interval: z.string(),
+      start: z.string(),
+      end: z.string(),
+    })
+    .passthrough(),
+  data: z.array(
+    z.object({
+      t: z.number().int(),
+      o: z.number().int(),
+      h: z.number().int(),
+      l: z.number().int(),
+      c: z.number().int(),
+      v: z.number().int(),
+      q: z.number().int().nullish(),
+      providers: z.object({ o: z.string().default('unknown'), h: z.string(), l: z.string(), c: z.string().default('unknown') }).passthrough(),
+    }),
+  ),
+});
+
 export const salesPageSchema = z.object({
   meta: z.object({ currency: z.string() }).passthrough(),
   items: z.array(
@@ -232,6 +260,26 @@ export const historyQuerySchema = z
     cursor: z.string().optional(),
   })
   .strict();
+
+/** The longest lookback per interval, in days (the server's retention). */
+export const CANDLE_MAX_DAYS = { '5m': 7, '1h': 30, '1d': 365 } as const;
+const dateTime = z.iso.datetime({ offset: true });
+export const candlesQuerySchema = z
+  .object({
+    ...item,
+    interval: z.enum(['1d', '1h', '5m']).optional(),
+    lookbackDays: z.number().int().min(1).max(365).optional(),
+    start: dateTime.optional(),
+    end: dateTime.optional(),
+    fill: z.boolean().optional(),
+    currency: currency.optional(),
+  })
+  .strict()
+  .refine(needsItem, { message: 'give marketHashName or itemId', path: ['marketHashName'] })
+  // The server silently prefers lookback over start/end: refuse the mix instead of ignoring half of it.
+  .refine((q) => q.lookbackDays === undefined || (q.start === undefined && q.end === undefined), { message: 'give lookbackDays or start/end, not both', path: ['lookbackDays'] })
+  .refine((q) => q.lookbackDays === undefined || q.lookbackDays <= CANDLE_MAX_DAYS[q.interval ?? '1d'], { message: 'longer than the interval keeps (5m: 7 days, 1h: 30, 1d: 365)', path: ['lookbackDays'] })
+  .refine((q) => q.start === undefined || q.end === undefined || Date.parse(q.end) > Date.parse(q.start), { message: 'end must be after start', path: ['end'] });
 
 export const salesQuerySchema = z
   .object({

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   CapabilityError,
+  compareMoney,
   createCs2CapClient,
   InvalidRequestError,
   OutcomeUnknownError,
@@ -107,6 +108,29 @@ describe('cs2cap against its sandbox', () => {
     const err = await caught(child.reissueKey());
     expect(err).toBeInstanceOf(CapabilityError);
     expect(sandbox.server.requests.some((r) => r.path.endsWith('/reissue'))).toBe(false);
+  });
+
+  it('candles: oldest first, one per bucket with fill, low ≤ open, close ≤ high; Free gets daily candles over 30 days at most', async () => {
+    const quant = make(sandbox.createKey('quant'));
+    const hourly = await quant.getPriceCandles({ marketHashName: 'AK-47 | Redline (Field-Tested)', interval: '1h', lookbackDays: 2, fill: true, currency: 'EUR' });
+    expect(hourly.data).toHaveLength(48);
+    expect(hourly.meta).toMatchObject({ market_hash_name: 'AK-47 | Redline (Field-Tested)', currency: 'EUR', interval: '1h' });
+    for (let i = 0; i < hourly.data.length; i += 1) {
+      const k = hourly.data[i]!;
+      if (i > 0) expect(k.t - hourly.data[i - 1]!.t).toBe(3600);
+      expect(k.open.currency).toBe('EUR');
+      for (const side of [k.open, k.close]) {
+        expect(compareMoney(k.low, side)).toBeLessThanOrEqual(0);
+        expect(compareMoney(side, k.high)).toBeLessThanOrEqual(0);
+      }
+    }
+    const sparse = await quant.getPriceCandles({ itemId: 1000, interval: '1h', lookbackDays: 2 });
+    expect(sparse.data.length).toBeLessThan(48);
+
+    const free = make(sandbox.createKey('free'));
+    expect(await caught(free.getPriceCandles({ itemId: 1000, interval: '1h' }))).toBeInstanceOf(PermissionError);
+    const daily = await free.getPriceCandles({ itemId: 1000, lookbackDays: 60, fill: undefined });
+    expect(Date.parse(daily.meta.end) - Date.parse(daily.meta.start)).toBe(30 * 86_400_000);
   });
 
   it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {

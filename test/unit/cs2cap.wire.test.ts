@@ -72,6 +72,43 @@ describe('cs2cap wire format', () => {
     expect((await client.getFxRates()).rates).toEqual({ EUR: '0.92', BTC: '0.0000163' });
   });
 
+  it('GET /v1/prices/candles: lookback in days, exact Money in the answer currency, ISO bucket times', async () => {
+    make();
+    nock(BASE)
+      .get('/v1/prices/candles')
+      .query({ market_hash_name: 'Kilowatt Case', interval: '1h', lookback: '2d', fill: 'true', currency: 'EUR' })
+      .reply(200, {
+        meta: { item_id: 9, market_hash_name: 'Kilowatt Case', currency: 'EUR', interval: '1h', start: '2026-11-22T12:00:00Z', end: '2026-11-24T12:00:00Z' },
+        data: [{ t: 1_795_867_200, o: 101, h: 130, l: 99, c: 120, v: 4, q: null, providers: { h: 'csfloat', l: 'buff163' } }],
+      });
+    const res = await client.getPriceCandles({ marketHashName: 'Kilowatt Case', interval: '1h', lookbackDays: 2, fill: true, currency: 'EUR' });
+    expect(res.meta.provider).toBe('All Providers');
+    expect(res.data[0]).toMatchObject({
+      time: new Date(1_795_867_200_000).toISOString(),
+      open: { amount: '1.01', currency: 'EUR' },
+      high: { amount: '1.30', currency: 'EUR' },
+      low: { amount: '0.99', currency: 'EUR' },
+      close: { amount: '1.20', currency: 'EUR' },
+      providers: { o: 'unknown', h: 'csfloat', l: 'buff163', c: 'unknown' },
+    });
+  });
+
+  it('candles: a window the server would cut short or half-ignore is refused before sending; a bad answer names its field', async () => {
+    make();
+    const refused = [
+      { itemId: 1, lookbackDays: 7, start: '2026-11-01T00:00:00Z' }, // the server would drop start
+      { itemId: 1, interval: '5m' as const, lookbackDays: 8 }, // 5m keeps 7 days
+      { itemId: 1, start: '2026-11-02T00:00:00Z', end: '2026-11-01T00:00:00Z' },
+      { itemId: 1, start: 'yesterday' },
+      { interval: '1d' as const },
+    ];
+    for (const query of refused) expect((await caught(client.getPriceCandles(query))) as MarketError).toMatchObject({ name: 'ValidationError' });
+    nock(BASE).get('/v1/prices/candles').query(true).reply(200, { meta: { item_id: 1, market_hash_name: 'x', currency: 'USD', interval: '1d', start: 's', end: 'e' }, data: [{ t: 1, o: 1, h: 1, l: 1, c: '1', v: 0, providers: { h: 'a', l: 'b' } }] });
+    const shape = (await caught(client.getPriceCandles({ itemId: 1 }))) as MarketError & { fieldPath: string };
+    expect(shape.name).toBe('ResponseShapeError');
+    expect(shape.fieldPath).toBe('data.0.c');
+  });
+
   it('key info, reissue (never retried) and sub-keys', async () => {
     make();
     nock(BASE).get('/v1/account/key').reply(200, { key: keyInfo });
