@@ -166,20 +166,25 @@ describe('cs2cap against its sandbox', () => {
   });
 
   it('another user of the key spent the window: the 2xx saying so pauses the client, and no 429 is drawn', async () => {
-    const key = sandbox.createKey('free', { rpm: 10 });
-    // Someone else on the key (another tool, not sharing our limiter) sends 9 of its 10.
-    for (let i = 0; i < 9; i += 1) {
-      const res = await fetch(`${baseUrl}/fx`, { headers: { Authorization: `Bearer ${key}` } });
-      expect(res.status).toBe(200);
+    // A window long enough that the other user's requests are surely still in it on a busy machine.
+    const slow = new Cs2CapSandbox({ windowMs: 3000 });
+    const url = await slow.start();
+    try {
+      const key = slow.createKey('free', { rpm: 10 });
+      // Someone else on the key (another tool, not sharing our limiter) sends 9 of its 10.
+      const statuses = await Promise.all(Array.from({ length: 9 }, () => fetch(`${url}/fx`, { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.status)));
+      expect(statuses.every((st) => st === 200)).toBe(true);
+      const client = make(key, { baseUrl: url });
+      const server: MarketEvents['rateLimited'][] = [];
+      client.on('rateLimited', (e) => e.source === 'server' && server.push(e));
+      for (let i = 0; i < 4; i += 1) await client.getFxRates();
+      const ours = slow.server.requests.slice(9);
+      expect(ours.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(ours[1]!.at - ours[0]!.at).toBeGreaterThanOrEqual(900);
+      expect(server).toHaveLength(1);
+    } finally {
+      await slow.close();
     }
-    const client = make(key);
-    const server: MarketEvents['rateLimited'][] = [];
-    client.on('rateLimited', (e) => e.source === 'server' && server.push(e));
-    for (let i = 0; i < 4; i += 1) await client.getFxRates();
-    const ours = sandbox.server.requests.slice(9);
-    expect(ours.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(ours[1]!.at - ours[0]!.at).toBeGreaterThanOrEqual(900);
-    expect(server).toHaveLength(1);
   });
 
   it('a spent monthly quota: the 429 is not retried, and once the headers say so nothing more is sent', async () => {
