@@ -446,12 +446,17 @@ export class Cs2CapSandbox extends ProviderSandbox {
     }
     const fill = q('fill') === 'true';
     const cheapest = rows.reduce((a, b) => (b.ask < a.ask ? b : a));
+    // A smooth drift plus a little noise, so each candle closes where the next one opens.
+    const askAt = (t: number): number => {
+      const days = t / 86_400_000;
+      return cheapest.ask * (1 + 0.06 * Math.sin(days / 3 + cheapest.item_id) + 0.02 * Math.sin(days * 7.3) + 0.01 * (seededRandom(Math.floor(t / 300_000))() - 0.5));
+    };
     const data: unknown[] = [];
     for (let t = start; t < end; t += bucketMs) {
       const rand = seededRandom(cheapest.item_id * 7919 + Math.floor(t / bucketMs));
       if (!fill && rand() < 0.1) continue;
-      const [o, c] = [cheapest.ask * (0.95 + rand() * 0.1), cheapest.ask * (0.95 + rand() * 0.1)];
-      const [l, h] = [Math.min(o, c) * (1 - rand() * 0.03), Math.max(o, c) * (1 + rand() * 0.03)];
+      const [o, c] = [askAt(t), askAt(t + bucketMs)];
+      const [l, h] = [Math.min(o, c) * (1 - rand() * 0.02), Math.max(o, c) * (1 + rand() * 0.02)];
       const market = (): string => CS2CAP_SANDBOX_MARKETS[Math.floor(rand() * CS2CAP_SANDBOX_MARKETS.length)]!;
       const minor = (cents: number): number => this.#money(Math.round(cents), currency).int;
       data.push({ t: t / 1000, o: minor(o), h: minor(h), l: minor(l), c: minor(c), v: Math.floor(rand() * 50), q: Math.floor(rand() * 400), providers: { o: market(), h: market(), l: market(), c: market() } });

@@ -8,7 +8,7 @@ import { generateRsaKeyPair, loadPrivateKey, type RsaKeyBits } from '../crypto/r
 import { createHash } from 'node:crypto';
 import { startSandbox } from '../testkit/index.js';
 import { withMarket } from './context.js';
-import { amount, bold, comparisonTable, dim, formatBytes, progress, table, UsageError, type Io } from './output.js';
+import { amount, bold, comparisonTable, dim, formatBytes, progress, sparkline, table, UsageError, type Io } from './output.js';
 import type { MarketClient } from '../market.js';
 
 export interface Command {
@@ -32,6 +32,8 @@ function need<T>(value: T | undefined, what: string): T {
 
 /** A short sha256 fingerprint of a public key, to tell keys apart without printing them. */
 const fingerprintOf = (publicKeyPem: string): string => createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 16);
+
+const CANDLE_ROWS = 20;
 
 const DEMO_ITEMS = ['AK-47 | Redline (Field-Tested)', 'AWP | Asiimov (Field-Tested)', '★ Karambit | Doppler (Factory New)'];
 
@@ -75,6 +77,39 @@ export const commands: Record<string, Command> = {
         const c = await market.compare(item, { currency: values.currency as string | undefined, includeListings: values.listings === true });
         io.out(io.json ? JSON.stringify(c, null, 2) : comparisonTable(io, c));
         if (!c.rows.length) throw Object.assign(new Error(`no venue has prices for "${item}"`), { quiet: io.json });
+      });
+    },
+  },
+
+  candles: {
+    summary: 'price candles of an item across all marketplaces (CS2Cap)',
+    usage: 'marketmux candles <market hash name> [--interval 1d|1h|5m] [--days N] [--currency EUR] [--json] [--sandbox]',
+    options: {
+      ...common,
+      ...sandboxFlag,
+      interval: { type: 'string', description: '1d (default), 1h or 5m' },
+      days: { type: 'string', description: 'how many days back (1d: up to 365, 1h: 30, 5m: 7)' },
+      currency: { type: 'string', description: 'price currency (default USD)' },
+    },
+    async run(io, { values, positionals }) {
+      const item = positionals.join(' ').trim();
+      if (!item) throw new UsageError('candles needs an item name, e.g. marketmux candles "AK-47 | Redline (Field-Tested)"');
+      await withMarket(values.sandbox === true, async (market) => {
+        const cs2cap = need(market.cs2cap, 'CS2Cap (CS2C_API_KEY)');
+        const res = await cs2cap.getPriceCandles({
+          marketHashName: item,
+          interval: values.interval as '1d' | undefined,
+          lookbackDays: values.days === undefined ? undefined : Number(values.days),
+          currency: values.currency as string | undefined,
+        });
+        if (io.json) return io.out(JSON.stringify(res, null, 2));
+        const { meta, data } = res;
+        io.out(bold(io, meta.market_hash_name) + dim(io, ` — ${data.length} ${meta.interval} candles, ${meta.start} → ${meta.end}, ${meta.currency}`));
+        if (!data.length) return;
+        io.out(`close ${sparkline(data.map((k) => Number(k.close.amount)))}`);
+        const shown = data.slice(-CANDLE_ROWS);
+        if (shown.length < data.length) io.out(dim(io, `the last ${shown.length}:`));
+        io.out(table(['time', 'open', 'high', 'low', 'close', 'volume'], shown.map((k) => [k.time.replace('T', ' ').slice(0, 16), k.open.amount, k.high.amount, k.low.amount, k.close.amount, String(k.v)]), ['l', 'r', 'r', 'r', 'r', 'r']));
       });
     },
   },

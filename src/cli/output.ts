@@ -47,6 +47,14 @@ export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] 
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const BARS = '▁▂▃▄▅▆▇█';
+/** One bar per value, scaled between the lowest and the highest. */
+export function sparkline(values: number[]): string {
+  const low = Math.min(...values);
+  const span = Math.max(...values) - low;
+  return values.map((v) => BARS[span === 0 ? 0 : Math.round(((v - low) / span) * (BARS.length - 1))]).join('');
+}
+
 export const amount = (m: Money | undefined): string => (m ? `${m.amount} ${m.currency}` : '—');
 
 export function comparisonTable(io: Io, c: Comparison): string {

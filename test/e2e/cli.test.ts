@@ -33,7 +33,7 @@ describe('the marketmux command', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/commands:/);
-    for (const c of ['demo', 'compare', 'listings', 'snapshot', 'keys generate', 'keys info', 'kalshi', 'health', 'sandbox']) {
+    for (const c of ['demo', 'compare', 'candles', 'listings', 'snapshot', 'keys generate', 'keys info', 'kalshi', 'health', 'sandbox']) {
       const r = await cli([...c.split(' '), '--help']);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toMatch(/options:/);
@@ -52,6 +52,22 @@ describe('the marketmux command', () => {
     expect(new Set(c.rows.map((x) => x.provider))).toEqual(new Set(['cs2cap', 'csboard']));
     expect(Number(c.bestAsk.ask.amount)).toBeGreaterThan(0);
     expect(c.errors).toEqual({});
+  });
+
+  it('candles: a table of the last buckets and a sparkline; --json for scripts; a bad window is exit code 1 with the field named', async () => {
+    const r = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '1h', '--days', '2', '--currency', 'EUR'], sandbox.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/AWP \| Asiimov \(Field-Tested\) — \d+ 1h candles/);
+    expect(r.stdout).toMatch(/^close [▁▂▃▄▅▆▇█]{20,}$/m);
+    expect(r.stdout.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} /.test(l))).toHaveLength(20);
+    const json = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--days', '3', '--json', '--sandbox']);
+    const res = JSON.parse(json.stdout) as { meta: { interval: string }; data: { open: { amount: string } }[] };
+    expect(res.meta.interval).toBe('1d');
+    expect(res.data.length).toBeGreaterThan(0);
+    expect(res.data.length).toBeLessThanOrEqual(3);
+    const bad = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '5m', '--days', '30'], sandbox.env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/lookbackDays/);
   });
 
   it('compare with env credentials and a currency', async () => {
