@@ -195,7 +195,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
     mapError: mapCs2CapError,
     secrets: () => [apiKey, ...retiredKeys],
-    guard: ({ method, path }) => quota.check(method, path),
+    guard: ({ method, path, sending }) => quota.check(method, path, { askAgain: sending }),
     observeResponse: (res) => {
       const pauseMs = quota.observe(res);
       slowDownToTier(quota.tier);

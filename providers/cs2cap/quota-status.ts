@@ -83,11 +83,34 @@ export function minuteResetMs(res: AnswerHeaders, now = Date.now()): number | un
   return Math.max(0, reading.resetAtMs - now);
 }
 
+/**
+ * How long a spent quota is taken on the server's word. Then one call is let through to ask
+ * again: the plan may have been upgraded, or the headers misread.
+ */
+export const QUOTA_RECHECK_MS = 15 * 60_000;
+
+type QuotaName = 'monthly' | 'prices' | 'bids';
+const QUOTA_WHAT: Record<QuotaName, string> = {
+  monthly: 'the monthly quota',
+  prices: 'the 24 h quota of /v1/prices stream starts',
+  bids: 'the 24 h quota of /v1/bids stream starts',
+};
+
+/** The quotas a call spends: its stream's starts, and the monthly quota unless it is an account call. */
+function quotasOf(method: string, path: string): QuotaName[] {
+  const stream = streamOf(method, path);
+  const names: QuotaName[] = stream ? [stream] : [];
+  // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
+  if (!path.startsWith('/account/')) names.push('monthly');
+  return names;
+}
+
 /** Tracks what the headers said and refuses, before sending, a call the server would refuse. */
 export class Cs2CapQuotaTracker {
   #tier: string | undefined;
-  #monthly: Cs2CapQuotaWindow | undefined;
-  readonly #streams: { prices: Cs2CapQuotaWindow | undefined; bids: Cs2CapQuotaWindow | undefined } = { prices: undefined, bids: undefined };
+  readonly #windows = new Map<QuotaName, Cs2CapQuotaWindow>();
+  /** When a call was last let through to ask again about a spent quota. */
+  readonly #askedAt = new Map<QuotaName, number>();
 
   /**
    * Record one answer. Returns how long the key should wait when a successful answer says
@@ -96,29 +119,51 @@ export class Cs2CapQuotaTracker {
   observe(res: ObservedResponse, now = Date.now()): number | undefined {
     const tier = headerValue(res.headers, 'x-ratelimit-tier')?.trim();
     if (tier && /^[a-z_]{1,20}$/.test(tier)) this.#tier = tier;
-    const reading = readRateHeaders(res, now);
-    if (!reading) return undefined;
-    const window: Cs2CapQuotaWindow = Object.freeze({
-      limit: reading.limit,
-      remaining: reading.remaining,
-      resetsAt: reading.resetAtMs === undefined ? undefined : new Date(reading.resetAtMs).toISOString(),
-      reportedAt: new Date(now).toISOString(),
-    });
-    if (reading.scope === 'month') this.#monthly = window;
-    const stream = streamOf(res.method, res.path);
-    if (reading.scope === 'stream' && stream) this.#streams[stream] = window;
     const ok = res.status >= 200 && res.status < 300;
+    const reading = readRateHeaders(res, now);
+    const named: QuotaName | undefined = reading?.scope === 'month' ? 'monthly' : reading?.scope === 'stream' ? streamOf(res.method, res.path) : undefined;
+    // Served: whatever this call spends is not spent, even if no header says how much is left.
+    if (ok) for (const name of quotasOf(res.method, res.path)) if (name !== named && this.#windows.get(name)?.remaining === 0) this.#windows.delete(name);
+    if (!reading) return undefined;
+    if (named) {
+      this.#windows.set(named, Object.freeze({
+        limit: reading.limit,
+        remaining: reading.remaining,
+        resetsAt: reading.resetAtMs === undefined ? undefined : new Date(reading.resetAtMs).toISOString(),
+        reportedAt: new Date(now).toISOString(),
+      }));
+    }
     if (reading.scope !== 'minute' || !ok || reading.remaining > 0) return undefined;
     // Without a reset, one second: the limiter's own window does the rest.
     return reading.resetAtMs === undefined ? 1_000 : Math.min(MINUTE_MS, Math.max(0, reading.resetAtMs - now));
   }
 
-  /** Throws `QuotaExceededError` when the server has said this call's quota is spent until a later time. */
-  check(method: string, path: string, now = Date.now()): void {
-    const stream = streamOf(method, path);
-    if (stream) refuseIfSpent(this.#streams[stream], `the 24 h quota of /v1/${stream} stream starts`, { method, path, now });
-    // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
-    if (!path.startsWith('/account/')) refuseIfSpent(this.#monthly, 'the monthly quota', { method, path, now });
+  /**
+   * Throws `QuotaExceededError` when the server has said this call's quota is spent until a
+   * later time — except once every `QUOTA_RECHECK_MS`, when one call goes to ask again. That
+   * call is chosen when it is about to be sent (`askAgain`); earlier checks let it queue.
+   */
+  check(method: string, path: string, options: { askAgain: boolean; now?: number }): void {
+    const now = options.now ?? Date.now();
+    for (const name of quotasOf(method, path)) {
+      const window = this.#windows.get(name);
+      if (!window || window.remaining > 0 || window.resetsAt === undefined) continue;
+      const resetAt = Date.parse(window.resetsAt);
+      if (resetAt <= now) continue;
+      if (now - Math.max(Date.parse(window.reportedAt), this.#askedAt.get(name) ?? 0) >= QUOTA_RECHECK_MS) {
+        if (options.askAgain) this.#askedAt.set(name, now);
+        continue;
+      }
+      throw new QuotaExceededError({
+        provider: 'cs2cap',
+        code: 'quota_exceeded',
+        message: `cs2cap ${method} ${path}: ${QUOTA_WHAT[name]} is spent (0 of ${window.limit} left) until ${window.resetsAt}; nothing was sent`,
+        retryable: false,
+        retryAfterMs: resetAt - now,
+        method,
+        path,
+      });
+    }
   }
 
   /** The tier the server last named. */
@@ -127,22 +172,7 @@ export class Cs2CapQuotaTracker {
   }
 
   status(): Cs2CapQuotaStatus {
-    return Object.freeze({ tier: this.#tier, monthly: this.#monthly, streams: Object.freeze({ ...this.#streams }) });
+    const w = this.#windows;
+    return Object.freeze({ tier: this.#tier, monthly: w.get('monthly'), streams: Object.freeze({ prices: w.get('prices'), bids: w.get('bids') }) });
   }
-}
-
-function refuseIfSpent(window: Cs2CapQuotaWindow | undefined, what: string, call: { method: string; path: string; now: number }): void {
-  const { now } = call;
-  if (!window || window.remaining > 0 || window.resetsAt === undefined) return;
-  const resetAt = Date.parse(window.resetsAt);
-  if (resetAt <= now) return;
-  throw new QuotaExceededError({
-    provider: 'cs2cap',
-    code: 'quota_exceeded',
-    message: `cs2cap ${call.method} ${call.path}: ${what} is spent (0 of ${window.limit} left) until ${window.resetsAt}; nothing was sent`,
-    retryable: false,
-    retryAfterMs: resetAt - now,
-    method: call.method,
-    path: call.path,
-  });
 }

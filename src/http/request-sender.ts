@@ -78,8 +78,11 @@ export interface ProviderAdapter {
   authenticate(request: { method: HttpMethod; signedPath: string }): Record<string, string>;
   /** A non-2xx answer → the right `MarketError`. */
   mapError(response: ErrorResponse): MarketError;
-  /** Throws to refuse a call before sending (a dead key, an IP ban). Runs before each attempt. */
-  guard?(spec: { method: HttpMethod; path: string; auth: boolean }): void;
+  /**
+   * Throws to refuse a call before sending (a dead key, an IP ban, a spent quota). Runs before
+   * each attempt queues for quota, and again right before it is sent (`sending`).
+   */
+  guard?(spec: { method: HttpMethod; path: string; auth: boolean; sending: boolean }): void;
   /** Sees every mapped error (to mark a key dead, start a ban, …). */
   observeError?(error: MarketError): void;
   /** Whether a 429 pauses every class of the key (default) or only the class that got it. */
@@ -239,12 +242,12 @@ export class RequestSender {
   async #attempt<R>(spec: RequestSpec<unknown>, attemptNumber: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter } = this.#o;
     const auth = spec.auth !== false;
-    adapter.guard?.({ method: spec.method, path: spec.path, auth });
+    adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
     const limiter = this.#o.limiters.get(spec.limitClass);
     if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
     const send = (): Promise<R> => {
       // The call may have waited in the queue while the key died or a ban began.
-      adapter.guard?.({ method: spec.method, path: spec.path, auth });
+      adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
       return this.#send(spec, attemptNumber, auth, onOk, responseType);
     };
     const run = (): Promise<R> => limiter.run(spec.cost ?? 1, spec.call?.signal, send);

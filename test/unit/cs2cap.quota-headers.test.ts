@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createCs2CapClient, QuotaExceededError, type Cs2CapClient, type MarketError, type MarketEvents } from '../../src/index.js';
-import { readRateHeaders } from '../../providers/cs2cap/quota-status.js';
+import { Cs2CapQuotaTracker, QUOTA_RECHECK_MS, readRateHeaders } from '../../providers/cs2cap/quota-status.js';
 import { caught, expectNoSecret } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
@@ -33,6 +33,49 @@ describe('cs2cap X-RateLimit-* headers, read defensively', () => {
     expect(read({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-remaining': '1' })).toBeUndefined();
     expect(read({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '-1' })).toBeUndefined();
     expect(read({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '150', 'x-ratelimit-reset': 'soon' })).toEqual({ scope: 'minute', limit: 100, remaining: 100, resetAtMs: undefined });
+  });
+});
+
+describe('a spent quota, taken on the server\'s word for a while', () => {
+  const t0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+  const spentMonth = { method: 'GET' as const, path: '/fx', status: 200, headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': epochSeconds(t0 + 7 * 86_400_000) } };
+  const refused = (tracker: Cs2CapQuotaTracker, now: number, askAgain = true): boolean => {
+    try {
+      tracker.check('GET', '/prices', { askAgain, now });
+      return false;
+    } catch (error) {
+      expect(error).toBeInstanceOf(QuotaExceededError);
+      return true;
+    }
+  };
+
+  it('lets one call through every QUOTA_RECHECK_MS, chosen when it is about to be sent', () => {
+    const tracker = new Cs2CapQuotaTracker();
+    tracker.observe(spentMonth, t0);
+    expect(refused(tracker, t0 + 1000)).toBe(true);
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS - 1)).toBe(true);
+    // Queued calls may wait for quota; the one that reaches the wire first is the one that asks.
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS, false)).toBe(false);
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS, false)).toBe(false);
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS + 5)).toBe(false);
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS + 6)).toBe(true);
+    expect(refused(tracker, t0 + 2 * QUOTA_RECHECK_MS + 5)).toBe(false);
+    // Account calls never spend the monthly quota.
+    expect(() => tracker.check('GET', '/account/key', { askAgain: true, now: t0 + 1 })).not.toThrow();
+  });
+
+  it('a served call clears it (the plan was upgraded); a refused one renews it', () => {
+    const tracker = new Cs2CapQuotaTracker();
+    tracker.observe(spentMonth, t0);
+    tracker.observe({ ...spentMonth, status: 429 }, t0 + QUOTA_RECHECK_MS);
+    expect(refused(tracker, t0 + QUOTA_RECHECK_MS + 1)).toBe(true);
+    tracker.observe({ method: 'GET', path: '/fx', status: 200, headers: {} }, t0 + 2 * QUOTA_RECHECK_MS);
+    expect(refused(tracker, t0 + 2 * QUOTA_RECHECK_MS + 1)).toBe(false);
+    expect(tracker.status().monthly).toBeUndefined();
+    // An account call's answer says nothing of the monthly quota.
+    tracker.observe(spentMonth, t0);
+    tracker.observe({ method: 'GET', path: '/account/key', status: 200, headers: {} }, t0 + 1);
+    expect(refused(tracker, t0 + 2)).toBe(true);
   });
 });
 
