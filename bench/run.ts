@@ -177,7 +177,38 @@ async function utilizationRedis(): Promise<void> {
   const n429 = sandbox.server.requests.filter((r) => r.status === 429).length;
   rows.push({ name: `rolling window ${limit}/${windowMs} ms, 4 processes through Redis`, ours: `${((ideal / elapsed) * 100).toFixed(1)}%, ${n429} × 429`, anchor: `ideal ${ideal} ms for ${total} calls`, ratio: `${(ideal / elapsed).toFixed(3)}`, goal: '≥ 90%, 0 × 429', met: ideal / elapsed >= 0.9 && n429 === 0 });
   await sandbox.close();
+  await redisLatency(`redis://127.0.0.1:${port}`);
   redis.kill('SIGKILL');
+}
+
+/** What sharing a rolling window through Redis adds to an idle call: the same client, in-process vs shared. */
+async function redisLatency(url: string): Promise<void> {
+  const srv = await bareServer();
+  const options = { baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000, windowMs: 60_000 } } };
+  const local = createCs2CapClient({ ...options, apiKey: 'sk_live_benchLocal0000000000' });
+  const shared = createCs2CapClient({ ...options, apiKey: 'sk_live_benchShared000000000', redis: { url } });
+  const sample = async (client: typeof local, n: number): Promise<number[]> => {
+    const out: number[] = [];
+    const more = deadline(10);
+    for (let i = 0; i < n && more(); i++) {
+      const t = performance.now();
+      await client.getFxRates();
+      out.push(performance.now() - t);
+    }
+    return out;
+  };
+  await sample(local, 100);
+  await sample(shared, 100);
+  const l: number[] = [];
+  const r: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    l.push(...(await sample(local, 100)));
+    r.push(...(await sample(shared, 100)));
+  }
+  const added = pct(r, 50) - pct(l, 50);
+  rows.push({ name: 'a rolling window shared through Redis: latency of an idle call (p50), vs in-process', ours: ms(pct(r, 50)), anchor: ms(pct(l, 50)), ratio: `+${added.toFixed(3)} ms`, goal: '< 1 ms added on loopback', met: added < 1 });
+  await Promise.all([local.close(), shared.close()]);
+  await srv.close();
 }
 
 async function fanOut(): Promise<void> {
