@@ -128,6 +128,11 @@ export interface KalshiClient extends MarketProvider {
   getMarket(ticker: string, options?: CallOptions): Promise<KalshiMarket>;
 /** A market's order book (signed when a key is configured). */
   getOrderbook(ticker: string, query?: { depth?: number }, options?: CallOptions): Promise<KalshiOrderbook>;
+  /**
+   * The books of up to 100 markets in one signed request (`GET /markets/orderbooks`), by
+   * ticker: one read's tokens instead of one per market. Needs credentials.
+   */
+  getOrderbooks(tickers: string[], options?: CallOptions): Promise<Record<string, KalshiOrderbook>>;
 /** One page of public trades. */
   listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): Promise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }>;
 /** Every public trade matching the query. */
@@ -260,6 +265,12 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       // The spec says signed, a guide says public (§11 #1): sign whenever we can.
       const res = await call('GET', `/markets/${pathSegment(t)}/orderbook`, s.orderbookSchema, { auth: signer !== undefined, query: { depth: q.depth }, call: c });
       return orderbookFrom(t, res.orderbook_fp);
+    },
+
+    async getOrderbooks(tickers, c) {
+      const list = parseInput(PROVIDER, 'getOrderbooks', z.array(s.tickerSchema).min(1).max(100), tickers);
+      const res = await priv('getOrderbooks', 'GET', '/markets/orderbooks', s.orderbooksSchema, { query: { tickers: list }, call: c });
+      return Object.fromEntries(res.orderbooks.map((b) => [b.ticker, orderbookFrom(b.ticker, b.orderbook_fp)]));
     },
 
     async listTrades(query = {}, c) {

@@ -191,6 +191,11 @@ export class KalshiSandbox extends ProviderSandbox {
   }
 
   // ---- shapes ----
+  #bookJson(m: Market, depth: number): Record<string, unknown> {
+    const cut = (levels: Level[]) => (depth > 0 ? levels.slice(-depth) : levels).map((l) => [fmtPrice(l.price), fmtCount(l.count)]);
+    return { yes_dollars: cut(m.yes), no_dollars: cut(m.no) };
+  }
+
   #marketJson(m: Market): Record<string, unknown> {
     const bestYes = m.yes.at(-1);
     const bestNo = m.no.at(-1);
@@ -248,6 +253,15 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { trades: page, cursor } };
     }));
 
+    // Before /markets/:ticker, which would take "orderbooks" for a ticker.
+    r.route('GET', p('/markets/orderbooks'), this.#signed('read', (req) => {
+      const tickers = req.query.getAll('tickers');
+      if (tickers.length < 1 || tickers.length > 100) return { status: 400, body: { code: 'bad_request', message: 'tickers: between 1 and 100 are required', details: '' } };
+      // Unknown tickers are left out of the answer.
+      const books = tickers.flatMap((t) => this.markets.filter((m) => m.ticker === t)).map((m) => ({ ticker: m.ticker, orderbook_fp: this.#bookJson(m, 0) }));
+      return { status: 200, body: { orderbooks: books } };
+    }));
+
     r.route('GET', p('/markets/:ticker'), this.#public((req) => {
       const m = this.markets.find((x) => x.ticker === req.params.ticker);
       if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
@@ -257,9 +271,7 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/markets/:ticker/orderbook'), this.#public((req) => {
       const m = this.markets.find((x) => x.ticker === req.params.ticker);
       if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
-      const depth = Number(req.query.get('depth') ?? 0);
-      const cut = (levels: Level[]) => (depth > 0 ? levels.slice(-depth) : levels).map((l) => [fmtPrice(l.price), fmtCount(l.count)]);
-      return { status: 200, body: { orderbook_fp: { yes_dollars: cut(m.yes), no_dollars: cut(m.no) } } };
+      return { status: 200, body: { orderbook_fp: this.#bookJson(m, Number(req.query.get('depth') ?? 0)) } };
     }));
 
     r.route('GET', p('/events'), this.#public((req) => {

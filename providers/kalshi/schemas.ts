@@ -40,9 +40,9 @@ export const marketsPageSchema = z.object({ markets: z.array(marketSchema), curs
 export const marketEnvelopeSchema = z.object({ market: marketSchema });
 
 const level = z.tuple([dollars, count]);
-export const orderbookSchema = z.object({
-  orderbook_fp: z.object({ yes_dollars: z.array(level).nullish(), no_dollars: z.array(level).nullish() }),
-});
+const orderbookFp = z.object({ yes_dollars: z.array(level).nullish(), no_dollars: z.array(level).nullish() });
+export const orderbookSchema = z.object({ orderbook_fp: orderbookFp });
+export const orderbooksSchema = z.object({ orderbooks: z.array(z.object({ ticker: z.string(), orderbook_fp: orderbookFp })) });
 
 export const tradeSchema = z
   .object({

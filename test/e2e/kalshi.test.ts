@@ -51,6 +51,17 @@ describe('kalshi against its sandbox', () => {
     expect(trades).toBe(5);
   });
 
+  it('many books in one signed request agree with the one-market book, for one read\'s tokens', async () => {
+    const user = await sandbox.createUser({ balanceUsd: 10 });
+    const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
+    const tickers = ['KXFEDDECISION-26DEC-C25', 'KXBTCMAXY-26-T150000', 'NO-SUCH-MARKET'];
+    const before = sandbox.server.requests.length;
+    const books = await client.getOrderbooks(tickers);
+    expect(sandbox.server.requests.length - before).toBe(1);
+    expect(Object.keys(books).sort()).toEqual(tickers.slice(0, 2).sort());
+    for (const t of tickers.slice(0, 2)) expect(books[t]).toEqual(await client.getOrderbook(t));
+  });
+
   it('signed calls verify; balances move with orders; cancel returns the money', async () => {
     const user = await sandbox.createUser({ balanceUsd: 100 });
     const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
