@@ -257,7 +257,7 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/markets/orderbooks'), this.#signed('read', (req) => {
       const tickers = req.query.getAll('tickers');
       if (tickers.length < 1 || tickers.length > 100) return { status: 400, body: { code: 'bad_request', message: 'tickers: between 1 and 100 are required', details: '' } };
-      // Unknown tickers are left out of the answer.
+      // Unknown tickers are left out of the answer (Kalshi does not document this case).
       const books = tickers.flatMap((t) => this.markets.filter((m) => m.ticker === t)).map((m) => ({ ticker: m.ticker, orderbook_fp: this.#bookJson(m, 0) }));
       return { status: 200, body: { orderbooks: books } };
     }));
