@@ -14,9 +14,14 @@ import {
   OrderRejectedError,
   OutcomeUnknownError,
   RateLimitError,
+  verifyCs2CapWebhook,
+  WebhookVerificationError,
   writeSecretFile,
+  type SecretString,
 } from 'marketmux';
 import { startSandbox, type Sandbox } from 'marketmux/testkit';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export async function cs2capKeys(sandbox: Sandbox): Promise<number> {
   const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
@@ -27,6 +32,40 @@ export async function cs2capKeys(sandbox: Sandbox): Promise<number> {
   const newKey = rotated.key.reveal(); // store it now: it is shown once
   await cs2cap.close();
   return newKey.length > 0 ? requestsPerMinute : 0;
+}
+
+export async function cs2capWebhooks(sandbox: Sandbox): Promise<string[]> {
+  const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
+  const alerts: string[] = [];
+  const seen = new Set<string>();
+  const secrets = new Map<string, SecretString>(); // stands in for your secret store
+  const receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        // The raw body, as received: a re-serialized object would not verify.
+        const delivery = verifyCs2CapWebhook({ headers: req.headers, body: Buffer.concat(chunks), secret: secrets.get('cs2cap-webhook') ?? '' });
+        // A retried delivery repeats its id: act on each one once.
+        if (delivery.deliveryId && !seen.has(delivery.deliveryId)) {
+          seen.add(delivery.deliveryId);
+          alerts.push(String(delivery.payload.market_hash_name));
+        }
+        res.writeHead(204).end();
+      } catch (error) {
+        res.writeHead(error instanceof WebhookVerificationError ? 401 : 500).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cs2cap`;
+  const created = await cs2cap.webhooks.create({ label: 'price bot', url }); // Quant
+  secrets.set('cs2cap-webhook', created.secret); // shown once: store it now
+  await sandbox.cs2cap.server.deliverAlert(sandbox.cs2cap.apiKey, { alert_id: 'al_1', market_hash_name: 'AK-47 | Redline (Field-Tested)' });
+  await cs2cap.webhooks.delete(created.webhook.id);
+  await cs2cap.close();
+  await new Promise((resolve) => receiver.close(resolve));
+  return alerts;
 }
 
 export async function csboardBuying(sandbox: Sandbox): Promise<string> {

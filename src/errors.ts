@@ -26,7 +26,8 @@ export type MarketErrorCode =
   | 'response_shape'
   | 'outcome_unknown'
   | 'validation_failed'
-  | 'redis_unavailable';
+  | 'redis_unavailable'
+  | 'webhook_unverified';
 
 /** The fields an error is built from (see `MarketError`). */
 export interface MarketErrorInit {
@@ -149,6 +150,12 @@ export class ValidationError extends MarketError {
   }
 }
 
+/**
+ * A webhook delivery that failed verification (bad or missing signature, stale timestamp):
+ * do not act on it. Never holds the secret or the expected signature.
+ */
+export class WebhookVerificationError extends MarketError {}
+
 // Names are spelled out (a minifier may rename classes), then the tree is frozen: it is part
 // of the public contract and nobody may patch it at run time.
 const TREE: [typeof MarketError, string][] = [
@@ -166,6 +173,7 @@ const TREE: [typeof MarketError, string][] = [
   [ResponseShapeError as unknown as typeof MarketError, 'ResponseShapeError'],
   [OutcomeUnknownError, 'OutcomeUnknownError'],
   [ValidationError as unknown as typeof MarketError, 'ValidationError'],
+  [WebhookVerificationError, 'WebhookVerificationError'],
 ];
 for (const [cls, name] of TREE) {
   Object.defineProperty(cls.prototype, 'name', { value: name, enumerable: false });

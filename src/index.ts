@@ -6,7 +6,7 @@ export type { LimitSpec, RollingWindow, TokenBucket } from './limits/specs.js';
 export type { Capabilities, MarketProvider, Quote, QuoteOptions } from './provider.js';
 export * from './money.js';
 export { SecretString } from './secret.js';
-export { createCs2CapClient, CS2CAP_BASE_URL } from '../providers/cs2cap/index.js';
+export { createCs2CapClient, CS2CAP_BASE_URL, verifyCs2CapWebhook } from '../providers/cs2cap/index.js';
 export type * from '../providers/cs2cap/index.js';
 export { createCsboardClient, CSBOARD_BASE_URL } from '../providers/csboard/index.js';
 export type * from '../providers/csboard/index.js';

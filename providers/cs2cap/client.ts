@@ -103,6 +103,23 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
+/** A webhook endpoint (its secret is never listed again, only `secret_last4`). */
+export type Cs2CapWebhook = Raw<typeof s.webhookSummarySchema>;
+/** What `webhooks.create` and `webhooks.rotateSecret` return: the secret, shown once. */
+export interface Cs2CapWebhookWithSecret {
+  readonly webhook: Cs2CapWebhook;
+  /** `whsec_…`: verify deliveries with it (`verifyCs2CapWebhook`); store it now. */
+  readonly secret: SecretString;
+}
+/** Input of `webhooks.create`: `platform` defaults to `custom` (the only signed one with `google_sheets`). */
+export type Cs2CapWebhookCreate = z.input<typeof s.webhookCreateSchema>;
+/** Input of `webhooks.update`: at least one field. */
+export type Cs2CapWebhookUpdate = z.input<typeof s.webhookUpdateSchema>;
+/** A page of webhook deliveries. */
+export type Cs2CapWebhookDeliveries = Raw<typeof s.webhookDeliveriesSchema>;
+/** One delivery with its payload and attempts. */
+export type Cs2CapWebhookDeliveryRecord = Raw<typeof s.webhookDeliverySchema>;
+
 /** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
@@ -176,15 +193,39 @@ export interface Cs2CapClient extends MarketProvider {
 /** Revoke a child key. */
     revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
   };
+  /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
+  readonly webhooks: {
+    /** Every endpoint of the account (secrets are never listed, only `secret_last4`). */
+    list(options?: CallOptions): Promise<Cs2CapWebhook[]>;
+    /** Create an endpoint; its secret is returned once. Never retried (no idempotency key exists). */
+    create(input: Cs2CapWebhookCreate, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
+    /** Change an endpoint's label, URL, platform or `isActive`; safe to repeat. */
+    update(webhookId: string, input: Cs2CapWebhookUpdate, options?: CallOptions): Promise<Cs2CapWebhook>;
+    /** Delete an endpoint; its pending deliveries are cancelled. */
+    delete(webhookId: string, options?: CallOptions): Promise<void>;
+    /**
+     * A new secret, returned once; deliveries signed with the old one stop verifying at once.
+     * Never retried: a lost answer is an `OutcomeUnknownError`.
+     */
+    rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
+    /** Recent deliveries, newest first, with their status and last HTTP status. */
+    deliveries(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
+    /** One delivery with its payload and every attempt. */
+    getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
+  };
 /** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
+
+const webhookIdSchema = z.string().min(1).max(100);
 
 /** A CS2Cap client: typed calls, its rate limit, retries, no key in any output. */
 export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   const opts = parseInput(PROVIDER, 'createCs2CapClient', optionsSchema, options);
   let apiKey = opts.apiKey;
   const retiredKeys: string[] = [];
+  // Webhook secrets this client has seen: scrubbed from anything a server echoes, like keys.
+  const webhookSecrets: string[] = [];
   let isRoot: boolean | undefined;
   // The rate was set by the caller or read from the key: the tier header must not change it.
   let rateIsKnown = options.rateLimit?.default !== undefined;
@@ -194,7 +235,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     provider: PROVIDER,
     authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
     mapError: mapCs2CapError,
-    secrets: () => [apiKey, ...retiredKeys],
+    secrets: () => [apiKey, ...retiredKeys, ...webhookSecrets],
     guard: ({ method, path, sending }) => quota.check(method, path, { askAgain: sending }),
     observeResponse: (res) => {
       const pauseMs = quota.observe(res);
@@ -227,6 +268,11 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       total: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
       rows: ndjsonRows(res.stream, { provider: PROVIDER, path, schema, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
     };
+  };
+
+  const withSecret = (res: z.output<typeof s.webhookWithSecretSchema>): Cs2CapWebhookWithSecret => {
+    webhookSecrets.push(res.secret);
+    return Object.freeze({ webhook: res.webhook, secret: new SecretString(res.secret) });
   };
 
   const itemQuery = (q: { marketHashName?: string | undefined; itemId?: number | undefined; phase?: string | undefined }) => ({
@@ -444,6 +490,65 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         // Revoking twice is harmless, so it may be retried.
         const res = await core.sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
         return { ok: res.ok, keyId: res.key_id };
+      },
+    },
+
+    webhooks: {
+      async list(call) {
+        return (await get('/account/webhooks', s.webhookListSchema, undefined, call)).webhooks;
+      },
+      async create(input, call) {
+        const q = parseInput(PROVIDER, 'webhooks.create', s.webhookCreateSchema, input);
+        const res = await core.sender.send({
+          method: 'POST',
+          path: '/account/webhooks',
+          body: { label: q.label, url: q.url, platform: q.platform ?? 'custom', is_active: q.isActive ?? true },
+          limitClass: 'default',
+          safety: 'unsafe',
+          schema: s.webhookWithSecretSchema,
+          call,
+        });
+        return withSecret(res);
+      },
+      async update(webhookId, input, call) {
+        const id = parseInput(PROVIDER, 'webhooks.update', webhookIdSchema, webhookId);
+        const q = parseInput(PROVIDER, 'webhooks.update', s.webhookUpdateSchema, input);
+        // The same patch twice leaves the same endpoint: safe to repeat.
+        return core.sender.send({
+          method: 'PATCH',
+          path: `/account/webhooks/${pathSegment(id)}`,
+          body: { label: q.label, url: q.url, platform: q.platform, is_active: q.isActive },
+          limitClass: 'default',
+          safety: 'idempotent',
+          schema: s.webhookSummarySchema,
+          call,
+        });
+      },
+      async delete(webhookId, call) {
+        const id = parseInput(PROVIDER, 'webhooks.delete', webhookIdSchema, webhookId);
+        await core.sender.send({ method: 'DELETE', path: `/account/webhooks/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.webhookDeletedSchema, call });
+      },
+      async rotateSecret(webhookId, call) {
+        const id = parseInput(PROVIDER, 'webhooks.rotateSecret', webhookIdSchema, webhookId);
+        let res: z.output<typeof s.webhookWithSecretSchema>;
+        try {
+          res = await core.sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
+        } catch (error) {
+          if (!(error instanceof OutcomeUnknownError)) throw error;
+          throw new OutcomeUnknownError({
+            ...error.toJSON(),
+            message: `${error.message}. The secret may have been rotated: if deliveries stop verifying, rotate again and store the new secret.`,
+          } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
+        }
+        return withSecret(res);
+      },
+      async deliveries(query = {}, call) {
+        const q = parseInput(PROVIDER, 'webhooks.deliveries', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+        return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
+      },
+      async getDelivery(deliveryId, call) {
+        const id = parseInput(PROVIDER, 'webhooks.getDelivery', webhookIdSchema, deliveryId);
+        return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
       },
     },
 

@@ -212,6 +212,52 @@ export const subKeyListSchema = z.object({
 export const subKeyCreatedSchema = z.object({ key: z.string().regex(API_KEY, 'not an sk_ key'), key_info: apiKeyInfoSchema, message: z.string().nullish() });
 export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime }).passthrough();
 
+// ---- webhooks (Quant; §6.11) ----
+export const webhookSummarySchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    url: z.string(),
+    platform: z.string(),
+    secret_last4: z.string().nullish(),
+    is_active: z.boolean(),
+    last_success_at: isoTime,
+    last_failure_at: isoTime,
+    last_failure_message: z.string().nullish(),
+    created_at: z.string(),
+    updated_at: z.string().nullish(),
+  })
+  .passthrough();
+export const webhookListSchema = z.object({ webhooks: z.array(webhookSummarySchema) });
+export const webhookWithSecretSchema = z.object({ webhook: webhookSummarySchema, secret: z.string().min(1) });
+export const webhookDeletedSchema = z.object({ ok: z.boolean() }).passthrough();
+const deliverySummary = {
+  id: z.string(),
+  event_id: z.string().nullish(),
+  endpoint_id: z.string(),
+  endpoint_label: z.string().nullish(),
+  endpoint_url: z.string().nullish(),
+  platform: z.string().nullish(),
+  event_type: z.string(),
+  status: z.string(),
+  attempt_count: z.number().int(),
+  last_http_status: z.number().int().nullish(),
+  error: z.string().nullish(),
+  next_attempt_at: isoTime,
+  created_at: z.string(),
+  completed_at: isoTime,
+};
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(z.object(deliverySummary).passthrough()), pagination: paginationSchema });
+export const webhookDeliverySchema = z
+  .object({
+    ...deliverySummary,
+    payload: z.record(z.string(), z.unknown()).nullish(),
+    attempts: z
+      .array(z.object({ attempt_number: z.number().int(), status: z.string(), http_status: z.number().int().nullish(), error: z.string().nullish(), response_body_excerpt: z.string().nullish(), created_at: z.string() }).passthrough())
+      .default([]),
+  })
+  .passthrough();
+
 export const errorBodySchema = z.object({
   code: z.string().optional(),
   detail: z.union([z.string(), z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])).optional(), msg: z.string().optional() }).passthrough())]).optional(),
@@ -312,6 +358,17 @@ export const itemsQuerySchema = z
     offset: z.number().int().min(0).optional(),
   })
   .strict();
+
+const webhookUrl = z.url({ protocol: /^https?$/ });
+const platform = z.enum(['custom', 'discord', 'telegram', 'google_sheets']);
+export const webhookCreateSchema = z
+  .object({ label: z.string().min(1).max(100), url: webhookUrl, platform: platform.optional(), isActive: z.boolean().optional() })
+  .strict()
+  .refine((w) => w.platform !== 'telegram' || new URL(w.url).searchParams.has('chat_id'), { message: 'a Telegram URL must include chat_id', path: ['url'] });
+export const webhookUpdateSchema = z
+  .object({ label: z.string().min(1).max(100).optional(), url: webhookUrl.optional(), platform: platform.optional(), isActive: z.boolean().optional() })
+  .strict()
+  .refine((w) => Object.values(w).some((v) => v !== undefined), { message: 'change at least one field', path: ['label'] });
 
 export const subKeyCreateSchema = z
   .object({

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -10,6 +12,8 @@ import {
   QuotaExceededError,
   ResponseShapeError,
   ValidationError,
+  verifyCs2CapWebhook,
+  WebhookVerificationError,
   type Cs2CapClient,
   type MarketEvents,
 } from '../../src/index.js';
@@ -131,6 +135,48 @@ describe('cs2cap against its sandbox', () => {
     expect(await caught(free.getPriceCandles({ itemId: 1000, interval: '1h' }))).toBeInstanceOf(PermissionError);
     const daily = await free.getPriceCandles({ itemId: 1000, lookbackDays: 60, fill: undefined });
     expect(Date.parse(daily.meta.end) - Date.parse(daily.meta.start)).toBe(30 * 86_400_000);
+  });
+
+  it('webhooks: a signed alert reaches a local receiver and verifies; after a rotation only the new secret does', async () => {
+    const key = sandbox.createKey('quant');
+    const client = make(key);
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const { webhook, secret } = await client.webhooks.create({ label: 'bot', url });
+      expect((await client.webhooks.list()).map((w) => w.id)).toEqual([webhook.id]);
+      const [delivered] = await sandbox.deliverAlert(key, { alert_id: 'al_1', item_id: 1000, market_hash_name: 'AK-47 | Redline (Field-Tested)' });
+      expect(delivered?.status).toBe('succeeded');
+      const first = verifyCs2CapWebhook({ headers: received[0]!.headers, body: received[0]!.body, secret });
+      expect(first).toMatchObject({ eventType: 'alert.triggered', deliveryId: delivered!.id, payload: { item_id: 1000 } });
+
+      const rotated = await client.webhooks.rotateSecret(webhook.id);
+      await sandbox.deliverAlert(key, { alert_id: 'al_2', item_id: 1001 });
+      expect(() => verifyCs2CapWebhook({ headers: received[1]!.headers, body: received[1]!.body, secret })).toThrow(WebhookVerificationError);
+      expect(verifyCs2CapWebhook({ headers: received[1]!.headers, body: received[1]!.body, secret: rotated.secret }).payload.alert_id).toBe('al_2');
+
+      const page = await client.webhooks.deliveries();
+      expect(page.deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
+      expect((await client.webhooks.getDelivery(delivered!.id)).payload).toMatchObject({ alert_id: 'al_1' });
+      await client.webhooks.update(webhook.id, { isActive: false });
+      expect(await sandbox.deliverAlert(key, { alert_id: 'al_3' })).toEqual([]);
+      await client.webhooks.delete(webhook.id);
+      expect(await client.webhooks.list()).toEqual([]);
+      // Below Quant: refused by the server as the docs say.
+      expect(await caught(make(sandbox.createKey('pro')).webhooks.list())).toBeInstanceOf(PermissionError);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {

@@ -34,6 +34,9 @@ describe('the doc samples run against the sandbox', () => {
   });
   afterAll(() => sb.close());
 
+  it('CS2Cap webhooks: the documented receiver verifies a signed delivery and acts on it once', async () => {
+    expect(await snippets.cs2capWebhooks(sb)).toEqual(['AK-47 | Redline (Field-Tested)']);
+  });
   it('CS2Cap keys, events', async () => {
     expect(await snippets.events(sb)).toBe(0);
     // Last: it rotates the sandbox key.
