@@ -103,6 +103,16 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
+/** A price or spread alert; `threshold` is exact Money for price alerts. */
+export type Cs2CapAlert = Raw<typeof s.alertSchema> & { readonly threshold: Money | undefined };
+/** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
+export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
+/** Input of `alerts.update`: at least one field. */
+export type Cs2CapAlertUpdate = z.input<typeof s.alertUpdateSchema>;
+/** Per-item outcomes of `alerts.createBatch`, in request order. */
+export type Cs2CapAlertBatchResult = Raw<typeof s.alertBatchSchema>;
+/** A page of alert triggers, each with its deliveries. */
+export type Cs2CapAlertEvents = Raw<typeof s.alertEventsSchema>;
 /** A webhook endpoint (its secret is never listed again, only `secret_last4`). */
 export type Cs2CapWebhook = Raw<typeof s.webhookSummarySchema>;
 /** What `webhooks.create` and `webhooks.rotateSecret` return: the secret, shown once. */
@@ -193,6 +203,24 @@ export interface Cs2CapClient extends MarketProvider {
 /** Revoke a child key. */
     revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
   };
+  /**
+   * Price and spread alerts (exempt from the monthly quota). An alert disables itself when it
+   * fires; re-enable it with `update(id, { isEnabled: true })`. Triggers reach your webhooks.
+   */
+  readonly alerts: {
+    /** Alerts of the account; `search` is an item id or a name substring. */
+    list(query?: { limit?: number; offset?: number; search?: string }, options?: CallOptions): Promise<{ alerts: Cs2CapAlert[]; pagination: Cs2CapAlertEvents['pagination'] }>;
+    /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
+    create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
+    /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
+    createBatch(inputs: Cs2CapAlertCreate[], options?: CallOptions): Promise<Cs2CapAlertBatchResult>;
+    /** Change the threshold, its currency or `isEnabled`; safe to repeat. */
+    update(alertId: string, input: Cs2CapAlertUpdate, options?: CallOptions): Promise<Cs2CapAlert>;
+    /** Delete an alert; safe to repeat. */
+    delete(alertId: string, options?: CallOptions): Promise<void>;
+    /** Recent triggers, newest first, with their deliveries. */
+    events(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapAlertEvents>;
+  };
   /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
   readonly webhooks: {
     /** Every endpoint of the account (secrets are never listed, only `secret_last4`). */
@@ -217,7 +245,7 @@ export interface Cs2CapClient extends MarketProvider {
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
 
-const webhookIdSchema = z.string().min(1).max(100);
+const resourceIdSchema = z.string().min(1).max(100);
 
 /** A CS2Cap client: typed calls, its rate limit, retries, no key in any output. */
 export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
@@ -270,6 +298,17 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     };
   };
 
+  const withThreshold = (a: z.output<typeof s.alertSchema>): Cs2CapAlert => ({
+    ...a,
+    threshold: a.kind === 'spread_exceeds' ? undefined : money(a.threshold_value, a.threshold_currency ?? 'USD'),
+  });
+  const alertBody = (a: z.output<typeof s.alertCreateSchema>) => ({
+    item_id: a.itemId,
+    kind: a.kind,
+    threshold_value: a.threshold,
+    threshold_currency: a.currency?.toUpperCase(),
+    is_enabled: a.isEnabled ?? true,
+  });
   const withSecret = (res: z.output<typeof s.webhookWithSecretSchema>): Cs2CapWebhookWithSecret => {
     webhookSecrets.push(res.secret);
     return Object.freeze({ webhook: res.webhook, secret: new SecretString(res.secret) });
@@ -493,6 +532,45 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       },
     },
 
+    alerts: {
+      async list(query = {}, call) {
+        const q = parseInput(PROVIDER, 'alerts.list', z.object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).optional(), search: z.string().min(1).max(300).optional() }).strict(), query);
+        const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
+        return { ...page, alerts: page.alerts.map(withThreshold) };
+      },
+      async create(input, call) {
+        const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
+        const res = await core.sender.send({ method: 'POST', path: '/account/alerts', body: alertBody(q), limitClass: 'default', safety: 'unsafe', schema: s.alertSchema, call });
+        return withThreshold(res);
+      },
+      async createBatch(inputs, call) {
+        const list = parseInput(PROVIDER, 'alerts.createBatch', z.array(s.alertCreateSchema).min(1).max(100), inputs);
+        return core.sender.send({ method: 'POST', path: '/account/alerts/batch', body: { alerts: list.map(alertBody) }, limitClass: 'default', safety: 'unsafe', schema: s.alertBatchSchema, call });
+      },
+      async update(alertId, input, call) {
+        const id = parseInput(PROVIDER, 'alerts.update', resourceIdSchema, alertId);
+        const q = parseInput(PROVIDER, 'alerts.update', s.alertUpdateSchema, input);
+        const res = await core.sender.send({
+          method: 'PATCH',
+          path: `/account/alerts/${pathSegment(id)}`,
+          body: { threshold_value: q.threshold, threshold_currency: q.currency?.toUpperCase(), is_enabled: q.isEnabled },
+          limitClass: 'default',
+          safety: 'idempotent',
+          schema: s.alertSchema,
+          call,
+        });
+        return withThreshold(res);
+      },
+      async delete(alertId, call) {
+        const id = parseInput(PROVIDER, 'alerts.delete', resourceIdSchema, alertId);
+        await core.sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
+      },
+      async events(query = {}, call) {
+        const q = parseInput(PROVIDER, 'alerts.events', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+        return get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
+      },
+    },
+
     webhooks: {
       async list(call) {
         return (await get('/account/webhooks', s.webhookListSchema, undefined, call)).webhooks;
@@ -511,7 +589,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         return withSecret(res);
       },
       async update(webhookId, input, call) {
-        const id = parseInput(PROVIDER, 'webhooks.update', webhookIdSchema, webhookId);
+        const id = parseInput(PROVIDER, 'webhooks.update', resourceIdSchema, webhookId);
         const q = parseInput(PROVIDER, 'webhooks.update', s.webhookUpdateSchema, input);
         // The same patch twice leaves the same endpoint: safe to repeat.
         return core.sender.send({
@@ -525,11 +603,11 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         });
       },
       async delete(webhookId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.delete', webhookIdSchema, webhookId);
+        const id = parseInput(PROVIDER, 'webhooks.delete', resourceIdSchema, webhookId);
         await core.sender.send({ method: 'DELETE', path: `/account/webhooks/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.webhookDeletedSchema, call });
       },
       async rotateSecret(webhookId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.rotateSecret', webhookIdSchema, webhookId);
+        const id = parseInput(PROVIDER, 'webhooks.rotateSecret', resourceIdSchema, webhookId);
         let res: z.output<typeof s.webhookWithSecretSchema>;
         try {
           res = await core.sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
@@ -547,7 +625,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
       },
       async getDelivery(deliveryId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.getDelivery', webhookIdSchema, deliveryId);
+        const id = parseInput(PROVIDER, 'webhooks.getDelivery', resourceIdSchema, deliveryId);
         return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
       },
     },

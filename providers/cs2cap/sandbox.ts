@@ -4,11 +4,14 @@
  * reissue, sub-keys, documented error bodies, 429s with Retry-After, X-RateLimit-* headers
  * in both of the docs' readings, fault injection.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
 import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
+import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
+
+export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 
 export const CS2CAP_SANDBOX_MARKETS = ['steam', 'buff163', 'csfloat', 'skinport', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo'] as const;
 const BUY_ORDER_MARKETS = new Set(['steam', 'buff163', 'csfloat', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo']);
@@ -46,30 +49,6 @@ interface PriceRow {
   timestamp: string;
 }
 
-interface WebhookRecord {
-  id: string;
-  rootId: string;
-  label: string;
-  url: string;
-  platform: string;
-  secret: string;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  last_failure_message: string | null;
-}
-
-/** One delivery attempt's outcome, as `GET /account/webhooks/deliveries` shows it. */
-export interface Cs2CapSandboxDelivery {
-  id: string;
-  endpoint_id: string;
-  status: 'succeeded' | 'failed';
-  last_http_status: number | null;
-  error: string | null;
-}
-
 export interface Cs2CapSandboxOptions {
   /** Length of a rate-limit window (default 60 000 ms; tests use less). */
   windowMs?: number;
@@ -93,7 +72,13 @@ export class Cs2CapSandbox extends ProviderSandbox {
     this.#rpm = options.rpm;
     this.#seed();
     this.#routes();
-    this.#webhookRoutes();
+    this.#alertDesk = new Cs2CapAlertDesk({
+      server: this.server,
+      prices: this.prices,
+      keys: this.keys,
+      authed: (handler, options) => this.#authed(handler, options),
+      fx: (currency) => this.#fx(currency),
+    });
   }
 
 
@@ -113,8 +98,18 @@ export class Cs2CapSandbox extends ProviderSandbox {
     this.#disabled.add(key);
   }
   readonly #disabled = new Set<string>();
-  readonly #webhooks = new Map<string, WebhookRecord>();
-  readonly #deliveries: (Record<string, unknown> & { id: string; rootId: string })[] = [];
+  readonly #alertDesk: Cs2CapAlertDesk;
+
+  /** Send a signed `alert.triggered` event to every active webhook of the key's account (see `Cs2CapAlertDesk`). */
+  deliverAlert(apiKey: string, payload: Record<string, unknown>): Promise<Cs2CapSandboxDelivery[]> {
+    return this.#alertDesk.deliverAlert(apiKey, payload);
+  }
+
+  /** Evaluate every enabled alert against the current prices; returns the ids that fired. */
+  checkAlerts(): Promise<string[]> {
+    return this.#alertDesk.checkAlerts();
+  }
+
   readonly #activeStreams = new Set<string>();
   readonly #streamStarts = new Map<string, number[]>();
   /** Bulk stream starts per key and endpoint in 24 h. */
@@ -495,123 +490,6 @@ export class Cs2CapSandbox extends ProviderSandbox {
         data,
       },
     };
-  }
-
-  /**
-   * Fire an `alert.triggered` event to every active webhook of the key's account, once each
-   * (no retry schedule): `custom` and `google_sheets` get the JSON signed with HMAC-SHA256 over
-   * `${X-CS2C-Timestamp}.${body}`, hex-encoded in `X-CS2C-Signature` (the docs leave the
-   * encoding open); Discord and Telegram get an unsigned message.
-   */
-  async deliverAlert(apiKey: string, payload: Record<string, unknown>): Promise<Cs2CapSandboxDelivery[]> {
-    const rootId = this.keys.get(apiKey)?.rootId;
-    const hooks = [...this.#webhooks.values()].filter((w) => w.rootId === rootId && w.is_active);
-    return Promise.all(hooks.map(async (w) => {
-      const id = randomUUID();
-      const signed = w.platform === 'custom' || w.platform === 'google_sheets';
-      const body = JSON.stringify(signed ? payload : { content: `CS2Cap alert: ${String(payload.market_hash_name ?? '')}` });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-      if (signed) {
-        Object.assign(headers, {
-          'X-CS2C-Event-Type': 'alert.triggered',
-          'X-CS2C-Delivery-Id': id,
-          'X-CS2C-Timestamp': timestamp,
-          'X-CS2C-Signature': createHmac('sha256', w.secret).update(`${timestamp}.${body}`).digest('hex'),
-        });
-      }
-      let status: number | null = null;
-      let error: string | null = null;
-      try {
-        status = (await fetch(w.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) })).status;
-      } catch (e) {
-        error = e instanceof Error ? e.message : 'delivery failed';
-      }
-      const ok = status !== null && status >= 200 && status < 300;
-      const now = new Date().toISOString();
-      if (ok) w.last_success_at = now;
-      else [w.last_failure_at, w.last_failure_message] = [now, error ?? `HTTP ${status}`];
-      const delivery = {
-        id, rootId: w.rootId, event_id: randomUUID(), endpoint_id: w.id, endpoint_label: w.label, endpoint_url: w.url, platform: w.platform, event_type: 'alert.triggered',
-        status: ok ? 'succeeded' : 'failed', attempt_count: 1, last_http_status: status, error, next_attempt_at: null, created_at: now, completed_at: now,
-        payload, attempts: [{ attempt_number: 1, status: ok ? 'succeeded' : 'failed', http_status: status, error, created_at: now }],
-      };
-      this.#deliveries.push(delivery);
-      return { id, endpoint_id: w.id, status: delivery.status as 'succeeded' | 'failed', last_http_status: status, error };
-    }));
-  }
-
-  #webhookJson(w: WebhookRecord): Record<string, unknown> {
-    const { secret, rootId: _root, ...rest } = w;
-    return { ...rest, secret_last4: secret.slice(-4) };
-  }
-
-  #webhookRoutes(): void {
-    const r = this.server;
-    const quant = { tier: 'quant' as const, countsQuota: false };
-    const mine = (k: KeyRecord, id: string | undefined): WebhookRecord | undefined => {
-      const w = id === undefined ? undefined : this.#webhooks.get(id);
-      return w && w.rootId === k.rootId ? w : undefined;
-    };
-    const notFound: SandboxResponse = { status: 404, body: { code: 'NOT_FOUND', detail: 'Webhook not found' } };
-    const invalid = (field: string, msg: string): SandboxResponse => ({ status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['body', field], msg }] } });
-    const check = (b: { url?: unknown; platform?: unknown }): SandboxResponse | undefined => {
-      if (b.url !== undefined && (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url))) return invalid('url', 'URL scheme should be http or https');
-      if (b.platform !== undefined && !['custom', 'discord', 'telegram', 'google_sheets'].includes(String(b.platform))) return invalid('platform', 'Input should be custom, discord, telegram or google_sheets');
-      return undefined;
-    };
-    const newSecret = (): string => `whsec_live_${randomBytes(16).toString('hex')}`;
-
-    r.route('GET', '/v1/account/webhooks', this.#authed((_req, k) => ({ status: 200, body: { webhooks: [...this.#webhooks.values()].filter((w) => w.rootId === k.rootId).map((w) => this.#webhookJson(w)) } }), quant));
-    r.route('POST', '/v1/account/webhooks', this.#authed((req, k) => {
-      const b = (req.body ?? {}) as { label?: string; url?: string; platform?: string; is_active?: boolean };
-      if (!b.label) return invalid('label', 'Field required');
-      if (!b.url) return invalid('url', 'Field required');
-      const bad = check(b);
-      if (bad) return bad;
-      const now = new Date().toISOString();
-      const w: WebhookRecord = {
-        id: randomUUID(), rootId: k.rootId, label: b.label, url: b.url, platform: b.platform ?? 'custom', secret: newSecret(), is_active: b.is_active ?? true,
-        created_at: now, updated_at: now, last_success_at: null, last_failure_at: null, last_failure_message: null,
-      };
-      this.#webhooks.set(w.id, w);
-      return { status: 201, body: { webhook: this.#webhookJson(w), secret: w.secret } };
-    }, quant));
-    r.route('GET', '/v1/account/webhooks/deliveries', this.#authed((req, k) => {
-      const limit = Math.min(100, Number(req.query.get('limit') ?? 50));
-      const offset = Number(req.query.get('offset') ?? 0);
-      const all = this.#deliveries.filter((d) => d.rootId === k.rootId).reverse();
-      const page = all.slice(offset, offset + limit).map(({ payload: _p, attempts: _a, rootId: _r, ...d }) => d);
-      return { status: 200, body: { deliveries: page, pagination: { limit, offset, total: all.length, has_next: offset + limit < all.length, has_prev: offset > 0 } } };
-    }, quant));
-    r.route('GET', '/v1/account/webhooks/deliveries/:id', this.#authed((req, k) => {
-      const d = this.#deliveries.find((x) => x.id === req.params.id && x.rootId === k.rootId);
-      if (!d) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Delivery not found' } };
-      const { rootId: _r, ...rest } = d;
-      return { status: 200, body: rest };
-    }, quant));
-    r.route('PATCH', '/v1/account/webhooks/:id', this.#authed((req, k) => {
-      const w = mine(k, req.params.id);
-      if (!w) return notFound;
-      const b = (req.body ?? {}) as { label?: string; url?: string; platform?: string; is_active?: boolean };
-      const bad = check(b);
-      if (bad) return bad;
-      Object.assign(w, { label: b.label ?? w.label, url: b.url ?? w.url, platform: b.platform ?? w.platform, is_active: b.is_active ?? w.is_active, updated_at: new Date().toISOString() });
-      return { status: 200, body: this.#webhookJson(w) };
-    }, quant));
-    r.route('DELETE', '/v1/account/webhooks/:id', this.#authed((req, k) => {
-      const w = mine(k, req.params.id);
-      if (!w) return notFound;
-      this.#webhooks.delete(w.id);
-      return { status: 200, body: { ok: true } };
-    }, quant));
-    r.route('POST', '/v1/account/webhooks/:id/rotate-secret', this.#authed((req, k) => {
-      const w = mine(k, req.params.id);
-      if (!w) return notFound;
-      w.secret = newSecret();
-      w.updated_at = new Date().toISOString();
-      return { status: 200, body: { webhook: this.#webhookJson(w), secret: w.secret } };
-    }, quant));
   }
 
   /** Bulk NDJSON: one active stream per key and endpoint, a 24 h start quota, rows in USD. */

@@ -212,6 +212,48 @@ export const subKeyListSchema = z.object({
 export const subKeyCreatedSchema = z.object({ key: z.string().regex(API_KEY, 'not an sk_ key'), key_info: apiKeyInfoSchema, message: z.string().nullish() });
 export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime }).passthrough();
 
+// ---- alerts (§6.9; exempt from the monthly quota) ----
+const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }).passthrough();
+const decimalText = z.string().regex(/^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$/, 'a decimal string');
+export const alertSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    threshold_value: decimalText,
+    threshold_currency: z.string().nullish(),
+    is_enabled: z.boolean(),
+    last_triggered_at: isoTime,
+    created_at: z.string(),
+    updated_at: z.string(),
+    item: alertItem,
+  })
+  .passthrough();
+export const alertListSchema = z.object({ alerts: z.array(alertSchema), pagination: paginationSchema });
+export const alertBatchSchema = z.object({
+  created: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() }).passthrough()),
+});
+export const alertDeletedSchema = z.object({ ok: z.boolean() }).passthrough();
+export const alertEventsSchema = z.object({
+  events: z.array(
+    z
+      .object({
+        id: z.string(),
+        alert_id: z.string(),
+        kind: z.string(),
+        item: alertItem,
+        triggered_value: decimalText,
+        triggered_currency: z.string().nullish(),
+        reason: z.string().nullish(),
+        created_at: z.string(),
+        deliveries: z.array(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() }).passthrough()),
+      })
+      .passthrough(),
+  ),
+  pagination: paginationSchema,
+});
+
 // ---- webhooks (Quant; §6.11) ----
 export const webhookSummarySchema = z
   .object({
@@ -358,6 +400,24 @@ export const itemsQuerySchema = z
     offset: z.number().int().min(0).optional(),
   })
   .strict();
+
+const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "25.50"');
+/** A price alert compares the best ask with a price in a currency; a spread alert, a percentage (no currency). */
+export const alertCreateSchema = z
+  .object({
+    itemId: z.number().int().positive(),
+    kind: z.enum(['price_below', 'price_above', 'spread_exceeds']),
+    threshold: positiveDecimal,
+    currency: currency.optional(),
+    isEnabled: z.boolean().optional(),
+  })
+  .strict()
+  // The server ignores a currency on a spread alert: refuse it rather than drop it silently.
+  .refine((a) => a.kind !== 'spread_exceeds' || a.currency === undefined, { message: 'a spread alert is a percentage: give no currency', path: ['currency'] });
+export const alertUpdateSchema = z
+  .object({ threshold: positiveDecimal.optional(), currency: currency.optional(), isEnabled: z.boolean().optional() })
+  .strict()
+  .refine((a) => Object.values(a).some((v) => v !== undefined), { message: 'change at least one field', path: ['threshold'] });
 
 const webhookUrl = z.url({ protocol: /^https?$/ });
 const platform = z.enum(['custom', 'discord', 'telegram', 'google_sheets']);

@@ -179,6 +179,43 @@ describe('cs2cap against its sandbox', () => {
     }
   });
 
+  it('alerts: a price alert fires once when the ask crosses it, disables itself, and its trigger reaches the webhook', async () => {
+    const key = sandbox.createKey('quant');
+    const client = make(key);
+    const bodies: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      await client.webhooks.create({ label: 'bot', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/` });
+      const rows = sandbox.prices.filter((p) => p.item_id === 1000);
+      const ask = Math.min(...rows.map((p) => p.ask)) / 100;
+      const alert = await client.alerts.create({ itemId: 1000, kind: 'price_below', threshold: (ask - 1).toFixed(2) });
+      expect(alert).toMatchObject({ is_enabled: true, item: { item_id: 1000 }, threshold: { currency: 'USD' } });
+      expect(await sandbox.checkAlerts()).toEqual([]);
+      for (const p of rows) p.ask -= 200; // every marketplace drops by 2 USD
+      expect(await sandbox.checkAlerts()).toEqual([alert.id]);
+      expect(await sandbox.checkAlerts()).toEqual([]); // disabled after firing
+      expect((await client.alerts.list()).alerts[0]).toMatchObject({ is_enabled: false, last_triggered_at: expect.any(String) });
+      expect(JSON.parse(bodies[0]!)).toMatchObject({ alert_id: alert.id, item_id: 1000, kind: 'price_below' });
+      const { events } = await client.alerts.events();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ alert_id: alert.id, deliveries: [{ channel: 'webhook', status: 'succeeded' }] });
+      const batch = await client.alerts.createBatch([{ itemId: 1000, kind: 'spread_exceeds', threshold: '90' }, { itemId: 999_999, kind: 'price_above', threshold: '1' }]);
+      expect(batch).toMatchObject({ created: 1, failed: 1, results: [{ index: 0, status: 'created' }, { index: 1, status: 'error', code: 'ITEM_NOT_FOUND' }] });
+      await client.alerts.delete(alert.id);
+      expect((await client.alerts.list()).alerts.map((a) => a.kind)).toEqual(['spread_exceeds']);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+
   it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {
     const key = sandbox.createKey('quant');
     const client = make(key);

@@ -116,6 +116,25 @@ describe('cs2cap webhook endpoints on the wire', () => {
     expect(renderings(lost)).not.toContain(SECRET);
   });
 
+  it('alerts: documented bodies, exact thresholds; creates never retried, a spread alert with a currency refused', async () => {
+    make();
+    const alert = { id: 'al_1', kind: 'price_below', threshold_value: '25.5', threshold_currency: 'EUR', is_enabled: true, created_at: 't', updated_at: 't', item: { item_id: 7, market_hash_name: 'x' } };
+    nock(BASE).post('/v1/account/alerts', { item_id: 7, kind: 'price_below', threshold_value: '25.5', threshold_currency: 'EUR', is_enabled: true }).reply(201, alert);
+    expect((await client.alerts.create({ itemId: 7, kind: 'price_below', threshold: '25.5', currency: 'eur' })).threshold).toEqual({ amount: '25.50', currency: 'EUR' });
+    nock(BASE).post('/v1/account/alerts').reply(502, { detail: 'bad gateway' });
+    expect(await caught(client.alerts.create({ itemId: 7, kind: 'price_above', threshold: '30' }))).toBeInstanceOf(OutcomeUnknownError);
+    expect(await caught(client.alerts.create({ itemId: 7, kind: 'spread_exceeds', threshold: '5', currency: 'USD' }))).toBeInstanceOf(ValidationError);
+    expect(await caught(client.alerts.create({ itemId: 7, kind: 'price_below', threshold: '-1' }))).toBeInstanceOf(ValidationError);
+    nock(BASE)
+      .post('/v1/account/alerts/batch', { alerts: [{ item_id: 7, kind: 'spread_exceeds', threshold_value: '5', is_enabled: false }] })
+      .reply(200, { created: 1, failed: 0, results: [{ index: 0, status: 'created', alert_id: 'al_2' }] });
+    expect((await client.alerts.createBatch([{ itemId: 7, kind: 'spread_exceeds', threshold: '5', isEnabled: false }])).results[0]?.alert_id).toBe('al_2');
+    nock(BASE).patch('/v1/account/alerts/al_2', { is_enabled: true }).reply(200, { ...alert, id: 'al_2', kind: 'spread_exceeds', threshold_currency: null, threshold_value: '5' });
+    expect((await client.alerts.update('al_2', { isEnabled: true })).threshold).toBeUndefined();
+    nock(BASE).get('/v1/account/alerts').query({ search: 'Redline', limit: '10' }).reply(200, { alerts: [alert], pagination: { limit: 10, offset: 0, total: 1, has_next: false, has_prev: false } });
+    expect((await client.alerts.list({ search: 'Redline', limit: 10 })).alerts[0]?.threshold?.amount).toBe('25.50');
+  });
+
   it('deliveries: a page, and one delivery with its attempts', async () => {
     make();
     const summary = { id: 'dlv_1', endpoint_id: 'wh_1', event_type: 'alert.triggered', status: 'failed', attempt_count: 2, last_http_status: 500, created_at: '2026-11-24T12:00:00Z' };
