@@ -13,6 +13,7 @@ import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapCs2CapError } from './errors.js';
 import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
+import { createNotificationCalls, type Cs2CapAlerts, type Cs2CapWebhooks } from './notifications.js';
 import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import * as s from './schemas.js';
 
@@ -103,33 +104,6 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
-/** A price or spread alert; `threshold` is exact Money for price alerts. */
-export type Cs2CapAlert = Raw<typeof s.alertSchema> & { readonly threshold: Money | undefined };
-/** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
-export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
-/** Input of `alerts.update`: at least one field. */
-export type Cs2CapAlertUpdate = z.input<typeof s.alertUpdateSchema>;
-/** Per-item outcomes of `alerts.createBatch`, in request order. */
-export type Cs2CapAlertBatchResult = Raw<typeof s.alertBatchSchema>;
-/** A page of alert triggers, each with its deliveries. */
-export type Cs2CapAlertEvents = Raw<typeof s.alertEventsSchema>;
-/** A webhook endpoint (its secret is never listed again, only `secret_last4`). */
-export type Cs2CapWebhook = Raw<typeof s.webhookSummarySchema>;
-/** What `webhooks.create` and `webhooks.rotateSecret` return: the secret, shown once. */
-export interface Cs2CapWebhookWithSecret {
-  readonly webhook: Cs2CapWebhook;
-  /** `whsec_…`: verify deliveries with it (`verifyCs2CapWebhook`); store it now. */
-  readonly secret: SecretString;
-}
-/** Input of `webhooks.create`: `platform` defaults to `custom` (the only signed one with `google_sheets`). */
-export type Cs2CapWebhookCreate = z.input<typeof s.webhookCreateSchema>;
-/** Input of `webhooks.update`: at least one field. */
-export type Cs2CapWebhookUpdate = z.input<typeof s.webhookUpdateSchema>;
-/** A page of webhook deliveries. */
-export type Cs2CapWebhookDeliveries = Raw<typeof s.webhookDeliveriesSchema>;
-/** One delivery with its payload and attempts. */
-export type Cs2CapWebhookDeliveryRecord = Raw<typeof s.webhookDeliverySchema>;
-
 /** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
@@ -203,49 +177,13 @@ export interface Cs2CapClient extends MarketProvider {
 /** Revoke a child key. */
     revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
   };
-  /**
-   * Price and spread alerts (exempt from the monthly quota). An alert disables itself when it
-   * fires; re-enable it with `update(id, { isEnabled: true })`. Triggers reach your webhooks.
-   */
-  readonly alerts: {
-    /** Alerts of the account; `search` is an item id or a name substring. */
-    list(query?: { limit?: number; offset?: number; search?: string }, options?: CallOptions): Promise<{ alerts: Cs2CapAlert[]; pagination: Cs2CapAlertEvents['pagination'] }>;
-    /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
-    create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
-    /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
-    createBatch(inputs: Cs2CapAlertCreate[], options?: CallOptions): Promise<Cs2CapAlertBatchResult>;
-    /** Change the threshold, its currency or `isEnabled`; safe to repeat. */
-    update(alertId: string, input: Cs2CapAlertUpdate, options?: CallOptions): Promise<Cs2CapAlert>;
-    /** Delete an alert; safe to repeat. */
-    delete(alertId: string, options?: CallOptions): Promise<void>;
-    /** Recent triggers, newest first, with their deliveries. */
-    events(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapAlertEvents>;
-  };
-  /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
-  readonly webhooks: {
-    /** Every endpoint of the account (secrets are never listed, only `secret_last4`). */
-    list(options?: CallOptions): Promise<Cs2CapWebhook[]>;
-    /** Create an endpoint; its secret is returned once. Never retried (no idempotency key exists). */
-    create(input: Cs2CapWebhookCreate, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
-    /** Change an endpoint's label, URL, platform or `isActive`; safe to repeat. */
-    update(webhookId: string, input: Cs2CapWebhookUpdate, options?: CallOptions): Promise<Cs2CapWebhook>;
-    /** Delete an endpoint; its pending deliveries are cancelled. */
-    delete(webhookId: string, options?: CallOptions): Promise<void>;
-    /**
-     * A new secret, returned once; deliveries signed with the old one stop verifying at once.
-     * Never retried: a lost answer is an `OutcomeUnknownError`.
-     */
-    rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
-    /** Recent deliveries, newest first, with their status and last HTTP status. */
-    deliveries(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
-    /** One delivery with its payload and every attempt. */
-    getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
-  };
+  /** Price and spread alerts (see `Cs2CapAlerts`). */
+  readonly alerts: Cs2CapAlerts;
+  /** Webhook endpoints, Quant (see `Cs2CapWebhooks`). */
+  readonly webhooks: Cs2CapWebhooks;
 /** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
 }
-
-const resourceIdSchema = z.string().min(1).max(100);
 
 /** A CS2Cap client: typed calls, its rate limit, retries, no key in any output. */
 export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
@@ -296,22 +234,6 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       total: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
       rows: ndjsonRows(res.stream, { provider: PROVIDER, path, schema, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
     };
-  };
-
-  const withThreshold = (a: z.output<typeof s.alertSchema>): Cs2CapAlert => ({
-    ...a,
-    threshold: a.kind === 'spread_exceeds' ? undefined : money(a.threshold_value, a.threshold_currency ?? 'USD'),
-  });
-  const alertBody = (a: z.output<typeof s.alertCreateSchema>) => ({
-    item_id: a.itemId,
-    kind: a.kind,
-    threshold_value: a.threshold,
-    threshold_currency: a.currency?.toUpperCase(),
-    is_enabled: a.isEnabled ?? true,
-  });
-  const withSecret = (res: z.output<typeof s.webhookWithSecretSchema>): Cs2CapWebhookWithSecret => {
-    webhookSecrets.push(res.secret);
-    return Object.freeze({ webhook: res.webhook, secret: new SecretString(res.secret) });
   };
 
   const itemQuery = (q: { marketHashName?: string | undefined; itemId?: number | undefined; phase?: string | undefined }) => ({
@@ -532,103 +454,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       },
     },
 
-    alerts: {
-      async list(query = {}, call) {
-        const q = parseInput(PROVIDER, 'alerts.list', z.object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).optional(), search: z.string().min(1).max(300).optional() }).strict(), query);
-        const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
-        return { ...page, alerts: page.alerts.map(withThreshold) };
-      },
-      async create(input, call) {
-        const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
-        const res = await core.sender.send({ method: 'POST', path: '/account/alerts', body: alertBody(q), limitClass: 'default', safety: 'unsafe', schema: s.alertSchema, call });
-        return withThreshold(res);
-      },
-      async createBatch(inputs, call) {
-        const list = parseInput(PROVIDER, 'alerts.createBatch', z.array(s.alertCreateSchema).min(1).max(100), inputs);
-        return core.sender.send({ method: 'POST', path: '/account/alerts/batch', body: { alerts: list.map(alertBody) }, limitClass: 'default', safety: 'unsafe', schema: s.alertBatchSchema, call });
-      },
-      async update(alertId, input, call) {
-        const id = parseInput(PROVIDER, 'alerts.update', resourceIdSchema, alertId);
-        const q = parseInput(PROVIDER, 'alerts.update', s.alertUpdateSchema, input);
-        const res = await core.sender.send({
-          method: 'PATCH',
-          path: `/account/alerts/${pathSegment(id)}`,
-          body: { threshold_value: q.threshold, threshold_currency: q.currency?.toUpperCase(), is_enabled: q.isEnabled },
-          limitClass: 'default',
-          safety: 'idempotent',
-          schema: s.alertSchema,
-          call,
-        });
-        return withThreshold(res);
-      },
-      async delete(alertId, call) {
-        const id = parseInput(PROVIDER, 'alerts.delete', resourceIdSchema, alertId);
-        await core.sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
-      },
-      async events(query = {}, call) {
-        const q = parseInput(PROVIDER, 'alerts.events', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
-        return get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
-      },
-    },
-
-    webhooks: {
-      async list(call) {
-        return (await get('/account/webhooks', s.webhookListSchema, undefined, call)).webhooks;
-      },
-      async create(input, call) {
-        const q = parseInput(PROVIDER, 'webhooks.create', s.webhookCreateSchema, input);
-        const res = await core.sender.send({
-          method: 'POST',
-          path: '/account/webhooks',
-          body: { label: q.label, url: q.url, platform: q.platform ?? 'custom', is_active: q.isActive ?? true },
-          limitClass: 'default',
-          safety: 'unsafe',
-          schema: s.webhookWithSecretSchema,
-          call,
-        });
-        return withSecret(res);
-      },
-      async update(webhookId, input, call) {
-        const id = parseInput(PROVIDER, 'webhooks.update', resourceIdSchema, webhookId);
-        const q = parseInput(PROVIDER, 'webhooks.update', s.webhookUpdateSchema, input);
-        // The same patch twice leaves the same endpoint: safe to repeat.
-        return core.sender.send({
-          method: 'PATCH',
-          path: `/account/webhooks/${pathSegment(id)}`,
-          body: { label: q.label, url: q.url, platform: q.platform, is_active: q.isActive },
-          limitClass: 'default',
-          safety: 'idempotent',
-          schema: s.webhookSummarySchema,
-          call,
-        });
-      },
-      async delete(webhookId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.delete', resourceIdSchema, webhookId);
-        await core.sender.send({ method: 'DELETE', path: `/account/webhooks/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.webhookDeletedSchema, call });
-      },
-      async rotateSecret(webhookId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.rotateSecret', resourceIdSchema, webhookId);
-        let res: z.output<typeof s.webhookWithSecretSchema>;
-        try {
-          res = await core.sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
-        } catch (error) {
-          if (!(error instanceof OutcomeUnknownError)) throw error;
-          throw new OutcomeUnknownError({
-            ...error.toJSON(),
-            message: `${error.message}. The secret may have been rotated: if deliveries stop verifying, rotate again and store the new secret.`,
-          } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
-        }
-        return withSecret(res);
-      },
-      async deliveries(query = {}, call) {
-        const q = parseInput(PROVIDER, 'webhooks.deliveries', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
-        return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
-      },
-      async getDelivery(deliveryId, call) {
-        const id = parseInput(PROVIDER, 'webhooks.getDelivery', resourceIdSchema, deliveryId);
-        return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
-      },
-    },
+    ...createNotificationCalls(core.sender, (secret) => webhookSecrets.push(secret)),
 
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
       const currency = quoteOptions.currency ?? 'USD';

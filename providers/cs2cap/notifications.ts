@@ -1,0 +1,206 @@
+/**
+ * CS2Cap alerts and webhooks (reference/cs2cap.md §6.9, §6.11): account calls, exempt from the
+ * monthly quota. Creates and secret rotations are never retried: no idempotency key exists.
+ */
+import { z } from 'zod';
+import { OutcomeUnknownError } from '../../src/errors.js';
+import { pathSegment } from '../../src/http/query.js';
+import type { CallOptions, RequestSender } from '../../src/http/request-sender.js';
+import { money, type Money } from '../../src/money.js';
+import { SecretString } from '../../src/secret.js';
+import { parseInput } from '../../src/validation.js';
+import * as s from './schemas.js';
+
+const PROVIDER = 'cs2cap';
+type Raw<T extends z.ZodType> = z.output<T>;
+
+/** A price or spread alert; `threshold` is exact Money for price alerts. */
+export type Cs2CapAlert = Raw<typeof s.alertSchema> & { readonly threshold: Money | undefined };
+/** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
+export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
+/** Input of `alerts.update`: at least one field. */
+export type Cs2CapAlertUpdate = z.input<typeof s.alertUpdateSchema>;
+/** Per-item outcomes of `alerts.createBatch`, in request order. */
+export type Cs2CapAlertBatchResult = Raw<typeof s.alertBatchSchema>;
+/** A page of alert triggers, each with its deliveries. */
+export type Cs2CapAlertEvents = Raw<typeof s.alertEventsSchema>;
+/** A webhook endpoint (its secret is never listed again, only `secret_last4`). */
+export type Cs2CapWebhook = Raw<typeof s.webhookSummarySchema>;
+/** What `webhooks.create` and `webhooks.rotateSecret` return: the secret, shown once. */
+export interface Cs2CapWebhookWithSecret {
+  readonly webhook: Cs2CapWebhook;
+  /** `whsec_…`: verify deliveries with it (`verifyCs2CapWebhook`); store it now. */
+  readonly secret: SecretString;
+}
+/** Input of `webhooks.create`: `platform` defaults to `custom` (the only signed one with `google_sheets`). */
+export type Cs2CapWebhookCreate = z.input<typeof s.webhookCreateSchema>;
+/** Input of `webhooks.update`: at least one field. */
+export type Cs2CapWebhookUpdate = z.input<typeof s.webhookUpdateSchema>;
+/** A page of webhook deliveries. */
+export type Cs2CapWebhookDeliveries = Raw<typeof s.webhookDeliveriesSchema>;
+/** One delivery with its payload and attempts. */
+export type Cs2CapWebhookDeliveryRecord = Raw<typeof s.webhookDeliverySchema>;
+
+/**
+ * Price and spread alerts (exempt from the monthly quota). An alert disables itself when it
+ * fires; re-enable it with `update(id, { isEnabled: true })`. Triggers reach your webhooks.
+ */
+export interface Cs2CapAlerts {
+  /** Alerts of the account; `search` is an item id or a name substring. */
+  list(query?: { limit?: number; offset?: number; search?: string }, options?: CallOptions): Promise<{ alerts: Cs2CapAlert[]; pagination: Cs2CapAlertEvents['pagination'] }>;
+  /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
+  create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
+  /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
+  createBatch(inputs: Cs2CapAlertCreate[], options?: CallOptions): Promise<Cs2CapAlertBatchResult>;
+  /** Change the threshold, its currency or `isEnabled`; safe to repeat. */
+  update(alertId: string, input: Cs2CapAlertUpdate, options?: CallOptions): Promise<Cs2CapAlert>;
+  /** Delete an alert; safe to repeat. */
+  delete(alertId: string, options?: CallOptions): Promise<void>;
+  /** Recent triggers, newest first, with their deliveries. */
+  events(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapAlertEvents>;
+}
+
+/** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
+export interface Cs2CapWebhooks {
+  /** Every endpoint of the account (secrets are never listed, only `secret_last4`). */
+  list(options?: CallOptions): Promise<Cs2CapWebhook[]>;
+  /** Create an endpoint; its secret is returned once. Never retried (no idempotency key exists). */
+  create(input: Cs2CapWebhookCreate, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
+  /** Change an endpoint's label, URL, platform or `isActive`; safe to repeat. */
+  update(webhookId: string, input: Cs2CapWebhookUpdate, options?: CallOptions): Promise<Cs2CapWebhook>;
+  /** Delete an endpoint; its pending deliveries are cancelled. */
+  delete(webhookId: string, options?: CallOptions): Promise<void>;
+  /**
+   * A new secret, returned once; deliveries signed with the old one stop verifying at once.
+   * Never retried: a lost answer is an `OutcomeUnknownError`.
+   */
+  rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
+  /** Recent deliveries, newest first, with their status and last HTTP status. */
+  deliveries(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
+  /** One delivery with its payload and every attempt. */
+  getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
+}
+
+const resourceIdSchema = z.string().min(1).max(100);
+
+/** The `alerts` and `webhooks` calls of a CS2Cap client; `rememberSecret` learns each webhook secret it sees, to scrub it. */
+export function createNotificationCalls(sender: RequestSender, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
+  const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
+    sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
+
+  const withThreshold = (a: z.output<typeof s.alertSchema>): Cs2CapAlert => ({
+    ...a,
+    threshold: a.kind === 'spread_exceeds' ? undefined : money(a.threshold_value, a.threshold_currency ?? 'USD'),
+  });
+  const alertBody = (a: z.output<typeof s.alertCreateSchema>) => ({
+    item_id: a.itemId,
+    kind: a.kind,
+    threshold_value: a.threshold,
+    threshold_currency: a.currency?.toUpperCase(),
+    is_enabled: a.isEnabled ?? true,
+  });
+  const withSecret = (res: z.output<typeof s.webhookWithSecretSchema>): Cs2CapWebhookWithSecret => {
+    rememberSecret(res.secret);
+    return Object.freeze({ webhook: res.webhook, secret: new SecretString(res.secret) });
+  };
+
+  const alerts: Cs2CapAlerts = {
+    async list(query = {}, call) {
+      const q = parseInput(PROVIDER, 'alerts.list', z.object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).optional(), search: z.string().min(1).max(300).optional() }).strict(), query);
+      const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
+      return { ...page, alerts: page.alerts.map(withThreshold) };
+    },
+    async create(input, call) {
+      const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
+      const res = await sender.send({ method: 'POST', path: '/account/alerts', body: alertBody(q), limitClass: 'default', safety: 'unsafe', schema: s.alertSchema, call });
+      return withThreshold(res);
+    },
+    async createBatch(inputs, call) {
+      const list = parseInput(PROVIDER, 'alerts.createBatch', z.array(s.alertCreateSchema).min(1).max(100), inputs);
+      return sender.send({ method: 'POST', path: '/account/alerts/batch', body: { alerts: list.map(alertBody) }, limitClass: 'default', safety: 'unsafe', schema: s.alertBatchSchema, call });
+    },
+    async update(alertId, input, call) {
+      const id = parseInput(PROVIDER, 'alerts.update', resourceIdSchema, alertId);
+      const q = parseInput(PROVIDER, 'alerts.update', s.alertUpdateSchema, input);
+      const res = await sender.send({
+        method: 'PATCH',
+        path: `/account/alerts/${pathSegment(id)}`,
+        body: { threshold_value: q.threshold, threshold_currency: q.currency?.toUpperCase(), is_enabled: q.isEnabled },
+        limitClass: 'default',
+        safety: 'idempotent',
+        schema: s.alertSchema,
+        call,
+      });
+      return withThreshold(res);
+    },
+    async delete(alertId, call) {
+      const id = parseInput(PROVIDER, 'alerts.delete', resourceIdSchema, alertId);
+      await sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
+    },
+    async events(query = {}, call) {
+      const q = parseInput(PROVIDER, 'alerts.events', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+      return get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
+    },
+  };
+
+  const webhooks: Cs2CapWebhooks = {
+    async list(call) {
+      return (await get('/account/webhooks', s.webhookListSchema, undefined, call)).webhooks;
+    },
+    async create(input, call) {
+      const q = parseInput(PROVIDER, 'webhooks.create', s.webhookCreateSchema, input);
+      const res = await sender.send({
+        method: 'POST',
+        path: '/account/webhooks',
+        body: { label: q.label, url: q.url, platform: q.platform ?? 'custom', is_active: q.isActive ?? true },
+        limitClass: 'default',
+        safety: 'unsafe',
+        schema: s.webhookWithSecretSchema,
+        call,
+      });
+      return withSecret(res);
+    },
+    async update(webhookId, input, call) {
+      const id = parseInput(PROVIDER, 'webhooks.update', resourceIdSchema, webhookId);
+      const q = parseInput(PROVIDER, 'webhooks.update', s.webhookUpdateSchema, input);
+      // The same patch twice leaves the same endpoint: safe to repeat.
+      return sender.send({
+        method: 'PATCH',
+        path: `/account/webhooks/${pathSegment(id)}`,
+        body: { label: q.label, url: q.url, platform: q.platform, is_active: q.isActive },
+        limitClass: 'default',
+        safety: 'idempotent',
+        schema: s.webhookSummarySchema,
+        call,
+      });
+    },
+    async delete(webhookId, call) {
+      const id = parseInput(PROVIDER, 'webhooks.delete', resourceIdSchema, webhookId);
+      await sender.send({ method: 'DELETE', path: `/account/webhooks/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.webhookDeletedSchema, call });
+    },
+    async rotateSecret(webhookId, call) {
+      const id = parseInput(PROVIDER, 'webhooks.rotateSecret', resourceIdSchema, webhookId);
+      let res: z.output<typeof s.webhookWithSecretSchema>;
+      try {
+        res = await sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError)) throw error;
+        throw new OutcomeUnknownError({
+          ...error.toJSON(),
+          message: `${error.message}. The secret may have been rotated: if deliveries stop verifying, rotate again and store the new secret.`,
+        } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
+      }
+      return withSecret(res);
+    },
+    async deliveries(query = {}, call) {
+      const q = parseInput(PROVIDER, 'webhooks.deliveries', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+      return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
+    },
+    async getDelivery(deliveryId, call) {
+      const id = parseInput(PROVIDER, 'webhooks.getDelivery', resourceIdSchema, deliveryId);
+      return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
+    },
+  };
+
+  return { alerts, webhooks };
+}
