@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createCs2CapClient, QuotaExceededError, type Cs2CapClient, type MarketError, type MarketEvents } from '../../src/index.js';
@@ -25,6 +26,20 @@ describe('cs2cap X-RateLimit-* headers, read defensively', () => {
     expect(read({ 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': epochSeconds(now + 6 * 86_400_000) })).toMatchObject({ scope: 'month' });
     expect(read({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49', 'x-ratelimit-reset': '86399' }, 'POST', '/prices')).toMatchObject({ scope: 'stream', remaining: 49 });
     expect(read({ 'x-ratelimit-limit': '5000000000000', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(now + 5_000) })).toMatchObject({ resetAtMs: now + 5_000 });
+  });
+
+  it('never throws, and never reports more left than the limit, whatever the headers say', () => {
+    const value = fc.oneof(fc.string(), fc.nat().map(String), fc.double().map(String), fc.constant(''));
+    fc.assert(
+      fc.property(fc.record({ 'x-ratelimit-limit': value, 'x-ratelimit-remaining': value, 'x-ratelimit-reset': value }, { requiredKeys: [] }), fc.constantFrom('/prices', '/fx'), fc.constantFrom('GET', 'POST'), (h, path, method) => {
+        const r = read(h, method, path);
+        if (r) {
+          expect(r.remaining).toBeLessThanOrEqual(r.limit);
+          expect(['minute', 'month', 'stream']).toContain(r.scope);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('ignores absent, partial and unreadable headers', () => {

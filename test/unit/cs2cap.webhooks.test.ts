@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createCs2CapClient, OutcomeUnknownError, SecretString, ValidationError, verifyCs2CapWebhook, WebhookVerificationError, type Cs2CapClient, type MarketError } from '../../src/index.js';
@@ -68,6 +69,33 @@ describe('verifyCs2CapWebhook', () => {
     const notJson = 'ok';
     const e = unverified({ headers: headers(mac(SECRET, ts, notJson).toString('hex')), body: notJson, secret: SECRET, now });
     expect(e.message).toMatch(/not JSON/);
+  });
+});
+
+describe('verifyCs2CapWebhook, for any input', () => {
+  it('fails only with WebhookVerificationError, whatever the headers and body hold', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('x-cs2c-timestamp', 'x-cs2c-signature', 'x-cs2cap-signature', 'x-cs2c-delivery-id', 'other'), fc.string()), fc.string(), (h, text) => {
+        try {
+          verifyCs2CapWebhook({ headers: h, body: text, secret: SECRET, now });
+        } catch (error) {
+          expect(error).toBeInstanceOf(WebhookVerificationError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a signature made for one body (or timestamp) never verifies another', () => {
+    fc.assert(
+      fc.property(fc.json(), fc.json(), fc.string({ minLength: 1 }), (a, b, secret) => {
+        fc.pre(a !== b);
+        const sig = createHmac('sha256', secret).update(`${ts}.${a}`).digest('hex');
+        expect(() => verifyCs2CapWebhook({ headers: headers(sig), body: b, secret, now })).toThrow(WebhookVerificationError);
+        expect(() => verifyCs2CapWebhook({ headers: headers(sig, { 'x-cs2c-timestamp': String(Number(ts) - 1) }), body: a, secret, now })).toThrow(WebhookVerificationError);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
