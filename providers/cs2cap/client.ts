@@ -104,6 +104,20 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
+/** One cross-marketplace opportunity, ranked by net profit; the USD strings also as exact Money. */
+export type Cs2CapArbitrage = Raw<typeof s.arbitragePageSchema>['data']['items'][number] & {
+  readonly buyPrice: Money;
+  readonly sellPrice: Money;
+  readonly estimatedFees: Money;
+  readonly netProfit: Money;
+};
+/** A page of `GET /v1/market/arbitrage`. */
+export interface Cs2CapArbitragePage extends Omit<Raw<typeof s.arbitragePageSchema>, 'data'> {
+  data: { items: Cs2CapArbitrage[] };
+}
+/** Query of `getArbitrage`: the smallest gross spread (percent, default 1), marketplaces to buy on and sell into, paging. */
+export type Cs2CapArbitrageQuery = z.input<typeof s.arbitrageQuerySchema>;
+
 /** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
@@ -145,6 +159,13 @@ export interface Cs2CapClient extends MarketProvider {
   getProviders(query?: { provider?: string }, options?: CallOptions): Promise<Record<string, Cs2CapProviderInfo>>;
   /** 1 USD = rates[CODE]. */
   getFxRates(options?: CallOptions): Promise<FxTable>;
+  /**
+   * The server's own cross-marketplace opportunities (`GET /v1/market/arbitrage`, Quant):
+   * buy at one marketplace's ask, sell into another's bid, after its estimated fees.
+   */
+  getArbitrage(query?: Cs2CapArbitrageQuery, options?: CallOptions): Promise<Cs2CapArbitragePage>;
+  /** Every opportunity, following the offset pages. */
+  arbitrage(query?: Omit<Cs2CapArbitrageQuery, 'offset'>, options?: CallOptions): AsyncGenerator<Cs2CapArbitrage, void, undefined>;
   /**
    * The whole price list as NDJSON (`POST /v1/prices`, Pro and above, in USD), streamed row
    * by row in constant memory. Each start counts against a 24 h stream quota, so it is never
@@ -379,6 +400,37 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     async getFxRates(call) {
       const fx = await get('/fx', s.fxSchema, undefined, call);
       return fxTable('USD', fx.rates, PROVIDER, fx.timestamp ?? undefined);
+    },
+
+    async getArbitrage(query = {}, call) {
+      const q = parseInput(PROVIDER, 'getArbitrage', s.arbitrageQuerySchema, query);
+      const page = await get(
+        '/market/arbitrage',
+        s.arbitragePageSchema,
+        { min_spread_pct: q.minSpreadPct, providers_buy: q.providersBuy, providers_sell: q.providersSell, limit: q.limit, offset: q.offset },
+        call,
+      );
+      const usd = (amount: string): Money => money(amount, 'USD');
+      return {
+        ...page,
+        data: {
+          items: page.data.items.map((i) => ({ ...i, buyPrice: usd(i.buy_price_usd), sellPrice: usd(i.sell_price_usd), estimatedFees: usd(i.estimated_fees_usd), netProfit: usd(i.net_profit_usd) })),
+        },
+      };
+    },
+
+    arbitrage(query = {}, call) {
+      parseInput(PROVIDER, 'arbitrage', s.arbitrageQuerySchema, query);
+      // Offset pages: the next offset is the one asked for plus what came back.
+      let asked = 0;
+      return paginate(
+        (cursor) => {
+          asked = cursor === undefined ? 0 : Number(cursor);
+          return client.getArbitrage({ ...query, offset: asked }, call);
+        },
+        (p) => p.data.items,
+        (p) => (p.pagination.has_next && p.data.items.length > 0 ? String(asked + p.data.items.length) : null),
+      );
     },
 
     async streamPrices(query = {}, call) {

@@ -332,6 +332,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/prices/candles', this.#authed((req, k) => this.#candles(req, k)));
+    r.route('GET', '/v1/market/arbitrage', this.#authed((req) => this.#arbitrage(req), { tier: 'quant' }));
 
     r.route('GET', '/v1/sales', this.#authed((req) => {
       const name = req.query.get('market_hash_name');
@@ -488,6 +489,49 @@ export class Cs2CapSandbox extends ProviderSandbox {
       body: {
         meta: { item_id: cheapest.item_id, market_hash_name: cheapest.market_hash_name, phase: null, provider: 'All Providers', currency, interval, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
         data,
+      },
+    };
+  }
+
+  /**
+   * Opportunities from the sandbox's own prices: per item, the lowest ask bought and the
+   * highest bid on another marketplace sold into, after that marketplace's sell fee; ranked by
+   * net profit. Offset pages; a `cursor` is refused as documented.
+   */
+  #arbitrage(req: SandboxRequest): SandboxResponse {
+    if (req.query.has('cursor')) return { status: 400, body: { detail: 'cursor is not supported; use offset' } };
+    const minSpread = Number(req.query.get('min_spread_pct') ?? 1);
+    const buyOn = req.query.getAll('providers_buy');
+    const sellOn = req.query.getAll('providers_sell');
+    const byItem = new Map<number, PriceRow[]>();
+    for (const p of this.prices) byItem.set(p.item_id, [...(byItem.get(p.item_id) ?? []), p]);
+    const items = [];
+    for (const rows of byItem.values()) {
+      const asks = rows.filter((p) => !buyOn.length || buyOn.includes(p.provider));
+      const bids = rows.filter((p) => p.bid !== null && (!sellOn.length || sellOn.includes(p.provider)));
+      if (!asks.length || !bids.length) continue;
+      const buy = asks.reduce((a, b) => (b.ask < a.ask ? b : a));
+      const sell = bids.filter((p) => p.provider !== buy.provider).reduce<PriceRow | undefined>((a, b) => (!a || b.bid! > a.bid! ? b : a), undefined);
+      if (!sell) continue;
+      const gross = ((sell.bid! - buy.ask) / buy.ask) * 100;
+      if (gross < minSpread) continue;
+      const fees = Math.round(sell.bid! * (FEES[sell.provider] ?? 0));
+      const cents = (n: number): string => (n / 100).toFixed(2);
+      items.push({
+        item_id: buy.item_id, market_hash_name: buy.market_hash_name, phase: null, buy_provider: buy.provider, sell_provider: sell.provider,
+        buy_price_usd: cents(buy.ask), sell_price_usd: cents(sell.bid!), gross_spread_pct: Math.round(gross * 100) / 100,
+        estimated_fees_usd: cents(fees), net_profit_usd: cents(sell.bid! - fees - buy.ask), last_updated: buy.timestamp, net: sell.bid! - fees - buy.ask,
+      });
+    }
+    items.sort((a, b) => b.net - a.net || a.item_id - b.item_id);
+    const limit = Math.min(1000, Number(req.query.get('limit') ?? 50));
+    const offset = Number(req.query.get('offset') ?? 0);
+    return {
+      status: 200,
+      body: {
+        meta: { generated_at: new Date().toISOString(), data_source: 'cache', freshness_sec: 300, window: null },
+        data: { items: items.slice(offset, offset + limit).map(({ net: _net, ...i }) => i) },
+        pagination: { limit, offset, total: items.length, has_next: offset + limit < items.length, has_prev: offset > 0 },
       },
     };
   }

@@ -212,6 +212,34 @@ export const subKeyListSchema = z.object({
 export const subKeyCreatedSchema = z.object({ key: z.string().regex(API_KEY, 'not an sk_ key'), key_info: apiKeyInfoSchema, message: z.string().nullish() });
 export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime }).passthrough();
 
+// ---- market analytics (§6.5): USD major-unit decimal strings ----
+const usdDecimal = z.string().regex(/^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$/, 'a USD decimal string');
+export const arbitragePageSchema = z.object({
+  meta: z
+    .object({ generated_at: z.string(), data_source: z.string(), freshness_sec: z.number().int(), window: z.object({ timeframe: z.string().nullish() }).passthrough().nullish() })
+    .passthrough(),
+  data: z.object({
+    items: z.array(
+      z
+        .object({
+          item_id: z.number().int(),
+          market_hash_name: z.string(),
+          phase: z.string().nullish(),
+          buy_provider: z.string(),
+          sell_provider: z.string(),
+          buy_price_usd: usdDecimal,
+          sell_price_usd: usdDecimal,
+          gross_spread_pct: z.number(),
+          estimated_fees_usd: usdDecimal,
+          net_profit_usd: usdDecimal,
+          last_updated: z.string(),
+        })
+        .passthrough(),
+    ),
+  }),
+  pagination: paginationSchema,
+});
+
 // ---- alerts (§6.9; exempt from the monthly quota) ----
 const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }).passthrough();
 const decimalText = z.string().regex(/^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$/, 'a decimal string');
@@ -396,6 +424,16 @@ export const itemsQuerySchema = z
     rarityName: z.string().optional(),
     isStattrak: z.boolean().optional(),
     isSouvenir: z.boolean().optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const arbitrageQuerySchema = z
+  .object({
+    minSpreadPct: z.number().min(0).optional(),
+    providersBuy: z.array(providerKey).max(60).optional(),
+    providersSell: z.array(providerKey).max(60).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     offset: z.number().int().min(0).optional(),
   })

@@ -6,6 +6,7 @@ import {
   CapabilityError,
   compareMoney,
   createCs2CapClient,
+  subtractMoney,
   InvalidRequestError,
   OutcomeUnknownError,
   PermissionError,
@@ -214,6 +215,24 @@ describe('cs2cap against its sandbox', () => {
     } finally {
       await new Promise((r) => receiver.close(r));
     }
+  });
+
+  it('arbitrage: ranked by net profit, each net = sell − fees − buy to the cent, filters honoured; Quant only', async () => {
+    const client = make(sandbox.createKey('quant'));
+    const all = [];
+    for await (const o of client.arbitrage({ minSpreadPct: 0, limit: 7 })) all.push(o);
+    expect(all.length).toBeGreaterThan(7); // more than one page
+    for (let i = 0; i < all.length; i += 1) {
+      const o = all[i]!;
+      expect(subtractMoney(subtractMoney(o.sellPrice, o.estimatedFees), o.buyPrice)).toEqual(o.netProfit);
+      expect(o.gross_spread_pct).toBeGreaterThanOrEqual(0);
+      expect(o.buy_provider).not.toBe(o.sell_provider);
+      if (i > 0) expect(compareMoney(all[i - 1]!.netProfit, o.netProfit)).toBeGreaterThanOrEqual(0);
+    }
+    const filtered = await client.getArbitrage({ minSpreadPct: 0, providersBuy: ['skinport'], providersSell: ['buff163'] });
+    expect(filtered.data.items.length).toBeGreaterThan(0);
+    for (const o of filtered.data.items) expect([o.buy_provider, o.sell_provider]).toEqual(['skinport', 'buff163']);
+    expect(await caught(make(sandbox.createKey('pro')).getArbitrage())).toBeInstanceOf(PermissionError);
   });
 
   it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {

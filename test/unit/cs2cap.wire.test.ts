@@ -109,6 +109,27 @@ describe('cs2cap wire format', () => {
     expect(shape.fieldPath).toBe('data.0.c');
   });
 
+  it('GET /v1/market/arbitrage: repeated provider filters, exact USD Money; the iterator follows offsets', async () => {
+    make();
+    const item = (id: number) => ({ item_id: id, market_hash_name: `x${id}`, buy_provider: 'csfloat', sell_provider: 'buff163', buy_price_usd: '10.00', sell_price_usd: '11.5', gross_spread_pct: 15, estimated_fees_usd: '0.29', net_profit_usd: '1.21', last_updated: 't' });
+    // The pages leave out `offset`: the iterator counts it itself.
+    const page = (items: unknown[], hasNext: boolean) => ({ meta: { generated_at: 'g', data_source: 'cache', freshness_sec: 60 }, data: { items }, pagination: { limit: 2, has_next: hasNext } });
+    nock(BASE)
+      .get('/v1/market/arbitrage')
+      // A single repeated key parses as a plain string.
+      .query((q) => JSON.stringify(q) === JSON.stringify({ min_spread_pct: '2.5', providers_buy: ['csfloat', 'skinport'], providers_sell: 'buff163', limit: '2', offset: '0' }))
+      .reply(200, page([item(1), item(2)], true));
+    nock(BASE).get('/v1/market/arbitrage').query((q) => q.offset === '2').reply(200, page([item(3)], false));
+    const ids: number[] = [];
+    for await (const o of client.arbitrage({ minSpreadPct: 2.5, providersBuy: ['csfloat', 'skinport'], providersSell: ['buff163'], limit: 2 })) {
+      ids.push(o.item_id);
+      expect(o.sellPrice).toEqual({ amount: '11.50', currency: 'USD' });
+      expect(o.netProfit.amount).toBe('1.21');
+    }
+    expect(ids).toEqual([1, 2, 3]);
+    expect(await caught(client.getArbitrage({ minSpreadPct: -1 }))).toMatchObject({ name: 'ValidationError' });
+  });
+
   it('key info, reissue (never retried) and sub-keys', async () => {
     make();
     nock(BASE).get('/v1/account/key').reply(200, { key: keyInfo });
