@@ -5,6 +5,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../src/testkit/server.js';
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /** What the desk needs of a key: whose account it is. */
 interface AccountKey {
   key: string;
@@ -77,7 +79,7 @@ export class Cs2CapAlertDesk {
 
   /**
    * Fire an `alert.triggered` event to every active webhook of the key's account, once each
-   * (no retry schedule): `custom` and `google_sheets` get the JSON signed with HMAC-SHA256 over
+   * (no retry schedule; loopback URLs only): `custom` and `google_sheets` get the JSON signed with HMAC-SHA256 over
    * `${X-CS2C-Timestamp}.${body}`, hex-encoded in `X-CS2C-Signature` (the docs leave the
    * encoding open); Discord and Telegram get an unsigned message.
    */
@@ -100,10 +102,14 @@ export class Cs2CapAlertDesk {
       }
       let status: number | null = null;
       let error: string | null = null;
-      try {
-        status = (await fetch(w.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) })).status;
-      } catch (e) {
-        error = e instanceof Error ? e.message : 'delivery failed';
+      // A sandbox stays off the network: it delivers to this machine only.
+      if (!LOOPBACK.has(new URL(w.url).hostname)) error = 'the sandbox delivers to loopback addresses only';
+      else {
+        try {
+          status = (await fetch(w.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) })).status;
+        } catch (e) {
+          error = e instanceof Error ? e.message : 'delivery failed';
+        }
       }
       const ok = status !== null && status >= 200 && status < 300;
       const now = new Date().toISOString();

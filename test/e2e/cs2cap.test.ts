@@ -169,6 +169,11 @@ describe('cs2cap against its sandbox', () => {
       const page = await client.webhooks.deliveries();
       expect(page.deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
       expect((await client.webhooks.getDelivery(delivered!.id)).payload).toMatchObject({ alert_id: 'al_1' });
+      // The sandbox never leaves the machine: a public URL is recorded as a failed delivery.
+      const outside = await client.webhooks.create({ label: 'public', url: 'https://hooks.example.com/x' });
+      const [refused] = (await sandbox.deliverAlert(key, { alert_id: 'al_x' })).filter((d) => d.endpoint_id === outside.webhook.id);
+      expect(refused).toMatchObject({ status: 'failed', last_http_status: null, error: expect.stringMatching(/loopback/) });
+      await client.webhooks.delete(outside.webhook.id);
       await client.webhooks.update(webhook.id, { isActive: false });
       expect(await sandbox.deliverAlert(key, { alert_id: 'al_3' })).toEqual([]);
       await client.webhooks.delete(webhook.id);
