@@ -7,6 +7,19 @@ import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../src/t
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** A record of this account, by id. */
+function owned<T extends { rootId: string }>(records: ReadonlyMap<string, T>, key: AccountKey, id: string | undefined): T | undefined {
+  const record = id === undefined ? undefined : records.get(id);
+  return record && record.rootId === key.rootId ? record : undefined;
+}
+
+/** One offset page of `rows` as the account endpoints answer it (`limit` clamped to 1..max). */
+function offsetPage<T>(req: SandboxRequest, rows: T[], maxLimit: number): { rows: T[]; pagination: Record<string, unknown> } {
+  const limit = Math.max(1, Math.min(maxLimit, Number(req.query.get('limit') ?? 50)));
+  const offset = Number(req.query.get('offset') ?? 0);
+  return { rows: rows.slice(offset, offset + limit), pagination: { limit, offset, total: rows.length, has_next: offset + limit < rows.length, has_prev: offset > 0 } };
+}
+
 /** What the desk needs of a key: whose account it is. */
 interface AccountKey {
   key: string;
@@ -179,18 +192,14 @@ export class Cs2CapAlertDesk {
         last_triggered_at: null, created_at: now, updated_at: now, item: { item_id: row.item_id, market_hash_name: row.market_hash_name, phase: null },
       };
     };
-    const mine = (k: AccountKey, id: string | undefined): AlertRecord | undefined => {
-      const a = id === undefined ? undefined : this.#alerts.get(id);
-      return a && a.rootId === k.rootId ? a : undefined;
-    };
+    const mine = (k: AccountKey, id: string | undefined): AlertRecord | undefined => owned(this.#alerts, k, id);
     const notFound: SandboxResponse = { status: 404, body: { code: 'NOT_FOUND', detail: 'Alert not found' } };
 
     r.route('GET', '/v1/account/alerts', this.#host.authed((req, k) => {
-      const limit = Math.max(1, Math.min(200, Number(req.query.get('limit') ?? 50)));
-      const offset = Number(req.query.get('offset') ?? 0);
       const search = req.query.get('search');
       const all = [...this.#alerts.values()].filter((a) => a.rootId === k.rootId && (!search || String(a.item.item_id) === search || a.item.market_hash_name.includes(search)));
-      return { status: 200, body: { alerts: all.slice(offset, offset + limit).map(json), pagination: { limit, offset, total: all.length, has_next: offset + limit < all.length, has_prev: offset > 0 } } };
+      const page = offsetPage(req, all, 200);
+      return { status: 200, body: { alerts: page.rows.map(json), pagination: page.pagination } };
     }, exempt));
     r.route('POST', '/v1/account/alerts', this.#host.authed((req, k) => {
       const a = build(k, (req.body ?? {}) as AlertInput);
@@ -211,10 +220,8 @@ export class Cs2CapAlertDesk {
       return { status: 200, body: { created, failed: results.length - created, results } };
     }, exempt));
     r.route('GET', '/v1/account/alerts/events', this.#host.authed((req, k) => {
-      const limit = Math.max(1, Math.min(100, Number(req.query.get('limit') ?? 50)));
-      const offset = Number(req.query.get('offset') ?? 0);
-      const all = this.#alertEvents.filter((e) => e.rootId === k.rootId).reverse();
-      return { status: 200, body: { events: all.slice(offset, offset + limit).map(({ rootId: _r, ...e }) => e), pagination: { limit, offset, total: all.length, has_next: offset + limit < all.length, has_prev: offset > 0 } } };
+      const page = offsetPage(req, this.#alertEvents.filter((e) => e.rootId === k.rootId).reverse(), 100);
+      return { status: 200, body: { events: page.rows.map(({ rootId: _r, ...e }) => e), pagination: page.pagination } };
     }, exempt));
     r.route('PATCH', '/v1/account/alerts/:id', this.#host.authed((req, k) => {
       const a = mine(k, req.params.id);
@@ -245,10 +252,7 @@ export class Cs2CapAlertDesk {
   #webhookRoutes(): void {
     const r = this.#host.server;
     const quant = { tier: 'quant' as const, countsQuota: false };
-    const mine = (k: AccountKey, id: string | undefined): WebhookRecord | undefined => {
-      const w = id === undefined ? undefined : this.#webhooks.get(id);
-      return w && w.rootId === k.rootId ? w : undefined;
-    };
+    const mine = (k: AccountKey, id: string | undefined): WebhookRecord | undefined => owned(this.#webhooks, k, id);
     const notFound: SandboxResponse = { status: 404, body: { code: 'NOT_FOUND', detail: 'Webhook not found' } };
     const invalid = (field: string, msg: string): SandboxResponse => ({ status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['body', field], msg }] } });
     const check = (b: { url?: unknown; platform?: unknown }): SandboxResponse | undefined => {
@@ -274,11 +278,8 @@ export class Cs2CapAlertDesk {
       return { status: 201, body: { webhook: this.#webhookJson(w), secret: w.secret } };
     }, quant));
     r.route('GET', '/v1/account/webhooks/deliveries', this.#host.authed((req, k) => {
-      const limit = Math.min(100, Number(req.query.get('limit') ?? 50));
-      const offset = Number(req.query.get('offset') ?? 0);
-      const all = this.#deliveries.filter((d) => d.rootId === k.rootId).reverse();
-      const page = all.slice(offset, offset + limit).map(({ payload: _p, attempts: _a, rootId: _r, ...d }) => d);
-      return { status: 200, body: { deliveries: page, pagination: { limit, offset, total: all.length, has_next: offset + limit < all.length, has_prev: offset > 0 } } };
+      const page = offsetPage(req, this.#deliveries.filter((d) => d.rootId === k.rootId).reverse(), 100);
+      return { status: 200, body: { deliveries: page.rows.map(({ payload: _p, attempts: _a, rootId: _r, ...d }) => d), pagination: page.pagination } };
     }, quant));
     r.route('GET', '/v1/account/webhooks/deliveries/:id', this.#host.authed((req, k) => {
       const d = this.#deliveries.find((x) => x.id === req.params.id && x.rootId === k.rootId);
