@@ -430,8 +430,8 @@ export class Cs2CapSandbox extends ProviderSandbox {
   }
 
   /**
-   * Composite candles from the item's asks, deterministic per item and bucket; sparse (a
-   * bucket in ten is empty) unless `fill`. Free and Starter: daily only, at most 30 days, no
+   * Composite candles from the item's asks, deterministic per item and bucket; sparse (every
+   * tenth bucket is empty) unless `fill`. Free and Starter: daily only, at most 30 days, no
    * start/end/fill (the docs do not say which error refuses more; 403 here).
    */
   #candles(req: SandboxRequest, k: KeyRecord): SandboxResponse {
@@ -476,8 +476,10 @@ export class Cs2CapSandbox extends ProviderSandbox {
     };
     const data: unknown[] = [];
     for (let t = start; t < end; t += bucketMs) {
-      const rand = seededRandom(cheapest.item_id * 7919 + Math.floor(t / bucketMs));
-      if (!fill && rand() < 0.1) continue;
+      const bucket = Math.floor(t / bucketMs);
+      // Sparse unless fill: every tenth bucket is empty.
+      if (!fill && (bucket + cheapest.item_id) % 10 === 0) continue;
+      const rand = seededRandom(cheapest.item_id * 7919 + bucket);
       const [o, c] = [askAt(t), askAt(t + bucketMs)];
       const [l, h] = [Math.min(o, c) * (1 - rand() * 0.02), Math.max(o, c) * (1 + rand() * 0.02)];
       const market = (): string => CS2CAP_SANDBOX_MARKETS[Math.floor(rand() * CS2CAP_SANDBOX_MARKETS.length)]!;

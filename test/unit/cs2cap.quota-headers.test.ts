@@ -188,7 +188,7 @@ describe('cs2cap quota headers on the wire', () => {
       client.on('rateLimited', (e) => e.source === 'local' && local.push(e));
       nock(BASE).get('/v1/fx').times(20).reply(200, fx, { 'X-RateLimit-Tier': header });
       await client.getFxRates();
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the limit change is applied asynchronously
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the limit change is applied asynchronously
       for (let i = 0; i < 19; i += 1) await client.getFxRates();
       expect(local).toEqual([]);
       const controller = new AbortController();
