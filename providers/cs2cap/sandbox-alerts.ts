@@ -4,6 +4,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../src/testkit/server.js';
+import { offsetPage } from './sandbox-pages.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -11,13 +12,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 function owned<T extends { rootId: string }>(records: ReadonlyMap<string, T>, key: AccountKey, id: string | undefined): T | undefined {
   const record = id === undefined ? undefined : records.get(id);
   return record && record.rootId === key.rootId ? record : undefined;
-}
-
-/** One offset page of `rows` as the account endpoints answer it (`limit` clamped to 1..max). */
-function offsetPage<T>(req: SandboxRequest, rows: T[], maxLimit: number): { rows: T[]; pagination: Record<string, unknown> } {
-  const limit = Math.max(1, Math.min(maxLimit, Number(req.query.get('limit') ?? 50)));
-  const offset = Number(req.query.get('offset') ?? 0);
-  return { rows: rows.slice(offset, offset + limit), pagination: { limit, offset, total: rows.length, has_next: offset + limit < rows.length, has_prev: offset > 0 } };
 }
 
 /** What the desk needs of a key: whose account it is. */
@@ -198,7 +192,7 @@ export class Cs2CapAlertDesk {
     r.route('GET', '/v1/account/alerts', this.#host.authed((req, k) => {
       const search = req.query.get('search');
       const all = [...this.#alerts.values()].filter((a) => a.rootId === k.rootId && (!search || String(a.item.item_id) === search || a.item.market_hash_name.includes(search)));
-      const page = offsetPage(req, all, 200);
+      const page = offsetPage(req, all, { defaultLimit: 50, maxLimit: 200 });
       return { status: 200, body: { alerts: page.rows.map(json), pagination: page.pagination } };
     }, exempt));
     r.route('POST', '/v1/account/alerts', this.#host.authed((req, k) => {
@@ -220,7 +214,7 @@ export class Cs2CapAlertDesk {
       return { status: 200, body: { created, failed: results.length - created, results } };
     }, exempt));
     r.route('GET', '/v1/account/alerts/events', this.#host.authed((req, k) => {
-      const page = offsetPage(req, this.#alertEvents.filter((e) => e.rootId === k.rootId).reverse(), 100);
+      const page = offsetPage(req, this.#alertEvents.filter((e) => e.rootId === k.rootId).reverse(), { defaultLimit: 50, maxLimit: 100 });
       return { status: 200, body: { events: page.rows.map(({ rootId: _r, ...e }) => e), pagination: page.pagination } };
     }, exempt));
     r.route('PATCH', '/v1/account/alerts/:id', this.#host.authed((req, k) => {
@@ -278,7 +272,7 @@ export class Cs2CapAlertDesk {
       return { status: 201, body: { webhook: this.#webhookJson(w), secret: w.secret } };
     }, quant));
     r.route('GET', '/v1/account/webhooks/deliveries', this.#host.authed((req, k) => {
-      const page = offsetPage(req, this.#deliveries.filter((d) => d.rootId === k.rootId).reverse(), 100);
+      const page = offsetPage(req, this.#deliveries.filter((d) => d.rootId === k.rootId).reverse(), { defaultLimit: 50, maxLimit: 100 });
       return { status: 200, body: { deliveries: page.rows.map(({ payload: _p, attempts: _a, rootId: _r, ...d }) => d), pagination: page.pagination } };
     }, quant));
     r.route('GET', '/v1/account/webhooks/deliveries/:id', this.#host.authed((req, k) => {

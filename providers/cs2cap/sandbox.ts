@@ -10,6 +10,7 @@ import { CS2_ITEMS, basePriceCents, wearOf } from '../../src/testkit/items.js';
 import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfterSeconds, seededRandom, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
+import { offsetPage } from './sandbox-pages.js';
 
 export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 
@@ -256,14 +257,12 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const rows = this.#select(req);
       if (!Array.isArray(rows)) return rows;
       const filtered = rows.filter((p) => !providers.length || providers.includes(p.provider));
-      const limit = Number(req.query.get('limit') ?? 100);
-      const offset = Number(req.query.get('offset') ?? 0);
-      const page = filtered.slice(offset, offset + limit);
+      const page = offsetPage(req, filtered, { defaultLimit: 100, maxLimit: 1000 });
       return {
         status: 200,
         body: {
           meta: { currency, filters: { market_hash_name: req.query.get('market_hash_name'), requested_providers: providers }, providers_queried: [...new Set(filtered.map((p) => p.provider))] },
-          items: page.map((p) => {
+          items: page.rows.map((p) => {
             const m = this.#money(p.ask, currency);
             return {
               provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null,
@@ -271,7 +270,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
               link: `https://cs2c.app/r/${p.provider}/${p.item_id}`, timestamp: p.timestamp, last_updated: p.timestamp,
             };
           }),
-          pagination: { limit, offset, total: filtered.length, has_next: offset + limit < filtered.length, has_prev: offset > 0 },
+          pagination: page.pagination,
         },
       };
     }));
@@ -306,16 +305,16 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const rows = this.#select(req);
       if (!Array.isArray(rows)) return rows;
       const filtered = rows.filter((p) => p.bid !== null && (!providers.length || providers.includes(p.provider)));
-      const limit = Number(req.query.get('limit') ?? 1000);
+      const page = offsetPage(req, filtered, { defaultLimit: 1000, maxLimit: 1000 });
       return {
         status: 200,
         body: {
           meta: { currency, filters: {}, providers_queried: [...new Set(filtered.map((p) => p.provider))] },
-          items: filtered.slice(0, limit).map((p) => {
+          items: page.rows.map((p) => {
             const m = this.#money(p.bid ?? 0, currency);
             return { provider: p.provider, item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, highest_bid: m.int, highest_bid_decimal: m.decimal, num_bids: p.num_bids, timestamp: p.timestamp };
           }),
-          pagination: { limit, offset: 0, total: filtered.length, has_next: false, has_prev: false },
+          pagination: page.pagination,
         },
       };
     }, { tier: 'starter' }));
@@ -351,16 +350,16 @@ export class Cs2CapSandbox extends ProviderSandbox {
     r.route('GET', '/v1/items', this.#authed((req) => {
       const q = req.query.get('q')?.toLowerCase();
       const names = [...new Set(this.prices.map((p) => p.market_hash_name))].filter((n) => !q || n.toLowerCase().includes(q));
-      const limit = req.query.has('limit') ? Number(req.query.get('limit')) : names.length;
-      const offset = Number(req.query.get('offset') ?? 0);
+      // Without a limit, the whole matching catalog in one page (reference §5.3).
+      const page = offsetPage(req, names, { defaultLimit: names.length, maxLimit: Math.max(1, names.length) });
       return {
         status: 200,
         body: {
-          items: names.slice(offset, offset + limit).map((n) => ({
+          items: page.rows.map((n) => ({
             item_id: this.prices.find((p) => p.market_hash_name === n)!.item_id, market_hash_name: n, phase: null, wear_name: wearOf(n),
             is_stattrak: n.includes('StatTrak'), is_souvenir: n.startsWith('Souvenir'),
           })),
-          pagination: { limit, offset, total: names.length, has_next: offset + limit < names.length, has_prev: offset > 0, next_cursor: null },
+          pagination: { ...page.pagination, next_cursor: null },
         },
       };
     }));
@@ -403,8 +402,8 @@ export class Cs2CapSandbox extends ProviderSandbox {
     r.route('GET', '/v1/account/sub-keys', this.#authed((req, k) => {
       if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
       const children = [...this.keys.values()].filter((c) => !c.root && c.rootId === k.rootId && c.active);
-      const limit = Math.min(100, Number(req.query.get('limit') ?? 25));
-      return { status: 200, body: { keys: children.slice(0, limit).map((c) => ({ key: this.#keyInfo(c), requests_this_month: c.used })), pagination: { limit, offset: 0, total: children.length, has_next: children.length > limit, has_prev: false } } };
+      const page = offsetPage(req, children, { defaultLimit: 25, maxLimit: 100 });
+      return { status: 200, body: { keys: page.rows.map((c) => ({ key: this.#keyInfo(c), requests_this_month: c.used })), pagination: page.pagination } };
     }, { tier: 'quant', countsQuota: false }));
 
     r.route('POST', '/v1/account/sub-keys', this.#authed((req, k) => {
@@ -526,14 +525,13 @@ export class Cs2CapSandbox extends ProviderSandbox {
       });
     }
     items.sort((a, b) => b.net - a.net || a.item_id - b.item_id);
-    const limit = Math.min(1000, Number(req.query.get('limit') ?? 50));
-    const offset = Number(req.query.get('offset') ?? 0);
+    const page = offsetPage(req, items, { defaultLimit: 50, maxLimit: 1000 });
     return {
       status: 200,
       body: {
         meta: { generated_at: new Date().toISOString(), data_source: 'cache', freshness_sec: 300, window: null },
-        data: { items: items.slice(offset, offset + limit).map(({ net: _net, ...i }) => i) },
-        pagination: { limit, offset, total: items.length, has_next: offset + limit < items.length, has_prev: offset > 0 },
+        data: { items: page.rows.map(({ net: _net, ...i }) => i) },
+        pagination: page.pagination,
       },
     };
   }
