@@ -481,7 +481,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
 
     subKeys: {
       async list(query = {}, call) {
-        const q = parseInput(PROVIDER, 'subKeys.list', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+        const q = parseInput(PROVIDER, 'subKeys.list', s.accountPageQuerySchema, query);
         return get('/account/sub-keys', s.subKeyListSchema, { limit: q.limit ?? 25, offset: q.offset }, call);
       },
       async create(input, call) {
@@ -499,7 +499,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         return Object.freeze({ key: new SecretString(res.key), keyInfo: res.key_info });
       },
       async revoke(keyId, call) {
-        const id = parseInput(PROVIDER, 'subKeys.revoke', z.string().min(1).max(100), keyId);
+        const id = parseInput(PROVIDER, 'subKeys.revoke', s.resourceIdSchema, keyId);
         // Revoking twice is harmless, so it may be retried.
         const res = await core.sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
         return { ok: res.ok, keyId: res.key_id };

@@ -81,8 +81,6 @@ export interface Cs2CapWebhooks {
   getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
 }
 
-const resourceIdSchema = z.string().min(1).max(100);
-
 /** The `alerts` and `webhooks` calls of a CS2Cap client; `rememberSecret` learns each webhook secret it sees, to scrub it. */
 export function createNotificationCalls(sender: RequestSender, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
@@ -120,7 +118,7 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
       return sender.send({ method: 'POST', path: '/account/alerts/batch', body: { alerts: list.map(alertBody) }, limitClass: 'default', safety: 'unsafe', schema: s.alertBatchSchema, call });
     },
     async update(alertId, input, call) {
-      const id = parseInput(PROVIDER, 'alerts.update', resourceIdSchema, alertId);
+      const id = parseInput(PROVIDER, 'alerts.update', s.resourceIdSchema, alertId);
       const q = parseInput(PROVIDER, 'alerts.update', s.alertUpdateSchema, input);
       const res = await sender.send({
         method: 'PATCH',
@@ -134,11 +132,11 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
       return withThreshold(res);
     },
     async delete(alertId, call) {
-      const id = parseInput(PROVIDER, 'alerts.delete', resourceIdSchema, alertId);
+      const id = parseInput(PROVIDER, 'alerts.delete', s.resourceIdSchema, alertId);
       await sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
     },
     async events(query = {}, call) {
-      const q = parseInput(PROVIDER, 'alerts.events', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+      const q = parseInput(PROVIDER, 'alerts.events', s.accountPageQuerySchema, query);
       return get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
     },
   };
@@ -161,7 +159,7 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
       return withSecret(res);
     },
     async update(webhookId, input, call) {
-      const id = parseInput(PROVIDER, 'webhooks.update', resourceIdSchema, webhookId);
+      const id = parseInput(PROVIDER, 'webhooks.update', s.resourceIdSchema, webhookId);
       const q = parseInput(PROVIDER, 'webhooks.update', s.webhookUpdateSchema, input);
       // The same patch twice leaves the same endpoint: safe to repeat.
       return sender.send({
@@ -175,11 +173,11 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
       });
     },
     async delete(webhookId, call) {
-      const id = parseInput(PROVIDER, 'webhooks.delete', resourceIdSchema, webhookId);
+      const id = parseInput(PROVIDER, 'webhooks.delete', s.resourceIdSchema, webhookId);
       await sender.send({ method: 'DELETE', path: `/account/webhooks/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.webhookDeletedSchema, call });
     },
     async rotateSecret(webhookId, call) {
-      const id = parseInput(PROVIDER, 'webhooks.rotateSecret', resourceIdSchema, webhookId);
+      const id = parseInput(PROVIDER, 'webhooks.rotateSecret', s.resourceIdSchema, webhookId);
       let res: z.output<typeof s.webhookWithSecretSchema>;
       try {
         res = await sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
@@ -193,11 +191,11 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
       return withSecret(res);
     },
     async deliveries(query = {}, call) {
-      const q = parseInput(PROVIDER, 'webhooks.deliveries', z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict(), query);
+      const q = parseInput(PROVIDER, 'webhooks.deliveries', s.accountPageQuerySchema, query);
       return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
     },
     async getDelivery(deliveryId, call) {
-      const id = parseInput(PROVIDER, 'webhooks.getDelivery', resourceIdSchema, deliveryId);
+      const id = parseInput(PROVIDER, 'webhooks.getDelivery', s.resourceIdSchema, deliveryId);
       return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
     },
   };

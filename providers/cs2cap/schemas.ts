@@ -429,6 +429,11 @@ export const itemsQuerySchema = z
   })
   .strict();
 
+/** An id the API gave (an alert, a webhook, a delivery, a child key). */
+export const resourceIdSchema = z.string().min(1).max(100);
+/** `limit` (1..100) and `offset` of the account lists. */
+export const accountPageQuerySchema = z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict();
+
 export const arbitrageQuerySchema = z
   .object({
     minSpreadPct: z.number().min(0).optional(),
