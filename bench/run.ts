@@ -85,10 +85,12 @@ async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(() => r())) };
 }
 
-async function overhead(): Promise<void> {
-  const srv = await bareServer();
-  const bare = axios.create({ baseURL: srv.url, httpAgent: new http.Agent({ keepAlive: true }) });
-  const client = createCs2CapClient({ apiKey: 'sk_live_benchKey000000000000', baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000, windowMs: 60_000 } } });
+/**
+ * Per-call latencies (ms) of two ways to make the same call, one after the other: both
+ * warmed first, then interleaved in rounds so they share the machine's noise. Bounded in
+ * count (1000 each) and time.
+ */
+async function interleavedLatencies(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
   const sample = async (fn: () => Promise<unknown>, n: number): Promise<number[]> => {
     const out: number[] = [];
     const more = deadline(15);
@@ -99,15 +101,22 @@ async function overhead(): Promise<void> {
     }
     return out;
   };
-  // Interleave to share machine noise; warm both first.
-  await sample(() => bare.get('/v1/fx'), 100);
-  await sample(() => client.getFxRates(), 100);
-  const b: number[] = [];
-  const o: number[] = [];
+  await sample(a, 100);
+  await sample(b, 100);
+  const as: number[] = [];
+  const bs: number[] = [];
   for (let round = 0; round < 10; round++) {
-    b.push(...(await sample(() => bare.get('/v1/fx'), 100)));
-    o.push(...(await sample(() => client.getFxRates(), 100)));
+    as.push(...(await sample(a, 100)));
+    bs.push(...(await sample(b, 100)));
   }
+  return [as, bs];
+}
+
+async function overhead(): Promise<void> {
+  const srv = await bareServer();
+  const bare = axios.create({ baseURL: srv.url, httpAgent: new http.Agent({ keepAlive: true }) });
+  const client = createCs2CapClient({ apiKey: 'sk_live_benchKey000000000000', baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000, windowMs: 60_000 } } });
+  const [b, o] = await interleavedLatencies(() => bare.get('/v1/fx'), () => client.getFxRates());
   const add50 = pct(o, 50) - pct(b, 50);
   const add99 = pct(o, 99) - pct(b, 99);
   rows.push({ name: 'added latency over bare axios, idle (p50 / p99)', ours: `${ms(pct(o, 50))} / ${ms(pct(o, 99))}`, anchor: `${ms(pct(b, 50))} / ${ms(pct(b, 99))}`, ratio: `+${add50.toFixed(3)} / +${add99.toFixed(3)} ms`, goal: 'p50 < 0.5 ms added', met: add50 < 0.5 });
@@ -187,24 +196,7 @@ async function redisLatency(url: string): Promise<void> {
   const options = { baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000, windowMs: 60_000 } } };
   const local = createCs2CapClient({ ...options, apiKey: 'sk_live_benchLocal0000000000' });
   const shared = createCs2CapClient({ ...options, apiKey: 'sk_live_benchShared000000000', redis: { url } });
-  const sample = async (client: typeof local, n: number): Promise<number[]> => {
-    const out: number[] = [];
-    const more = deadline(10);
-    for (let i = 0; i < n && more(); i++) {
-      const t = performance.now();
-      await client.getFxRates();
-      out.push(performance.now() - t);
-    }
-    return out;
-  };
-  await sample(local, 100);
-  await sample(shared, 100);
-  const l: number[] = [];
-  const r: number[] = [];
-  for (let round = 0; round < 10; round++) {
-    l.push(...(await sample(local, 100)));
-    r.push(...(await sample(shared, 100)));
-  }
+  const [l, r] = await interleavedLatencies(() => local.getFxRates(), () => shared.getFxRates());
   const added = pct(r, 50) - pct(l, 50);
   rows.push({ name: 'a rolling window shared through Redis: latency of an idle call (p50), vs in-process', ours: ms(pct(r, 50)), anchor: ms(pct(l, 50)), ratio: `+${added.toFixed(3)} ms`, goal: '< 1 ms added on loopback', met: added < 1 });
   await Promise.all([local.close(), shared.close()]);

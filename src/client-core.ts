@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { EventHub, type MarketEventListeners } from './events.js';
 import { RequestSender, type ProviderAdapter, type RetryOptions } from './http/request-sender.js';
@@ -58,6 +59,8 @@ export interface ClientCore {
   readonly events: EventHub;
   /** The shared limiters of this provider and key, by endpoint class. */
   readonly limiters: ReadonlyMap<string, QuotaLimiter>;
+  /** The key's Redis connection when `redis` is configured: for a provider's other shared state. */
+  readonly redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ export function createClientCore<LimitClass extends string>(options: {
     sender,
     events,
     limiters: quota.limiters,
+    redis: quota.redis,
     async close() {
       if (closed) return;
       closed = true;

@@ -27,7 +27,9 @@ export type MarketErrorCode =
   | 'outcome_unknown'
   | 'validation_failed'
   | 'redis_unavailable'
-  | 'webhook_unverified';
+  | 'webhook_unverified'
+  | 'aborted'
+  | 'client_closed';
 
 /** The fields an error is built from (see `MarketError`). */
 export interface MarketErrorInit {
@@ -44,6 +46,8 @@ export interface MarketErrorInit {
   path?: string;
   /** Extra, non-secret fields the provider returned (e.g. `current_total_usd`). */
   details?: Readonly<Record<string, unknown>>;
+  /** The idempotency key (CSBoard `Idempotency-Key`, Kalshi `client_order_id`) the write was sent under. */
+  idempotencyKey?: string;
 }
 
 /** The root of every error marketmux throws. It never holds a key, a signature, a header or a body. */
@@ -68,6 +72,11 @@ export class MarketError extends Error {
   readonly path: string | undefined;
   /** Extra fields the provider returned (`currentTotalUsd`, `holdUntil`, …). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The idempotency key a write was sent under (CSBoard `Idempotency-Key`, Kalshi
+   * `client_order_id`): look the order up by it, or repeat the call with the same key.
+   */
+  readonly idempotencyKey: string | undefined;
 
   constructor(init: MarketErrorInit) {
     super(init.message);
@@ -81,6 +90,7 @@ export class MarketError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.details = init.details ? Object.freeze({ ...init.details }) : undefined;
+    this.idempotencyKey = init.idempotencyKey;
   }
 
 
@@ -99,6 +109,7 @@ export class MarketError extends Error {
       method: this.method,
       path: this.path,
       details: this.details,
+      idempotencyKey: this.idempotencyKey,
     };
   }
 }
@@ -137,6 +148,27 @@ export class ResponseShapeError extends MarketError {
 }
 /** A write that cannot be safely repeated lost its answer: it may or may not have happened. */
 export class OutcomeUnknownError extends MarketError {}
+/**
+ * The caller's `signal` fired. `requestSent` says whether the request may have reached the
+ * server (then a write may have happened: look it up by its `idempotencyKey`); `reason` is
+ * the signal's reason.
+ */
+export class AbortedError extends MarketError {
+  /** Whether the request may have reached the server before the abort. */
+  readonly requestSent: boolean;
+  /** The signal's reason (`AbortSignal.reason`). */
+  readonly reason: unknown;
+  constructor(init: Omit<MarketErrorInit, 'code'> & { requestSent: boolean; reason: unknown }) {
+    super({ ...init, code: 'aborted' });
+    this.requestSent = init.requestSent;
+    this.reason = init.reason;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), requestSent: this.requestSent };
+  }
+}
+/** The client was closed: the call was refused, or dropped from the queue, without being sent. */
+export class ClientClosedError extends MarketError {}
 /** A bad input, refused before anything was sent. */
 export class ValidationError extends MarketError {
   /** Each bad input field with what is wrong (never the value itself). */
@@ -174,6 +206,8 @@ const TREE: [typeof MarketError, string][] = [
   [OutcomeUnknownError, 'OutcomeUnknownError'],
   [ValidationError as unknown as typeof MarketError, 'ValidationError'],
   [WebhookVerificationError, 'WebhookVerificationError'],
+  [AbortedError as unknown as typeof MarketError, 'AbortedError'],
+  [ClientClosedError, 'ClientClosedError'],
 ];
 for (const [cls, name] of TREE) {
   Object.defineProperty(cls.prototype, 'name', { value: name, enumerable: false });

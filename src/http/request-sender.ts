@@ -52,6 +52,11 @@ export interface RequestSpec<T> {
   auth?: boolean | undefined;
   safety: RepeatSafety;
   schema: z.ZodType<T>;
+  /**
+   * The idempotency key this write is sent under (the same on every attempt); carried by an
+   * `OutcomeUnknownError` or `AbortedError` so the caller can look the write up or repeat it.
+   */
+  idempotencyKey?: string | undefined;
   /** Non-2xx statuses that are an answer, not an error (e.g. 304). */
   okStatuses?: readonly number[] | undefined;
   call?: CallOptions | undefined;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Bottleneck from 'bottleneck';
+import type { Redis } from 'ioredis';
 import { PauseGate } from './pause-gate.js';
 import { QuotaLimiter, type SharedStore } from './quota-limiter.js';
 import { connectRedis, type RedisQuotaOptions } from './redis-store.js';
@@ -27,6 +28,8 @@ const registry = new Map<string, Shared>();
 
 export interface QuotaHandle {
   readonly gate: PauseGate;
+  /** This key's Redis connection when the quota is shared (for other shared state of the key). */
+  readonly redis: Redis | undefined;
   readonly limiters: ReadonlyMap<string, QuotaLimiter>;
   release(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export function acquireQuota(options: {
   let released = false;
   return {
     gate: entry.gate,
+    redis: entry.store?.client,
     limiters: entry.limiters,
     async release() {
       if (released) return;
