@@ -57,6 +57,12 @@ export interface RequestSpec<T> {
    * `OutcomeUnknownError` or `AbortedError` so the caller can look the write up or repeat it.
    */
   idempotencyKey?: string | undefined;
+  /**
+   * For an unsafe write: how the caller can find out whether it happened (e.g. "call
+   * getKeyInfo() with the old key: a 401 means it was reissued"), added to an
+   * `OutcomeUnknownError`'s message.
+   */
+  outcomeHint?: string | undefined;
   /** Non-2xx statuses that are an answer, not an error (e.g. 304). */
   okStatuses?: readonly number[] | undefined;
   call?: CallOptions | undefined;
