@@ -33,14 +33,14 @@ export const commonOptionsShape = {
   retry: z
     .object({
       retries: z.number().int().min(0).max(20).optional(),
-      minDelayMs: z.number().int().min(0).optional(),
-      maxDelayMs: z.number().int().min(0).optional(),
-      maxRetryTimeMs: z.number().int().positive().optional(),
+      minDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+      maxDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+      maxRetryTimeMs: z.number().int().positive().max(86_400_000).optional(),
       maxRetriesInFlight: z.number().int().min(0).optional(),
     })
     .strict()
     .optional(),
-  maxQueued: z.number().int().positive().optional(),
+  maxQueued: z.number().int().positive().max(1_000_000).optional(),
   on: z.record(z.string(), z.function()).optional(),
   redis: z
     .object({
@@ -111,6 +111,9 @@ export function createClientCore<LimitClass extends string>(options: {
     async close() {
       if (closed) return;
       closed = true;
+      // This client's calls end first (at once, nothing more sent); the shared quota outlives it
+      // while other clients on the key still use it.
+      sender.close();
       await quota.release();
       transport.close();
     },

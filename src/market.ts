@@ -7,7 +7,7 @@ import { createCs2CapClient, type Cs2CapClient, type Cs2CapClientOptions } from 
 import { createCsboardClient, type CsboardClient, type CsboardClientOptions } from '../providers/csboard/index.js';
 import { createKalshiClient, type KalshiClient, type KalshiClientOptions } from '../providers/kalshi/index.js';
 import { summarize, convertRow, type Comparison, type VenueRow } from './compare.js';
-import { InvalidRequestError, MarketError, NetworkError } from './errors.js';
+import { InvalidRequestError, MarketError } from './errors.js';
 import type { CallOptions } from './http/request-sender.js';
 import type { FxTable } from './money.js';
 import type { MarketProvider, Quote } from './provider.js';
@@ -53,17 +53,34 @@ export function createMarketClient(options: MarketClientOptions = {}): MarketCli
   const env = options.env ?? process.env;
   // One quota for every process on a key when REDIS_URL is set.
   const redis = env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {};
-  const cs2cap = pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ apiKey: env.CS2C_API_KEY ?? '', baseUrl: env.CS2C_API_BASE || undefined, ...redis, ...o }));
-  const csboard = pick(options.csboard, env.CSBOARD_API_KEY, (o) => createCsboardClient({ apiKey: env.CSBOARD_API_KEY ?? '', baseUrl: env.CSBOARD_API_BASE || undefined, ...redis, ...o }));
-  const kalshiKeyed = env.KALSHI_API_KEY_ID && (env.KALSHI_PRIVATE_KEY || env.KALSHI_PRIVATE_KEY_PATH);
-  const kalshi = pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) =>
-    createKalshiClient({
-      baseUrl: env.KALSHI_API_BASE || undefined,
-      ...redis,
-      ...(kalshiKeyed ? { keyId: env.KALSHI_API_KEY_ID, ...(env.KALSHI_PRIVATE_KEY ? { privateKeyPem: env.KALSHI_PRIVATE_KEY } : { privateKeyPath: env.KALSHI_PRIVATE_KEY_PATH }) } : {}),
-      ...o,
-    }),
-  );
+  // A factory that throws (a bad key, an unreadable key file) must not leave the clients built
+  // before it running: with Redis they would hold the process open for good.
+  const built: MarketProvider[] = [];
+  const keep = <C extends MarketProvider>(client: C | undefined): C | undefined => {
+    if (client) built.push(client);
+    return client;
+  };
+  let cs2cap: Cs2CapClient | undefined;
+  let csboard: CsboardClient | undefined;
+  let kalshi: KalshiClient | undefined;
+  try {
+    cs2cap = keep(pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ apiKey: env.CS2C_API_KEY ?? '', baseUrl: env.CS2C_API_BASE || undefined, ...redis, ...o })));
+    csboard = keep(pick(options.csboard, env.CSBOARD_API_KEY, (o) => createCsboardClient({ apiKey: env.CSBOARD_API_KEY ?? '', baseUrl: env.CSBOARD_API_BASE || undefined, ...redis, ...o })));
+    const kalshiKeyed = env.KALSHI_API_KEY_ID && (env.KALSHI_PRIVATE_KEY || env.KALSHI_PRIVATE_KEY_PATH);
+    kalshi = keep(
+      pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) =>
+        createKalshiClient({
+          baseUrl: env.KALSHI_API_BASE || undefined,
+          ...redis,
+          ...(kalshiKeyed ? { keyId: env.KALSHI_API_KEY_ID, ...(env.KALSHI_PRIVATE_KEY ? { privateKeyPem: env.KALSHI_PRIVATE_KEY } : { privateKeyPath: env.KALSHI_PRIVATE_KEY_PATH }) } : {}),
+          ...o,
+        }),
+      ),
+    );
+  } catch (error) {
+    for (const client of built) void client.close().catch(() => undefined);
+    throw error;
+  }
   const providers = [cs2cap, csboard, kalshi].filter((p): p is NonNullable<typeof p> => p !== undefined);
 
   let fxCache: { table: FxTable; at: number } | undefined;
@@ -162,8 +179,5 @@ function notFound(provider: string, item: string): InvalidRequestError {
 
 function asMarketError(provider: string, error: unknown): MarketError {
   if (error instanceof MarketError) return error;
-  if (error instanceof Error && error.name === 'AbortError') {
-    return new NetworkError({ provider, code: 'network_error', message: `${provider}: cancelled` });
-  }
   return new MarketError({ provider, code: 'server_error', message: `${provider}: ${error instanceof Error ? error.message : 'failed'}` });
 }

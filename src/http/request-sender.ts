@@ -3,6 +3,8 @@ import pRetry from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
+  AbortedError,
+  ClientClosedError,
   MarketError,
   NetworkError,
   OutcomeUnknownError,
@@ -11,6 +13,7 @@ import {
   ResponseShapeError,
   ServerError,
   TimeoutError,
+  ValidationError,
 } from '../errors.js';
 import type { EventHub } from '../events.js';
 import type { PauseGate } from '../limits/pause-gate.js';
@@ -18,7 +21,8 @@ import type { QuotaLimiter } from '../limits/quota-limiter.js';
 import { headerValue, parseRetryAfter } from './headers.js';
 import type { ErrorResponse } from './map-error.js';
 import { encodeQuery, type QueryParams } from './query.js';
-import { redact } from './redact.js';
+import { holdProcess } from './keep-alive.js';
+import { redact, redactDeep, redactError } from './redact.js';
 import type { Transport } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -134,18 +138,53 @@ export interface RequestSenderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The longest one attempt may be given (as the client's `timeoutMs` is). */
+const MAX_TIMEOUT_MS = 600_000;
+/**
+ * The longest a server's `Retry-After` pauses a key: a far-future value (an HTTP date in 2100)
+ * would freeze the key for good and overflow a timer. After it, one request asks again.
+ */
+export const MAX_PAUSE_MS = 10 * 60_000;
+/** The largest delay a Node timer takes; a larger one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Request ids longer than this are cut (a hostile header could be megabytes). */
+const MAX_REQUEST_ID_LENGTH = 200;
 const NOT_SENT = new WeakSet<MarketError>();
+/** A 2xx whose body could not be read: for a write, the write happened but its result is unknown. */
+const UNREADABLE_ANSWER = new WeakSet<MarketError>();
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
+
+/** One logical call: its cancellation, deadline, and what its attempts did. */
+interface CallScope {
+  readonly controller: AbortController;
+  /** After this (epoch ms) the call no longer waits out a server pause or retries. */
+  readonly deadline: number;
+  /** Some attempt handed the request to the transport (it may have reached the server). */
+  sent: boolean;
+  /** An attempt was on the wire when the call was aborted or the client closed. */
+  inFlightAtAbort: boolean;
+  /** Some attempt may have reached the server and lost its answer. */
+  lost: boolean;
+  /** Sending now (not queued): a pause does not cut it short. */
+  sending: boolean;
+  /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
+  readonly sentSecrets: string[];
+}
+
+const pausesByGate = new WeakMap<PauseGate, Set<RequestSender>>();
 
 /**
  * The one request sender: validation and capability checks happen before it; it owns
  * retries (outside the limiter), quota, authentication at send time, the transport,
- * error mapping, response parsing and events.
+ * error mapping, response parsing, redaction and events.
  */
 export class RequestSender {
   readonly #o: RequestSenderOptions;
   readonly #retry: Required<RetryOptions>;
+  readonly #calls = new Set<CallScope>();
   #retriesInFlight = 0;
+  #consecutive429 = 0;
+  #closed = false;
 
   constructor(options: RequestSenderOptions) {
     this.#o = options;
@@ -156,6 +195,9 @@ export class RequestSender {
       maxRetryTimeMs: options.retry?.maxRetryTimeMs ?? 60_000,
       maxRetriesInFlight: options.retry?.maxRetriesInFlight ?? 20,
     };
+    let peers = pausesByGate.get(options.gate);
+    if (!peers) pausesByGate.set(options.gate, (peers = new Set()));
+    peers.add(this);
   }
 
   get provider(): string {
@@ -164,28 +206,103 @@ export class RequestSender {
 
   /** Send a JSON request and parse its answer with `spec.schema`. */
   async send<T>(spec: RequestSpec<T>): Promise<T> {
-    return this.#withRetries(spec as RequestSpec<unknown>, (res) => this.#parseJson(spec, res as AxiosResponse<string>) as T, 'text');
+    return this.#call(spec as RequestSpec<unknown>, (res) => this.#parseJson(spec, res as AxiosResponse<string>) as T, 'text');
   }
 
   /** Send a request whose 2xx body is a stream (the caller owns it). */
   async sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
-    return this.#withRetries(
+    return this.#call(
       spec,
       (res) => ({ status: res.status, headers: res.headers as Record<string, unknown>, stream: res.data as Readable }),
       'stream',
     );
   }
 
-  async #withRetries<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const signal = spec.call?.signal;
-    signal?.throwIfAborted();
+  /**
+   * Refuse every new call and reject every call of this client that is queued, waiting or on
+   * the wire, at once. Other clients on the same key keep their calls.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    pausesByGate.get(this.#o.gate)?.delete(this);
+    const reason = this.#closedError();
+    for (const scope of this.#calls) {
+      if (scope.sending) scope.inFlightAtAbort = true;
+      scope.controller.abort(reason);
+    }
+  }
+
+  async #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    const { signal, timeoutMs } = this.#callOptions(spec);
+    if (this.#closed) throw this.#closedError();
+    if (signal?.aborted) throw this.#aborted(spec, signal.reason, false);
+    const scope: CallScope = {
+      controller: new AbortController(),
+      deadline: Date.now() + this.#retry.maxRetryTimeMs,
+      sent: false,
+      inFlightAtAbort: false,
+      lost: false,
+      sending: false,
+      sentSecrets: [],
+    };
+    const onUserAbort = (): void => {
+      if (scope.sending) scope.inFlightAtAbort = true;
+      scope.controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', onUserAbort, { once: true });
+    this.#calls.add(scope);
+    const release = holdProcess();
+    try {
+      return await this.#withRetries(spec, scope, timeoutMs, onOk, responseType);
+    } catch (error) {
+      throw redactError(this.#finalize(spec, scope, signal, error), this.#secrets(scope));
+    } finally {
+      release();
+      this.#calls.delete(scope);
+      signal?.removeEventListener('abort', onUserAbort);
+    }
+  }
+
+  /** Per-call options are checked like any input: nothing is sent on a bad one. */
+  #callOptions(spec: RequestSpec<unknown>): { signal: AbortSignal | undefined; timeoutMs: number } {
+    const call: unknown = spec.call;
+    const issues: { path: string; message: string }[] = [];
+    let signal: AbortSignal | undefined;
+    let timeoutMs = this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (call !== undefined && (call === null || typeof call !== 'object')) {
+      issues.push({ path: '(options)', message: 'call options must be an object' });
+    } else if (call) {
+      const given = call as { signal?: unknown; timeoutMs?: unknown };
+      if (given.signal !== undefined) {
+        if (given.signal instanceof AbortSignal) signal = given.signal;
+        else issues.push({ path: 'signal', message: 'must be an AbortSignal' });
+      }
+      if (given.timeoutMs !== undefined) {
+        const t = given.timeoutMs;
+        if (typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= MAX_TIMEOUT_MS) timeoutMs = t;
+        else issues.push({ path: 'timeoutMs', message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` });
+      }
+    }
+    if (issues.length) {
+      throw new ValidationError({
+        provider: this.provider,
+        message: `${this.provider} ${spec.method} ${spec.path}: invalid call options — ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      });
+    }
+    return { signal, timeoutMs };
+  }
+
+  async #withRetries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     // Retries this call holds in the client-wide budget; given back however the call ends.
     let held = 0;
     const attempt = async (attemptNumber: number): Promise<R> => {
       try {
-        return await this.#attempt(spec, attemptNumber, onOk, responseType);
+        return await this.#attempt(spec, scope, attemptNumber, timeoutMs, onOk, responseType);
       } catch (error) {
-        throw this.#finalize(spec, error);
+        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
+        throw error;
       } finally {
         if (attemptNumber > 1) {
           held -= 1;
@@ -201,9 +318,11 @@ export class RequestSender {
         factor: 2,
         randomize: true,
         maxRetryTime: this.#retry.maxRetryTimeMs,
-        signal,
+        signal: scope.controller.signal,
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
+          // A server pause longer than the call has left: fail now, saying how long.
+          if (this.#o.gate.remainingMs() > scope.deadline - Date.now()) return false;
           if (this.#retriesInFlight >= this.#retry.maxRetriesInFlight) return false;
           this.#retriesInFlight += 1;
           held += 1;
@@ -233,54 +352,142 @@ export class RequestSender {
     return error instanceof NetworkError && NOT_SENT.has(error);
   }
 
-  /** A lost answer to an unsafe write is not a network error: the write may have happened. */
-  #finalize(spec: RequestSpec<unknown>, error: unknown): unknown {
-    if (spec.safety !== 'unsafe' || !(error instanceof MarketError)) return error;
-    const lost = (error instanceof NetworkError && !NOT_SENT.has(error)) || error instanceof ServerError;
-    if (!lost) return error;
+  /**
+   * What the caller is told once no attempt is left. A write that may have been carried out
+   * is never reported as a plain failure the caller could simply repeat.
+   */
+  #finalize(spec: RequestSpec<unknown>, scope: CallScope, signal: AbortSignal | undefined, error: unknown): MarketError {
+    // A write whose repeat would be harmless without a key (a claim) may simply be called again;
+    // one that is safe only under its key, or not at all, must never look like a plain failure.
+    const write = spec.safety === 'unsafe' || spec.idempotencyKey !== undefined;
+    if (signal?.aborted && error === signal.reason) return this.#aborted(spec, error, scope.sent);
+    if (error instanceof ClientClosedError) {
+      if (!(write && scope.sent && (scope.inFlightAtAbort || scope.lost))) return error;
+      return this.#outcomeUnknown(spec, error, 'the client was closed while the request was on its way');
+    }
+    if (!(error instanceof MarketError)) {
+      return new MarketError({ provider: this.provider, code: 'server_error', message: `${this.provider} ${spec.method} ${spec.path}: unexpected failure (${error instanceof Error ? error.name : typeof error})`, method: spec.method, path: spec.path });
+    }
+    if (!write || !scope.sent) return error;
+    if (mayHaveLostAnswer(error) || (scope.lost && !isDefiniteAnswer(error))) {
+      const retried = spec.safety === 'idempotent' ? 'its retries ran out' : 'it was not repeated';
+      return this.#outcomeUnknown(spec, error, `its answer was lost (${error.message}); ${retried}`);
+    }
+    return error;
+  }
+
+  #outcomeUnknown(spec: RequestSpec<unknown>, cause: MarketError, what: string): OutcomeUnknownError {
+    const key = spec.idempotencyKey;
+    const next = key
+      ? ` Look it up by its idempotency key ${key}, or repeat the call with the same idempotencyKey (the server will not carry it out twice).`
+      : '';
+    const hint = spec.outcomeHint ? ` ${spec.outcomeHint}` : '';
     return new OutcomeUnknownError({
-      provider: error.provider,
+      provider: this.provider,
       code: 'outcome_unknown',
-      message: `${error.provider} ${spec.method} ${spec.path}: the request may have been carried out, but its answer was lost (${error.message}); it was not repeated`,
-      status: error.status,
-      providerCode: error.providerCode,
-      requestId: error.requestId,
+      message: `${this.provider} ${spec.method} ${spec.path}: the request may have been carried out, but ${what}.${next}${hint}`,
+      status: cause.status,
+      providerCode: cause.providerCode,
+      requestId: cause.requestId,
       method: spec.method,
       path: spec.path,
+      idempotencyKey: key,
     });
   }
 
-  async #attempt<R>(spec: RequestSpec<unknown>, attemptNumber: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  #aborted(spec: RequestSpec<unknown>, reason: unknown, requestSent: boolean): AbortedError {
+    const sentNote = requestSent
+      ? spec.safety === 'read'
+        ? 'after the request was sent'
+        : `after the request was sent: the write may have been carried out${spec.idempotencyKey ? ` (idempotency key ${spec.idempotencyKey})` : ''}`
+      : 'before anything was sent';
+    return new AbortedError({
+      provider: this.provider,
+      message: `${this.provider} ${spec.method} ${spec.path}: cancelled by the caller's signal ${sentNote}`,
+      method: spec.method,
+      path: spec.path,
+      idempotencyKey: spec.idempotencyKey,
+      requestSent,
+      reason,
+    });
+  }
+
+  #closedError(): ClientClosedError {
+    return new ClientClosedError({ provider: this.provider, code: 'client_closed', message: `${this.provider} client is closed; the call was not sent` });
+  }
+
+  #secrets(scope?: CallScope): string[] {
+    const own = this.#o.adapter.secrets();
+    return scope?.sentSecrets.length ? [...own, ...scope.sentSecrets] : [...own];
+  }
+
+  /** A server pause has begun: calls of this key that cannot wait it out fail now. */
+  #onPause(ms: number): void {
+    const until = Date.now() + ms;
+    for (const scope of this.#calls) {
+      if (!scope.sending && until > scope.deadline) scope.controller.abort(this.#pauseTooLong(ms, ms));
+    }
+  }
+
+  #pause(limitClass: string, ms: number, classOnly: boolean): void {
+    const pauseMs = Math.min(ms, MAX_PAUSE_MS);
+    if (classOnly) this.#o.limiters.get(limitClass)?.classGate.pauseFor(pauseMs);
+    else {
+      this.#o.gate.pauseFor(pauseMs);
+      for (const peer of pausesByGate.get(this.#o.gate) ?? []) peer.#onPause(pauseMs);
+    }
+    this.#o.events.emit('rateLimited', { provider: this.provider, limitClass, retryAfterMs: pauseMs, source: 'server' });
+  }
+
+  #pauseTooLong(leftMs: number, serverMs: number): RateLimitError {
+    return new RateLimitError({
+      provider: this.provider,
+      code: 'rate_limited',
+      message: `${this.provider}: the key is paused for another ${Math.ceil(leftMs / 1000)} s at the server's request, longer than this call may wait (retry.maxRetryTimeMs); not sent`,
+      retryAfterMs: Math.min(serverMs, MAX_TIMER_MS),
+      retryable: true,
+    });
+  }
+
+  async #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter } = this.#o;
     const auth = spec.auth !== false;
     adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
+    const paused = this.#o.gate.remainingMs();
+    if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
     const limiter = this.#o.limiters.get(spec.limitClass);
     if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
     const send = (): Promise<R> => {
-      // The call may have waited in the queue while the key died or a ban began.
+      // The call may have waited in the queue while the key died, a ban began or the client closed.
+      scope.controller.signal.throwIfAborted();
       adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
-      return this.#send(spec, attemptNumber, auth, onOk, responseType);
+      return this.#send(spec, scope, attemptNumber, timeoutMs, auth, onOk, responseType);
     };
-    const run = (): Promise<R> => limiter.run(spec.cost ?? 1, spec.call?.signal, send);
+    const run = (): Promise<R> => limiter.run(spec.cost ?? 1, scope.controller.signal, send);
     return adapter.around ? adapter.around({ auth }, run) : run();
   }
 
-  async #send<R>(spec: RequestSpec<unknown>, attemptNumber: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const { adapter, events, gate } = this.#o;
-    const signal = spec.call?.signal;
+  async #send<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    const { adapter, events } = this.#o;
+    const callSignal = scope.controller.signal;
     const signedPath = this.#o.transport.basePath + spec.path;
     const headers: Record<string, string> = { ...spec.headers };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (auth) Object.assign(headers, adapter.authenticate({ method: spec.method, signedPath }));
+    if (auth) {
+      const authHeaders = adapter.authenticate({ method: spec.method, signedPath });
+      Object.assign(headers, authHeaders);
+      for (const value of Object.values(authHeaders)) if (!scope.sentSecrets.includes(value)) scope.sentSecrets.push(value);
+    }
     events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
 
-    const timeoutMs = spec.call?.timeoutMs ?? this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const onUserAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onUserAbort, { once: true });
+    const onCallAbort = (): void => controller.abort();
+    callSignal.addEventListener('abort', onCallAbort, { once: true });
     const started = performance.now();
     let res: AxiosResponse;
+    scope.sent = true;
+    scope.sending = true;
     try {
       res = await this.#o.transport.axios.request({
         method: spec.method,
@@ -296,13 +503,15 @@ export class RequestSender {
         res = { ...res, data: await readText(res.data as Readable) };
       }
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw this.#transportError(spec, error, controller.signal.aborted);
+      if (callSignal.aborted) throw callSignal.reason;
+      throw this.#transportError(spec, scope, error, controller.signal.aborted);
     } finally {
+      scope.sending = false;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onUserAbort);
+      callSignal.removeEventListener('abort', onCallAbort);
     }
-    const requestId = REQUEST_ID_HEADERS.map((h) => headerValue(res.headers as Record<string, unknown>, h)).find(Boolean);
+    const rawHeaders = res.headers as Record<string, unknown>;
+    const requestId = this.#requestId(rawHeaders, scope);
     events.emit('response', {
       provider: this.provider,
       method: spec.method,
@@ -312,30 +521,34 @@ export class RequestSender {
       durationMs: performance.now() - started,
       requestId,
     });
-    const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, status: res.status, headers: res.headers as Record<string, unknown> });
+    const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, status: res.status, headers: rawHeaders });
     if (isOk(spec, res.status)) {
       this.#consecutive429 = 0;
       // Throttle before the 429 rather than after it: the server said the window is spent.
-      if (typeof pauseHintMs === 'number' && pauseHintMs > 0) {
-        gate.pauseFor(pauseHintMs);
-        events.emit('rateLimited', { provider: this.provider, limitClass: spec.limitClass, retryAfterMs: pauseHintMs, source: 'server' });
-      }
+      if (typeof pauseHintMs === 'number' && pauseHintMs > 0) this.#pause(spec.limitClass, pauseHintMs, false);
       return onOk(res);
     }
 
-    const error = this.#mapError(spec, res, requestId);
+    const error = this.#mapError(spec, scope, res, requestId);
     // A burst 429 pauses the key; a quota (monthly, stream) will not clear in a pause: it fails fast.
     if (error instanceof RateLimitError && !(error instanceof QuotaExceededError) && error.status === 429) {
-      const pauseMs = error.retryAfterMs ?? this.#backoffFor429();
-      if (adapter.rateLimitScope?.(error) === 'class') this.#o.limiters.get(spec.limitClass)?.classGate.pauseFor(pauseMs);
-      else gate.pauseFor(pauseMs);
-      events.emit('rateLimited', { provider: this.provider, limitClass: spec.limitClass, retryAfterMs: pauseMs, source: 'server' });
+      this.#pause(spec.limitClass, error.retryAfterMs ?? this.#backoffFor429(), adapter.rateLimitScope?.(error) === 'class');
     }
     adapter.observeError?.(error);
     throw error;
   }
 
-  #consecutive429 = 0;
+  /** The server's request id, scrubbed and bounded: a proxy may echo anything into it. */
+  #requestId(headers: Record<string, unknown>, scope: CallScope): string | undefined {
+    for (const name of REQUEST_ID_HEADERS) {
+      const value = headerValue(headers, name);
+      if (!value) continue;
+      // eslint-disable-next-line no-control-regex
+      const printable = value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_REQUEST_ID_LENGTH);
+      return redact(printable, this.#secrets(scope)) || undefined;
+    }
+    return undefined;
+  }
 
   /** No Retry-After: exponential backoff with full jitter, shared by the whole key. */
   #backoffFor429(): number {
@@ -344,7 +557,9 @@ export class RequestSender {
     return Math.max(this.#retry.minDelayMs, Math.round(ceiling * (0.5 + Math.random() / 2)));
   }
 
-  #mapError(spec: RequestSpec<unknown>, res: AxiosResponse, requestId: string | undefined): MarketError {
+  /** The provider maps an answer it only ever sees scrubbed: an echoed secret never enters an error. */
+  #mapError(spec: RequestSpec<unknown>, scope: CallScope, res: AxiosResponse, requestId: string | undefined): MarketError {
+    const secrets = this.#secrets(scope);
     const text = typeof res.data === 'string' ? res.data : '';
     let body: unknown;
     try {
@@ -352,26 +567,18 @@ export class RequestSender {
     } catch {
       body = undefined;
     }
-    const headers = res.headers as Record<string, unknown>;
-    const mapped = this.#o.adapter.mapError({
+    const headers = redactDeep(res.headers as Record<string, unknown>, secrets);
+    const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
+    return this.#o.adapter.mapError({
       provider: this.provider,
       method: spec.method,
       path: spec.path,
       status: res.status,
-      body,
+      body: redactDeep(body, secrets),
       headers,
-      retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
+      retryAfterMs: retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, MAX_TIMER_MS),
       requestId,
     });
-    return this.#scrub(mapped);
-  }
-
-  /** Scrub secrets a server might echo back into a message. */
-  #scrub(error: MarketError): MarketError {
-    const clean = redact(error.message, this.#o.adapter.secrets());
-    if (clean === error.message) return error;
-    const Cls = error.constructor as new (init: ConstructorParameters<typeof MarketError>[0]) => MarketError;
-    return new Cls({ ...error.toJSON(), message: clean } as ConstructorParameters<typeof MarketError>[0]);
   }
 
   #parseJson(spec: RequestSpec<unknown>, res: AxiosResponse<string>): unknown {
@@ -383,33 +590,42 @@ export class RequestSender {
       try {
         json = JSON.parse(text);
       } catch {
-        throw new ResponseShapeError({
-          provider: this.provider,
-          code: 'response_shape',
-          message: `${this.provider} ${spec.method} ${spec.path}: the body is not valid JSON`,
-          status: res.status,
-          method: spec.method,
-          path: spec.path,
-          fieldPath: '(body)',
-        });
+        throw this.#unreadable(
+          new ResponseShapeError({
+            provider: this.provider,
+            code: 'response_shape',
+            message: `${this.provider} ${spec.method} ${spec.path}: the body is not valid JSON`,
+            status: res.status,
+            method: spec.method,
+            path: spec.path,
+            fieldPath: '(body)',
+          }),
+        );
       }
     }
     const parsed = spec.schema.safeParse(json);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const fieldPath = issue && issue.path.length ? issue.path.map(String).join('.') : '(body)';
-    throw new ResponseShapeError({
-      provider: this.provider,
-      code: 'response_shape',
-      message: `${this.provider} ${spec.method} ${spec.path}: unexpected response at ${fieldPath}: ${issue?.message ?? 'invalid'}`,
-      status: res.status,
-      method: spec.method,
-      path: spec.path,
-      fieldPath,
-    });
+    throw this.#unreadable(
+      new ResponseShapeError({
+        provider: this.provider,
+        code: 'response_shape',
+        message: `${this.provider} ${spec.method} ${spec.path}: unexpected response at ${fieldPath}: ${issue?.message ?? 'invalid'}`,
+        status: res.status,
+        method: spec.method,
+        path: spec.path,
+        fieldPath,
+      }),
+    );
   }
 
-  #transportError(spec: RequestSpec<unknown>, error: unknown, timedOut: boolean): MarketError {
+  #unreadable(error: ResponseShapeError): ResponseShapeError {
+    UNREADABLE_ANSWER.add(error);
+    return error;
+  }
+
+  #transportError(spec: RequestSpec<unknown>, scope: CallScope, error: unknown, timedOut: boolean): MarketError {
     const code = error instanceof AxiosError ? error.code : undefined;
     const base = { provider: this.provider, method: spec.method, path: spec.path, retryable: true };
     if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
@@ -418,14 +634,26 @@ export class RequestSender {
     // A body cut off mid-way is a lost answer (axios: ERR_BAD_RESPONSE "stream has been aborted").
     const aborted = code === 'ERR_BAD_RESPONSE' && error instanceof Error && /aborted/i.test(error.message);
     if (!aborted && (code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'ERR_BAD_RESPONSE')) {
-      return new ResponseShapeError({ ...base, retryable: false, code: 'response_shape', fieldPath: '(body)', message: `${this.provider} ${spec.method} ${spec.path}: the answer was too large or unreadable` });
+      return this.#unreadable(new ResponseShapeError({ ...base, retryable: false, code: 'response_shape', fieldPath: '(body)', message: `${this.provider} ${spec.method} ${spec.path}: the answer was too large or unreadable` }));
     }
     // Only the cause's code and message: an AxiosError also carries the request config (headers).
     const cause = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : 'unknown';
-    const err = new NetworkError({ ...base, code: 'network_error', message: `${this.provider} ${spec.method} ${spec.path}: network error (${redact(String(cause), this.#o.adapter.secrets())})` });
+    const err = new NetworkError({ ...base, code: 'network_error', message: `${this.provider} ${spec.method} ${spec.path}: network error (${redact(String(cause), this.#secrets(scope)).slice(0, 200)})` });
     if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') NOT_SENT.add(err);
     return err;
   }
+}
+
+/** The request may have been received and its answer lost (or unreadable). */
+function mayHaveLostAnswer(error: MarketError): boolean {
+  if (error instanceof NetworkError) return !NOT_SENT.has(error);
+  if (error instanceof ServerError) return true;
+  return error instanceof ResponseShapeError && UNREADABLE_ANSWER.has(error);
+}
+
+/** The server answered, and its answer settles what happened (a 4xx other than 429). */
+function isDefiniteAnswer(error: MarketError): boolean {
+  return error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429;
 }
 
 function isOk(spec: RequestSpec<unknown>, status: number): boolean {

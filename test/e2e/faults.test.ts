@@ -140,7 +140,7 @@ describe('faults across all three providers', () => {
     expect(overflow).toBeInstanceOf(RateLimitError);
     expect((overflow as RateLimitError).code).toBe('queue_full');
     controller.abort();
-    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(queued).rejects.toMatchObject({ name: 'AbortedError', code: 'aborted', requestSent: false });
     await Promise.all([second, third]);
     // first, second, third were sent; the cancelled and the refused ones never were.
     expect(server.requests.length - before).toBe(3);

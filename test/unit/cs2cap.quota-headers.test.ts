@@ -195,11 +195,11 @@ describe('cs2cap quota headers on the wire', () => {
       const interceptor = nock(BASE).get('/v1/fx').reply(200, fx);
       const waiting = client.getFxRates({ signal: controller.signal }).then(
         () => 'sent',
-        (error: unknown) => (error as Error).name,
+        (error: unknown) => `${(error as Error).name} sent=${String((error as { requestSent?: boolean }).requestSent)}`,
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
       controller.abort();
-      expect(await waiting).toBe('AbortError');
+      expect(await waiting).toBe('AbortedError sent=false');
       expect(local).toHaveLength(1);
       expect(interceptor.isDone()).toBe(false);
       nock.cleanAll();

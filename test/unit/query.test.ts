@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeQuery, pathSegment } from '../../src/http/query.js';
+import { ValidationError } from '../../src/errors.js';
 
 describe('query encoding', () => {
   it('repeats keys for arrays and skips undefined', () => {
@@ -18,12 +19,26 @@ describe('query encoding', () => {
   });
 
   it('a path segment cannot escape its place', () => {
+    const refused = (s: string): boolean => s.trim() === '' || s === '.' || s === '..' || /\p{Cs}/u.test(s);
     fc.assert(
-      fc.property(fc.string(), (s) => {
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        if (refused(s)) {
+          expect(() => pathSegment(s)).toThrow(ValidationError);
+          return;
+        }
         const seg = pathSegment(s);
         expect(seg).not.toMatch(/[/?#]/);
         expect(decodeURIComponent(seg)).toBe(s);
       }),
     );
+  });
+
+  it('refuses ids that would change the path or cannot be encoded, as a ValidationError', () => {
+    for (const id of ['', ' ', '.', '..', 'a\uD800', '\uDC00b']) {
+      expect(() => pathSegment(id, 'csboard')).toThrow(ValidationError);
+    }
+    expect(pathSegment('...')).toBe('...');
+    expect(pathSegment('a/../b')).toBe('a%2F..%2Fb');
+    expect(pathSegment('😀')).toBe('%F0%9F%98%80');
   });
 });
