@@ -269,6 +269,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
         path: '/orders',
         body,
         headers: { 'Idempotency-Key': idempotencyKey },
+        idempotencyKey,
         limitClass: 'order',
         safety: 'idempotent',
         schema: s.placedOrderSchema,
@@ -283,7 +284,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
       const customId = q.customId ?? randomUUID();
       const body: Record<string, unknown> = { item_ids: q.itemIds, partner: q.partner, token: q.token, custom_id: customId, skip_unavailable: q.skipUnavailable ?? false };
       if (q.maxPriceUsd !== null) body.max_price_usd = q.maxPriceUsd;
-      const res = await core.sender.send({ method: 'POST', path: '/market/buy', body, limitClass: 'order', safety: 'idempotent', schema: s.marketBuySchema, call });
+      const res = await core.sender.send({ method: 'POST', path: '/market/buy', body, idempotencyKey: customId, limitClass: 'order', safety: 'idempotent', schema: s.marketBuySchema, call });
       return { ...res.data, customId };
     },
 
