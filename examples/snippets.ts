@@ -136,7 +136,7 @@ export async function handlingErrors(sandbox: Sandbox): Promise<string> {
     if (error instanceof CapabilityError) return 'read-only key: nothing was sent';
     if (error instanceof AuthenticationError) return 'fix the key: the client will not use it again';
     if (error instanceof RateLimitError) return `wait ${error.retryAfterMs} ms`;
-    if (error instanceof OutcomeUnknownError) return 'look the order up before trying again';
+    if (error instanceof OutcomeUnknownError) return `look order ${error.idempotencyKey} up before trying again`;
     if (error instanceof MarketError) return `${error.name} ${error.code} ${error.providerCode ?? ''}`;
     throw error;
   } finally {
