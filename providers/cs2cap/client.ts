@@ -245,7 +245,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
   const stream = async <Row>(path: '/prices' | '/bids', query: { providers?: string[] }, schema: z.ZodType<Row>, call?: CallOptions) => {
-    const q = parseInput(PROVIDER, `stream ${path}`, z.object({ providers: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).optional() }).strict(), query);
+    const q = parseInput(PROVIDER, `stream ${path}`, s.streamQuerySchema, query);
     // A start consumes the 24 h stream quota: never repeated (unsafe), a lost answer is reported.
     const res = await core.sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', schema: z.unknown(), call });
     const header = (name: string): string | undefined => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : undefined);

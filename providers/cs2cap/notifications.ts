@@ -104,7 +104,7 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
 
   const alerts: Cs2CapAlerts = {
     async list(query = {}, call) {
-      const q = parseInput(PROVIDER, 'alerts.list', z.object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).optional(), search: z.string().min(1).max(300).optional() }).strict(), query);
+      const q = parseInput(PROVIDER, 'alerts.list', s.alertListQuerySchema, query);
       const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
       return { ...page, alerts: page.alerts.map(withThreshold) };
     },
