@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
-import { CapabilityError, OutcomeUnknownError, PermissionError } from '../../src/errors.js';
+import { CapabilityError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { isRollingWindow } from '../../src/limits/specs.js';
 import { mapRows, ndjsonRows } from '../../src/http/ndjson.js';
@@ -14,12 +14,19 @@ import { parseInput } from '../../src/validation.js';
 import { mapCs2CapError } from './errors.js';
 import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
 import { createNotificationCalls, type Cs2CapAlerts, type Cs2CapWebhooks } from './notifications.js';
+import { hintingSender } from './outcome-hint.js';
 import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import * as s from './schemas.js';
 
 /** The documented CS2Cap API root. */
 export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
 const PROVIDER = 'cs2cap';
+/** How to tell whether a reissue whose answer was lost or unreadable happened. */
+const REISSUE_OUTCOME_HINT =
+  'The key may have been reissued. To check: call getKeyInfo() on this client, which still uses the old key. If it answers, nothing was reissued and reissueKey() may be called again. If it fails with AuthenticationError (AUTH_API_KEY_REVOKED), the key was reissued: the old key and all its child keys are revoked, and the new key, shown only once, is lost; issue a new one in the CS2Cap dashboard and create a client with it';
+/** What a stream start whose answer was lost may have left behind. */
+const STREAM_OUTCOME_HINT =
+  'The start may have counted against the 24 h stream quota (see quotaStatus().streams), and a stream left open on the server makes a new start fail with STREAM_ALREADY_ACTIVE until it closes';
 
 /** Options of `createCs2CapClient`. */
 export interface Cs2CapClientOptions extends CommonClientOptions<Cs2CapLimitClass> {
@@ -178,7 +185,10 @@ export interface Cs2CapClient extends MarketProvider {
   getKeyInfo(options?: CallOptions): Promise<Cs2CapKeyInfo>;
   /**
    * Revoke this root key (and its children) and issue a new one. Never retried; on success
-   * the client switches to the new key at once.
+   * the client switches to the new key at once. If the answer is lost or unreadable, an
+   * `OutcomeUnknownError` says how to check, and the client keeps the old key (it cannot
+   * know a new one): `getKeyInfo()` answers if nothing was reissued, and fails with
+   * `AUTH_API_KEY_REVOKED` if it was.
    */
   reissueKey(options?: CallOptions): Promise<Cs2CapReissuedKey>;
   /**
@@ -232,6 +242,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   };
   const defaults = cs2capDefaultLimits(opts.tier);
   const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
+  const sender = hintingSender(core.sender);
   /** The tier header names a slower tier than assumed (`tier` was wrong): slow down, never speed up. */
   const slowDownToTier = (tier: string | undefined): void => {
     if (rateIsKnown || tier === undefined || !(tier in CS2CAP_TIER_RPM)) return;
@@ -242,12 +253,12 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     void limiter.updateSpec({ limit: rpm, windowMs: 60_000 }).catch(() => undefined);
   };
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
-    core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
+    sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
   const stream = async <Row>(path: '/prices' | '/bids', query: { providers?: string[] }, schema: z.ZodType<Row>, call?: CallOptions) => {
-    const q = parseInput(PROVIDER, `stream ${path}`, z.object({ providers: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).optional() }).strict(), query);
+    const q = parseInput(PROVIDER, `stream ${path}`, s.streamQuerySchema, query);
     // A start consumes the 24 h stream quota: never repeated (unsafe), a lost answer is reported.
-    const res = await core.sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', schema: z.unknown(), call });
+    const res = await sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', outcomeHint: STREAM_OUTCOME_HINT, schema: z.unknown(), call });
     const header = (name: string): string | undefined => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : undefined);
     const total = header('x-snapshot-total');
     return {
@@ -285,7 +296,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     async getPricesBatch(query, call) {
       const q = parseInput(PROVIDER, 'getPricesBatch', s.batchQuerySchema, query);
       // A POST, but a lookup: repeating it changes nothing.
-      return core.sender.send({
+      return sender.send({
         method: 'POST',
         path: '/prices/batch',
         body: { item_ids: q.itemIds, market_hash_names: q.marketHashNames, providers: q.providers, currency: q.currency ?? 'USD' },
@@ -454,16 +465,10 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       if (!isRoot) {
         throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: 'cs2cap: a child key cannot reissue keys; use the root key' });
       }
-      let res: z.output<typeof s.reissueSchema>;
-      try {
-        res = await core.sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', schema: s.reissueSchema, call });
-      } catch (error) {
-        if (!(error instanceof OutcomeUnknownError)) throw error;
-        throw new OutcomeUnknownError({
-          ...error.toJSON(),
-          message: `${error.message}. The key may have been rotated: if so this key and its child keys are revoked, and the new key is in the CS2Cap dashboard. Do not call reissueKey() again before checking (getKeyInfo() fails with AUTH_API_KEY_REVOKED if it was).`,
-        } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
-      }
+      // A lost or unreadable answer is an OutcomeUnknownError carrying REISSUE_OUTCOME_HINT.
+      // The client keeps the old key then: it cannot know a new one, and the next call with
+      // the old key says which it was (a 401 AUTH_API_KEY_REVOKED once it was reissued).
+      const res = await sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', outcomeHint: REISSUE_OUTCOME_HINT, schema: s.reissueSchema, call });
       retiredKeys.push(apiKey);
       apiKey = res.key; // calls still queued authenticate with the new key at send time
       return Object.freeze({ key: new SecretString(res.key), id: res.id, keyPrefix: res.key_prefix, createdAt: res.created_at });
@@ -487,12 +492,13 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       async create(input, call) {
         const q = parseInput(PROVIDER, 'subKeys.create', s.subKeyCreateSchema, input);
         // No idempotency key exists for CS2Cap: a lost answer is reported, never resent.
-        const res = await core.sender.send({
+        const res = await sender.send({
           method: 'POST',
           path: '/account/sub-keys',
           body: { name: q.name, quota_requests_per_month_override: q.quotaRequestsPerMonth, rate_requests_per_minute_override: q.rateRequestsPerMinute },
           limitClass: 'default',
           safety: 'unsafe',
+          outcomeHint: `The child key may have been created. To check: call subKeys.list() and look for a key named ${JSON.stringify(q.name)}. If it is there it was created, but its key is shown only once and is lost: revoke it (subKeys.revoke(id)) and create another`,
           schema: s.subKeyCreatedSchema,
           call,
         });
@@ -501,12 +507,12 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
       async revoke(keyId, call) {
         const id = parseInput(PROVIDER, 'subKeys.revoke', s.resourceIdSchema, keyId);
         // Revoking twice is harmless, so it may be retried.
-        const res = await core.sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
+        const res = await sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
         return { ok: res.ok, keyId: res.key_id };
       },
     },
 
-    ...createNotificationCalls(core.sender, (secret) => webhookSecrets.push(secret)),
+    ...createNotificationCalls(sender, (secret) => webhookSecrets.push(secret)),
 
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
       const currency = quoteOptions.currency ?? 'USD';

@@ -3,12 +3,12 @@
  * monthly quota. Creates and secret rotations are never retried: no idempotency key exists.
  */
 import { z } from 'zod';
-import { OutcomeUnknownError } from '../../src/errors.js';
 import { pathSegment } from '../../src/http/query.js';
-import type { CallOptions, RequestSender } from '../../src/http/request-sender.js';
+import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
+import type { Cs2CapSender } from './outcome-hint.js';
 import * as s from './schemas.js';
 
 const PROVIDER = 'cs2cap';
@@ -72,7 +72,8 @@ export interface Cs2CapWebhooks {
   delete(webhookId: string, options?: CallOptions): Promise<void>;
   /**
    * A new secret, returned once; deliveries signed with the old one stop verifying at once.
-   * Never retried: a lost answer is an `OutcomeUnknownError`.
+   * Never retried: a lost or unreadable answer is an `OutcomeUnknownError` (compare
+   * `secret_last4` in `list()` with the secret you hold to tell whether it happened).
    */
   rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
   /** Recent deliveries, newest first, with their status and last HTTP status. */
@@ -82,7 +83,7 @@ export interface Cs2CapWebhooks {
 }
 
 /** The `alerts` and `webhooks` calls of a CS2Cap client; `rememberSecret` learns each webhook secret it sees, to scrub it. */
-export function createNotificationCalls(sender: RequestSender, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
+export function createNotificationCalls(sender: Cs2CapSender, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
     sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
@@ -104,18 +105,36 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
 
   const alerts: Cs2CapAlerts = {
     async list(query = {}, call) {
-      const q = parseInput(PROVIDER, 'alerts.list', z.object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).optional(), search: z.string().min(1).max(300).optional() }).strict(), query);
+      const q = parseInput(PROVIDER, 'alerts.list', s.alertListQuerySchema, query);
       const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
       return { ...page, alerts: page.alerts.map(withThreshold) };
     },
     async create(input, call) {
       const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
-      const res = await sender.send({ method: 'POST', path: '/account/alerts', body: alertBody(q), limitClass: 'default', safety: 'unsafe', schema: s.alertSchema, call });
+      const res = await sender.send({
+        method: 'POST',
+        path: '/account/alerts',
+        body: alertBody(q),
+        limitClass: 'default',
+        safety: 'unsafe',
+        outcomeHint: `The alert may have been created. To check: call alerts.list({ search: '${q.itemId}' }) and look for a ${q.kind} alert at ${q.threshold}; create it again only if it is not there (duplicates are allowed)`,
+        schema: s.alertSchema,
+        call,
+      });
       return withThreshold(res);
     },
     async createBatch(inputs, call) {
       const list = parseInput(PROVIDER, 'alerts.createBatch', z.array(s.alertCreateSchema).min(1).max(100), inputs);
-      return sender.send({ method: 'POST', path: '/account/alerts/batch', body: { alerts: list.map(alertBody) }, limitClass: 'default', safety: 'unsafe', schema: s.alertBatchSchema, call });
+      return sender.send({
+        method: 'POST',
+        path: '/account/alerts/batch',
+        body: { alerts: list.map(alertBody) },
+        limitClass: 'default',
+        safety: 'unsafe',
+        outcomeHint: 'Some or all of the alerts may have been created. To check: call alerts.list() and look for the alerts of this batch; create again only the ones that are missing (duplicates are allowed)',
+        schema: s.alertBatchSchema,
+        call,
+      });
     },
     async update(alertId, input, call) {
       const id = parseInput(PROVIDER, 'alerts.update', s.resourceIdSchema, alertId);
@@ -153,6 +172,8 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
         body: { label: q.label, url: q.url, platform: q.platform ?? 'custom', is_active: q.isActive ?? true },
         limitClass: 'default',
         safety: 'unsafe',
+        // The label, not the URL: a Discord or Telegram URL holds a token.
+        outcomeHint: `The endpoint may have been created. To check: call webhooks.list() and look for an endpoint labelled ${JSON.stringify(q.label)}. If it is there it was created, but its secret is shown only once and is lost: call webhooks.rotateSecret(id) for a new one, or delete it`,
         schema: s.webhookWithSecretSchema,
         call,
       });
@@ -178,16 +199,16 @@ export function createNotificationCalls(sender: RequestSender, rememberSecret: (
     },
     async rotateSecret(webhookId, call) {
       const id = parseInput(PROVIDER, 'webhooks.rotateSecret', s.resourceIdSchema, webhookId);
-      let res: z.output<typeof s.webhookWithSecretSchema>;
-      try {
-        res = await sender.send({ method: 'POST', path: `/account/webhooks/${pathSegment(id)}/rotate-secret`, limitClass: 'default', safety: 'unsafe', schema: s.webhookWithSecretSchema, call });
-      } catch (error) {
-        if (!(error instanceof OutcomeUnknownError)) throw error;
-        throw new OutcomeUnknownError({
-          ...error.toJSON(),
-          message: `${error.message}. The secret may have been rotated: if deliveries stop verifying, rotate again and store the new secret.`,
-        } as ConstructorParameters<typeof OutcomeUnknownError>[0]);
-      }
+      const res = await sender.send({
+        method: 'POST',
+        path: `/account/webhooks/${pathSegment(id)}/rotate-secret`,
+        limitClass: 'default',
+        safety: 'unsafe',
+        outcomeHint:
+          "The secret may have been rotated. To check: webhooks.list() shows this endpoint's secret_last4. If it no longer matches the last 4 characters of the secret you hold, the secret was rotated and the new one, shown only once, is lost (deliveries no longer verify with yours): call rotateSecret() again and store the secret it returns",
+        schema: s.webhookWithSecretSchema,
+        call,
+      });
       return withSecret(res);
     },
     async deliveries(query = {}, call) {

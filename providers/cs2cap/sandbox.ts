@@ -111,6 +111,30 @@ export class Cs2CapSandbox extends ProviderSandbox {
     return this.#alertDesk.checkAlerts();
   }
 
+  readonly #cuts: { method: string; path: string | RegExp; left: number }[] = [];
+
+  /**
+   * Carry out the next `times` requests matching `method` and `path` (a string matches as a
+   * prefix, as in a `Fault`), then answer each with its real status and only the first half
+   * of its JSON body: a complete HTTP response (its Content-Length says so) whose body does
+   * not parse, as a crashing server or a proxy can send. Unlike the `truncate` fault, the
+   * connection is not cut.
+   */
+  cutAnswer(method: string, path: string | RegExp, times = 1): void {
+    this.#cuts.push({ method, path, left: times });
+  }
+
+  #cut(req: SandboxRequest, res: SandboxResponse): SandboxResponse {
+    if (res.status < 200 || res.status > 299 || res.body === undefined) return res;
+    const i = this.#cuts.findIndex((c) => c.method === req.method && (typeof c.path === 'string' ? req.path.startsWith(c.path) : c.path.test(req.path)));
+    const cut = this.#cuts[i];
+    if (!cut) return res;
+    cut.left -= 1;
+    if (cut.left <= 0) this.#cuts.splice(i, 1);
+    const bytes = Buffer.from(JSON.stringify(res.body));
+    return { status: res.status, headers: { ...res.headers, 'Content-Type': 'application/json' }, raw: bytes.subarray(0, Math.floor(bytes.length / 2)) };
+  }
+
   readonly #activeStreams = new Set<string>();
   readonly #streamStarts = new Map<string, number[]>();
   /** Bulk stream starts per key and endpoint in 24 h. */
@@ -210,7 +234,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
         }
         rec.used += 1;
       }
-      const res = handler(req, rec);
+      const res = this.#cut(req, handler(req, rec));
       return { ...res, headers: { ...this.#rateHeaders(rec), ...res.headers } };
     };
   }

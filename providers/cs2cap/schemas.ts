@@ -334,11 +334,40 @@ export const errorBodySchema = z.object({
 });
 
 // ---- inputs ----
+// Every text, money and number input has a bound (docs/cs2cap.md, "Input bounds"), checked
+// before anything is sent: the API documents few (a sub-key name is 1..100 characters),
+// so the rest are maxima no real value comes near.
+/** The largest id, count or offset accepted: a signed 32-bit integer, as the API's ids are. */
+export const MAX_INT_INPUT = 2_147_483_647;
+/** Characters of an item name or a name search (the longest CS2 market hash name is under 150). */
+export const MAX_NAME_CHARS = 300;
+/** Characters of a catalog filter (`itemType`, `wearName`, …: enum-like words). */
+export const MAX_FILTER_CHARS = 100;
+/** Characters of a `cursor` (the API's are about 40). */
+export const MAX_CURSOR_CHARS = 4_096;
+/** Characters of a timestamp (`start`, `end`). */
+export const MAX_TIME_CHARS = 64;
+/** Characters of a webhook URL. */
+export const MAX_URL_CHARS = 2_048;
+/** Entries of a marketplace list (`providers`, `providersBuy`, `providersSell`; the API knows about 40). */
+export const MAX_PROVIDERS = 60;
+/** Sticker names of a sales filter (a weapon has five sticker slots). */
+export const MAX_STICKERS = 10;
+/** The widest `minSpreadPct`, in percent. */
+export const MAX_SPREAD_PCT = 10_000;
+
+const count = z.number().int().min(0).max(MAX_INT_INPUT);
+const positiveInt = z.number().int().min(1).max(MAX_INT_INPUT);
 const providerKey = z.string().regex(/^[a-z0-9_]{1,40}$/, 'a provider key such as "steam" or "buff163"');
+/** Marketplace keys, at most `MAX_PROVIDERS`. */
+export const providerListSchema = z.array(providerKey).max(MAX_PROVIDERS);
 const currency = z.string().regex(/^[A-Za-z]{3,5}$/, 'a currency code such as "USD"');
+const nameText = z.string().min(1).max(MAX_NAME_CHARS);
+const filterText = z.string().min(1).max(MAX_FILTER_CHARS);
+const cursor = z.string().min(1).max(MAX_CURSOR_CHARS);
 const item = {
-  marketHashName: z.string().min(1).max(300).optional(),
-  itemId: z.number().int().positive().optional(),
+  marketHashName: nameText.optional(),
+  itemId: positiveInt.optional(),
   phase: z.enum(PHASES).optional(),
 };
 const needsItem = (v: { marketHashName?: string | undefined; itemId?: number | undefined }): boolean => v.marketHashName !== undefined || v.itemId !== undefined;
@@ -346,19 +375,19 @@ const needsItem = (v: { marketHashName?: string | undefined; itemId?: number | u
 export const pricesQuerySchema = z
   .object({
     ...item,
-    providers: z.array(providerKey).max(60).optional(),
+    providers: providerListSchema.optional(),
     currency: currency.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-    offset: z.number().int().min(0).optional(),
+    offset: count.optional(),
   })
   .strict()
   .refine(needsItem, { message: 'give marketHashName or itemId', path: ['marketHashName'] });
 
 export const batchQuerySchema = z
   .object({
-    itemIds: z.array(z.number().int().positive()).optional(),
-    marketHashNames: z.array(z.string().min(1).max(300)).optional(),
-    providers: z.array(providerKey).optional(),
+    itemIds: z.array(positiveInt).max(100).optional(),
+    marketHashNames: z.array(nameText).max(100).optional(),
+    providers: providerListSchema.optional(),
     currency: currency.optional(),
   })
   .strict()
@@ -369,17 +398,17 @@ export const historyQuerySchema = z
   .object({
     ...item,
     provider: providerKey.optional(),
-    start: z.string().optional(),
-    end: z.string().optional(),
+    start: z.string().min(1).max(MAX_TIME_CHARS).optional(),
+    end: z.string().min(1).max(MAX_TIME_CHARS).optional(),
     currency: currency.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-    cursor: z.string().optional(),
+    cursor: cursor.optional(),
   })
   .strict();
 
 /** The longest lookback per interval, in days (the server's retention). */
 export const CANDLE_MAX_DAYS = { '5m': 7, '1h': 30, '1d': 365 } as const;
-const dateTime = z.iso.datetime({ offset: true });
+const dateTime = z.iso.datetime({ offset: true }).max(MAX_TIME_CHARS);
 export const candlesQuerySchema = z
   .object({
     ...item,
@@ -400,55 +429,60 @@ export const candlesQuerySchema = z
 export const salesQuerySchema = z
   .object({
     ...item,
-    providers: z.array(providerKey).optional(),
+    providers: providerListSchema.optional(),
     minFloat: z.number().min(0).max(1).optional(),
     maxFloat: z.number().min(0).max(1).optional(),
     paintSeed: z.number().int().min(0).max(1000).optional(),
-    stickers: z.array(z.string()).optional(),
-    charms: z.string().optional(),
+    stickers: z.array(nameText).max(MAX_STICKERS).optional(),
+    charms: nameText.optional(),
     currency: currency.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-    cursor: z.string().optional(),
+    cursor: cursor.optional(),
   })
   .strict();
 
 export const itemsQuerySchema = z
   .object({
-    q: z.string().optional(),
-    itemId: z.number().int().positive().optional(),
-    marketHashName: z.string().optional(),
-    itemType: z.string().optional(),
-    weaponType: z.string().optional(),
-    wearName: z.string().optional(),
+    q: nameText.optional(),
+    itemId: positiveInt.optional(),
+    marketHashName: nameText.optional(),
+    itemType: filterText.optional(),
+    weaponType: filterText.optional(),
+    wearName: filterText.optional(),
     phase: z.enum(PHASES).optional(),
-    rarityName: z.string().optional(),
+    rarityName: filterText.optional(),
     isStattrak: z.boolean().optional(),
     isSouvenir: z.boolean().optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-    offset: z.number().int().min(0).optional(),
+    offset: count.optional(),
   })
   .strict();
 
 /** An id the API gave (an alert, a webhook, a delivery, a child key). */
 export const resourceIdSchema = z.string().min(1).max(100);
 /** `limit` (1..100) and `offset` of the account lists. */
-export const accountPageQuerySchema = z.object({ limit: z.number().int().min(1).max(100).optional(), offset: z.number().int().min(0).optional() }).strict();
+export const accountPageQuerySchema = z.object({ limit: z.number().int().min(1).max(100).optional(), offset: count.optional() }).strict();
+/** Query of `alerts.list`: `limit` 1..200 (the server clamps to it), `offset`, a `search` of at most `MAX_NAME_CHARS`. */
+export const alertListQuerySchema = z.object({ limit: z.number().int().min(1).max(200).optional(), offset: count.optional(), search: nameText.optional() }).strict();
+/** Query of `streamPrices` and `streamBids`. */
+export const streamQuerySchema = z.object({ providers: providerListSchema.optional() }).strict();
 
 export const arbitrageQuerySchema = z
   .object({
-    minSpreadPct: z.number().min(0).optional(),
-    providersBuy: z.array(providerKey).max(60).optional(),
-    providersSell: z.array(providerKey).max(60).optional(),
+    minSpreadPct: z.number().min(0).max(MAX_SPREAD_PCT).optional(),
+    providersBuy: providerListSchema.optional(),
+    providersSell: providerListSchema.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-    offset: z.number().int().min(0).optional(),
+    offset: count.optional(),
   })
   .strict();
 
-const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "25.50"');
+/** An alert threshold: at most 12 digits before the point and 8 after (a price in any currency, BTC included, or a percentage). */
+const positiveDecimal = z.string().max(21).regex(/^\d{1,12}(\.\d{1,8})?$/, 'a decimal string such as "25.50": at most 12 digits before the point and 8 after');
 /** A price alert compares the best ask with a price in a currency; a spread alert, a percentage (no currency). */
 export const alertCreateSchema = z
   .object({
-    itemId: z.number().int().positive(),
+    itemId: positiveInt,
     kind: z.enum(['price_below', 'price_above', 'spread_exceeds']),
     threshold: positiveDecimal,
     currency: currency.optional(),
@@ -462,7 +496,7 @@ export const alertUpdateSchema = z
   .strict()
   .refine((a) => Object.values(a).some((v) => v !== undefined), { message: 'change at least one field', path: ['threshold'] });
 
-const webhookUrl = z.url({ protocol: /^https?$/ });
+const webhookUrl = z.string().max(MAX_URL_CHARS).pipe(z.url({ protocol: /^https?$/ }));
 const platform = z.enum(['custom', 'discord', 'telegram', 'google_sheets']);
 export const webhookCreateSchema = z
   .object({ label: z.string().min(1).max(100), url: webhookUrl, platform: platform.optional(), isActive: z.boolean().optional() })
@@ -476,7 +510,7 @@ export const webhookUpdateSchema = z
 export const subKeyCreateSchema = z
   .object({
     name: z.string().min(1).max(100),
-    quotaRequestsPerMonth: z.number().int().positive().optional(),
-    rateRequestsPerMinute: z.number().int().positive().optional(),
+    quotaRequestsPerMonth: positiveInt.optional(),
+    rateRequestsPerMinute: positiveInt.optional(),
   })
   .strict();

@@ -4,23 +4,46 @@ import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { NetworkError, ResponseShapeError, TimeoutError } from '../errors.js';
 
+/** The longest NDJSON line accepted by default: 1 MiB (a CS2Cap or CSBoard row is well under 1 KiB). */
+export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
+
+/** How `ndjsonRows` reads a body. */
 export interface NdjsonOptions<T> {
   provider: string;
   path: string;
+  /** Every row is parsed with it; a row that does not fit fails the stream naming the row and field. */
   schema: z.ZodType<T>;
   /** Abort if no byte arrives for this long. */
   idleTimeoutMs: number;
+  /**
+   * The longest line accepted, in bytes of (decompressed) UTF-8, newline excluded (default
+   * `DEFAULT_NDJSON_MAX_LINE_BYTES`, 1 MiB). A longer line fails the stream with a
+   * `ResponseShapeError` naming the row and the limit as soon as the limit is passed, and
+   * the body is destroyed: at most about this much (plus one chunk) is ever buffered.
+   */
+  maxLineBytes?: number | undefined;
   signal?: AbortSignal | undefined;
   onBytes?: ((compressedBytes: number) => void) | undefined;
 }
+
+const NEWLINE = 0x0a;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * Rows of a (possibly gzipped) NDJSON body as they arrive: gunzip and split as bytes
  * come in, so memory stays flat however large the body. Gzip is detected by its magic
  * bytes, since some servers send a `.gz` body that a proxy already decompressed.
+ *
+ * Lines are split on the newline byte before decoding (0x0A never occurs inside a UTF-8
+ * sequence, so a character split across chunks decodes whole), and the pieces of a line are
+ * joined once, when its newline arrives: linear time however long the line. A line longer
+ * than `maxLineBytes` (default 1 MiB) fails the stream; `\r\n` endings and a last line
+ * without a newline are read.
  */
 export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>): AsyncGenerator<T, void, undefined> {
   const { provider, path } = options;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_NDJSON_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError('maxLineBytes must be a positive integer');
   let source: Readable = body;
   let idle: NodeJS.Timeout | undefined;
   let failure: Error | undefined;
@@ -37,8 +60,12 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   let lineNo = 0;
-  let carry = '';
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const shapeError = (fieldPath: string, what: string): ResponseShapeError =>
+    new ResponseShapeError({ provider, code: 'response_shape', path, method: 'GET', fieldPath, message: `${provider} GET ${path}: ${what}` });
+  const tooLong = (): ResponseShapeError => {
+    const row = `row ${lineNo + 1}`;
+    return shapeError(`${row} (longer than maxLineBytes ${maxLineBytes})`, `${row} is longer than the ${maxLineBytes}-byte line limit (maxLineBytes); the stream was stopped`);
+  };
   const parseLine = (line: string): T | undefined => {
     lineNo += 1;
     if (line.trim() === '') return undefined;
@@ -46,13 +73,33 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
     try {
       json = JSON.parse(line);
     } catch {
-      throw new ResponseShapeError({ provider, code: 'response_shape', path, method: 'GET', fieldPath: `row ${lineNo}`, message: `${provider} GET ${path}: row ${lineNo} is not JSON` });
+      throw shapeError(`row ${lineNo}`, `row ${lineNo} is not JSON`);
     }
     const parsed = options.schema.safeParse(json);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const fieldPath = `row ${lineNo}.${issue?.path.map(String).join('.') ?? ''}`;
-    throw new ResponseShapeError({ provider, code: 'response_shape', path, method: 'GET', fieldPath, message: `${provider} GET ${path}: unexpected value at ${fieldPath}: ${issue?.message ?? 'invalid'}` });
+    throw shapeError(fieldPath, `unexpected value at ${fieldPath}: ${issue?.message ?? 'invalid'}`);
+  };
+  // The start of a line whose newline has not arrived yet, as the chunks it came in.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let atStart = true;
+  /** The bytes before a newline as text, joined with what is pending (once per line). */
+  const takeLine = (chunk: Buffer, from: number, to: number): string => {
+    if (pendingBytes + (to - from) > maxLineBytes) throw tooLong();
+    let bytes = chunk.subarray(from, to);
+    if (pendingBytes > 0) {
+      bytes = Buffer.concat([...pending, bytes], pendingBytes + bytes.length);
+      pending = [];
+      pendingBytes = 0;
+    }
+    // TextDecoder dropped a leading byte-order mark; JSON.parse would not.
+    if (atStart) {
+      atStart = false;
+      if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
+    }
+    return bytes.toString('utf8');
   };
 
   try {
@@ -66,25 +113,50 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
       (gunzip) => (source = gunzip),
     );
     for await (const chunk of chunks) {
-      carry += decoder.decode(chunk, { stream: true });
-      let nl = carry.indexOf('\n');
-      while (nl >= 0) {
-        const row = parseLine(carry.slice(0, nl));
-        carry = carry.slice(nl + 1);
+      let from = 0;
+      const first = chunk.indexOf(NEWLINE);
+      if (first >= 0) {
+        const row = parseLine(takeLine(chunk, 0, first));
         if (row !== undefined) yield row;
-        nl = carry.indexOf('\n');
+        from = first + 1;
+        // The lines wholly inside this chunk: decoded at once, split as text (faster than a
+        // decode per line). Only a region longer than the limit can hold a line over it.
+        const last = chunk.lastIndexOf(NEWLINE);
+        if (last > first) {
+          const text = chunk.toString('utf8', from, last);
+          const check = last - from > maxLineBytes;
+          let start = 0;
+          for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', start)) {
+            const end = nl < 0 ? text.length : nl;
+            const lineText = text.slice(start, end);
+            if (check && Buffer.byteLength(lineText) > maxLineBytes) throw tooLong();
+            const inner = parseLine(lineText);
+            if (inner !== undefined) yield inner;
+            if (nl < 0) break;
+            start = nl + 1;
+          }
+          from = last + 1;
+        }
+      }
+      if (from < chunk.length) {
+        pending.push(chunk.subarray(from));
+        pendingBytes += chunk.length - from;
+        // Refuse now, before the next chunk: memory stays near the limit.
+        if (pendingBytes > maxLineBytes) throw tooLong();
       }
     }
     if (failure) throw failure;
-    carry += decoder.decode();
-    const last = parseLine(carry);
+    const last = parseLine(takeLine(Buffer.alloc(0), 0, 0));
     if (last !== undefined) yield last;
   } catch (error) {
     if (failure) throw failure;
-    if (error instanceof ResponseShapeError) throw error;
+    if (error instanceof ResponseShapeError) {
+      fail(error);
+      throw error;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-      throw new ResponseShapeError({ provider, code: 'response_shape', path, method: 'GET', fieldPath: '(body)', message: `${provider} GET ${path}: the gzip stream is corrupt or truncated` });
+      throw shapeError('(body)', 'the gzip stream is corrupt or truncated');
     }
     throw new NetworkError({ provider, code: 'network_error', path, method: 'GET', retryable: false, message: `${provider} GET ${path}: the stream broke off (${code ?? 'closed'})` });
   } finally {

@@ -240,17 +240,86 @@ describe('cs2cap against its sandbox', () => {
     expect(await caught(make(sandbox.createKey('pro')).getArbitrage())).toBeInstanceOf(PermissionError);
   });
 
-  it('a reissue whose answer is lost is OutcomeUnknownError after exactly one request', async () => {
-    const key = sandbox.createKey('quant');
-    const client = make(key);
-    await client.getKeyInfo();
-    sandbox.server.inject({ kind: 'reset-after', path: '/v1/account/key/reissue' });
-    const err = await caught(client.reissueKey());
-    expect(err).toBeInstanceOf(OutcomeUnknownError);
-    expect((err as Error).message).toMatch(/may have been carried out/);
-    expect((err as Error).message).toMatch(/key may have been rotated/);
-    expect(sandbox.server.requests.filter((r) => r.path === '/v1/account/key/reissue')).toHaveLength(1);
-    expectNoSecret(err, key);
+  // Each write below returns a secret shown once and is never repeated. Its 2xx answer is lost
+  // three ways: the connection drops before it (reset-after), drops halfway through it
+  // (truncate), or it arrives complete but cut in half (cut: a body that does not parse).
+  describe('an unsafe write that returns a secret, whose 2xx answer is lost or cut: OutcomeUnknownError saying how to check, sent once', () => {
+    const losses = ['reset-after', 'truncate', 'cut'] as const;
+    const loseAnswer = (loss: (typeof losses)[number], method: string, path: string): void => {
+      if (loss === 'cut') sandbox.cutAnswer(method, path);
+      else sandbox.server.inject({ kind: loss, method, path });
+    };
+    /** The hint is there once: from the sender, or from the client until the sender adds it. */
+    const hintOnce = (err: unknown): void => expect((err as Error).message.match(/To check:/g)).toHaveLength(1);
+    const sent = (method: string, path: string): number => sandbox.server.requests.filter((r) => r.method === method && r.path === path).length;
+
+    for (const loss of losses) {
+      it(`reissueKey (${loss}): the client keeps the old key, and getKeyInfo() shows it was revoked`, async () => {
+        const oldKey = sandbox.createKey('quant');
+        const client = make(oldKey);
+        await client.getKeyInfo();
+        loseAnswer(loss, 'POST', '/v1/account/key/reissue');
+        const err = await caught(client.reissueKey());
+        expect(err).toBeInstanceOf(OutcomeUnknownError);
+        expect((err as Error).message).toMatch(/call getKeyInfo\(\) on this client/);
+        hintOnce(err);
+        expect(sent('POST', '/v1/account/key/reissue')).toBe(1);
+        // It happened: the old key is revoked, and the new one (half of a cut body) shows nowhere.
+        expect(sandbox.keys.get(oldKey)?.active).toBe(false);
+        const newKeys = [...sandbox.keys.keys()].filter((k) => k !== oldKey);
+        expect(newKeys).toHaveLength(1);
+        expectNoSecret(err, oldKey, newKeys[0]!);
+        // The check the message names: the client still sends the old key, which is refused.
+        const check = (await caught(client.getKeyInfo())) as AuthenticationError;
+        expect(check).toBeInstanceOf(AuthenticationError);
+        expect(check.providerCode).toBe('AUTH_API_KEY_REVOKED');
+        expect(sandbox.server.requests.at(-1)?.auth).toBe(oldKey.slice(-6));
+        expectNoSecret(check, oldKey, newKeys[0]!);
+      });
+
+      it(`subKeys.create (${loss}): subKeys.list() shows it was created`, async () => {
+        const root = sandbox.createKey('quant');
+        const client = make(root);
+        loseAnswer(loss, 'POST', '/v1/account/sub-keys');
+        const err = await caught(client.subKeys.create({ name: 'scanner-7' }));
+        expect(err).toBeInstanceOf(OutcomeUnknownError);
+        expect((err as Error).message).toMatch(/subKeys\.list\(\) and look for a key named "scanner-7"/);
+        hintOnce(err);
+        expect(sent('POST', '/v1/account/sub-keys')).toBe(1);
+        const child = [...sandbox.keys.values()].find((k) => k.name === 'scanner-7');
+        expect(child?.active).toBe(true);
+        expectNoSecret(err, root, child!.key);
+        expect((await client.subKeys.list()).keys.map((k) => k.key.name)).toEqual(['scanner-7']);
+      });
+
+      it(`webhooks.create (${loss}): webhooks.list() shows it was created; the URL is not in the error`, async () => {
+        const client = make(sandbox.createKey('quant'));
+        loseAnswer(loss, 'POST', '/v1/account/webhooks');
+        const err = await caught(client.webhooks.create({ label: 'fills', url: 'https://hooks.example.com/x?token=t0ps3cret' }));
+        expect(err).toBeInstanceOf(OutcomeUnknownError);
+        expect((err as Error).message).toMatch(/webhooks\.list\(\) and look for an endpoint labelled "fills"/);
+        hintOnce(err);
+        expectNoSecret(err, 't0ps3cret');
+        expect(sent('POST', '/v1/account/webhooks')).toBe(1);
+        expect((await client.webhooks.list()).map((w) => w.label)).toEqual(['fills']);
+      });
+
+      it(`webhooks.rotateSecret (${loss}): secret_last4 in webhooks.list() shows it was rotated`, async () => {
+        const client = make(sandbox.createKey('quant'));
+        const { webhook, secret } = await client.webhooks.create({ label: 'fills', url: 'https://hooks.example.com/x' });
+        const path = `/v1/account/webhooks/${webhook.id}/rotate-secret`;
+        loseAnswer(loss, 'POST', path);
+        const err = await caught(client.webhooks.rotateSecret(webhook.id));
+        expect(err).toBeInstanceOf(OutcomeUnknownError);
+        expect((err as Error).message).toMatch(/webhooks\.list\(\) shows this endpoint's secret_last4/);
+        hintOnce(err);
+        expect(sent('POST', path)).toBe(1);
+        expectNoSecret(err, secret.reveal());
+        const [after] = await client.webhooks.list();
+        expect(after?.secret_last4).toBeTruthy();
+        expect(after?.secret_last4).not.toBe(secret.reveal().slice(-4));
+      });
+    }
   });
 
   it('a 429 with Retry-After pauses every call to the key: nothing is sent before it', async () => {
@@ -381,6 +450,7 @@ describe('cs2cap against its sandbox', () => {
     sandbox.server.inject({ kind: 'reset-before', method: 'POST', path: '/v1/prices' });
     const lost = await caught(client.streamPrices());
     expect(lost).toBeInstanceOf(OutcomeUnknownError);
+    expect((lost as Error).message).toMatch(/may have counted against the 24 h stream quota/);
 
     sandbox.streamQuota = 0;
     const spent = await caught(client.streamPrices());

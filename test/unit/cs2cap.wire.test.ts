@@ -5,6 +5,7 @@ import {
   createCs2CapClient,
   InvalidRequestError,
   MarketError,
+  OutcomeUnknownError,
   PermissionError,
   QuotaExceededError,
   RateLimitError,
@@ -144,6 +145,18 @@ describe('cs2cap wire format', () => {
     expect((await client.subKeys.list()).keys).toHaveLength(1);
     expect((await client.subKeys.create({ name: 'bot', rateRequestsPerMinute: 10 })).key.reveal()).toBe('sk_live_childKey123456');
     expect(await client.subKeys.revoke('a/b')).toEqual({ ok: true, keyId: 'a/b' });
+  });
+
+  it('an alert create whose answer is lost is sent once and says how to check', async () => {
+    make();
+    nock(BASE).post('/v1/account/alerts').reply(503, { detail: 'busy' });
+    const err = (await caught(client.alerts.create({ itemId: 7, kind: 'price_below', threshold: '25.50', currency: 'EUR' }))) as MarketError;
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect(err.message).toMatch(/alerts\.list\(\{ search: '7' \}\) and look for a price_below alert at 25\.50/);
+    nock(BASE).post('/v1/account/alerts/batch').reply(502, { detail: 'bad gateway' });
+    const batch = (await caught(client.alerts.createBatch([{ itemId: 7, kind: 'price_above', threshold: '30' }]))) as MarketError;
+    expect(batch).toBeInstanceOf(OutcomeUnknownError);
+    expect(batch.message).toMatch(/create again only the ones that are missing/);
   });
 
   it('a successful reissue switches the key for the next call', async () => {
