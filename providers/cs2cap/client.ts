@@ -14,7 +14,6 @@ import { parseInput } from '../../src/validation.js';
 import { mapCs2CapError } from './errors.js';
 import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
 import { createNotificationCalls, type Cs2CapAlerts, type Cs2CapWebhooks } from './notifications.js';
-import { hintingSender } from './outcome-hint.js';
 import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import * as s from './schemas.js';
 
@@ -242,7 +241,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   };
   const defaults = cs2capDefaultLimits(opts.tier);
   const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
-  const sender = hintingSender(core.sender);
+  const sender = core.sender;
   /** The tier header names a slower tier than assumed (`tier` was wrong): slow down, never speed up. */
   const slowDownToTier = (tier: string | undefined): void => {
     if (rateIsKnown || tier === undefined || !(tier in CS2CAP_TIER_RPM)) return;

@@ -8,7 +8,7 @@ import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
-import type { Cs2CapSender } from './outcome-hint.js';
+import type { RequestSender } from '../../src/http/request-sender.js';
 import * as s from './schemas.js';
 
 const PROVIDER = 'cs2cap';
@@ -83,7 +83,7 @@ export interface Cs2CapWebhooks {
 }
 
 /** The `alerts` and `webhooks` calls of a CS2Cap client; `rememberSecret` learns each webhook secret it sees, to scrub it. */
-export function createNotificationCalls(sender: Cs2CapSender, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
+export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'sendStream'>, rememberSecret: (secret: string) => void): { alerts: Cs2CapAlerts; webhooks: Cs2CapWebhooks } {
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
     sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
