@@ -114,6 +114,11 @@ export interface KalshiBatchResult {
   readonly fillCount?: string | undefined;
   readonly remainingCount?: string | undefined;
   readonly reconciled: boolean;
+  /**
+   * Why this order has no `orderId`: Kalshi's per-item error, or after a duplicate
+   * `client_order_id` `conflict` (the id is another order's; nothing placed) or
+   * `outcome_unknown` (it may exist: look it up by `clientOrderId`, never re-place it under a new id).
+   */
   readonly error?: { readonly code?: string | undefined; readonly message?: string | undefined } | undefined;
 }
 
@@ -158,7 +163,10 @@ export interface KalshiClient extends MarketProvider {
   getOrder(orderId: string, options?: CallOptions): Promise<KalshiOrder>;
   /**
    * Place an order (V2). A `client_order_id` is fixed once per call and reused on every
-   * attempt; a 409 duplicate is reconciled by reading the existing order.
+   * attempt (it is the call's `idempotencyKey`). On a 409 duplicate the order list is read a
+   * few times (bounded) and the order found compared with this one: the same order comes back
+   * `reconciled`; another order's id is an `InvalidRequestError` `conflict`; no order found
+   * is an `OutcomeUnknownError` carrying the `client_order_id` (see docs/kalshi.md).
    */
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
 /** Cancel a resting order (V2); cancelling twice is harmless. */
@@ -173,8 +181,10 @@ export interface KalshiClient extends MarketProvider {
   /**
    * Place several orders at once (V2). Each gets its `client_order_id`, fixed once, so a retry
    * after a lost answer cannot place any twice; items that an earlier attempt placed are
-   * read back (`reconciled`). Per-item failures come back as `error`, not as a throw. The
-   * whole batch must fit the write bucket (10 tokens an order).
+   * read back and checked (`reconciled`, or `error.code` `conflict` / `outcome_unknown`).
+   * Per-item failures come back as `error`, not as a throw; an error of the whole call
+   * carries every order's id in `details.clientOrderIds`. The whole batch must fit the write
+   * bucket (10 tokens an order).
    */
   batchCreateOrders(orders: KalshiCreateOrder[], options?: CallOptions): Promise<KalshiBatchResult[]>;
   /** Cancel several orders at once (2 tokens each); per-item failures come back as `error`. */

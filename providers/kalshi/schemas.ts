@@ -108,6 +108,8 @@ export const orderSchema = z
     remaining_count_fp: count,
     initial_count_fp: count,
     created_time: time,
+    /** When a resting order expires (it then reads as `canceled`). */
+    expiration_time: time,
   })
   .passthrough();
 export const ordersPageSchema = z.object({ orders: z.array(orderSchema), cursor: z.string().nullish() });

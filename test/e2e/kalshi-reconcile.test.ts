@@ -89,6 +89,27 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
     expect(mine()).toHaveLength(1);
   });
 
+  it('under many lost answers and a lagging list, every call returns its own order and none places twice', async () => {
+    await client.close();
+    await sandbox.close();
+    sandbox = new KalshiSandbox({ read: { capacity: 1e6, refillPerSecond: 1e6 }, write: { capacity: 1e6, refillPerSecond: 1e6 }, orderListLagMs: 500 });
+    const baseUrl = await sandbox.start();
+    const user = await sandbox.createUser({ balanceUsd: 10_000 });
+    userId = user.userId;
+    const unlimited = { capacity: 1e6, refillPerSecond: 1e6 };
+    const calls = 19;
+    // Enough retries that no call can run out of them, whatever share of the faults it meets.
+    const retry = { retries: calls + 1, minDelayMs: 10, maxDelayMs: 50, maxRetriesInFlight: calls * 2 };
+    client = createKalshiClient({ keyId: user.keyId, privateKeyPem: user.privateKeyPem, baseUrl, retry, rateLimit: { read: unlimited, write: unlimited } });
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: CREATE, times: calls });
+    const results = await Promise.all(Array.from({ length: calls }, (_, i) => client.createOrder({ ...ORDER, clientOrderId: `load-${i}` })));
+    const placed = new Map(mine().map((o) => [o.client_order_id, o.order_id]));
+    expect(mine()).toHaveLength(calls);
+    results.forEach((r, i) => expect(r).toMatchObject({ order_id: placed.get(`load-${i}`), clientOrderId: `load-${i}` }));
+    // Every lost answer was settled by reading the list back.
+    expect(results.filter((r) => r.reconciled).length).toBeGreaterThan(0);
+  });
+
   it('batch: lagging items are found, reused ids are conflicts, invisible ones are outcome_unknown', async () => {
     await client.createOrder({ ...ORDER, ticker: 'KXCS2MAJOR-26-VITALITY', clientOrderId: 'old-b' });
     const batch: KalshiCreateOrder[] = [
