@@ -21,8 +21,9 @@ const MAX_COUNT_WHOLE_DIGITS = 15;
 /**
  * A count as Kalshi's `FixedPointCount` request text. A string that already is one (`"10"`,
  * `"10.5"`, `"10.00"`) is sent as written, leading zeros dropped; a number is taken only
- * when its exact decimal text has at most two decimals (`2.5` → `"2.50"`; `2.999`,
- * `0.1 + 0.2` and `1e-7` are refused, never rounded).
+ * when its shortest round-trip decimal (`String(n)`, the literal that was written) has at
+ * most two decimals (`2.5` → `"2.50"`; `2.999`, `0.1 + 0.2` = `0.30000000000000004` and
+ * `1e-7` are refused, never rounded).
  */
 export function countToWire(input: string | number): WireForm {
   if (typeof input === 'number') {
