@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
 import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
-import { CapabilityError, InvalidRequestError, PermissionError, ValidationError } from '../../src/errors.js';
+import { AbortedError, CapabilityError, InvalidRequestError, MarketError, type MarketErrorInit, OutcomeUnknownError, PermissionError, ResponseShapeError, ValidationError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -15,6 +15,7 @@ import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
 import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
+import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
 
@@ -113,6 +114,11 @@ export interface KalshiBatchResult {
   readonly fillCount?: string | undefined;
   readonly remainingCount?: string | undefined;
   readonly reconciled: boolean;
+  /**
+   * Why this order has no `orderId`: Kalshi's per-item error, or after a duplicate
+   * `client_order_id` `conflict` (the id is another order's; nothing placed) or
+   * `outcome_unknown` (it may exist: look it up by `clientOrderId`, never re-place it under a new id).
+   */
   readonly error?: { readonly code?: string | undefined; readonly message?: string | undefined } | undefined;
 }
 
@@ -157,7 +163,10 @@ export interface KalshiClient extends MarketProvider {
   getOrder(orderId: string, options?: CallOptions): Promise<KalshiOrder>;
   /**
    * Place an order (V2). A `client_order_id` is fixed once per call and reused on every
-   * attempt; a 409 duplicate is reconciled by reading the existing order.
+   * attempt (it is the call's `idempotencyKey`). On a 409 duplicate the order list is read a
+   * few times (bounded) and the order found compared with this one: the same order comes back
+   * `reconciled`; another order's id is an `InvalidRequestError` `conflict`; no order found
+   * is an `OutcomeUnknownError` carrying the `client_order_id` (see docs/kalshi.md).
    */
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
 /** Cancel a resting order (V2); cancelling twice is harmless. */
@@ -172,8 +181,10 @@ export interface KalshiClient extends MarketProvider {
   /**
    * Place several orders at once (V2). Each gets its `client_order_id`, fixed once, so a retry
    * after a lost answer cannot place any twice; items that an earlier attempt placed are
-   * read back (`reconciled`). Per-item failures come back as `error`, not as a throw. The
-   * whole batch must fit the write bucket (10 tokens an order).
+   * read back and checked (`reconciled`, or `error.code` `conflict` / `outcome_unknown`).
+   * Per-item failures come back as `error`, not as a throw; an error of the whole call
+   * carries every order's id in `details.clientOrderIds`. The whole batch must fit the write
+   * bucket (10 tokens an order).
    */
   batchCreateOrders(orders: KalshiCreateOrder[], options?: CallOptions): Promise<KalshiBatchResult[]>;
   /** Cancel several orders at once (2 tokens each); per-item failures come back as `error`. */
@@ -204,13 +215,24 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   else if (opts.privateKeyPath) key = loadPrivateKey({ path: opts.privateKeyPath });
   const signer = key ? createPssSigner(key, opts.signer) : undefined;
   const keyId = opts.keyId ?? '';
+  // What a server might echo back: the key id, and the lines of the private key in every PEM
+  // form it could be written in (the one given, PKCS#1, PKCS#8), plus any key generated here.
+  const secretTexts = new Set<string>(keyId ? [keyId] : []);
+  const addPemSecrets = (pem: string): void => {
+    for (const line of pem.replace(/\\n/g, '\n').split(/\r?\n/)) if (line.trim() && !line.startsWith('-----')) secretTexts.add(line.trim());
+  };
+  if (opts.privateKeyPem) addPemSecrets(opts.privateKeyPem);
+  if (key) {
+    addPemSecrets(key.export({ type: 'pkcs1', format: 'pem' }).toString());
+    addPemSecrets(key.export({ type: 'pkcs8', format: 'pem' }).toString());
+  }
 
   const adapter: ProviderAdapter = {
     provider: PROVIDER,
     // A fresh timestamp and signature on every attempt, over the final URL's path.
     authenticate: ({ method, signedPath }) => (signer ? { ...signWith(signer, keyId, method, signedPath, Date.now()) } : {}),
     mapError: mapKalshiError,
-    secrets: () => [],
+    secrets: () => [...secretTexts],
   };
   const baseUrl = opts.baseUrl ?? KALSHI_BASE_URLS[opts.environment ?? 'production'];
   const core = createClientCore({ adapter, defaultBaseUrl: baseUrl, defaultLimits: kalshiDefaultLimits(opts.tier), quotaKey: keyId || `anonymous:${baseUrl}`, client: { ...options, baseUrl } });
@@ -218,7 +240,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const needKey = (operation: string): void => {
     if (!signer) throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: `kalshi.${operation} needs keyId and a private key; nothing was sent` });
   };
-  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; call?: CallOptions | undefined } = {}): Promise<T> =>
+  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; idempotencyKey?: string | undefined; call?: CallOptions | undefined } = {}): Promise<T> =>
     core.sender.send({
       method,
       path,
@@ -229,6 +251,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       cost: o.cost ?? KALSHI_DEFAULT_COST,
       safety: o.safety ?? 'read',
       schema,
+      idempotencyKey: o.idempotencyKey,
       call: o.call,
     });
   const priv = <T>(operation: string, method: HttpMethod, path: string, schema: z.ZodType<T>, o: Parameters<typeof call>[3] = {}): Promise<T> => {
@@ -327,22 +350,25 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const clientOrderId = o.clientOrderId ?? randomUUID();
       const body = orderBody(o, clientOrderId);
       try {
-        const res = await call('POST', '/portfolio/events/orders', s.createdOrderSchema, { body, limitClass: 'write', safety: 'idempotent', call: c });
+        const res = await call('POST', CREATE_PATH, s.createdOrderSchema, { body, limitClass: 'write', safety: 'idempotent', idempotencyKey: clientOrderId, call: c });
         return { ...res, clientOrderId, reconciled: false };
       } catch (error) {
         if (!(error instanceof InvalidRequestError) || error.status !== 409) throw error;
-        // The id exists: an earlier attempt of this very call landed. Return that order.
-        const existing = await findByClientOrderId(o.ticker, clientOrderId, c);
-        if (!existing) throw error;
-        return {
-          order_id: existing.order_id,
-          client_order_id: clientOrderId,
-          fill_count: existing.fill_count_fp,
-          remaining_count: existing.remaining_count_fp,
-          ts_ms: existing.created_time ? Date.parse(existing.created_time) : Date.now(),
-          clientOrderId,
-          reconciled: true,
-        };
+        // The id exists: an earlier attempt of this call landed, or the id is another order's.
+        const outcome = (await reconcileOrders(new Map([[clientOrderId, asked(o)]]), listPage, c)).get(clientOrderId)!;
+        if (outcome.kind === 'same') {
+          const existing = outcome.order;
+          return {
+            order_id: existing.order_id,
+            client_order_id: clientOrderId,
+            fill_count: existing.fill_count_fp,
+            remaining_count: existing.remaining_count_fp,
+            ts_ms: existing.created_time ? Date.parse(existing.created_time) : Date.now(),
+            clientOrderId,
+            reconciled: true,
+          };
+        }
+        throw reconcileError('createOrder', outcome, clientOrderId, error, c);
       }
     },
 
@@ -378,28 +404,41 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       needKey('batchCreateOrders');
       const ids = list.map((o) => o.clientOrderId ?? randomUUID());
       if (new Set(ids).size !== ids.length) throw new ValidationError({ provider: PROVIDER, message: 'kalshi.batchCreateOrders: client order ids must be unique' });
-      const res = await call('POST', '/portfolio/events/orders/batched', s.batchCreatedSchema, {
-        body: { orders: list.map((o, i) => orderBody(o, ids[i]!)) },
-        limitClass: 'write',
-        cost: KALSHI_DEFAULT_COST * list.length,
-        safety: 'idempotent',
-        call: c,
+      let res: Raw<typeof s.batchCreatedSchema>;
+      try {
+        res = await call('POST', BATCH_PATH, s.batchCreatedSchema, {
+          body: { orders: list.map((o, i) => orderBody(o, ids[i]!)) },
+          limitClass: 'write',
+          cost: KALSHI_DEFAULT_COST * list.length,
+          safety: 'idempotent',
+          // One key per order: a lone order's is the call's; a batch's keys go in the error's details.
+          idempotencyKey: ids.length === 1 ? ids[0] : undefined,
+          call: c,
+        });
+      } catch (error) {
+        // Whatever went wrong, a bot reconciles by these keys (which orders may exist).
+        throw error instanceof MarketError ? withDetails(error, { clientOrderIds: ids }) : error;
+      }
+      // A duplicate id means an earlier attempt of this batch placed it, or the id is another order's.
+      const duplicates = new Map<string, AskedOrder>();
+      list.forEach((o, i) => {
+        if (isDuplicateItem(res.orders[i]?.error)) duplicates.set(ids[i]!, asked(o));
       });
-      return Promise.all(
-        list.map(async (o, i): Promise<KalshiBatchResult> => {
-          const item = res.orders[i];
-          const clientOrderId = ids[i]!;
-          if (item && !item.error && item.order_id) {
-            return { clientOrderId, orderId: item.order_id, fillCount: item.fill_count ?? undefined, remainingCount: item.remaining_count ?? undefined, reconciled: false };
-          }
-          // A duplicate id means an earlier attempt of this batch placed it: read it back.
-          if (item?.error?.code?.startsWith('order_already_exists')) {
-            const existing = await findByClientOrderId(o.ticker, clientOrderId, c);
-            if (existing) return { clientOrderId, orderId: existing.order_id, fillCount: existing.fill_count_fp, remainingCount: existing.remaining_count_fp, reconciled: true };
-          }
-          return { clientOrderId, reconciled: false, error: { code: item?.error?.code, message: item?.error?.message ?? 'no result for this order' } };
-        }),
-      );
+      const outcomes = duplicates.size ? await reconcileOrders(duplicates, listPage, c) : new Map<string, ReconcileOutcome>();
+      return list.map((_o, i): KalshiBatchResult => {
+        const item = res.orders[i];
+        const clientOrderId = ids[i]!;
+        if (item && !item.error && item.order_id) {
+          return { clientOrderId, orderId: item.order_id, fillCount: item.fill_count ?? undefined, remainingCount: item.remaining_count ?? undefined, reconciled: false };
+        }
+        const outcome = outcomes.get(clientOrderId);
+        if (outcome?.kind === 'same') return { clientOrderId, orderId: outcome.order.order_id, fillCount: outcome.order.fill_count_fp, remainingCount: outcome.order.remaining_count_fp, reconciled: true };
+        if (outcome) {
+          const e = reconcileError('batchCreateOrders', outcome, clientOrderId, undefined, c);
+          return { clientOrderId, orderId: undefined, reconciled: false, error: { code: e.code, message: e.message } };
+        }
+        return { clientOrderId, reconciled: false, error: { code: item?.error?.code, message: item?.error?.message ?? 'no result for this order' } };
+      });
     },
 
     async batchCancelOrders(orders, c) {
@@ -484,9 +523,38 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     };
   }
 
-  async function findByClientOrderId(ticker: string, clientOrderId: string, c?: CallOptions): Promise<KalshiOrder | undefined> {
-    for await (const order of client.orders({ ticker, limit: 200 }, c)) if (order.client_order_id === clientOrderId) return order;
-    return undefined;
+  function listPage(query: { ticker?: string; limit: number; cursor?: string }, c?: CallOptions): Promise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }> {
+    return client.listOrders(query, c);
+  }
+
+  /** What a 409 that could not be settled as "this very order" means, as the error a bot acts on. */
+  function reconcileError(operation: string, outcome: Exclude<ReconcileOutcome, { kind: 'same' }>, clientOrderId: string, conflict: MarketError | undefined, c?: CallOptions): MarketError {
+    const base = { provider: PROVIDER, status: 409, providerCode: conflict?.providerCode, requestId: conflict?.requestId, method: 'POST', path: operation === 'createOrder' ? CREATE_PATH : BATCH_PATH, idempotencyKey: clientOrderId };
+    const id = JSON.stringify(clientOrderId);
+    if (outcome.kind === 'different') {
+      const o = outcome.order;
+      return new InvalidRequestError({
+        ...base,
+        code: 'conflict',
+        message: `kalshi.${operation}: client_order_id ${id} already belongs to a different order (${o.order_id}: ${o.ticker} ${bookSideText(o)} ${o.initial_count_fp} @ ${o.yes_price_dollars}, ${o.status}); its ${outcome.mismatched.join(', ')} differ from this call's. Nothing was placed: a new order needs a new client_order_id`,
+        details: { orderId: o.order_id, mismatched: [...outcome.mismatched] },
+      });
+    }
+    if (outcome.kind === 'read_failed' && c?.signal?.aborted) {
+      return new AbortedError({ ...base, message: `kalshi.${operation}: aborted while looking up the order with client_order_id ${id}, which Kalshi says exists (409); look it up by that id before placing again`, requestSent: true, reason: c.signal.reason });
+    }
+    const why =
+      outcome.kind === 'unverifiable'
+        ? `an order with it (${outcome.order.order_id}) was found, but its ${outcome.unreadable.join(', ')} could not be read to check it is this order`
+        : outcome.kind === 'read_failed'
+          ? `reading the order list failed (${outcome.error instanceof Error ? outcome.error.message : 'unknown error'})`
+          : `it did not appear in GET /portfolio/orders after ${outcome.reads} looks over ${outcome.elapsedMs} ms (the list can lag behind a new order)`;
+    return new OutcomeUnknownError({
+      ...base,
+      code: 'outcome_unknown',
+      retryable: false,
+      message: `kalshi.${operation}: Kalshi says an order with client_order_id ${id} already exists (409), most likely placed by an earlier attempt whose answer was lost, but ${why}. Look it up by this client_order_id before placing again, and repeat only with the same clientOrderId`,
+    });
   }
 
   return Object.freeze(client);
@@ -509,4 +577,32 @@ function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orde
     bestYesBid: bestYes ? money(bestYes.price, 'USD') : undefined,
     bestYesAsk: bestNo ? subtractMoney(money('1', 'USD'), money(bestNo.price, 'USD')) : undefined,
   };
+}
+
+const CREATE_PATH = '/portfolio/events/orders';
+const BATCH_PATH = '/portfolio/events/orders/batched';
+
+/** The fields a found order must share with the one asked for. */
+function asked(o: z.output<typeof s.createOrderInputSchema>): AskedOrder {
+  return { ticker: o.ticker, side: o.side, price: o.price, count: o.count };
+}
+
+/** A batch item refused because its client_order_id exists (Kalshi's per-item code is not documented; the sandbox sends `order_already_exists`). */
+function isDuplicateItem(error: { code?: string | undefined; message?: string | undefined } | null | undefined): boolean {
+  if (!error) return false;
+  return (error.code?.startsWith('order_already_exists') ?? false) || /client_order_id already exists/i.test(error.message ?? '');
+}
+
+function bookSideText(o: KalshiOrder): string {
+  return o.book_side ?? o.outcome_side ?? '?';
+}
+
+/** The same error with more details (its class and fields kept). */
+function withDetails(error: MarketError, extra: Record<string, unknown>): MarketError {
+  const init = { ...(error.toJSON() as unknown as MarketErrorInit), details: { ...error.details, ...extra } };
+  if (error instanceof AbortedError) return new AbortedError({ ...init, requestSent: error.requestSent, reason: error.reason });
+  if (error instanceof ResponseShapeError) return new ResponseShapeError({ ...init, fieldPath: error.fieldPath });
+  if (error instanceof ValidationError) return new ValidationError({ ...init, issues: [...error.issues] });
+  const Cls = error.constructor as new (init: MarketErrorInit) => MarketError;
+  return new Cls(init);
 }

@@ -55,6 +55,8 @@ interface Order {
   status: 'resting' | 'canceled' | 'executed';
   created_time: string;
   reservedPerContract: number;
+  /** Unix seconds after which the order stops resting (`expiration_time`). */
+  expiresAtS?: number | undefined;
 }
 interface Bucket {
   tokens: number;
@@ -67,6 +69,8 @@ export interface KalshiSandboxOptions {
   /** Token buckets per key (default Basic: read 200/s ×2 s, write 100/s ×1 s). */
   read?: { capacity: number; refillPerSecond: number };
   write?: { capacity: number; refillPerSecond: number };
+  /** How long a new order stays out of `GET /portfolio/orders` (default 0; see `orderListLagMs`). */
+  orderListLagMs?: number;
 }
 
 const fmtPrice = (tenThousandths: number): string => (tenThousandths / 10_000).toFixed(4);
@@ -74,6 +78,27 @@ const fmtCount = (hundredths: number): string => (hundredths / 100).toFixed(2);
 const fmtDollars = (tenThousandths: number): string => (tenThousandths / 10_000).toFixed(4);
 const parsePrice = (s: string): number => Math.round(Number(s) * 10_000);
 const parseCount = (s: string): number => Math.round(Number(s) * 100);
+
+// Kalshi's request forms (reference/kalshi.md §6.1), written out here apart from the
+// client's own checks so that a client bug shows as a refusal.
+/** `FixedPointCount` in a request: 0–2 decimals. */
+const WIRE_COUNT = /^\d+(\.\d{1,2})?$/;
+/** `FixedPointDollars` in a request: 2–4 decimals. */
+const WIRE_PRICE = /^\d+\.\d{2,4}$/;
+/** Beyond 1e11 a "seconds" value can only be milliseconds (the year 5138). */
+const MAX_UNIX_SECONDS = 1e11;
+const isUnixSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_UNIX_SECONDS;
+const invalid = (field: string, what: string): SandboxResponse => ({ status: 400, body: { code: 'invalid_parameters', message: `${field}: ${what}`, details: '' } });
+const badCount = (field: string, v: unknown): SandboxResponse | undefined => (typeof v === 'string' && WIRE_COUNT.test(v) ? undefined : invalid(field, 'must be a fixed-point count string with 0-2 decimals'));
+const badPrice = (field: string, v: unknown): SandboxResponse | undefined => (typeof v === 'string' && WIRE_PRICE.test(v) ? undefined : invalid(field, 'must be a fixed-point dollar string with 2-4 decimals'));
+/** Query filters in Unix seconds. */
+const badSecondsQuery = (req: SandboxRequest, ...names: string[]): SandboxResponse | undefined => {
+  for (const name of names) {
+    const v = req.query.get(name);
+    if (v !== null && !(/^\d+$/.test(v) && isUnixSeconds(Number(v)))) return invalid(name, 'must be a Unix timestamp in seconds');
+  }
+  return undefined;
+};
 
 /** A Kalshi server on loopback for tests and demos (see the file comment). */
 export class KalshiSandbox extends ProviderSandbox {
@@ -85,6 +110,11 @@ export class KalshiSandbox extends ProviderSandbox {
   readonly orders: Order[] = [];
   readonly #buckets = new Map<string, Bucket>();
   readonly #o: Required<KalshiSandboxOptions>;
+  /**
+   * Fault injection: a committed order appears in `GET /portfolio/orders` only this many ms
+   * after it was created (the list lagging behind the order), as after a lost answer.
+   */
+  orderListLagMs: number;
 
   constructor(options: KalshiSandboxOptions = {}) {
     super();
@@ -92,7 +122,9 @@ export class KalshiSandbox extends ProviderSandbox {
       timestampWindowMs: options.timestampWindowMs ?? 10_000,
       read: options.read ?? { capacity: 400, refillPerSecond: 200 },
       write: options.write ?? { capacity: 100, refillPerSecond: 100 },
+      orderListLagMs: options.orderListLagMs ?? 0,
     };
+    this.orderListLagMs = this.#o.orderListLagMs;
     this.#seed();
     this.#routes();
   }
@@ -174,6 +206,7 @@ export class KalshiSandbox extends ProviderSandbox {
       if (!('publicKey' in key)) return key;
       const limited = this.#take(key.id, kind, cost);
       if (limited) return limited;
+      this.expireOrders();
       return handler(req, key);
     };
   }
@@ -186,6 +219,7 @@ export class KalshiSandbox extends ProviderSandbox {
         const limited = this.#take(key.id, 'read', 10);
         if (limited) return limited;
       }
+      this.expireOrders();
       return handler(req);
     };
   }
@@ -218,6 +252,7 @@ export class KalshiSandbox extends ProviderSandbox {
       yes_price_dollars: fmtPrice(o.price), no_price_dollars: fmtPrice(10_000 - o.price),
       fill_count_fp: fmtCount(o.filled), remaining_count_fp: fmtCount(o.remaining), initial_count_fp: fmtCount(o.initial),
       taker_fees_dollars: '0.0000', maker_fees_dollars: '0.0000', taker_fill_cost_dollars: '0.0000', maker_fill_cost_dollars: '0.0000', created_time: o.created_time,
+      expiration_time: o.expiresAtS === undefined ? null : new Date(o.expiresAtS * 1000).toISOString(),
     };
   }
 
@@ -235,6 +270,8 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/exchange/status'), () => ({ status: 200, body: { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null } }));
 
     r.route('GET', p('/markets'), this.#public((req) => {
+      const badTs = badSecondsQuery(req, 'min_close_ts', 'max_close_ts');
+      if (badTs) return badTs;
       const ev = req.query.get('event_ticker');
       const tickers = req.query.get('tickers')?.split(',');
       const status = req.query.get('status');
@@ -244,6 +281,8 @@ export class KalshiSandbox extends ProviderSandbox {
     }));
 
     r.route('GET', p('/markets/trades'), this.#public((req) => {
+      const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
+      if (badTs) return badTs;
       const ticker = req.query.get('ticker');
       const rows = this.markets.filter((m) => !ticker || m.ticker === ticker).flatMap((m, i) => Array.from({ length: 5 }, (_, k) => ({
         trade_id: `trd-${i}-${k}`, ticker: m.ticker, count_fp: fmtCount(100 * (k + 1)), yes_price_dollars: fmtPrice(m.yes.at(-1)?.price ?? 5000), no_price_dollars: fmtPrice(10_000 - (m.yes.at(-1)?.price ?? 5000)),
@@ -297,6 +336,8 @@ export class KalshiSandbox extends ProviderSandbox {
     }));
 
     r.route('GET', p('/portfolio/fills'), this.#signed('read', (req, k) => {
+      const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
+      if (badTs) return badTs;
       const fills = this.orders.filter((o) => o.user === k.user && o.filled > 0 && (!req.query.get('ticker') || o.ticker === req.query.get('ticker'))).map((o) => ({
         fill_id: `fill-${o.order_id}`, trade_id: `fill-${o.order_id}`, order_id: o.order_id, ticker: o.ticker, market_ticker: o.ticker, outcome_side: o.side === 'bid' ? 'yes' : 'no', book_side: o.side,
         count_fp: fmtCount(o.filled), yes_price_dollars: fmtPrice(o.price), no_price_dollars: fmtPrice(10_000 - o.price), is_taker: true, fee_cost: '0.0000', created_time: o.created_time,
@@ -306,7 +347,10 @@ export class KalshiSandbox extends ProviderSandbox {
     }));
 
     r.route('GET', p('/portfolio/orders'), this.#signed('read', (req, k) => {
-      const rows = this.orders.filter((o) => o.user === k.user && (!req.query.get('ticker') || o.ticker === req.query.get('ticker')) && (!req.query.get('status') || o.status === req.query.get('status')));
+      const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
+      if (badTs) return badTs;
+      const visibleBy = Date.now() - this.orderListLagMs;
+      const rows = this.orders.filter((o) => o.user === k.user && Date.parse(o.created_time) <= visibleBy && (!req.query.get('ticker') || o.ticker === req.query.get('ticker')) && (!req.query.get('status') || o.status === req.query.get('status')));
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { orders: page.map((o) => this.#orderJson(o)), cursor } };
     }));
@@ -358,6 +402,8 @@ export class KalshiSandbox extends ProviderSandbox {
       const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user && x.status === 'resting');
       if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
       const b = (req.body ?? {}) as { price?: string; count?: string; side?: string; ticker?: string };
+      const malformed = badPrice('price', b.price) ?? badCount('count', b.count);
+      if (malformed) return malformed;
       if (b.ticker !== o.ticker || b.side !== o.side || typeof b.price !== 'string' || typeof b.count !== 'string') return { status: 400, body: { code: 'invalid_order', message: 'ticker, side, price and count must match the order', details: '' } };
       const price = parsePrice(b.price);
       const wanted = parseCount(b.count) - o.filled;
@@ -382,6 +428,8 @@ export class KalshiSandbox extends ProviderSandbox {
       if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
       const b = (req.body ?? {}) as { reduce_by?: string; reduce_to?: string };
       if ((b.reduce_by === undefined) === (b.reduce_to === undefined)) return { status: 400, body: { code: 'invalid_parameters', message: 'exactly one of reduce_by and reduce_to', details: '' } };
+      const malformed = b.reduce_to !== undefined ? badCount('reduce_to', b.reduce_to) : badCount('reduce_by', b.reduce_by);
+      if (malformed) return malformed;
       const target = b.reduce_to !== undefined ? parseCount(b.reduce_to) : Math.max(0, o.remaining - parseCount(b.reduce_by!));
       if (target < o.remaining) this.#release(o, o.remaining - target);
       if (o.remaining === 0) o.status = 'canceled';
@@ -409,7 +457,9 @@ export class KalshiSandbox extends ProviderSandbox {
       status: 200,
       body: { api_keys: [...this.keys.values()].filter((x) => x.user === k.user).map((x) => ({ api_key_id: x.id, name: x.name, scopes: x.scopes })) },
     })));
-    r.route('POST', p('/api_keys'), this.#signed('write', (req, k) => {
+    // Key management is not an order, order-group, quote or block-trade write: it draws on the
+    // Read bucket (reference/kalshi.md §4.1 "anything not routed to Write").
+    r.route('POST', p('/api_keys'), this.#signed('read', (req, k) => {
       if (!['premier', 'paragon', 'prime', 'prestige'].includes(k.user.tier)) return { status: 403, body: { code: 'forbidden', message: 'insufficient API usage level', details: 'CreateApiKey requires the Premier API usage level or above' } };
       const body = (req.body ?? {}) as { name?: string; public_key?: string; scopes?: string[] };
       if (!body.name || !body.public_key) return { status: 400, body: { code: 'invalid_parameters', message: 'name and public_key are required', details: '' } };
@@ -419,12 +469,12 @@ export class KalshiSandbox extends ProviderSandbox {
         return { status: 400, body: { code: 'invalid_parameters', message: 'public_key is not a valid PEM public key', details: '' } };
       }
     }));
-    r.route('POST', p('/api_keys/generate'), this.#signed('write', (req, k) => {
+    r.route('POST', p('/api_keys/generate'), this.#signed('read', (req, k) => {
       const body = (req.body ?? {}) as { name?: string; scopes?: string[] };
       if (!body.name) return { status: 400, body: { code: 'invalid_parameters', message: 'name is required', details: '' } };
       return this.#generated(k.user, body.name, body.scopes);
     }));
-    r.route('DELETE', p('/api_keys/:id'), this.#signed('write', (req, k) => {
+    r.route('DELETE', p('/api_keys/:id'), this.#signed('read', (req, k) => {
       const target = this.keys.get(req.params.id!);
       if (!target || target.user !== k.user) return { status: 404, body: { code: 'not_found', message: 'api key not found', details: '' } };
       this.keys.delete(target.id);
@@ -460,6 +510,14 @@ export class KalshiSandbox extends ProviderSandbox {
       collateral_return_type: '', mutually_exclusive: eventTicker.startsWith('KXCS2') || eventTicker.startsWith('KXFED'), settlement_sources: [],
       markets: nested ? markets.map((m) => this.#marketJson(m)) : undefined,
     };
+  }
+
+  /**
+   * Orders past their `expiration_time` stop resting: Kalshi's order status has no "expired",
+   * so they read as `canceled`, off the book, their money back. Runs before every request.
+   */
+  expireOrders(now = Date.now()): void {
+    for (const o of this.orders) if (o.status === 'resting' && o.expiresAtS !== undefined && o.expiresAtS * 1000 <= now) this.#cancel(o);
   }
 
   /** Cancel what rests of an order; returns how much was cancelled. */
@@ -506,17 +564,20 @@ export class KalshiSandbox extends ProviderSandbox {
 
   #createOrder(b: Record<string, unknown>, k: ApiKeyRecord): SandboxResponse {
     const bad = (message: string, code = 'invalid_order'): SandboxResponse => ({ status: 400, body: { code, message, details: '' } });
-    if (typeof b.ticker !== 'string' || (b.side !== 'bid' && b.side !== 'ask') || typeof b.count !== 'string' || typeof b.price !== 'string') return bad('ticker, side, count and price are required');
+    if (typeof b.ticker !== 'string' || (b.side !== 'bid' && b.side !== 'ask') || b.count === undefined || b.price === undefined) return bad('ticker, side, count and price are required');
     if (!['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel'].includes(String(b.time_in_force))) return bad('time_in_force is required');
     if (!['taker_at_cross', 'maker'].includes(String(b.self_trade_prevention_type))) return bad('self_trade_prevention_type is required');
+    const malformed = badCount('count', b.count) ?? badPrice('price', b.price) ?? (b.expiration_time === undefined || isUnixSeconds(b.expiration_time) ? undefined : invalid('expiration_time', 'must be a Unix timestamp in seconds (an integer)'));
+    if (malformed) return malformed;
+    if (b.expiration_time !== undefined && b.time_in_force === 'immediate_or_cancel') return bad('immediate_or_cancel cannot be combined with expiration_time');
     const m = this.markets.find((x) => x.ticker === b.ticker);
     if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
     const clientOrderId = typeof b.client_order_id === 'string' ? b.client_order_id : randomUUID();
     if (this.orders.some((o) => o.user === k.user && o.client_order_id === clientOrderId)) {
       return { status: 409, body: { code: 'order_already_exists', message: 'Order with this client_order_id already exists', details: '' } };
     }
-    const price = parsePrice(b.price);
-    const count = parseCount(b.count);
+    const price = parsePrice(String(b.price));
+    const count = parseCount(String(b.count));
     if (!(price > 0 && price < 10_000) || price % 100 !== 0) return bad('price is not on the market price grid');
     if (!(count > 0)) return bad('count must be positive', 'invalid_order_size');
     // Buying YES at p costs p per contract; selling YES (= buying NO) costs 1 − p.
@@ -543,6 +604,7 @@ export class KalshiSandbox extends ProviderSandbox {
     const order: Order = {
       order_id: randomUUID(), client_order_id: clientOrderId, user: k.user, ticker: m.ticker, side: b.side, price, initial: count, filled, remaining: 0,
       status: remaining > 0 ? 'resting' : 'executed', created_time: new Date().toISOString(), reservedPerContract: perContract,
+      expiresAtS: typeof b.expiration_time === 'number' ? b.expiration_time : undefined,
     };
     this.orders.push(order);
     this.#reserve(order, remaining);

@@ -1,5 +1,6 @@
 /** Kalshi wire shapes as of the 2026 API (reference/kalshi.md §6–§7): prices and counts are decimal strings. */
 import { z } from 'zod';
+import { countToWire, priceToWire } from './fixed-point.js';
 
 export const dollars = z.string().regex(/^-?\d+(\.\d{1,6})?$/, 'a fixed-point dollar string');
 export const count = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'a fixed-point count string');
@@ -107,6 +108,8 @@ export const orderSchema = z
     remaining_count_fp: count,
     initial_count_fp: count,
     created_time: time,
+    /** When a resting order expires (it then reads as `canceled`). */
+    expiration_time: time,
   })
   .passthrough();
 export const ordersPageSchema = z.object({ orders: z.array(orderSchema), cursor: z.string().nullish() });
@@ -161,15 +164,39 @@ const ticker = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'a market 
 export const tickerSchema = ticker;
 const cursor = z.string().min(1).max(2000).optional();
 
-/** A price on the cent-or-finer grid, strictly between 0 and 1. */
-export const priceInput = z
-  .string()
-  .regex(/^0?\.\d{1,4}$/, 'a dollar string with 1–4 decimals, e.g. "0.56"')
-  .refine((p) => Number(p) > 0 && Number(p) < 1, 'price must be between 0 and 1');
-export const countInput = z
-  .union([z.string().regex(/^\d+(\.\d{1,2})?$/, 'a contract count with at most 2 decimals'), z.number().positive().finite()])
-  .transform((c) => (typeof c === 'number' ? c.toFixed(2) : c))
-  .refine((c) => Number(c) > 0 && /^\d+(\.\d{1,2})?$/.test(c), 'count must be positive with at most 2 decimals');
+/** A price on the cent-or-finer grid, strictly between 0 and 1, as its exact wire text (see fixed-point.ts). */
+export const priceInput = z.string({ error: 'a price is a dollar string such as "0.56" (numbers are refused: a float cannot hold every price)' }).transform((p, ctx) => {
+  const wire = priceToWire(p);
+  if (wire.ok) return wire.value;
+  ctx.addIssue({ code: 'custom', message: wire.reason });
+  return z.NEVER;
+});
+/** A positive contract count with at most two decimals, as its exact wire text (see fixed-point.ts). */
+export const countInput = z.union([z.string(), z.number()], { error: 'a count is a string such as "10" or "2.50", or a number' }).transform((c, ctx) => {
+  const wire = countToWire(c);
+  if (wire.ok) return wire.value;
+  ctx.addIssue({ code: 'custom', message: wire.reason });
+  return z.NEVER;
+});
+
+/** 1e11 seconds is the year 5138: a larger number can only be milliseconds. */
+const MAX_UNIX_SECONDS = 1e11;
+const SECONDS_OR_DATE = 'Unix time in seconds, or a Date';
+/**
+ * Every Unix-seconds input (`expirationTime`, `minTs`, `maxCloseTs`, …): a `Date`, sent as its
+ * whole second (truncated), or a whole number of seconds. A number that can only be
+ * milliseconds is refused, so an hour from now never becomes the year 58886.
+ */
+export const unixSecondsInput = z
+  .custom<number | Date>((v) => typeof v === 'number' || v instanceof Date, { message: `must be ${SECONDS_OR_DATE}` })
+  .transform((v, ctx) => {
+    const seconds = v instanceof Date ? Math.floor(v.getTime() / 1000) : v;
+    if (v instanceof Date && !Number.isFinite(seconds)) ctx.addIssue({ code: 'custom', message: `must be ${SECONDS_OR_DATE} (this Date is invalid)` });
+    else if (!Number.isInteger(seconds) || seconds < 0) ctx.addIssue({ code: 'custom', message: `must be ${SECONDS_OR_DATE}: a whole, non-negative number of seconds` });
+    else if (seconds > MAX_UNIX_SECONDS) ctx.addIssue({ code: 'custom', message: `must be ${SECONDS_OR_DATE}; this number is too large for seconds and looks like milliseconds (divide by 1000, or pass a Date)` });
+    else return seconds;
+    return z.NEVER;
+  });
 
 export const marketsQuerySchema = z
   .object({
@@ -179,12 +206,12 @@ export const marketsQuerySchema = z
     seriesTicker: ticker.optional(),
     status: z.enum(['unopened', 'open', 'paused', 'closed', 'settled']).optional(),
     tickers: z.array(ticker).max(100).optional(),
-    minCloseTs: z.number().int().optional(),
-    maxCloseTs: z.number().int().optional(),
+    minCloseTs: unixSecondsInput.optional(),
+    maxCloseTs: unixSecondsInput.optional(),
   })
   .strict();
 export const tradesQuerySchema = z
-  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
   .strict();
 export const eventsQuerySchema = z
   .object({ limit: z.number().int().min(1).max(200).optional(), cursor, status: z.enum(['unopened', 'open', 'closed', 'settled']).optional(), seriesTicker: ticker.optional(), withNestedMarkets: z.boolean().optional() })
@@ -193,10 +220,10 @@ export const positionsQuerySchema = z
   .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), countFilter: z.enum(['position', 'total_traded']).optional() })
   .strict();
 export const fillsQuerySchema = z
-  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), orderId: z.string().optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), orderId: z.string().optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
   .strict();
 export const ordersQuerySchema = z
-  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), status: z.enum(['resting', 'canceled', 'executed']).optional(), minTs: z.number().int().optional(), maxTs: z.number().int().optional() })
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), status: z.enum(['resting', 'canceled', 'executed']).optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
   .strict();
 
 export const createOrderInputSchema = z
@@ -209,7 +236,8 @@ export const createOrderInputSchema = z
     timeInForce: z.enum(['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel']),
     selfTradePrevention: z.enum(['taker_at_cross', 'maker']).default('taker_at_cross'),
     clientOrderId: z.string().min(1).max(64).optional(),
-    expirationTime: z.number().int().positive().optional(),
+    /** When a resting order expires: a `Date` or Unix seconds (see `unixSecondsInput`). */
+    expirationTime: unixSecondsInput.optional(),
     postOnly: z.boolean().optional(),
     reduceOnly: z.boolean().optional(),
     cancelOrderOnPause: z.boolean().optional(),

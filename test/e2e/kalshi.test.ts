@@ -28,6 +28,7 @@ describe('kalshi against its sandbox', () => {
     clients.push(c);
     return c;
   };
+  const client0 = (user: { keyId: string; privateKeyPem: string }): KalshiClient => make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
   beforeEach(() => start());
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -183,6 +184,94 @@ describe('kalshi against its sandbox', () => {
     const wrongPath = signKalshiRequest({ method: 'GET', path: '/portfolio/balance', privateKey: user.privateKeyPem, keyId: user.keyId });
     const res2 = await fetch(baseUrl + '/portfolio/balance', { headers: { ...wrongPath } });
     expect(await res2.json()).toMatchObject({ error: { details: 'INCORRECT_API_KEY_SIGNATURE' } });
+  });
+
+  /** A signed request straight to the sandbox, bypassing the client's own validation. */
+  const raw = async (user: { keyId: string; privateKeyPem: string }, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const headers = signKalshiRequest({ method, path: '/trade-api/v2' + path.split('?')[0], privateKey: user.privateKeyPem, keyId: user.keyId });
+    const res = await fetch(baseUrl + path, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  it('the sandbox refuses malformed counts, prices and timestamps as Kalshi does, and nothing moves', async () => {
+    await sandbox.close();
+    await start({ write: { capacity: 10_000, refillPerSecond: 10_000 } });
+    const user = await sandbox.createUser({ balanceUsd: 100 });
+    const ok = { ticker: 'KXBTCMAXY-26-T200000', side: 'bid', count: '1', price: '0.03', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross' };
+    const inAnHourMs = Date.now() + 3_600_000;
+    const bad: Record<string, unknown>[] = [
+      { count: '2.999' }, { count: '0.125' }, { count: '1.000' }, { count: 3 }, { count: '' }, { count: '-1' }, { count: '1e2' },
+      { price: '0.5' }, { price: '.56' }, { price: '0.12345' }, { price: '1.5' }, { price: 0.5 }, { price: 'abc' },
+      { expiration_time: inAnHourMs }, { expiration_time: 1.5 }, { expiration_time: String(Math.floor(inAnHourMs / 1000)) }, { expiration_time: -5 },
+    ];
+    for (const change of bad) {
+      const res = await raw(user, 'POST', '/portfolio/events/orders', { ...ok, ...change });
+      expect(res.status, JSON.stringify(change)).toBe(400);
+      expect(res.body).toEqual({ code: 'invalid_parameters', message: expect.stringMatching(new RegExp(Object.keys(change)[0]!)), details: expect.any(String) });
+    }
+    expect((await raw(user, 'POST', '/portfolio/events/orders', { ...ok, count: '0' })).body).toMatchObject({ code: 'invalid_order_size' });
+    // Well-formed, but off this whole-cent market's grid (sub-penny) or outside it.
+    for (const price of ['0.035', '1.00', '0.00']) expect((await raw(user, 'POST', '/portfolio/events/orders', { ...ok, price })).body, price).toMatchObject({ code: 'invalid_order' });
+    const batch = await raw(user, 'POST', '/portfolio/events/orders/batched', { orders: [{ ...ok, count: '2.999', client_order_id: 'x1' }] });
+    expect(batch.status).toBe(201);
+    expect(batch.body).toMatchObject({ orders: [{ client_order_id: 'x1', error: { code: 'invalid_parameters' } }] });
+    expect(sandbox.orders).toHaveLength(0);
+    expect(sandbox.balanceUsd(user.userId)).toBe('100.0000');
+
+    const placed = await raw(user, 'POST', '/portfolio/events/orders', ok);
+    expect(placed.status).toBe(201);
+    const id = String(placed.body.order_id);
+    expect((await raw(user, 'POST', `/portfolio/events/orders/${id}/amend`, { ticker: ok.ticker, side: 'bid', price: '0.5', count: '1' })).body).toMatchObject({ code: 'invalid_parameters' });
+    expect((await raw(user, 'POST', `/portfolio/events/orders/${id}/amend`, { ticker: ok.ticker, side: 'bid', price: '0.04', count: '1.001' })).body).toMatchObject({ code: 'invalid_parameters' });
+    expect((await raw(user, 'POST', `/portfolio/events/orders/${id}/decrease`, { reduce_to: '0.125' })).body).toMatchObject({ code: 'invalid_parameters' });
+    expect((await raw(user, 'POST', `/portfolio/events/orders/${id}/decrease`, { reduce_by: 0.5 })).body).toMatchObject({ code: 'invalid_parameters' });
+    expect((await client0(user).getOrder(id)).remaining_count_fp).toBe('1.00');
+
+    for (const path of [`/portfolio/orders?min_ts=${inAnHourMs}`, `/portfolio/fills?max_ts=${inAnHourMs}`, '/portfolio/orders?max_ts=soon', `/markets/trades?min_ts=${inAnHourMs}`, `/markets?min_close_ts=${inAnHourMs}`, '/markets?max_close_ts=1.5']) {
+      const res = await raw(user, 'GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.body, path).toMatchObject({ code: 'invalid_parameters', message: expect.stringMatching(/_ts/) });
+    }
+    expect((await raw(user, 'GET', `/portfolio/orders?min_ts=${Math.floor(Date.now() / 1000) - 60}`)).status).toBe(200);
+  });
+
+  it('an order past its expiration_time stops resting: canceled, off the book, money back', async () => {
+    const user = await sandbox.createUser({ balanceUsd: 100 });
+    const client = client0(user);
+    const ticker = 'KXBTCMAXY-26-T200000';
+    const expiresAtS = Math.floor(Date.now() / 1000) + 2;
+    const expiring = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.02', timeInForce: 'good_till_canceled', expirationTime: new Date(expiresAtS * 1000) });
+    const lasting = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.01', timeInForce: 'good_till_canceled' });
+    expect((await client.getOrder(expiring.order_id)).status).toBe('resting');
+    expect((await client.getOrder(expiring.order_id)).expiration_time).toBe(new Date(expiresAtS * 1000).toISOString());
+    expect((await client.getBalance()).balance.amount).toBe('99.70');
+    expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).toContain('0.0200');
+
+    await new Promise((r) => setTimeout(r, expiresAtS * 1000 - Date.now() + 100));
+    expect((await client.getOrder(expiring.order_id)).status).toBe('canceled');
+    expect((await client.getOrder(expiring.order_id)).remaining_count_fp).toBe('0.00');
+    expect((await client.getOrder(lasting.order_id)).status).toBe('resting');
+    expect((await client.getBalance()).balance.amount).toBe('99.90');
+    expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).not.toContain('0.0200');
+    expect((await client.listOrders({ status: 'resting' })).orders.map((o) => o.order_id)).toEqual([lasting.order_id]);
+    // It can no longer be changed.
+    expect(await caught(client.amendOrder(expiring.order_id, { ticker, side: 'bid', price: '0.02', count: '5' }))).toMatchObject({ status: 404 });
+  });
+
+  it('the sandbox bills /api_keys writes to the read bucket, as the reference says (so does the client)', async () => {
+    await sandbox.close();
+    await start({ write: { capacity: 20, refillPerSecond: 0.01 } });
+    const admin = await sandbox.createUser({ tier: 'premier' });
+    const client = client0(admin);
+    const pair = await generateRsaKeyPair();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await client.apiKeys.create({ name: `bot-${i}`, publicKeyPem: pair.publicKeyPem })).apiKeyId);
+    await client.apiKeys.generate({ name: 'gen' });
+    for (const id of ids) await client.apiKeys.delete(id);
+    // The write bucket is untouched: two orders (10 tokens each) still fit it.
+    for (let i = 0; i < 2; i += 1) await client.createOrder({ ticker: 'KXBTCMAXY-26-T200000', side: 'bid', count: '1', price: '0.01', timeInForce: 'good_till_canceled' });
+    expect(sandbox.server.requests.filter((r) => r.status === 429)).toHaveLength(0);
   });
 
   it('a client faster than the token bucket backs off on 429s and completes; matched to it, it sees none', async () => {

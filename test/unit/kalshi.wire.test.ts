@@ -112,7 +112,7 @@ describe('kalshi wire format', () => {
     make();
     nock(BASE).post('/trade-api/v2/portfolio/events/orders').reply(409, { code: 'order_already_exists', message: 'Order with this client_order_id already exists' });
     nock(BASE).get('/trade-api/v2/portfolio/orders').query({ ticker: 'KXA', limit: '200' }).reply(200, {
-      orders: [{ order_id: 'o7', client_order_id: 'mine-1', ticker: 'KXA', status: 'resting', yes_price_dollars: '0.4200', no_price_dollars: '0.5800', fill_count_fp: '1.00', remaining_count_fp: '2.00', initial_count_fp: '3.00', created_time: '2026-11-01T00:00:00Z' }],
+      orders: [{ order_id: 'o7', client_order_id: 'mine-1', ticker: 'KXA', outcome_side: 'yes', book_side: 'bid', status: 'resting', yes_price_dollars: '0.4200', no_price_dollars: '0.5800', fill_count_fp: '1.00', remaining_count_fp: '2.00', initial_count_fp: '3.00', created_time: '2026-11-01T00:00:00Z' }],
       cursor: '',
     });
     const res = await client.createOrder({ ticker: 'KXA', side: 'bid', count: '3', price: '0.42', timeInForce: 'good_till_canceled', clientOrderId: 'mine-1' });
