@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { AuthenticationError, ClientClosedError, MarketError, NetworkError, PermissionError, QuotaExceededError, ResponseShapeError, TimeoutError } from '../../../src/errors.js';
 import { parseInput } from '../../../src/validation.js';
+import type { KalshiAuthHeaders } from '../signing.js';
 import { Emitter } from './emitter.js';
 import { StreamError, streamErrorFromFrame } from './errors.js';
 import { acquireConnection, CommandBucket, releaseConnection, type CommandRate } from './limits.js';
@@ -28,7 +29,7 @@ import {
 import { KalshiSubscription, type SubscribeOptions, type SubscriptionDriver, type SubscriptionInternals } from './subscription.js';
 
 /** Signs the handshake: the three `KALSHI-ACCESS-*` headers for `GET <path>`, fresh each call. */
-export type StreamSigner = (path: string) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+export type StreamSigner = (path: string) => KalshiAuthHeaders | Promise<KalshiAuthHeaders>;
 
 /** Options of `createKalshiStream`. */
 export interface KalshiStreamOptions {
@@ -115,6 +116,8 @@ interface PendingCommand {
   readonly channel: string | undefined;
   readonly resolve: (frame: Record<string, unknown>) => void;
   readonly reject: (error: unknown) => void;
+  /** Runs synchronously with the reply, before frames that follow it in the same read are handled. */
+  readonly onReply: ((frame: Record<string, unknown>) => void) | undefined;
   readonly timer: NodeJS.Timeout;
   readonly socket: WebSocket;
 }
@@ -234,10 +237,8 @@ export class KalshiStream {
       this.#bookSub = new KalshiSubscription<'orderbook_delta'>({ channel: 'orderbook_delta', marketTickers: [t] }, this.#driver, this.#o.bufferSize);
       this.#subs.add(this.#bookSub);
     } else this.#bookSub.desired.add(t);
-    const bookSub = this.#bookSub;
-    bookSub.sync().catch((error: unknown) => {
-      if (this.#books.get(t) === book && error instanceof StreamError) this.#failBook(book, error);
-    });
+    // A refusal fails the books it concerns inside the pass (#updateMarkets, #failSubscription).
+    this.#bookSub.sync().catch(() => undefined);
     return book;
   }
 
@@ -310,7 +311,7 @@ export class KalshiStream {
 
   async #connect(): Promise<void> {
     this.#status = 'connecting';
-    let headers: Readonly<Record<string, string>>;
+    let headers: KalshiAuthHeaders;
     try {
       headers = await this.#sign(this.#path);
     } catch (error) {
@@ -458,10 +459,10 @@ export class KalshiStream {
   // ---- commands ----
 
   /** Send one command and wait for the frame that answers it; 18 and 27 are retried with backoff. */
-  async #command(cmd: string, params: Record<string, unknown> | undefined, channel: string | undefined): Promise<Record<string, unknown>> {
+  async #command(cmd: string, params: Record<string, unknown> | undefined, channel: string | undefined, onReply?: (frame: Record<string, unknown>) => void): Promise<Record<string, unknown>> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.#commandOnce(cmd, params, channel);
+        return await this.#commandOnce(cmd, params, channel, onReply);
       } catch (error) {
         if (!(error instanceof StreamError) || !error.retryable || attempt >= 4) throw error;
         await this.#sleep(Math.round(100 * 2 ** attempt * (0.5 + Math.random() / 2)));
@@ -469,7 +470,7 @@ export class KalshiStream {
     }
   }
 
-  async #commandOnce(cmd: string, params: Record<string, unknown> | undefined, channel: string | undefined): Promise<Record<string, unknown>> {
+  async #commandOnce(cmd: string, params: Record<string, unknown> | undefined, channel: string | undefined, onReply: ((frame: Record<string, unknown>) => void) | undefined): Promise<Record<string, unknown>> {
     await this.#bucket.take();
     const ws = this.#ws;
     if (this.#status !== 'open' || !ws || ws.readyState !== WebSocket.OPEN) {
@@ -482,7 +483,7 @@ export class KalshiStream {
         this.#pending.delete(id);
         reject(new TimeoutError({ provider: 'kalshi', code: 'timeout', retryable: true, message: `kalshi stream: no reply to ${cmd}${channel ? ` ${channel}` : ''} within ${this.#o.commandTimeoutMs} ms` }));
       }, this.#o.commandTimeoutMs);
-      this.#pending.set(id, { cmd, channel, resolve, reject, timer, socket: ws });
+      this.#pending.set(id, { cmd, channel, resolve, reject, onReply, timer, socket: ws });
       ws.send(JSON.stringify(params === undefined ? { id, cmd } : { id, cmd, params }));
     });
   }
@@ -506,6 +507,12 @@ export class KalshiStream {
     if (error) p.reject(error);
     else {
       this.#attempt = 0; // a reply: this connection works, so the backoff starts over next time
+      try {
+        p.onReply?.(frame);
+      } catch (hookError) {
+        p.reject(hookError);
+        return true;
+      }
       p.resolve(frame);
     }
     return true;
@@ -522,7 +529,13 @@ export class KalshiStream {
   async #syncSubscription(sub: SubscriptionInternals): Promise<void> {
     for (;;) {
       if (sub.status === 'closed' || sub.status === 'failed' || !this.#subs.has(sub)) return;
-      await this.#whenOpen();
+      try {
+        await this.#whenOpen();
+      } catch (error) {
+        // The first connection was refused (key, signature, connection limit): the handle fails with why.
+        if (error instanceof MarketError && !(error instanceof ClientClosedError)) this.#failSubscription(sub, error);
+        throw error;
+      }
       try {
         if (sub.sid === undefined) {
           await this.#subscribeOnServer(sub);
@@ -557,29 +570,29 @@ export class KalshiStream {
     if (o.shardFactor !== undefined) params.shard_factor = o.shardFactor;
     if (o.shardKey !== undefined) params.shard_key = o.shardKey;
     if (sub === this.#bookSub) for (const t of markets) this.#books.get(t)?.expectSnapshot('subscribing');
-    let reply: Record<string, unknown>;
+    // The sid is registered inside the reply's handling: the snapshot that follows it in the
+    // same read must find its subscription.
+    const register = (reply: Record<string, unknown>): void => {
+      const parsed = subscribedSchema.safeParse(reply);
+      if (!parsed.success) throw new StreamError({ code: 'response_shape', message: `kalshi stream: the subscribe reply failed its schema at ${fieldPathOf(parsed.error)}`, channel: sub.channel, command: 'subscribe' });
+      const sid = parsed.data.msg.sid;
+      if (sub.status === 'closed' || !this.#subs.has(sub)) {
+        // Closed while the subscribe was in flight: undo it on the server.
+        void this.#command('unsubscribe', { sids: [sid] }, sub.channel).catch(() => undefined);
+        return;
+      }
+      sub.sid = sid;
+      sub.expectedSeq = undefined;
+      sub.serverMarkets = new Set(markets);
+      this.#bySid.set(sid, sub);
+      sub.setStatus('active');
+    };
     try {
-      reply = await this.#command('subscribe', params, sub.channel);
+      await this.#command('subscribe', params, sub.channel, register);
     } catch (error) {
       if (error instanceof StreamError) this.#failSubscription(sub, error);
       throw error;
     }
-    const parsed = subscribedSchema.safeParse(reply);
-    if (!parsed.success) {
-      const error = new StreamError({ code: 'response_shape', message: `kalshi stream: the subscribe reply failed its schema at ${fieldPathOf(parsed.error)}`, channel: sub.channel, command: 'subscribe' });
-      this.#failSubscription(sub, error);
-      throw error;
-    }
-    if (sub.status === 'closed' || !this.#subs.has(sub)) {
-      // Closed while the subscribe was in flight: undo it on the server.
-      void this.#command('unsubscribe', { sids: [parsed.data.msg.sid] }, sub.channel).catch(() => undefined);
-      return;
-    }
-    sub.sid = parsed.data.msg.sid;
-    sub.expectedSeq = undefined;
-    sub.serverMarkets = new Set(markets);
-    this.#bySid.set(sub.sid, sub);
-    sub.setStatus('active');
   }
 
   async #updateMarkets(sub: SubscriptionInternals, tickers: string[], action: 'add_markets' | 'delete_markets'): Promise<void> {
@@ -623,7 +636,7 @@ export class KalshiStream {
     }
   }
 
-  #failSubscription(sub: SubscriptionInternals, error: StreamError): void {
+  #failSubscription(sub: SubscriptionInternals, error: MarketError): void {
     this.#subs.delete(sub);
     if (sub.sid !== undefined) this.#bySid.delete(sub.sid);
     sub.finish('failed', error);

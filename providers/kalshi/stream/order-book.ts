@@ -170,7 +170,7 @@ export class LiveOrderBook implements AsyncIterable<OrderBookView> {
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
         }
-        if (finished || (this.#status === 'closed' && seen === this.#version)) {
+        if (finished || this.#status === 'closed') {
           finish();
           return { value: undefined, done: true };
         }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseInput } from '../../../src/validation.js';
 import { BoundedQueue, Emitter } from './emitter.js';
+import type { MarketError } from '../../../src/errors.js';
 import { StreamError } from './errors.js';
 import type { ChannelMessage, KalshiChannel } from './schemas.js';
 
@@ -41,8 +42,8 @@ export interface SequenceGap {
 export interface SubscriptionEvents<C extends KalshiChannel> {
   /** A validated message of the channel. */
   message: ChannelMessage<C>;
-  /** The subscription failed, or a command on it did (the handle may still be active). */
-  error: StreamError;
+  /** The subscription failed (a `StreamError` from the server, or why the connection was refused), or a command on it did (the handle may still be active). */
+  error: MarketError;
   /** Messages were lost (seq gap); for books the stream resyncs by itself. */
   gap: SequenceGap;
   /** The status changed. */
@@ -61,9 +62,9 @@ export interface SubscriptionInternals {
   expectedSeq: number | undefined;
   deliver(message: unknown): void;
   setStatus(status: SubscriptionStatus): void;
-  reportError(error: StreamError): void;
+  reportError(error: MarketError): void;
   reportGap(gap: SequenceGap): void;
-  finish(status: 'closed' | 'failed', error?: StreamError): void;
+  finish(status: 'closed' | 'failed', error?: MarketError): void;
   sync(): Promise<void>;
 }
 
@@ -197,7 +198,7 @@ export class KalshiSubscription<C extends KalshiChannel = KalshiChannel> impleme
   }
 
   /** @internal */
-  reportError(error: StreamError): void {
+  reportError(error: MarketError): void {
     this.#events.emit('error', error);
   }
 
@@ -207,7 +208,7 @@ export class KalshiSubscription<C extends KalshiChannel = KalshiChannel> impleme
   }
 
   /** Closed or failed for good: end the iterators. @internal */
-  finish(status: 'closed' | 'failed', error?: StreamError): void {
+  finish(status: 'closed' | 'failed', error?: MarketError): void {
     if (this.#status === 'closed' || this.#status === 'failed') return;
     this.#status = status;
     if (error) {
