@@ -172,6 +172,7 @@ export class KalshiStreamSandbox {
   #badFields = 0;
   #delayMs = 0;
   #handshakes = 0;
+  #pongs = 0;
 
   constructor(options: KalshiStreamSandboxOptions) {
     this.#o = {
@@ -226,6 +227,11 @@ export class KalshiStreamSandbox {
   /** Handshakes accepted so far. */
   get handshakeCount(): number {
     return this.#handshakes;
+  }
+
+  /** Pongs received (clients answering the heartbeat pings). */
+  get pongCount(): number {
+    return this.#pongs;
   }
 
   /** The server's subscriptions, per open connection (for tests). */
@@ -307,6 +313,7 @@ export class KalshiStreamSandbox {
       ws.on('message', (data, isBinary) => {
         if (!conn.stalled) this.#onCommand(conn, isBinary ? '' : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
       });
+      ws.on('pong', () => (this.#pongs += 1));
       ws.on('close', () => this.#conns.delete(conn));
       ws.on('error', () => ws.terminate());
     });

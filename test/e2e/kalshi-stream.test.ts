@@ -166,6 +166,8 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     expect(v.yesBids.length).toBeLessThanOrEqual(2);
     expect(v.bestYesAsk?.price).toBe(FakeFeed.price(10_000 - Number(feed.book(TICKERS[0]!)!.no[0]![0]) * 10_000));
     expect(a.ageMs).toBeLessThan(1_000);
+    // The client answers the server's heartbeat pings (ws does it by itself).
+    await until('pongs', () => sandbox.pongCount >= 2);
   });
 
   it('fills, orders, positions and trades arrive typed; a delta names the client_order_id only to its own user', async () => {
@@ -248,6 +250,8 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
       stream.on('schemaError', (e) => seen.schemaError.push(e.fieldPath));
       const fills = stream.subscribe({ channel: 'fill' });
       const books = TICKERS.map((t) => stream.orderBook(t));
+      const statuses = new Set<string>();
+      for (const b of books) b.on('status', ({ status }) => statuses.add(status));
       await Promise.all(books.map((b) => b.live({ timeoutMs: 3000 })));
       await fills.ready;
       feed.activity(50);
@@ -257,6 +261,10 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
       if (signal === 'schemaError') expect(seen.schemaError.length).toBeGreaterThan(0);
       else if (signal !== 'none') expect(seen[signal as 'open' | 'gap' | 'resubscribed']).toBeGreaterThan(0);
       if (name.includes('bad field')) expect(seen.schemaError).toContain('msg.price_dollars');
+      if (name.includes('pinging')) expect(statuses).toContain('stale');
+      // A garbled extra frame loses no seq: the books rightly stay live (a garbled delta would show as a gap).
+      if (name.includes('not JSON')) expect(statuses).not.toContain('resyncing');
+      else if (signal !== 'none') expect(statuses).toContain(name.includes('pinging') ? 'stale' : 'resyncing');
       // The fill subscription is still (or again) there, under the same handle.
       expect(stream.subscriptions).toEqual([fills]);
       await until('fill subscription active', () => fills.status === 'active');
@@ -287,6 +295,20 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     expect(new Set(signedTimestamps).size).toBe(2);
     feed.activity(50);
     await until('book equals the feed', () => matchesFeed(book, feed));
+  });
+
+  it('a command without a reply times out; the connection is replaced and the command redone', async () => {
+    await start();
+    const stream = connect(keyA, { commandTimeoutMs: 200, silenceTimeoutMs: 10_000, staleAfterMs: 10_000 });
+    const errors: string[] = [];
+    stream.on('error', (e) => errors.push(e.name));
+    await stream.subscribe({ channel: 'fill' }).ready;
+    sandbox.faults.stopPinging(); // the open connection ignores commands from now on
+    const orders = stream.subscribe({ channel: 'user_orders' });
+    await orders.ready;
+    expect(errors).toContain('TimeoutError');
+    expect(sandbox.handshakeCount).toBe(2);
+    expect(sandbox.subscriptions()[0]!.map((s) => s.channel).sort()).toEqual(['fill', 'user_orders']);
   });
 
   it('a handshake with an unknown key is refused with a typed error that holds no secret', async () => {
