@@ -181,7 +181,16 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     const aliceBook = alice.subscribe({ channel: 'orderbook_delta', marketTickers: [TICKERS[0]!] });
     const bobBook = bob.subscribe({ channel: 'orderbook_delta', marketTickers: [TICKERS[0]!] });
     const bobFills = bob.subscribe({ channel: 'fill' });
-    await Promise.all([fills.ready, orders.ready, positions.ready, trades.ready, aliceBook.ready, bobBook.ready, bobFills.ready]);
+    const ticker = alice.subscribe({ channel: 'ticker', marketTickers: [TICKERS[0]!], sendInitialSnapshot: true });
+    const lifecycle = alice.subscribe({ channel: 'market_lifecycle_v2' });
+    const tickers: { msg: Record<string, unknown> }[] = [];
+    const lifecycles: { msg: Record<string, unknown> }[] = [];
+    ticker.on('message', (m) => tickers.push(m));
+    lifecycle.on('message', (m) => lifecycles.push(m));
+    await Promise.all([fills.ready, orders.ready, positions.ready, trades.ready, aliceBook.ready, bobBook.ready, bobFills.ready, ticker.ready, lifecycle.ready]);
+    await until('the initial ticker', () => tickers.length === 1);
+    const truth = feed.book(TICKERS[0]!)!;
+    expect(tickers[0]!.msg).toMatchObject({ market_ticker: TICKERS[0], yes_bid_dollars: truth.yes[0]![0], yes_ask_dollars: FakeFeed.price(10_000 - Math.round(Number(truth.no[0]![0]) * 10_000)) });
     const got = { fills: [] as unknown[], orders: [] as unknown[], positions: [] as unknown[], trades: [] as unknown[], bobFills: [] as unknown[], aliceDeltas: [] as Record<string, unknown>[], bobDeltas: [] as Record<string, unknown>[] };
     fills.on('message', (m) => got.fills.push(m));
     orders.on('message', (m) => got.orders.push(m));
@@ -198,6 +207,10 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     feed.emit({ type: 'trade', tradeId: randomUUID(), ticker: TICKERS[0]!, yesPrice: '0.4200', noPrice: '0.5800', count: '4.00', takerSide: 'no', ts: now });
     feed.emit({ type: 'fill', userId: keyA.userId, tradeId: randomUUID(), orderId, clientOrderId: 'alice-order-1', ticker: TICKERS[0]!, side: 'no', action: 'buy', price: '0.5800', count: '4.00', isTaker: false, fee: '0.0200', postPosition: '-4.00', ts: now });
     feed.emit({ type: 'position', userId: keyA.userId, ticker: TICKERS[0]!, position: '-4.00', marketExposure: '2.3200', realizedPnl: '0.0000', feesPaid: '0.0200', ts: now });
+    feed.emit({ type: 'lifecycle', ticker: TICKERS[1]!, event: 'deactivated', ts: now });
+    await until('lifecycle and ticker updates', () => lifecycles.length === 1 && tickers.length >= 3);
+    expect(lifecycles[0]!.msg).toMatchObject({ market_ticker: TICKERS[1], event_type: 'deactivated', is_deactivated: true });
+    expect(tickers.at(-1)!.msg).toMatchObject({ price_dollars: '0.4200', volume_fp: '4.00' });
     await until('every channel delivered', () => got.fills.length === 1 && got.orders.length === 1 && got.positions.length === 1 && got.trades.length === 1 && got.bobDeltas.length === 1 && got.aliceDeltas.length === 1);
     expect(got.fills[0]).toMatchObject({ type: 'fill', msg: { order_id: orderId, client_order_id: 'alice-order-1', yes_price_dollars: '0.4200', count_fp: '4.00', outcome_side: 'no', book_side: 'ask', post_position_fp: '-4.00' } });
     expect(got.orders[0]).toMatchObject({ type: 'user_order', msg: { order_id: orderId, status: 'resting', remaining_count_fp: '10.00', outcome_side: 'yes' } });
@@ -295,6 +308,39 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     expect(new Set(signedTimestamps).size).toBe(2);
     feed.activity(50);
     await until('book equals the feed', () => matchesFeed(book, feed));
+  });
+
+  it('a consumer that falls behind a bounded subscription buffer is told, not silently skipped', async () => {
+    await start();
+    const stream = connect();
+    const fills = stream.subscribe({ channel: 'fill', bufferSize: 3 });
+    const iterator = fills.messages();
+    await fills.ready;
+    for (let i = 0; i < 5; i += 1) feed.emit({ type: 'fill', userId: keyA.userId, tradeId: randomUUID(), orderId: randomUUID(), ticker: TICKERS[0]!, side: 'yes', action: 'buy', price: '0.5000', count: '1.00', isTaker: true, fee: '0.0100', postPosition: `${i + 1}.00`, ts: Date.now() });
+    await sleep(100);
+    const error = await iterator.next().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).code).toBe('queue_full');
+    // The subscription itself carries on for listeners and new iterators.
+    expect(fills.status).toBe('active');
+  });
+
+  it('serves upgrades on an existing http.Server', async () => {
+    await start();
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.end('rest'));
+    sandbox.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      url = `ws://127.0.0.1:${port}/trade-api/ws/v2`;
+      const stream = connect();
+      await stream.orderBook(TICKERS[0]!).live({ timeoutMs: 3000 });
+      await stream.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('a command without a reply times out; the connection is replaced and the command redone', async () => {

@@ -150,7 +150,7 @@ export class KalshiStream {
   readonly #bySid = new Map<number, SubscriptionInternals>();
   readonly #pending = new Map<number, PendingCommand>();
   readonly #books = new Map<string, LiveOrderBook>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Map<NodeJS.Timeout, () => void>();
   #bookSub: KalshiSubscription<'orderbook_delta'> | undefined;
   #status: KalshiStreamStatus = 'idle';
   #ws: WebSocket | undefined;
@@ -259,7 +259,11 @@ export class KalshiStream {
     if (this.#status === 'closed') return;
     this.#status = 'closed';
     this.#bucket.close();
-    for (const timer of this.#timers) clearTimeout(timer);
+    // Wake every backoff sleep: the commands behind them then fail with ClientClosedError.
+    for (const [timer, wake] of this.#timers) {
+      clearTimeout(timer);
+      wake();
+    }
     this.#timers.clear();
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#stopHealth();
@@ -494,7 +498,7 @@ export class KalshiStream {
         this.#timers.delete(timer);
         resolve();
       }, ms);
-      this.#timers.add(timer);
+      this.#timers.set(timer, resolve);
     });
   }
 
