@@ -357,6 +357,31 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     expect(sandbox.subscriptions()[0]!.map((s) => s.channel).sort()).toEqual(['fill', 'user_orders']);
   });
 
+  it('while the server is down, reconnects back off exponentially with jitter; when it is back the book is live again', async () => {
+    await start();
+    const stream = connect(keyA, { reconnect: { minDelayMs: 20, maxDelayMs: 160 } });
+    const delays: { attempt: number; delayMs: number }[] = [];
+    stream.on('reconnecting', (e) => delays.push(e));
+    const book = stream.orderBook(TICKERS[0]!);
+    await book.live({ timeoutMs: 3000 });
+    const port = Number(new URL(url).port);
+    await sandbox.close();
+    await until('five reconnect attempts', () => delays.length >= 5, 5_000);
+    expect(book.status).toBe('resyncing');
+    expect(book.view().yesBids).toEqual([]);
+    delays.slice(0, 5).forEach(({ attempt, delayMs }, i) => {
+      expect(attempt).toBe(i + 1);
+      const base = Math.min(160, 20 * 2 ** i);
+      expect(delayMs).toBeGreaterThanOrEqual(base / 2);
+      expect(delayMs).toBeLessThanOrEqual(base);
+    });
+    const keys = new Map([[keyA.keyId, { publicKey: keyA.publicKeyPem, userId: keyA.userId }]]);
+    sandbox = new KalshiStreamSandbox({ feed, verify: kalshiHandshakeVerifier((id) => keys.get(id)), pingIntervalMs: 50, onFrame: (f) => frames.push(f) });
+    await sandbox.listen(port);
+    feed.activity(40);
+    await until('live again on the restarted server', () => matchesFeed(book, feed), 5_000);
+  });
+
   it('a handshake with an unknown key is refused with a typed error that holds no secret', async () => {
     await start();
     const stranger = { ...keyA, keyId: randomUUID() };
