@@ -972,8 +972,9 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
   #feeReserve(market: Market, order: Order): bigint {
     const fees = market.fees;
     let exact: bigint;
-    if (order.phase === 'taker') {
-      // A taker may fill at any better price; P(1−P) peaks at 0.50.
+    if (order.phase === 'taker' && this.#crosses(market, order)) {
+      // A taker may fill at any better price; P(1−P) peaks at 0.50. One that crosses nothing
+      // will only ever be a maker, so it reserves maker fees.
       const own = unitCost(order.side, order.price);
       const worst = Math.min(own, PRICE_SCALE / 2);
       exact = feeNumerator(Math.max(fees.takerPpm, fees.makerPpm), order.remaining, worst);
