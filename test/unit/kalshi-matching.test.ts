@@ -193,16 +193,20 @@ describe('positions, reduce_only and cash', () => {
     place(order('dave', 'bid', '0.54', '1', { timeInForce: 'immediate_or_cancel' }));
     expect(cash('dave').available).toBe('0.0000');
     expect(refused(engine.placeOrder(order('dave', 'ask', '0.53', '1'), now))).toBe('available_balance_too_low');
-    engine.deposit('dave', usd('0.01'));
-    // At 0.53 it is the best YES ask (the house's are 0.54 and 0.55).
+    engine.deposit('dave', usd('0.02'));
+    // At 0.53 it is the best YES ask (the house's are 0.54 and 0.55). Covered by the YES held: only the fee is reserved.
     const ask = place(order('dave', 'ask', '0.53', '1'));
     expect(ask.order.status).toBe('resting');
-    expect(cash('dave')).toEqual({ available: '0.0000', reserved: '0.0100' });
-    // One more contract would open a NO position: 0.10 of collateral that dave does not have.
+    expect(cash('dave')).toEqual({ available: '0.0100', reserved: '0.0100' });
+    // A second contract would open a NO position: 0.47 of collateral that dave does not have.
     expect(refused(engine.placeOrder(order('dave', 'ask', '0.53', '1'), now))).toBe('available_balance_too_low');
-    place(order('bob', 'bid', '0.53', '1', { timeInForce: 'immediate_or_cancel' }));
-    // Paid 0.47 for the NO leg and the 0.01 fee, got $1 for the pair.
+    engine.deposit('dave', usd('0.47'));
+    place(order('dave', 'ask', '0.53', '1'));
+    expect(cash('dave')).toEqual({ available: '0.0000', reserved: '0.4900' });
+    place(order('bob', 'bid', '0.53', '2', { timeInForce: 'immediate_or_cancel' }));
+    // Two NO legs at 0.47 and two 0.01 fees; the first closes the YES held and returns $1.
     expect(cash('dave')).toEqual({ available: '0.5300', reserved: '0.0000' });
+    expect(engine.positions('dave')[0]!.position).toBe(-100);
   });
 
   it('reduce_only must be immediate_or_cancel and is capped by the position (ReduceOnlyCancel)', () => {
