@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   bookSideOf, dollarsToMicros, feeScheduleFor, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, yesPriceOf,
   type PlaceOrderInput, type OrderResult,
 } from '../../providers/kalshi/sandbox-matching.js';
 import type { SandboxMarketEvent } from '../../providers/kalshi/sandbox-market-events.js';
+import { KalshiMarketSimulator } from '../../providers/kalshi/sandbox-simulator.js';
 
 const T = 'KXFED-26DEC-H0';
 const usd = (s: string): bigint => dollarsToMicros(s);
@@ -374,5 +375,58 @@ describe('units', () => {
     expect(engine.placeOrder({ ...order('alice', 'bid', '0.525', '1'), ticker: 'KXDECI' }, now).ok).toBe(true);
     expect(refused(engine.placeOrder(order('alice', 'bid', '1.00', '1'), now))).toBe('invalid_order');
     expect(refused(engine.placeOrder(order('alice', 'bid', '0.50', '0'), now))).toBe('invalid_order_size');
+  });
+});
+
+describe('background market simulator', () => {
+  const simulated = (seed: number, steps: number): SandboxMarketEvent[] => {
+    const e = new KalshiMatchingEngine();
+    const log: SandboxMarketEvent[] = [];
+    e.onEvent((ev) => log.push(ev));
+    e.addMarket({ ticker: 'KXSIM-A' }, 0);
+    e.addMarket({ ticker: 'KXSIM-B', tick: 10 }, 0);
+    let clock = 1_000;
+    const sim = new KalshiMarketSimulator({ engine: e, seed, now: () => (clock += 7) });
+    sim.step(steps);
+    return log;
+  };
+
+  it('is deterministic per seed and produces quotes, trades and cancels', () => {
+    const a = simulated(42, 400);
+    expect(JSON.stringify(simulated(42, 400))).toBe(JSON.stringify(a));
+    expect(JSON.stringify(simulated(43, 400))).not.toBe(JSON.stringify(a));
+    const kinds = new Set(a.map((ev) => (ev.type === 'order' ? `order:${ev.order.status}` : ev.type)));
+    expect([...kinds]).toEqual(expect.arrayContaining(['book', 'trade', 'fill', 'position', 'order:resting', 'order:canceled', 'order:executed']));
+    expect(a.filter((ev) => ev.type === 'trade').length).toBeGreaterThan(20);
+  });
+
+  it('runs on an unref()\'d timer at its rate and stops cleanly', async () => {
+    const e = new KalshiMatchingEngine();
+    e.addMarket({ ticker: 'KXSIM' }, Date.now());
+    const sim = new KalshiMarketSimulator({ engine: e, seed: 7, intervalMs: 5, actionsPerTick: 3 });
+    const spy = vi.spyOn(globalThis, 'setInterval');
+    sim.start();
+    sim.start();
+    expect(spy).toHaveBeenCalledTimes(1);
+    const timer = spy.mock.results[0]!.value as NodeJS.Timeout;
+    spy.mockRestore();
+    expect(timer.hasRef()).toBe(false);
+    expect(sim.running).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    sim.stop();
+    expect(sim.running).toBe(false);
+    const orders = sim.traderIds.flatMap((u) => e.orders(u)).length;
+    expect(orders).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(sim.traderIds.flatMap((u) => e.orders(u)).length).toBe(orders);
+  });
+
+  it('leaves closed markets alone', () => {
+    const e = new KalshiMatchingEngine();
+    e.addMarket({ ticker: 'KXSIM' }, 0);
+    e.closeMarket('KXSIM', 0);
+    const sim = new KalshiMarketSimulator({ engine: e, now: () => 1 });
+    sim.step(50);
+    expect(sim.traderIds.flatMap((u) => e.orders(u))).toEqual([]);
   });
 });
