@@ -456,7 +456,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
 
   // ---------- reads ----------
 
-  /** {@inheritDoc SandboxMarketFeed.book} */
+  /** Current YES bids and NO bids of one market, price → resting count (exact strings), best first. */
   book(ticker: string): { yes: [string, string][]; no: [string, string][] } | undefined {
     const depth = this.depth(ticker);
     if (!depth) return undefined;
@@ -472,12 +472,12 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     return { yes: levels(market.yes), no: levels(market.no) };
   }
 
-  /** {@inheritDoc SandboxMarketFeed.tickers} */
+  /** Every market's ticker, in the order they were added. */
   tickers(): string[] {
     return [...this.#markets.keys()];
   }
 
-  /** {@inheritDoc SandboxMarketFeed.onEvent} */
+  /** Every event after it happens, in order (delivered when the call that caused it has finished). Returns an unsubscribe function. */
   onEvent(listener: (event: SandboxMarketEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
