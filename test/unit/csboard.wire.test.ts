@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   createCsboardClient,
@@ -11,6 +11,7 @@ import {
   ServerError,
   type CsboardClient,
 } from '../../src/index.js';
+import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { caught } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
@@ -22,6 +23,9 @@ describe('csboard wire format', () => {
   let client: CsboardClient;
   let key: string;
   offlineWireTests(() => client);
+  // Every test's key is new and most are never proven (a 4xx proves nothing): without a
+  // reset they would spend the host's unproven-key budget (10 a minute) and wait.
+  beforeEach(() => resetAuthGuardState());
   // A fresh key per test: a 401 in one test must not mark the next test's key dead.
   const make = (trading: boolean | 'detect' = true) => {
     key = `csb_pub_unitKey${++n}abcdefghijkl`;
