@@ -54,6 +54,13 @@ export function setUnprovenBudgetForTests(override: Partial<UnprovenBudget> | un
 
 /** How long a Redis mark lives: a dead or proven key is looked at again after an hour. */
 const MARK_TTL_MS = 3_600_000;
+/**
+ * How often a proven key (or an unauthenticated call) looks in Redis for a death or a ban
+ * another process saw: often enough to stop within a second, rarely enough to cost no speed.
+ */
+const SHARED_LOOK_MS = 1_000;
+/** First wait for another process's probe of the same key (doubled on each look). */
+const PROBE_POLL_MIN_MS = 10;
 /** A Redis call slower than this counts as Redis down (the fallback budget applies). */
 const REDIS_TIMEOUT_MS = 1_000;
 
@@ -106,7 +113,8 @@ export function resetAuthGuardState(): void {
 /**
  * KEYS: ban, dead, proven, probe, budget. ARGV: mode ('peek' | 'proven' | 'unproven'),
  * token, limit, window ms, probe ttl ms. Returns {state, ms}: 'ban' (ms left), 'dead',
- * 'proven', 'wait' (ms to the next look), 'go' (a slot and the probe taken) or 'ok' (peek).
+ * 'proven', 'probe' (another process is trying this key), 'wait' (ms until a budget slot
+ * frees), 'go' (a slot and the probe taken) or 'ok' (peek).
  */
 const ADMIT = `
 local ban = redis.call('PTTL', KEYS[1])
@@ -115,7 +123,7 @@ if ARGV[1] == 'peek' then return {'ok', 0} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'dead', 0} end
 if ARGV[1] == 'proven' or redis.call('EXISTS', KEYS[3]) == 1 then return {'proven', 0} end
 local probe = redis.call('PTTL', KEYS[4])
-if probe > 0 then return {'wait', probe} end
+if probe > 0 then return {'probe', probe} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[4])
@@ -184,6 +192,8 @@ export class CsboardAuthGuard {
   #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
   /** What this client learned and has not yet written to Redis. */
   #unshared: { dead: boolean; proven: boolean; banMs: number } = { dead: false, proven: false, banMs: 0 };
+  /** When this client last looked in Redis for a ban or a dead key (`SHARED_LOOK_MS`). */
+  #lookedAt = 0;
 
   /** `attemptTimeoutMs`: the longest one attempt can take, so a crashed process's probe expires. */
   constructor(baseUrl: string, apiKey: string, attemptTimeoutMs = 30_000) {
@@ -336,6 +346,8 @@ export class CsboardAuthGuard {
 
   /** Wait for a budget slot; `undefined` if the key turned out proven meanwhile. */
   async #admit(signal: AbortSignal): Promise<Ticket | undefined> {
+    // Another process's probe is one request: look again soon, backing off to pollMs.
+    let probePollMs = PROBE_POLL_MIN_MS;
     for (;;) {
       if (signal.aborted) throw this.#signalError(signal);
       this.check(true);
@@ -366,6 +378,10 @@ export class CsboardAuthGuard {
       this.#learn(state, ms);
       if (state === 'proven') return undefined;
       if (state === 'wait') await this.#pause(Math.min(Math.max(1, ms), budget.pollMs), signal);
+      if (state === 'probe') {
+        await this.#pause(Math.min(probePollMs, budget.pollMs), signal);
+        probePollMs *= 2;
+      }
     }
   }
 
@@ -381,7 +397,8 @@ export class CsboardAuthGuard {
 
   /** An unauthenticated call still stops for a ban another process saw. */
   async #peekBan(): Promise<void> {
-    if (!this.#scripts || !this.#keys) return;
+    if (!this.#scripts || !this.#keys || Date.now() - this.#lookedAt < SHARED_LOOK_MS) return;
+    this.#lookedAt = Date.now();
     const k = this.#keys;
     try {
       const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'peek', '', 0, 0, 0), REDIS_TIMEOUT_MS);
@@ -393,7 +410,8 @@ export class CsboardAuthGuard {
 
   /** A proven key: no budget, but a key another process saw die, or a ban, still stops it. */
   async #sendProven<T>(send: () => Promise<T>): Promise<T> {
-    if (this.#scripts && this.#keys) {
+    if (this.#scripts && this.#keys && Date.now() - this.#lookedAt >= SHARED_LOOK_MS) {
+      this.#lookedAt = Date.now();
       const k = this.#keys;
       try {
         const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'proven', '', 0, 0, 0), REDIS_TIMEOUT_MS);
