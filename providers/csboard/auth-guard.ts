@@ -168,6 +168,23 @@ function scripted(client: Redis): AuthScripts {
   return c as unknown as AuthScripts;
 }
 
+/** How long an unproven attempt waits for a Redis connection still being made (as the quota does). */
+const REDIS_READY_MS = 2_000;
+const readiness = new WeakMap<Redis, Promise<void>>();
+
+/** Resolves once the connection is ready, rejects after `ms`; one listener however many wait. */
+function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  let ready = readiness.get(client);
+  if (!ready) {
+    ready = withTimeout(new Promise<void>((resolve) => client.once('ready', () => resolve())), ms);
+    readiness.set(client, ready);
+    const forget = (): void => void readiness.delete(client);
+    ready.then(forget, forget);
+  }
+  return ready;
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -188,6 +205,7 @@ export class CsboardAuthGuard {
   readonly #fp: string;
   readonly #probeTtlMs: number;
   readonly #closed = new AbortController();
+  #redis: Redis | undefined;
   #scripts: AuthScripts | undefined;
   #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
   /** What this client learned and has not yet written to Redis. */
@@ -211,6 +229,7 @@ export class CsboardAuthGuard {
   /** Share the state through this Redis connection (the client's `core.redis`). */
   useRedis(client: Redis | undefined): void {
     if (!client) return;
+    this.#redis = client;
     this.#scripts = scripted(client);
     const ns = `mm_csboard_auth:{${this.#hostName}}`;
     this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: `${ns}:unproven` };
@@ -363,6 +382,8 @@ export class CsboardAuthGuard {
       const k = this.#keys;
       let answer: [string, number];
       try {
+        // A connection still being made is not a Redis that is down.
+        await whenReady(this.#redis!, REDIS_READY_MS);
         answer = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
       } catch {
         // Redis is down: the other processes cannot be seen, so a smaller budget applies too.
