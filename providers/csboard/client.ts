@@ -39,7 +39,7 @@ const optionsSchema = z
     ...commonOptionsShape,
     apiKey: z.string().regex(s.API_KEY, 'must be a CSBoard key starting with csb_pub_'),
     trading: z.union([z.boolean(), z.literal('detect')]).optional(),
-    snapshotIdleTimeoutMs: z.number().int().positive().optional(),
+    snapshotIdleTimeoutMs: z.number().int().positive().max(600_000).optional(),
   })
   .strict();
 
@@ -223,7 +223,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     },
 
     async downloadSnapshot(snapOptions = {}) {
-      const etag = parseInput(PROVIDER, 'downloadSnapshot', z.string().max(500).optional(), snapOptions.etag);
+      const etag = parseInput(PROVIDER, 'downloadSnapshot', s.etagInput.optional(), snapOptions.etag);
       const res = await callSignal.run(snapOptions.signal, () => core.sender.sendStream({
         method: 'GET',
         path: '/prices/snapshot.ndjson.gz',
