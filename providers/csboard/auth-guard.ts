@@ -422,6 +422,8 @@ export class CsboardAuthGuard {
     this.#lookedAt = Date.now();
     const k = this.#keys;
     try {
+      // As long as the quota waits for a connection being made (no longer), or it would miss a ban.
+      await whenReady(this.#redis!, REDIS_READY_MS);
       const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'peek', '', 0, 0, 0), REDIS_TIMEOUT_MS);
       this.#learn(state, ms);
     } catch {
@@ -435,6 +437,7 @@ export class CsboardAuthGuard {
       this.#lookedAt = Date.now();
       const k = this.#keys;
       try {
+        await whenReady(this.#redis!, REDIS_READY_MS);
         const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'proven', '', 0, 0, 0), REDIS_TIMEOUT_MS);
         this.#learn(state, ms);
       } catch {

@@ -4,8 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_UNPROVEN_BUDGET } from '../../providers/csboard/auth-guard.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AbortedError, AuthenticationError, createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 import { startRedis } from './redis-server.js';
 
@@ -91,5 +92,73 @@ describe(`${PROCESSES} processes on one IP share one bad-key guard through Redis
     expect(sandbox.bans).toBe(0);
     const exits = await Promise.all(workers.map((w) => (w.child.exitCode !== null ? w.child.exitCode : new Promise((r) => w.child.once('exit', r)))));
     expect(exits.every((c) => c === 0)).toBe(true);
+  });
+});
+
+// One process playing two: `resetAuthGuardState()` makes it forget what it learned, so all
+// it can know is what the first "process" wrote to Redis.
+describe('what one process learns, the others know through Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox;
+  let baseUrl: string;
+  const clients: CsboardClient[] = [];
+  const make = (apiKey: string): CsboardClient => {
+    const c = createCsboardClient({ apiKey, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
+    clients.push(c);
+    return c;
+  };
+  const badKey = (): string => `csb_pub_${randomBytes(18).toString('base64url')}`;
+  const caughtError = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await sandbox.close();
+    resetAuthGuardState();
+  });
+  const start = async (): Promise<void> => {
+    sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 });
+    baseUrl = await sandbox.start();
+  };
+
+  it('a ban: nothing is sent by the other, not even health()', async () => {
+    await start();
+    sandbox.server.inject({ kind: 'status', status: 401, path: '/v1/balance', body: { code: 'too_many_failed_auth', detail: 'banned' } });
+    expect(await caughtError(make(sandbox.createKey()).getBalance())).toMatchObject({ code: 'auth_banned' });
+    resetAuthGuardState();
+    const before = sandbox.server.requests.length;
+    const err = await caughtError(make(sandbox.createKey()).health());
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as AuthenticationError).code).toBe('auth_banned');
+    expect((err as AuthenticationError).retryAfterMs).toBeGreaterThan(290_000);
+    expect(sandbox.server.requests.length).toBe(before);
+  });
+
+  it('a dead key: the other fails fast without sending', async () => {
+    await start();
+    const key = badKey();
+    expect(await caughtError(make(key).getBalance())).toMatchObject({ code: 'authentication_failed' });
+    resetAuthGuardState();
+    const again = await Promise.all(Array.from({ length: 10 }, () => caughtError(make(key).listListings({ limit: 1 }))));
+    expect(again.every((e) => e instanceof AuthenticationError && e.code === 'authentication_failed')).toBe(true);
+    expect(sandbox.badKeyHits).toHaveLength(1);
+  });
+
+  it('a proven key: the other does not wait for a spent budget, a new key does', async () => {
+    await start();
+    const good = sandbox.createKey();
+    await make(good).getBalance();
+    await Promise.all(Array.from({ length: BUDGET - 1 }, () => caughtError(make(badKey()).getBalance())));
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET - 1);
+    resetAuthGuardState();
+    const t0 = Date.now();
+    await expect(make(good).getBalance()).resolves.toMatchObject({ currency: 'USD' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const waiting = caughtError(make(badKey()).getBalance({ signal: AbortSignal.timeout(800) }));
+    expect(await waiting).toBeInstanceOf(AbortedError);
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET - 1);
+    expect(sandbox.bans).toBe(0);
   });
 });
