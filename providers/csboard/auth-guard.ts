@@ -193,9 +193,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** What an admitted unproven attempt holds: its budget slot and, with Redis, the probe. */
+/** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
 interface Ticket {
-  readonly localAt: number;
   readonly token: string | undefined;
 }
 
@@ -377,7 +376,7 @@ export class CsboardAuthGuard {
         await this.#pause(Math.min(localWait, budget.pollMs), signal);
         continue;
       }
-      if (!this.#scripts || !this.#keys) return { localAt: now, token: undefined };
+      if (!this.#scripts || !this.#keys) return { token: undefined };
       const token = randomUUID();
       const k = this.#keys;
       let answer: [string, number];
@@ -388,13 +387,13 @@ export class CsboardAuthGuard {
       } catch {
         // Redis is down: the other processes cannot be seen, so a smaller budget applies too.
         const fallbackWait = this.#host.fallback.take(budget.fallbackLimit, budget.windowMs, now);
-        if (fallbackWait === 0) return { localAt: now, token: undefined };
+        if (fallbackWait === 0) return { token: undefined };
         this.#host.budget.giveBack(now);
         await this.#pause(Math.min(fallbackWait, budget.pollMs), signal);
         continue;
       }
       const [state, ms] = answer;
-      if (state === 'go') return { localAt: now, token };
+      if (state === 'go') return { token };
       this.#host.budget.giveBack(now);
       this.#learn(state, ms);
       if (state === 'proven') return undefined;
