@@ -1,89 +1,471 @@
-import { AuthenticationError } from '../../src/errors.js';
+/**
+ * Keeps CSBoard's bad-key IP ban from ever tripping. More than 30 bad-key requests a minute
+ * from one IP ban it for 5 minutes, valid keys included (reference/csboard.md §3), and the
+ * ban counts requests from every key and every process on the machine. So the rules are per
+ * host, not per key or client:
+ * - a key is *proven* only by a 2xx answer to a request that carried it. Until then each of
+ *   its attempts takes a slot of ONE budget per host (`DEFAULT_UNPROVEN_BUDGET`, 10 per
+ *   rolling minute, a third of the ban threshold) and an unproven key sends one request at
+ *   a time; an attempt beyond the budget waits (honouring its signal) instead of being sent;
+ * - a proven key never waits for that budget;
+ * - after a 401 the key is dead: its calls fail fast, nothing is sent;
+ * - after `401 too_many_failed_auth` nothing at all goes to the host until the ban ends.
+ * With Redis the dead and proven keys, the ban, the one-at-a-time probe and the budget are
+ * shared by every process (two Lua scripts; keys hold fingerprints, never a key). Redis
+ * failing falls back to a smaller in-process budget, never to no guard.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { AbortedError, AuthenticationError, ClientClosedError } from '../../src/errors.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
 
+const PROVIDER = 'csboard';
+
+/** The budget of authenticated attempts by unproven keys, per host. */
+export interface UnprovenBudget {
+  /** Attempts per window, all unproven keys of the host together. */
+  readonly limit: number;
+  /** The rolling window, ms. */
+  readonly windowMs: number;
+  /** The limit while Redis cannot be reached (in-process only, so smaller). */
+  readonly fallbackLimit: number;
+  /** Longest sleep of a waiting call between two looks at the budget, the dead keys and the ban. */
+  readonly pollMs: number;
+}
+
 /**
- * Keeps this process from ever tripping CSBoard's bad-key IP ban (more than 30 bad-key
- * requests a minute bans the IP for 5 minutes, valid keys included):
- * - a key sends one request at a time until the server has accepted it once;
- * - after a 401 the key is dead: calls fail fast without sending;
- * - after `too_many_failed_auth` nothing goes to that host until the ban is over.
- * State is process-wide: the ban is per IP, a dead key is dead for every client.
+ * 10 a rolling minute: a third of the 30 that ban the IP, so even two processes that cannot
+ * share state (no Redis) plus a human with curl stay under it; one slot proves a good key.
  */
-const bannedUntilByHost = new Map<string, number>();
-const deadKeys = new Set<string>();
-const verifiedKeys = new Set<string>();
-const readOnlyKeys = new Set<string>();
+export const DEFAULT_UNPROVEN_BUDGET: UnprovenBudget = Object.freeze({ limit: 10, windowMs: 60_000, fallbackLimit: 3, pollMs: 250 });
 
-export class CsboardAuthGuard {
-  readonly #host: string;
-  readonly #key: string;
-  #probe: Promise<void> | undefined;
+let budget: UnprovenBudget = DEFAULT_UNPROVEN_BUDGET;
 
-  constructor(baseUrl: string, apiKey: string) {
-    this.#host = new URL(baseUrl).host;
-    this.#key = keyFingerprint(apiKey);
+/**
+ * Tests only (not exported by the package): a shorter window so a test does not wait a
+ * minute; `undefined` restores the documented budget.
+ * @internal
+ */
+export function setUnprovenBudgetForTests(override: Partial<UnprovenBudget> | undefined): void {
+  budget = { ...DEFAULT_UNPROVEN_BUDGET, ...override };
+}
+
+/** How long a Redis mark lives: a dead or proven key is looked at again after an hour. */
+const MARK_TTL_MS = 3_600_000;
+/**
+ * How often a proven key (or an unauthenticated call) looks in Redis for a death or a ban
+ * another process saw: often enough to stop within a second, rarely enough to cost no speed.
+ */
+const SHARED_LOOK_MS = 1_000;
+/** First wait for another process's probe of the same key (doubled on each look). */
+const PROBE_POLL_MIN_MS = 10;
+/** A Redis call slower than this counts as Redis down (the fallback budget applies). */
+const REDIS_TIMEOUT_MS = 1_000;
+
+/** Start times of the attempts in one rolling window. */
+class RollingSlots {
+  #starts: number[] = [];
+
+  /** Take a slot: 0 when taken, else ms until one frees. */
+  take(limit: number, windowMs: number, now: number): number {
+    this.#starts = this.#starts.filter((t) => t > now - windowMs);
+    if (this.#starts.length >= limit) return Math.max(1, this.#starts[0]! + windowMs - now);
+    this.#starts.push(now);
+    return 0;
   }
 
-  /** Throws if nothing may be sent now. */
+  /** Nothing was sent on the slot taken at `at`. */
+  giveBack(at: number): void {
+    const i = this.#starts.lastIndexOf(at);
+    if (i >= 0) this.#starts.splice(i, 1);
+  }
+}
+
+/** Everything this process knows about one host; every client of the host shares it. */
+class HostState {
+  bannedUntil = 0;
+  readonly budget = new RollingSlots();
+  readonly fallback = new RollingSlots();
+  readonly dead = new Set<string>();
+  readonly proven = new Set<string>();
+  readonly readOnly = new Set<string>();
+  /** Per key: the end of the chain of its unproven attempts (one at a time). */
+  readonly probes = new Map<string, Promise<void>>();
+}
+const hosts = new Map<string, HostState>();
+
+/**
+ * The caller's signal of the call being made. The adapter's `around` hook gets no signal, so
+ * the client runs each call inside this (it reaches every attempt through p-retry's awaits).
+ */
+export const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+/**
+ * Tests only: forget every host's bans, dead and proven keys and budget use.
+ * @internal
+ */
+export function resetAuthGuardState(): void {
+  hosts.clear();
+}
+
+/**
+ * KEYS: ban, dead, proven, probe, budget. ARGV: mode ('peek' | 'proven' | 'unproven'),
+ * token, limit, window ms, probe ttl ms. Returns {state, ms}: 'ban' (ms left), 'dead',
+ * 'proven', 'probe' (another process is trying this key), 'wait' (ms until a budget slot
+ * frees), 'go' (a slot and the probe taken) or 'ok' (peek).
+ */
+const ADMIT = `
+local ban = redis.call('PTTL', KEYS[1])
+if ban > 0 then return {'ban', ban} end
+if ARGV[1] == 'peek' then return {'ok', 0} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'dead', 0} end
+if ARGV[1] == 'proven' or redis.call('EXISTS', KEYS[3]) == 1 then return {'proven', 0} end
+local probe = redis.call('PTTL', KEYS[4])
+if probe > 0 then return {'probe', probe} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - window)
+if redis.call('ZCARD', KEYS[5]) >= tonumber(ARGV[3]) then
+  local first = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
+  return {'wait', math.max(1, tonumber(first[2]) + window - now)}
+end
+redis.call('ZADD', KEYS[5], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[5], window)
+redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5])
+return {'go', 0}`;
+
+/**
+ * KEYS: ban, dead, proven, probe. ARGV: token ('' for none), outcome ('dead' | 'proven' |
+ * ''), mark ttl ms, ban ms (0 for none). One step, so no process sees the probe released
+ * before it sees the key dead.
+ */
+const SETTLE = `
+if ARGV[2] == 'dead' then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  redis.call('DEL', KEYS[3])
+elseif ARGV[2] == 'proven' and redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+end
+local ban = tonumber(ARGV[4])
+if ban > 0 and redis.call('PTTL', KEYS[1]) < ban then redis.call('SET', KEYS[1], '1', 'PX', ban) end
+if ARGV[1] ~= '' and redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+return 1`;
+
+interface AuthScripts {
+  mmCsboardAuthAdmit(ban: string, dead: string, proven: string, probe: string, budget: string, mode: string, token: string, limit: number, windowMs: number, probeTtlMs: number): Promise<[string, number]>;
+  mmCsboardAuthSettle(ban: string, dead: string, proven: string, probe: string, token: string, outcome: string, markTtlMs: number, banMs: number): Promise<number>;
+}
+
+function scripted(client: Redis): AuthScripts {
+  const c = client as Redis & Partial<AuthScripts>;
+  if (typeof c.mmCsboardAuthAdmit !== 'function') {
+    client.defineCommand('mmCsboardAuthAdmit', { numberOfKeys: 5, lua: ADMIT });
+    client.defineCommand('mmCsboardAuthSettle', { numberOfKeys: 4, lua: SETTLE });
+  }
+  return c as unknown as AuthScripts;
+}
+
+/** How long an unproven attempt waits for a Redis connection still being made (as the quota does). */
+const REDIS_READY_MS = 2_000;
+const readiness = new WeakMap<Redis, Promise<void>>();
+
+/** Resolves once the connection is ready, rejects after `ms`; one listener however many wait. */
+function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  let ready = readiness.get(client);
+  if (!ready) {
+    ready = withTimeout(new Promise<void>((resolve) => client.once('ready', () => resolve())), ms);
+    readiness.set(client, ready);
+    const forget = (): void => void readiness.delete(client);
+    ready.then(forget, forget);
+  }
+  return ready;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('redis timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
+interface Ticket {
+  readonly token: string | undefined;
+}
+
+/** One client's view of the guard: its host and key. State lives per host (see the file comment). */
+export class CsboardAuthGuard {
+  readonly #hostName: string;
+  readonly #fp: string;
+  readonly #probeTtlMs: number;
+  readonly #closed = new AbortController();
+  #redis: Redis | undefined;
+  #scripts: AuthScripts | undefined;
+  #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
+  /** What this client learned and has not yet written to Redis. */
+  #unshared: { dead: boolean; proven: boolean; banMs: number } = { dead: false, proven: false, banMs: 0 };
+  /** When this client last looked in Redis for a ban or a dead key (`SHARED_LOOK_MS`). */
+  #lookedAt = 0;
+
+  /** `attemptTimeoutMs`: the longest one attempt can take, so a crashed process's probe expires. */
+  constructor(baseUrl: string, apiKey: string, attemptTimeoutMs = 30_000) {
+    this.#hostName = new URL(baseUrl).host;
+    this.#fp = keyFingerprint(apiKey);
+    this.#probeTtlMs = attemptTimeoutMs + 5_000;
+  }
+
+  get #host(): HostState {
+    let h = hosts.get(this.#hostName);
+    if (!h) hosts.set(this.#hostName, (h = new HostState()));
+    return h;
+  }
+
+  /** Share the state through this Redis connection (the client's `core.redis`). */
+  useRedis(client: Redis | undefined): void {
+    if (!client) return;
+    this.#redis = client;
+    this.#scripts = scripted(client);
+    const ns = `mm_csboard_auth:{${this.#hostName}}`;
+    this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: `${ns}:unproven` };
+  }
+
+  /** Throws if nothing may be sent now (a ban on the host; for `auth`, a dead key). */
   check(auth: boolean): void {
-    const until = bannedUntilByHost.get(this.#host) ?? 0;
-    const left = until - Date.now();
+    const left = this.#host.bannedUntil - Date.now();
     if (left > 0) {
       throw new AuthenticationError({
-        provider: 'csboard',
+        provider: PROVIDER,
         code: 'auth_banned',
         message: `csboard: this IP is banned for bad keys; nothing is sent for another ${Math.ceil(left / 1000)} s`,
         retryAfterMs: left,
         providerCode: 'too_many_failed_auth',
       });
     }
-    if (auth && deadKeys.has(this.#key)) {
+    if (auth && this.#host.dead.has(this.#fp)) {
       throw new AuthenticationError({
-        provider: 'csboard',
+        provider: PROVIDER,
         code: 'authentication_failed',
         message: 'csboard: this key was refused (401) earlier; it is no longer used — check or replace it',
       });
     }
   }
 
-  /** Until the key is known good, serialize its requests so a bad key costs one request, not thirty. */
+  /** Wraps one attempt (quota included): see the file comment. */
   async enter<T>(auth: boolean, send: () => Promise<T>): Promise<T> {
-    if (!auth || verifiedKeys.has(this.#key)) return send();
-    while (this.#probe) await this.#probe.catch(() => undefined);
-    this.check(auth);
-    if (verifiedKeys.has(this.#key)) return send();
-    const run = send();
-    this.#probe = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (!auth) {
+      await this.#peekBan();
+      this.check(false);
+      return this.#sendAndShare(send, undefined);
+    }
+    if (this.#host.proven.has(this.#fp)) return this.#sendProven(send);
+    const caller = callSignal.getStore();
+    const signal = caller ? AbortSignal.any([this.#closed.signal, caller]) : this.#closed.signal;
+    const unlock = await this.#lockKey(signal);
+    let locked = true;
     try {
-      return await run;
+      const ticket = await this.#admit(signal);
+      if (!ticket) {
+        unlock();
+        locked = false;
+        return await this.#sendProven(send);
+      }
+      return await this.#sendAndShare(send, ticket);
     } finally {
-      this.#probe = undefined;
+      if (locked) unlock();
     }
   }
 
   /** After `403 trading_not_enabled` the key is read-only for the rest of the process. */
   markReadOnly(): void {
-    readOnlyKeys.add(this.#key);
+    this.#host.readOnly.add(this.#fp);
   }
 
   isReadOnly(): boolean {
-    return readOnlyKeys.has(this.#key);
+    return this.#host.readOnly.has(this.#fp);
   }
 
-  accepted(): void {
-    verifiedKeys.add(this.#key);
+  /** An answer to a request that carried the key: only a 2xx proves it. */
+  answered(status: number): void {
+    if (status < 200 || status > 299 || this.#host.dead.has(this.#fp)) return;
+    if (!this.#host.proven.has(this.#fp)) this.#unshared.proven = true;
+    this.#host.proven.add(this.#fp);
   }
 
-  refused(bannedForMs?: number): void {
+  /** A 401: with `bannedForMs` the host is banned, else (`authenticated`) the key is dead. */
+  refused(authenticated: boolean, bannedForMs?: number): void {
     if (bannedForMs !== undefined) {
-      bannedUntilByHost.set(this.#host, Date.now() + Math.max(bannedForMs, 1000));
+      const ms = Math.max(bannedForMs, 1000);
+      this.#host.bannedUntil = Math.max(this.#host.bannedUntil, Date.now() + ms);
+      this.#unshared.banMs = Math.max(this.#unshared.banMs, ms);
       return;
     }
-    deadKeys.add(this.#key);
-    verifiedKeys.delete(this.#key);
+    if (!authenticated) return;
+    this.#host.dead.add(this.#fp);
+    this.#host.proven.delete(this.#fp);
+    this.#unshared.dead = true;
+  }
+
+  /** The client closed: calls of this client waiting here are refused. */
+  close(): void {
+    this.#closed.abort();
+  }
+
+  // ---- internals ----
+
+  #signalError(signal: AbortSignal): Error {
+    if (this.#closed.signal.aborted) {
+      return new ClientClosedError({ provider: PROVIDER, code: 'client_closed', message: 'csboard: the client was closed while the call waited for the unproven-key budget; nothing was sent' });
+    }
+    return new AbortedError({ provider: PROVIDER, message: 'csboard: the call was cancelled while it waited for the unproven-key budget; nothing was sent', requestSent: false, reason: signal.reason });
+  }
+
+  async #pause(ms: number, signal: AbortSignal): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal });
+    } catch {
+      throw this.#signalError(signal);
+    }
+  }
+
+  /** Wait for this key's previous unproven attempt in this process; returns the release. */
+  async #lockKey(signal: AbortSignal): Promise<() => void> {
+    const probes = this.#host.probes;
+    const previous = probes.get(this.#fp) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    probes.set(this.#fp, tail);
+    const unlock = (): void => {
+      release();
+      if (probes.get(this.#fp) === tail) probes.delete(this.#fp);
+    };
+    if (signal.aborted) {
+      unlock();
+      throw this.#signalError(signal);
+    }
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<'aborted'>((resolve) => {
+      onAbort = () => resolve('aborted');
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const outcome = await Promise.race([previous.then(() => 'free' as const), aborted]);
+    signal.removeEventListener('abort', onAbort!);
+    if (outcome === 'aborted') {
+      unlock();
+      throw this.#signalError(signal);
+    }
+    return unlock;
+  }
+
+  /** Wait for a budget slot; `undefined` if the key turned out proven meanwhile. */
+  async #admit(signal: AbortSignal): Promise<Ticket | undefined> {
+    // Another process's probe is one request: look again soon, backing off to pollMs.
+    let probePollMs = PROBE_POLL_MIN_MS;
+    for (;;) {
+      if (signal.aborted) throw this.#signalError(signal);
+      this.check(true);
+      if (this.#host.proven.has(this.#fp)) return undefined;
+      const now = Date.now();
+      const localWait = this.#host.budget.take(budget.limit, budget.windowMs, now);
+      if (localWait > 0) {
+        await this.#pause(Math.min(localWait, budget.pollMs), signal);
+        continue;
+      }
+      if (!this.#scripts || !this.#keys) return { token: undefined };
+      const token = randomUUID();
+      const k = this.#keys;
+      let answer: [string, number];
+      try {
+        // A connection still being made is not a Redis that is down.
+        await whenReady(this.#redis!, REDIS_READY_MS);
+        answer = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
+      } catch {
+        // Redis is down: the other processes cannot be seen, so a smaller budget applies too.
+        const fallbackWait = this.#host.fallback.take(budget.fallbackLimit, budget.windowMs, now);
+        if (fallbackWait === 0) return { token: undefined };
+        this.#host.budget.giveBack(now);
+        await this.#pause(Math.min(fallbackWait, budget.pollMs), signal);
+        continue;
+      }
+      const [state, ms] = answer;
+      if (state === 'go') return { token };
+      this.#host.budget.giveBack(now);
+      this.#learn(state, ms);
+      if (state === 'proven') return undefined;
+      if (state === 'wait') await this.#pause(Math.min(Math.max(1, ms), budget.pollMs), signal);
+      if (state === 'probe') {
+        await this.#pause(Math.min(probePollMs, budget.pollMs), signal);
+        probePollMs *= 2;
+      }
+    }
+  }
+
+  /** Take in what Redis says of the key or host. */
+  #learn(state: string, ms: number): void {
+    if (state === 'ban') this.#host.bannedUntil = Math.max(this.#host.bannedUntil, Date.now() + ms);
+    if (state === 'dead') {
+      this.#host.dead.add(this.#fp);
+      this.#host.proven.delete(this.#fp);
+    }
+    if (state === 'proven' && !this.#host.dead.has(this.#fp)) this.#host.proven.add(this.#fp);
+  }
+
+  /** An unauthenticated call still stops for a ban another process saw. */
+  async #peekBan(): Promise<void> {
+    if (!this.#scripts || !this.#keys || Date.now() - this.#lookedAt < SHARED_LOOK_MS) return;
+    this.#lookedAt = Date.now();
+    const k = this.#keys;
+    try {
+      // As long as the quota waits for a connection being made (no longer), or it would miss a ban.
+      await whenReady(this.#redis!, REDIS_READY_MS);
+      const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'peek', '', 0, 0, 0), REDIS_TIMEOUT_MS);
+      this.#learn(state, ms);
+    } catch {
+      // Redis down: this process's own knowledge of the ban still applies.
+    }
+  }
+
+  /** A proven key: no budget, but a key another process saw die, or a ban, still stops it. */
+  async #sendProven<T>(send: () => Promise<T>): Promise<T> {
+    if (this.#scripts && this.#keys && Date.now() - this.#lookedAt >= SHARED_LOOK_MS) {
+      this.#lookedAt = Date.now();
+      const k = this.#keys;
+      try {
+        await whenReady(this.#redis!, REDIS_READY_MS);
+        const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'proven', '', 0, 0, 0), REDIS_TIMEOUT_MS);
+        this.#learn(state, ms);
+      } catch {
+        // Redis down: a proven key never waits; its own 401 still stops it.
+      }
+      this.check(true);
+    }
+    return this.#sendAndShare(send, undefined);
+  }
+
+  /** Send, then write what was learned (and free the probe) in one step, before anyone else goes. */
+  async #sendAndShare<T>(send: () => Promise<T>, ticket: Ticket | undefined): Promise<T> {
+    try {
+      return await send();
+    } finally {
+      await this.#share(ticket?.token);
+    }
+  }
+
+  async #share(token: string | undefined): Promise<void> {
+    const pending = this.#unshared;
+    if (!this.#scripts || !this.#keys || (!token && !pending.dead && !pending.proven && pending.banMs === 0)) return;
+    this.#unshared = { dead: false, proven: false, banMs: 0 };
+    const outcome = pending.dead ? 'dead' : pending.proven ? 'proven' : '';
+    const k = this.#keys;
+    try {
+      await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, token ?? '', outcome, MARK_TTL_MS, pending.banMs), REDIS_TIMEOUT_MS);
+    } catch {
+      // Not shared: this process still knows; the probe expires by itself.
+    }
   }
 }
-

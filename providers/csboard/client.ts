@@ -6,11 +6,11 @@ import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { mapRows, ndjsonRows } from '../../src/http/ndjson.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
-import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
+import type { CallOptions, ProviderAdapter, RequestSpec } from '../../src/http/request-sender.js';
 import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
 import type { Capabilities, MarketProvider, QuoteOptions } from '../../src/provider.js';
 import { parseInput } from '../../src/validation.js';
-import { CsboardAuthGuard } from './auth-guard.js';
+import { callSignal, CsboardAuthGuard } from './auth-guard.js';
 import { mapCsboardError } from './errors.js';
 import { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
 import * as s from './schemas.js';
@@ -18,6 +18,8 @@ import * as s from './schemas.js';
 /** The documented CSBoard API root. */
 export const CSBOARD_BASE_URL = 'https://csboard.com/v1';
 const PROVIDER = 'csboard';
+/** The one endpoint that takes no key: its answers prove nothing about the key. */
+const HEALTH_PATH = '/health';
 
 /** Options of `createCsboardClient`. */
 export interface CsboardClientOptions extends CommonClientOptions<CsboardLimitClass> {
@@ -37,7 +39,7 @@ const optionsSchema = z
     ...commonOptionsShape,
     apiKey: z.string().regex(s.API_KEY, 'must be a CSBoard key starting with csb_pub_'),
     trading: z.union([z.boolean(), z.literal('detect')]).optional(),
-    snapshotIdleTimeoutMs: z.number().int().positive().optional(),
+    snapshotIdleTimeoutMs: z.number().int().positive().max(600_000).optional(),
   })
   .strict();
 
@@ -136,7 +138,7 @@ export interface CsboardClient extends MarketProvider {
 export function createCsboardClient(options: CsboardClientOptions): CsboardClient {
   const opts = parseInput(PROVIDER, 'createCsboardClient', optionsSchema, options);
   const apiKey = opts.apiKey;
-  const guard = new CsboardAuthGuard(opts.baseUrl ?? CSBOARD_BASE_URL, apiKey);
+  const guard = new CsboardAuthGuard(opts.baseUrl ?? CSBOARD_BASE_URL, apiKey, opts.timeoutMs);
   // undefined = not known yet ('detect' before the first balance read)
   let tradingEnabled: boolean | undefined = opts.trading === 'detect' ? undefined : (opts.trading ?? false) && !guard.isReadOnly();
 
@@ -147,11 +149,11 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     secrets: () => [apiKey],
     guard: ({ auth }) => guard.check(auth),
     around: ({ auth }, send) => guard.enter(auth, send),
-    observeResponse: ({ status }) => {
-      if (status !== 401) guard.accepted();
+    observeResponse: ({ path, status }) => {
+      if (path !== HEALTH_PATH) guard.answered(status);
     },
     observeError: (error: MarketError) => {
-      if (error.status === 401) guard.refused(error.code === 'auth_banned' ? error.retryAfterMs : undefined);
+      if (error.status === 401) guard.refused(error.path !== HEALTH_PATH, error.code === 'auth_banned' ? error.retryAfterMs : undefined);
       if (error.providerCode === 'trading_not_enabled') {
         tradingEnabled = false;
         guard.markReadOnly();
@@ -160,8 +162,11 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     rateLimitScope: (error) => (error.providerCode === 'snapshot_rate_limited' ? 'class' : 'key'),
   };
   const core = createClientCore({ adapter, defaultBaseUrl: CSBOARD_BASE_URL, defaultLimits: CSBOARD_DEFAULT_LIMITS, quotaKey: apiKey, client: options });
+  guard.useRedis(core.redis);
+  // Each call runs with its signal in reach of the guard, which waits for the unproven-key budget.
+  const send = <T>(spec: RequestSpec<T>): Promise<T> => callSignal.run(spec.call?.signal, () => core.sender.send(spec));
   const get = <T>(path: string, schema: z.ZodType<T>, query?: Record<string, unknown>, call?: CallOptions, auth = true): Promise<T> =>
-    core.sender.send({ method: 'GET', path, query: query as never, limitClass: 'read', safety: 'read', schema, call, auth });
+    send({ method: 'GET', path, query: query as never, limitClass: 'read', safety: 'read', schema, call, auth });
 
   const requireTrading = async (operation: string, call?: CallOptions): Promise<void> => {
     if (tradingEnabled === undefined) tradingEnabled = (await client.getBalance(call)).trading_enabled;
@@ -188,7 +193,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
       return { asks: true, bids: false, listings: true, trading: tradingEnabled === true, fx: true, eventMarkets: false };
     },
 
-    health: (call) => get('/health', s.healthSchema, undefined, call, false),
+    health: (call) => get(HEALTH_PATH, s.healthSchema, undefined, call, false),
 
     async listListings(query = {}, call) {
       const q = parseInput(PROVIDER, 'listListings', s.listingsQuerySchema, query);
@@ -218,8 +223,8 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     },
 
     async downloadSnapshot(snapOptions = {}) {
-      const etag = parseInput(PROVIDER, 'downloadSnapshot', z.string().max(500).optional(), snapOptions.etag);
-      const res = await core.sender.sendStream({
+      const etag = parseInput(PROVIDER, 'downloadSnapshot', s.etagInput.optional(), snapOptions.etag);
+      const res = await callSignal.run(snapOptions.signal, () => core.sender.sendStream({
         method: 'GET',
         path: '/prices/snapshot.ndjson.gz',
         headers: etag ? { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } : { 'Accept-Encoding': 'gzip' },
@@ -228,7 +233,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
         schema: z.unknown(),
         okStatuses: [304],
         call: snapOptions,
-      });
+      }));
       const newTag = typeof res.headers['etag'] === 'string' ? res.headers['etag'] : undefined;
       if (res.status === 304) {
         res.stream.destroy();
@@ -264,7 +269,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
       const idempotencyKey = q.idempotencyKey ?? randomUUID();
       const body: Record<string, unknown> = { item_ids: q.itemIds };
       if (q.maxPriceUsd !== null) body.max_price_usd = q.maxPriceUsd;
-      const res = await core.sender.send({
+      const res = await send({
         method: 'POST',
         path: '/orders',
         body,
@@ -284,7 +289,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
       const customId = q.customId ?? randomUUID();
       const body: Record<string, unknown> = { item_ids: q.itemIds, partner: q.partner, token: q.token, custom_id: customId, skip_unavailable: q.skipUnavailable ?? false };
       if (q.maxPriceUsd !== null) body.max_price_usd = q.maxPriceUsd;
-      const res = await core.sender.send({ method: 'POST', path: '/market/buy', body, idempotencyKey: customId, limitClass: 'order', safety: 'idempotent', schema: s.marketBuySchema, call });
+      const res = await send({ method: 'POST', path: '/market/buy', body, idempotencyKey: customId, limitClass: 'order', safety: 'idempotent', schema: s.marketBuySchema, call });
       return { ...res.data, customId };
     },
 
@@ -314,7 +319,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
       const id = parseInput(PROVIDER, 'claimOrder', s.orderIdSchema, orderId);
       await requireTrading('claimOrder', call);
       // The server refuses a second concurrent claim and never sends a trade twice.
-      return core.sender.send({ method: 'POST', path: `/orders/${pathSegment(id)}/claim`, limitClass: 'order', safety: 'idempotent', schema: s.claimSchema, call });
+      return send({ method: 'POST', path: `/orders/${pathSegment(id)}/claim`, limitClass: 'order', safety: 'idempotent', schema: s.claimSchema, call });
     },
 
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}) {
@@ -330,7 +335,10 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     },
 
     on: (event, listener) => core.events.on(event, listener),
-    close: () => core.close(),
+    close: () => {
+      guard.close();
+      return core.close();
+    },
   };
   return client;
 }

@@ -64,8 +64,14 @@ export interface CsboardSandboxOptions {
   readLimit?: number;
   orderLimit?: number;
   snapshotLimit?: number;
-  /** Bad-key requests per window from one IP before the ban (default 30). */
+  /**
+   * Bad-key requests one IP may send per `badKeyWindowMs` (default 30, as documented): the
+   * next one within the window bans the IP (reference/csboard.md §3).
+   */
   badKeyLimit?: number;
+  /** The window bad-key requests are counted in (default 60 s, as documented). */
+  badKeyWindowMs?: number;
+  /** How long the IP ban lasts (default 5 minutes, as documented). */
   banMs?: number;
   /** Hold length of `delivery: hold` items (default 2 s, so tests can claim). */
   holdMs?: number;
@@ -78,6 +84,8 @@ export class CsboardSandbox extends ProviderSandbox {
   readonly listings: CsboardSandboxListing[] = [];
   readonly keys = new Map<string, KeyRecord>();
   readonly orders: OrderRecord[] = [];
+  /** When each bad-key request (a missing or unknown key, not one refused by the ban) arrived. */
+  readonly badKeyHits: number[] = [];
   readonly #idempotent = new Map<string, { status: number; body: unknown }>();
   readonly #o: Required<CsboardSandboxOptions>;
   readonly #read: RollingWindowCounter;
@@ -85,6 +93,7 @@ export class CsboardSandbox extends ProviderSandbox {
   readonly #snapshot: RollingWindowCounter;
   readonly #badKeys: RollingWindowCounter;
   #bannedUntil = 0;
+  #bans = 0;
   #seq = 0;
   #orderSeq = 0;
   #priceVersion = 1;
@@ -99,13 +108,14 @@ export class CsboardSandbox extends ProviderSandbox {
       orderLimit: options.orderLimit ?? 30,
       snapshotLimit: options.snapshotLimit ?? 1,
       badKeyLimit: options.badKeyLimit ?? 30,
+      badKeyWindowMs: options.badKeyWindowMs ?? 60_000,
       banMs: options.banMs ?? 5 * 60_000,
       holdMs: options.holdMs ?? 2_000,
     };
     this.#read = new RollingWindowCounter(this.#o.readLimit, this.#o.windowMs);
     this.#order = new RollingWindowCounter(this.#o.orderLimit, this.#o.windowMs);
     this.#snapshot = new RollingWindowCounter(this.#o.snapshotLimit, this.#o.windowMs);
-    this.#badKeys = new RollingWindowCounter(this.#o.badKeyLimit, 60_000);
+    this.#badKeys = new RollingWindowCounter(this.#o.badKeyLimit, this.#o.badKeyWindowMs);
     this.#seed();
     this.#routes();
   }
@@ -176,8 +186,33 @@ export class CsboardSandbox extends ProviderSandbox {
     return undefined;
   }
 
+  /** How many times the IP was banned. */
+  get bans(): number {
+    return this.#bans;
+  }
+
+  /** Ms left of the IP ban (0: not banned). */
+  get bannedForMs(): number {
+    return Math.max(0, this.#bannedUntil - Date.now());
+  }
+
+  /** The most bad-key requests that arrived within any one ban window. */
+  maxBadKeysPerWindow(): number {
+    let most = 0;
+    for (let i = 0, j = 0; j < this.badKeyHits.length; j++) {
+      while (this.badKeyHits[j]! - this.badKeyHits[i]! >= this.#o.badKeyWindowMs) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
+  }
+
   #badKey(code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized'): SandboxResponse {
-    if (this.#badKeys.hit('ip') > 0) this.#bannedUntil = Date.now() + this.#o.banMs;
+    this.badKeyHits.push(Date.now());
+    // The documented rule: more than `badKeyLimit` in one window bans the IP.
+    if (this.#badKeys.hit('ip') > 0) {
+      this.#bannedUntil = Date.now() + this.#o.banMs;
+      this.#bans += 1;
+    }
     return { status: 401, body: { code, detail: code === 'missing_api_key' ? 'Missing API key' : 'Invalid API key' } };
   }
 

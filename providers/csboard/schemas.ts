@@ -125,6 +125,22 @@ export const errorBodySchema = z
   .passthrough();
 
 // ---- inputs ----
+// Every input has a bound, checked before anything is sent (docs/csboard.md, "Input bounds").
+// The documented ones come from reference/csboard.md §6; the rest are ours, far above any
+// real value and far below what would hurt (a megabyte query, a 1e21 price).
+
+/** The largest USD amount the client sends (a price cap or a filter): 1,000,000 USD. */
+export const MAX_USD = 1_000_000;
+/** The latest Unix time the order-history filters take (2100-01-01T00:00:00Z). */
+export const MAX_UNIX_TIME = 4_102_444_800;
+
+/** No control characters (C0, DEL, C1). */
+const NO_CONTROL = /^\P{Cc}*$/u;
+/** Free text for a query: at most `max` characters, no control characters. */
+const text = (max: number) => z.string().max(max).regex(NO_CONTROL, 'no control characters');
+/** At most two decimals, tolerating binary noise (0.1 + 0.2). */
+const cents = (v: number): boolean => Math.abs(Math.round(v * 100) - v * 100) < 1e-6;
+
 const listingId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'a listing id such as itm_8841201');
 const uniqueIds = (min: number, max: number) =>
   z
@@ -132,24 +148,33 @@ const uniqueIds = (min: number, max: number) =>
     .min(min)
     .max(max)
     .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique');
-const priceFilter = z.number().nonnegative().finite();
-const cursor = z.string().min(1).max(2000).optional();
-/** A USD amount the caller sends: positive, at most two decimals. */
-export const usdInput = z
-  .number()
-  .positive()
-  .finite()
-  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals (cents)');
+/** A USD price filter: 0 to MAX_USD, cents at most. */
+const priceFilter = z.number().nonnegative().max(MAX_USD, `at most ${MAX_USD} USD`).refine(cents, 'at most two decimals (cents)');
+const cursor = z.string().min(1).max(2000).regex(NO_CONTROL, 'an opaque cursor as the server sent it').optional();
+/** A USD amount the caller sends: positive, at most MAX_USD, at most two decimals. */
+export const usdInput = z.number().positive().max(MAX_USD, `at most ${MAX_USD} USD`).refine(cents, 'at most two decimals (cents)');
+/**
+ * `custom_id` (documented 1–128 characters). No comma: `getOrdersInfo` sends custom ids
+ * comma-joined, so one with a comma could never be looked up.
+ */
+const customId = z.string().min(1).max(128).regex(/^[^,\p{Cc}]+$/u, 'no commas or control characters');
+/** Sent as the `Idempotency-Key` header: visible ASCII only. */
+const idempotencyKey = z.string().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only (it is an HTTP header)');
+/** An `If-None-Match` header value, as the server sent it. */
+export const etagInput = z.string().min(1).max(500).regex(/^[\x20-\x7e]+$/, 'an ETag as the server sent it');
 
 /** The filters listings and prices share. */
 const itemFilters = {
-  search: z.string().max(200).optional(),
-  category: z.string().max(100).optional(),
+  search: text(200).optional(),
+  category: text(100).optional(),
   wear: z.enum(WEARS).optional(),
-  rarity: z.string().max(100).optional(),
+  rarity: text(100).optional(),
   minPrice: priceFilter.optional(),
   maxPrice: priceFilter.optional(),
 };
+const priceRangeOk = (v: { minPrice?: number | undefined; maxPrice?: number | undefined }): boolean =>
+  v.minPrice === undefined || v.maxPrice === undefined || v.minPrice <= v.maxPrice;
+const priceRange = { message: 'minPrice must not be above maxPrice', path: ['minPrice'] };
 
 export const listingsQuerySchema = z
   .object({
@@ -162,7 +187,9 @@ export const listingsQuerySchema = z
     cursor,
     limit: z.number().int().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .refine(priceRangeOk, priceRange)
+  .refine((v) => v.minFloat === undefined || v.maxFloat === undefined || v.minFloat <= v.maxFloat, { message: 'minFloat must not be above maxFloat', path: ['minFloat'] });
 
 export const pricesQuerySchema = z
   .object({
@@ -170,7 +197,8 @@ export const pricesQuerySchema = z
     cursor,
     limit: z.number().int().min(1).max(500).optional(),
   })
-  .strict();
+  .strict()
+  .refine(priceRangeOk, priceRange);
 
 export const availabilityInputSchema = uniqueIds(1, 100);
 
@@ -179,7 +207,7 @@ export const placeOrderSchema = z
     itemIds: uniqueIds(1, 10),
     maxPriceUsd: usdInput.nullable(),
     allowUncapped: z.literal(true).optional(),
-    idempotencyKey: z.string().min(8).max(200).optional(),
+    idempotencyKey: idempotencyKey.optional(),
   })
   .strict()
   .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
@@ -190,11 +218,12 @@ export const placeOrderSchema = z
 export const marketBuyInputSchema = z
   .object({
     itemIds: uniqueIds(1, 100),
-    partner: z.string().min(1).max(32),
-    token: z.string().min(1).max(32),
+    // The two halves of a Steam trade URL (…/tradeoffer/new/?partner=…&token=…), 1–32 each.
+    partner: z.string().min(1).max(32).regex(/^[0-9]+$/, 'the digits of the trade URL partner value'),
+    token: z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'the trade URL token value (letters, digits, _ and -)'),
     maxPriceUsd: usdInput.nullable(),
     allowUncapped: z.literal(true).optional(),
-    customId: z.string().min(1).max(128).optional(),
+    customId: customId.optional(),
     skipUnavailable: z.boolean().optional(),
   })
   .strict()
@@ -203,20 +232,25 @@ export const marketBuyInputSchema = z
     path: ['maxPriceUsd'],
   });
 
+const unixTime = z.number().int().nonnegative().max(MAX_UNIX_TIME, 'a Unix time in seconds, at most 2100-01-01');
 export const ordersQuerySchema = z
   .object({
     limit: z.number().int().min(1).max(100).optional(),
-    startUnixTime: z.number().int().nonnegative().optional(),
-    endUnixTime: z.number().int().nonnegative().optional(),
+    startUnixTime: unixTime.optional(),
+    endUnixTime: unixTime.optional(),
     status: z.enum(['completed', 'hold', 'delivering', 'pending', 'cancelled', 'failed']).optional(),
     cursor,
   })
-  .strict();
+  .strict()
+  .refine((v) => v.startUnixTime === undefined || v.endUnixTime === undefined || v.startUnixTime <= v.endUnixTime, {
+    message: 'startUnixTime must not be after endUnixTime',
+    path: ['startUnixTime'],
+  });
+
+export const orderIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'an order id such as ord_01J9Z3K8Q2');
 
 export const ordersInfoInputSchema = z
-  .object({ orderIds: z.array(z.string().min(1).max(128)).optional(), customIds: z.array(z.string().min(1).max(128)).optional() })
+  .object({ orderIds: z.array(orderIdSchema).max(200).optional(), customIds: z.array(customId).max(200).optional() })
   .strict()
   .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) >= 1, 'give at least one order id or custom id')
   .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) <= 200, 'at most 200 ids in total');
-
-export const orderIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'an order id such as ord_01J9Z3K8Q2');

@@ -112,7 +112,7 @@ describe('faults across all three providers', () => {
 
   it('the retry budget caps retries in flight across the client', async () => {
     const client = createCsboardClient({ apiKey: sb.csboard.apiKey, baseUrl: sb.csboard.baseUrl, retry: { retries: 3, minDelayMs: 20, maxDelayMs: 40, maxRetriesInFlight: 2 }, rateLimit: roomy });
-    await client.health();
+    await client.getBalance();
     const server = sb.csboard.server.server;
     server.inject({ kind: 'status', path: '/v1/currency', status: 503, times: 1000, body: { detail: 'down' } });
     const before = server.requests.length;

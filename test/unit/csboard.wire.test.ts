@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   createCsboardClient,
@@ -9,8 +9,10 @@ import {
   PermissionError,
   RateLimitError,
   ServerError,
+  ValidationError,
   type CsboardClient,
 } from '../../src/index.js';
+import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { caught } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
@@ -22,6 +24,9 @@ describe('csboard wire format', () => {
   let client: CsboardClient;
   let key: string;
   offlineWireTests(() => client);
+  // Every test's key is new and most are never proven (a 4xx proves nothing): without a
+  // reset they would spend the host's unproven-key budget (10 a minute) and wait.
+  beforeEach(() => resetAuthGuardState());
   // A fresh key per test: a 401 in one test must not mark the next test's key dead.
   const make = (trading: boolean | 'detect' = true) => {
     key = `csb_pub_unitKey${++n}abcdefghijkl`;
@@ -180,5 +185,76 @@ describe('csboard wire format', () => {
       for await (const _ of snap.rows);
     })());
     expect((err as { fieldPath: string }).fieldPath).toBe('row 2.min_price_usd');
+  });
+
+  describe('input bounds: refused with a ValidationError naming the field, nothing sent', () => {
+    const mega = 'x'.repeat(1_000_000);
+    const ok = { itemIds: ['itm_1'], maxPriceUsd: 30 };
+    const trade = { itemIds: ['itm_1'], partner: '447383001', token: 'Ab3xZ9Qp', maxPriceUsd: 30 };
+    const cases: [string, (c: CsboardClient) => Promise<unknown>, string][] = [
+      ['placeOrder maxPriceUsd 1e21', (c) => c.placeOrder({ ...ok, maxPriceUsd: 1e21 }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd above 1,000,000', (c) => c.placeOrder({ ...ok, maxPriceUsd: 1_000_000.01 }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd 0', (c) => c.placeOrder({ ...ok, maxPriceUsd: 0 }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd negative', (c) => c.placeOrder({ ...ok, maxPriceUsd: -5 }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd with 3 decimals', (c) => c.placeOrder({ ...ok, maxPriceUsd: 12.345 }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd NaN', (c) => c.placeOrder({ ...ok, maxPriceUsd: Number.NaN }), 'maxPriceUsd'],
+      ['placeOrder maxPriceUsd Infinity', (c) => c.placeOrder({ ...ok, maxPriceUsd: Number.POSITIVE_INFINITY }), 'maxPriceUsd'],
+      ['placeOrder idempotencyKey of a megabyte', (c) => c.placeOrder({ ...ok, idempotencyKey: mega }), 'idempotencyKey'],
+      ['placeOrder idempotencyKey with a newline', (c) => c.placeOrder({ ...ok, idempotencyKey: 'abcdefgh\r\nX-Evil: 1' }), 'idempotencyKey'],
+      ['placeOrder a megabyte listing id', (c) => c.placeOrder({ ...ok, itemIds: [mega] }), 'itemIds.0'],
+      ['marketBuy maxPriceUsd 1e21', (c) => c.marketBuy({ ...trade, maxPriceUsd: 1e21 }), 'maxPriceUsd'],
+      ['marketBuy partner of a megabyte', (c) => c.marketBuy({ ...trade, partner: mega }), 'partner'],
+      ['marketBuy partner not digits', (c) => c.marketBuy({ ...trade, partner: '4473&token=x' }), 'partner'],
+      ['marketBuy token of 33 characters', (c) => c.marketBuy({ ...trade, token: 'A'.repeat(33) }), 'token'],
+      ['marketBuy token with a space', (c) => c.marketBuy({ ...trade, token: 'Ab3x Z9Qp' }), 'token'],
+      ['marketBuy customId of 129 characters', (c) => c.marketBuy({ ...trade, customId: 'c'.repeat(129) }), 'customId'],
+      ['marketBuy customId with a comma', (c) => c.marketBuy({ ...trade, customId: 'batch,1' }), 'customId'],
+      ['listListings search of a megabyte', (c) => c.listListings({ search: mega }), 'search'],
+      ['listListings search with a control character', (c) => c.listListings({ search: 'AK\u0000' }), 'search'],
+      ['listListings category of 101 characters', (c) => c.listListings({ category: 'c'.repeat(101) }), 'category'],
+      ['listListings maxPrice 1e21', (c) => c.listListings({ maxPrice: 1e21 }), 'maxPrice'],
+      ['listListings minPrice with 3 decimals', (c) => c.listListings({ minPrice: 1.005 }), 'minPrice'],
+      ['listListings minPrice above maxPrice', (c) => c.listListings({ minPrice: 20, maxPrice: 10 }), 'minPrice'],
+      ['listListings minFloat above maxFloat', (c) => c.listListings({ minFloat: 0.5, maxFloat: 0.1 }), 'minFloat'],
+      ['listListings cursor of a megabyte', (c) => c.listListings({ cursor: mega }), 'cursor'],
+      ['listPrices search of a megabyte', (c) => c.listPrices({ search: mega }), 'search'],
+      ['listPrices maxPrice above 1,000,000', (c) => c.listPrices({ maxPrice: 2_000_000 }), 'maxPrice'],
+      ['getQuotes a megabyte instrument', (c) => c.getQuotes(mega), 'search'],
+      ['getOrdersInfo a custom id with a comma', (c) => c.getOrdersInfo({ customIds: ['a,b'] }), 'customIds.0'],
+      ['getOrdersInfo an order id of 129 characters', (c) => c.getOrdersInfo({ orderIds: ['o'.repeat(129)] }), 'orderIds.0'],
+      ['getOrdersInfo 201 ids', (c) => c.getOrdersInfo({ orderIds: Array.from({ length: 201 }, (_, i) => `ord_${i}`) }), 'orderIds'],
+      ['listOrders start after end', (c) => c.listOrders({ startUnixTime: 20, endUnixTime: 10 }), 'startUnixTime'],
+      ['listOrders a time in milliseconds', (c) => c.listOrders({ endUnixTime: Date.now() }), 'endUnixTime'],
+      ['getOrder an id of a megabyte', (c) => c.getOrder(mega), '(input)'],
+      ['downloadSnapshot an etag with a newline', (c) => c.downloadSnapshot({ etag: '"v1"\r\nX-Evil: 1' }), '(input)'],
+    ];
+    for (const [name, call, field] of cases) {
+      it(name, async () => {
+        make();
+        // No interceptor and the network off: any request would be a NetworkError, and is counted.
+        let attempted = 0;
+        const count = (): void => void (attempted += 1);
+        nock.emitter.on('no match', count);
+        try {
+          const err = (await caught(call(client))) as ValidationError;
+          expect(err).toBeInstanceOf(ValidationError);
+          expect(err.issues.map((i) => i.path)).toContain(field);
+          expect(err.message.length).toBeLessThan(500); // the bad value is never copied in
+        } finally {
+          nock.emitter.removeListener('no match', count);
+        }
+        expect(attempted).toBe(0);
+      });
+    }
+
+    it('the bounds themselves are accepted: 1,000,000 USD, cents, 128-character custom id', async () => {
+      make();
+      nock(BASE).post('/v1/orders', { item_ids: ['itm_1'], max_price_usd: 1_000_000 }).reply(201, { order_id: 'ord_1', status: 'processing', total_charged_usd: 1 });
+      await client.placeOrder({ ...ok, maxPriceUsd: 1_000_000 });
+      nock(BASE).post('/v1/market/buy', (b: Record<string, unknown>) => b.max_price_usd === 0.29 && b.custom_id === 'c'.repeat(128)).reply(201, { data: { purchase_id: 'pur_1', skins: [] } });
+      await client.marketBuy({ ...trade, maxPriceUsd: 0.29, customId: 'c'.repeat(128) });
+      nock(BASE).get('/v1/listings').query({ min_price: '0', max_price: '1000000' }).reply(200, { items: [], next_cursor: null });
+      await client.listListings({ minPrice: 0, maxPrice: 1_000_000 });
+    });
   });
 });

@@ -1,0 +1,164 @@
+// 35 real OS processes on one machine (one IP, as CSBoard counts bad keys), sharing the
+// bad-key guard through a real redis-server. Workers import the built dist/ (the suite's
+// global setup builds it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AbortedError, AuthenticationError, createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
+import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+import { startRedis } from './redis-server.js';
+
+const PROCESSES = 35;
+const BAN_THRESHOLD = 30;
+const BUDGET = DEFAULT_UNPROVEN_BUDGET.limit;
+
+interface Worker {
+  child: ChildProcess;
+  /** The next JSON line from the worker, or a rejection after `ms`. */
+  next(ms: number): Promise<Record<string, unknown>>;
+  send(line: string): void;
+}
+
+function startWorker(args: string[]): Worker {
+  const child = spawn(process.execPath, ['test/cluster/csboard-ban-worker.mjs', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((m: Record<string, unknown>) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const msg = JSON.parse(line) as Record<string, unknown>;
+    const w = waiters.shift();
+    if (w) w(msg);
+    else queue.push(msg);
+  });
+  return {
+    child,
+    next: (ms) =>
+      new Promise((resolve, reject) => {
+        const queued = queue.shift();
+        if (queued) return resolve(queued);
+        const timer = setTimeout(() => reject(new Error(`worker ${child.pid} said nothing for ${ms} ms`)), ms);
+        waiters.push((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      }),
+    send: (line) => child.stdin!.write(line + '\n'),
+  };
+}
+
+describe(`${PROCESSES} processes on one IP share one bad-key guard through Redis`, () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox;
+  let workers: Worker[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 });
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await sandbox.close();
+    await redis.stop();
+  });
+
+  it('one shared bad key: one bad-key request in all; then a bad key each: the budget of 10 for the whole fleet', { timeout: 90_000 }, async () => {
+    const baseUrl = await sandbox.start();
+    const sharedBadKey = `csb_pub_${randomBytes(18).toString('base64url')}`;
+    const burst = 5;
+    const ownKeyWaitMs = 2500;
+    workers = Array.from({ length: PROCESSES }, () => startWorker([baseUrl, redis.url, sharedBadKey, String(burst), String(ownKeyWaitMs)]));
+    // Start-up is not part of the storm: every process is ready before any fires.
+    for (const w of await Promise.all(workers.map((w) => w.next(60_000)))) expect(w).toEqual({ ready: true });
+
+    // Phase 1: 35 processes × 5 calls at once with the same bad key.
+    for (const w of workers) w.send('go');
+    const phase1 = await Promise.all(workers.map((w) => w.next(20_000)));
+    const codes1 = phase1.flatMap((m) => m.codes as string[]);
+    expect(codes1).toHaveLength(PROCESSES * burst);
+    expect(new Set(codes1)).toEqual(new Set(['authentication_failed']));
+    // One process probed the key; every other learned from Redis that it is dead.
+    expect(sandbox.badKeyHits).toHaveLength(1);
+
+    // Phase 2: each process one call with a bad key of its own: only the shared budget limits them.
+    for (const w of workers) w.send('go2');
+    const codes2 = (await Promise.all(workers.map((w) => w.next(20_000)))).map((m) => m.code as string);
+    const refused = codes2.filter((c) => c === 'authentication_failed').length;
+    const cancelled = codes2.filter((c) => c === 'aborted').length;
+    console.log(`${PROCESSES} processes: phase 1 sent 1 bad-key request for ${codes1.length} calls; phase 2 sent ${refused}, ${cancelled} waited for the budget`);
+    expect(refused).toBe(BUDGET - 1);
+    expect(cancelled).toBe(PROCESSES - (BUDGET - 1));
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET);
+    expect(sandbox.badKeyHits.length).toBeLessThan(BAN_THRESHOLD);
+    expect(sandbox.bans).toBe(0);
+    const exits = await Promise.all(workers.map((w) => (w.child.exitCode !== null ? w.child.exitCode : new Promise((r) => w.child.once('exit', r)))));
+    expect(exits.every((c) => c === 0)).toBe(true);
+  });
+});
+
+// One process playing two: `resetAuthGuardState()` makes it forget what it learned, so all
+// it can know is what the first "process" wrote to Redis.
+describe('what one process learns, the others know through Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox;
+  let baseUrl: string;
+  const clients: CsboardClient[] = [];
+  const make = (apiKey: string): CsboardClient => {
+    const c = createCsboardClient({ apiKey, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
+    clients.push(c);
+    return c;
+  };
+  const badKey = (): string => `csb_pub_${randomBytes(18).toString('base64url')}`;
+  const caughtError = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await sandbox.close();
+    resetAuthGuardState();
+  });
+  const start = async (): Promise<void> => {
+    sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 });
+    baseUrl = await sandbox.start();
+  };
+
+  it('a ban: nothing is sent by the other, not even health()', async () => {
+    await start();
+    sandbox.server.inject({ kind: 'status', status: 401, path: '/v1/balance', body: { code: 'too_many_failed_auth', detail: 'banned' } });
+    expect(await caughtError(make(sandbox.createKey()).getBalance())).toMatchObject({ code: 'auth_banned' });
+    resetAuthGuardState();
+    const before = sandbox.server.requests.length;
+    const err = await caughtError(make(sandbox.createKey()).health());
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as AuthenticationError).code).toBe('auth_banned');
+    expect((err as AuthenticationError).retryAfterMs).toBeGreaterThan(290_000);
+    expect(sandbox.server.requests.length).toBe(before);
+  });
+
+  it('a dead key: the other fails fast without sending', async () => {
+    await start();
+    const key = badKey();
+    expect(await caughtError(make(key).getBalance())).toMatchObject({ code: 'authentication_failed' });
+    resetAuthGuardState();
+    const again = await Promise.all(Array.from({ length: 10 }, () => caughtError(make(key).listListings({ limit: 1 }))));
+    expect(again.every((e) => e instanceof AuthenticationError && e.code === 'authentication_failed')).toBe(true);
+    expect(sandbox.badKeyHits).toHaveLength(1);
+  });
+
+  it('a proven key: the other does not wait for a spent budget, a new key does', async () => {
+    await start();
+    const good = sandbox.createKey();
+    await make(good).getBalance();
+    await Promise.all(Array.from({ length: BUDGET - 1 }, () => caughtError(make(badKey()).getBalance())));
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET - 1);
+    resetAuthGuardState();
+    const t0 = Date.now();
+    await expect(make(good).getBalance()).resolves.toMatchObject({ currency: 'USD' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const waiting = caughtError(make(badKey()).getBalance({ signal: AbortSignal.timeout(800) }));
+    expect(await waiting).toBeInstanceOf(AbortedError);
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET - 1);
+    expect(sandbox.bans).toBe(0);
+  });
+});
