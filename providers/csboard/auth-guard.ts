@@ -14,7 +14,6 @@
  * shared by every process (two Lua scripts; keys hold fingerprints, never a key). Redis
  * failing falls back to a smaller in-process budget, never to no guard.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
@@ -95,12 +94,6 @@ class HostState {
   readonly probes = new Map<string, Promise<void>>();
 }
 const hosts = new Map<string, HostState>();
-
-/**
- * The caller's signal of the call being made. The adapter's `around` hook gets no signal, so
- * the client runs each call inside this (it reaches every attempt through p-retry's awaits).
- */
-export const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
 /**
  * Tests only: forget every host's bans, dead and proven keys and budget use.
@@ -256,15 +249,14 @@ export class CsboardAuthGuard {
   }
 
   /** Wraps one attempt (quota included): see the file comment. */
-  async enter<T>(auth: boolean, send: () => Promise<T>): Promise<T> {
+  async enter<T>(auth: boolean, callSignal: AbortSignal, send: () => Promise<T>): Promise<T> {
     if (!auth) {
       await this.#peekBan();
       this.check(false);
       return this.#sendAndShare(send, undefined);
     }
     if (this.#host.proven.has(this.#fp)) return this.#sendProven(send);
-    const caller = callSignal.getStore();
-    const signal = caller ? AbortSignal.any([this.#closed.signal, caller]) : this.#closed.signal;
+    const signal = AbortSignal.any([this.#closed.signal, callSignal]);
     const unlock = await this.#lockKey(signal);
     let locked = true;
     try {

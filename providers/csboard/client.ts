@@ -10,7 +10,7 @@ import type { CallOptions, ProviderAdapter, RequestSpec } from '../../src/http/r
 import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
 import type { Capabilities, MarketProvider, QuoteOptions } from '../../src/provider.js';
 import { parseInput } from '../../src/validation.js';
-import { callSignal, CsboardAuthGuard } from './auth-guard.js';
+import { CsboardAuthGuard } from './auth-guard.js';
 import { mapCsboardError } from './errors.js';
 import { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
 import * as s from './schemas.js';
@@ -148,9 +148,9 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
     mapError: mapCsboardError,
     secrets: () => [apiKey],
     guard: ({ auth }) => guard.check(auth),
-    around: ({ auth }, send) => guard.enter(auth, send),
-    observeResponse: ({ path, status }) => {
-      if (path !== HEALTH_PATH) guard.answered(status);
+    around: ({ auth, signal }, send) => guard.enter(auth, signal, send),
+    observeResponse: ({ auth, status }) => {
+      if (auth) guard.answered(status);
     },
     observeError: (error: MarketError) => {
       if (error.status === 401) guard.refused(error.path !== HEALTH_PATH, error.code === 'auth_banned' ? error.retryAfterMs : undefined);
@@ -163,8 +163,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
   };
   const core = createClientCore({ adapter, defaultBaseUrl: CSBOARD_BASE_URL, defaultLimits: CSBOARD_DEFAULT_LIMITS, quotaKey: apiKey, client: options });
   guard.useRedis(core.redis);
-  // Each call runs with its signal in reach of the guard, which waits for the unproven-key budget.
-  const send = <T>(spec: RequestSpec<T>): Promise<T> => callSignal.run(spec.call?.signal, () => core.sender.send(spec));
+  const send = <T>(spec: RequestSpec<T>): Promise<T> => core.sender.send(spec);
   const get = <T>(path: string, schema: z.ZodType<T>, query?: Record<string, unknown>, call?: CallOptions, auth = true): Promise<T> =>
     send({ method: 'GET', path, query: query as never, limitClass: 'read', safety: 'read', schema, call, auth });
 
@@ -224,7 +223,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
 
     async downloadSnapshot(snapOptions = {}) {
       const etag = parseInput(PROVIDER, 'downloadSnapshot', s.etagInput.optional(), snapOptions.etag);
-      const res = await callSignal.run(snapOptions.signal, () => core.sender.sendStream({
+      const res = await core.sender.sendStream({
         method: 'GET',
         path: '/prices/snapshot.ndjson.gz',
         headers: etag ? { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } : { 'Accept-Encoding': 'gzip' },
@@ -233,7 +232,7 @@ export function createCsboardClient(options: CsboardClientOptions): CsboardClien
         schema: z.unknown(),
         okStatuses: [304],
         call: snapOptions,
-      }));
+      });
       const newTag = typeof res.headers['etag'] === 'string' ? res.headers['etag'] : undefined;
       if (res.status === 304) {
         res.stream.destroy();

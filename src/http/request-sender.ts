@@ -76,6 +76,8 @@ export interface RequestSpec<T> {
 export interface ObservedResponse {
   method: HttpMethod;
   path: string;
+  /** Whether the request carried credentials. */
+  auth: boolean;
   status: number;
   headers: Record<string, unknown>;
 }
@@ -108,8 +110,11 @@ export interface ProviderAdapter {
    * answer succeeded (the server said the window is spent), or nothing.
    */
   observeResponse?(response: ObservedResponse): number | undefined | void;
-  /** Wraps one attempt, quota included (e.g. one request at a time for an unproven key). */
-  around?<T>(request: { auth: boolean }, send: () => Promise<T>): Promise<T>;
+  /**
+   * Wraps one attempt, quota included (e.g. one request at a time for an unproven key). A
+   * wait in it must end when `signal` fires (the caller's abort, the client's close).
+   */
+  around?<T>(request: { auth: boolean; signal: AbortSignal }, send: () => Promise<T>): Promise<T>;
   /** The current secrets, scrubbed from anything a server echoes into an error. */
   secrets(): readonly string[];
 }
@@ -464,7 +469,7 @@ export class RequestSender {
       return this.#send(spec, scope, attemptNumber, timeoutMs, auth, onOk, responseType);
     };
     const run = (): Promise<R> => limiter.run(spec.cost ?? 1, scope.controller.signal, send);
-    return adapter.around ? adapter.around({ auth }, run) : run();
+    return adapter.around ? adapter.around({ auth, signal: scope.controller.signal }, run) : run();
   }
 
   async #send<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
@@ -521,7 +526,7 @@ export class RequestSender {
       durationMs: performance.now() - started,
       requestId,
     });
-    const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, status: res.status, headers: rawHeaders });
+    const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, auth, status: res.status, headers: rawHeaders });
     if (isOk(spec, res.status)) {
       this.#consecutive429 = 0;
       // Throttle before the 429 rather than after it: the server said the window is spent.

@@ -53,7 +53,7 @@ describe('cs2cap X-RateLimit-* headers, read defensively', () => {
 
 describe('a spent quota, taken on the server\'s word for a while', () => {
   const t0 = Date.UTC(2026, 10, 24, 12, 0, 0);
-  const spentMonth = { method: 'GET' as const, path: '/fx', status: 200, headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': epochSeconds(t0 + 7 * 86_400_000) } };
+  const spentMonth = { method: 'GET' as const, path: '/fx', auth: true, status: 200, headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': epochSeconds(t0 + 7 * 86_400_000) } };
   const refused = (tracker: Cs2CapQuotaTracker, now: number, askAgain = true): boolean => {
     try {
       tracker.check('GET', '/prices', { askAgain, now });
@@ -84,12 +84,12 @@ describe('a spent quota, taken on the server\'s word for a while', () => {
     tracker.observe(spentMonth, t0);
     tracker.observe({ ...spentMonth, status: 429 }, t0 + QUOTA_RECHECK_MS);
     expect(refused(tracker, t0 + QUOTA_RECHECK_MS + 1)).toBe(true);
-    tracker.observe({ method: 'GET', path: '/fx', status: 200, headers: {} }, t0 + 2 * QUOTA_RECHECK_MS);
+    tracker.observe({ method: 'GET', path: '/fx', auth: true, status: 200, headers: {} }, t0 + 2 * QUOTA_RECHECK_MS);
     expect(refused(tracker, t0 + 2 * QUOTA_RECHECK_MS + 1)).toBe(false);
     expect(tracker.status().monthly).toBeUndefined();
     // An account call's answer says nothing of the monthly quota.
     tracker.observe(spentMonth, t0);
-    tracker.observe({ method: 'GET', path: '/account/key', status: 200, headers: {} }, t0 + 1);
+    tracker.observe({ method: 'GET', path: '/account/key', auth: true, status: 200, headers: {} }, t0 + 1);
     expect(refused(tracker, t0 + 2)).toBe(true);
   });
 });
