@@ -12,12 +12,14 @@
  * so no process can take more than the limit.
  *
  * Lost state. Redis may restart without persistence (or from an older snapshot) and forget
- * what was spent. Each limiter's state records the `run_id` of the server that wrote it; when
- * it is missing or from another run, and the server started less than a window (or one fill
- * of the bucket) ago, the quota is rebuilt as spent at the moment the server started: a
- * window is closed until one window after that start, a bucket refills from empty from that
- * start. A server running longer than that cannot hold a window with lost starts in it, so a
- * first use there starts full.
+ * what was spent. Every reply names the server's `run_id`, and each limiter passes back the
+ * one it saw last; a limiter's state records the `run_id` that wrote it. When a process saw
+ * another run before, or the state was written by another run, what was spent is lost: the
+ * quota is rebuilt as spent at the moment the server started — a window closed until one
+ * window after that start, a bucket refilled from empty since that start. (A server up for
+ * longer than that cannot have a lost start in the current window.) A first use, by
+ * processes that never saw another run, starts full: if Redis and every process restart
+ * together, the spending before is as unknown as a single process's after its restart.
  *
  * Coming back from the local fallback (`rejoin`): the others may still be spending their
  * fallback share until they notice Redis is back (at most `REJOIN_SLACK_MS`), and nobody told
@@ -85,34 +87,38 @@ local run = string.match(info, 'run_id:(%x+)')
 local startedAt = now - tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) * 1000
 `;
 
+/** The state was lost if it was written by another run, or the caller last saw another run. */
+const LOST = `(stateRun and stateRun ~= run) or (known ~= '' and known ~= run)`;
+
 /**
  * KEYS: leases, the key's shared pause, the window's state (hash: run, until).
- * ARGV: member, limit, hold ms, leases ttl ms, window ms, rejoin (1/0), slack ms.
- * Returns {0, 0} when taken, {1, ms} to wait for a slot (answers may free one sooner),
- * {2, ms} to wait whole (a pause, or a window closed by lost state or a rejoin).
+ * ARGV: member, limit, hold ms, leases ttl ms, window ms, rejoin (1/0), slack ms, the run
+ * the caller saw last ('' if none).
+ * Returns {0, 0, run} when taken, {1, ms, run} to wait for a slot (answers may free one
+ * sooner), {2, ms, run} to wait whole (a pause, or a window closed by lost state or a rejoin).
  */
 const WINDOW_TAKE = `
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return {2, paused} end
 ${PREAMBLE}
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {2, paused, run} end
 local windowMs = tonumber(ARGV[5])
+local known = ARGV[8]
 local state = redis.call('HMGET', KEYS[3], 'run', 'until')
+local stateRun = state[1]
 local closedUntil = tonumber(state[2]) or 0
-if state[1] ~= run then
-  if startedAt + windowMs > now then closedUntil = math.max(closedUntil, startedAt + windowMs) end
-end
+if ${LOST} then closedUntil = math.max(closedUntil, startedAt + windowMs) end
 if ARGV[6] == '1' then closedUntil = math.max(closedUntil, now + tonumber(ARGV[7]) + windowMs) end
 redis.call('HSET', KEYS[3], 'run', run, 'until', closedUntil)
 redis.call('PEXPIRE', KEYS[3], math.max(tonumber(ARGV[4]), closedUntil - now + 60000))
-if closedUntil > now then return {2, closedUntil - now} end
+if closedUntil > now then return {2, closedUntil - now, run} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
-  return {0, 0}
+  return {0, 0, run}
 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {1, math.max(1, tonumber(first[2]) - now)}`;
+return {1, math.max(1, tonumber(first[2]) - now), run}`;
 
 /** KEYS: leases. ARGV: member, window ms. The slot frees one window after the answer. */
 const WINDOW_ANSWERED = `
@@ -122,40 +128,40 @@ return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
 
 /**
  * KEYS: the bucket (hash: tokens, at µs, run), the key's shared pause.
- * ARGV: capacity, tokens per second, cost, ttl ms, rejoin (1/0), slack ms.
- * Returns {0, 0} when taken, {1, ms} to wait for the tokens, {2, ms} for a pause.
+ * ARGV: capacity, tokens per second, cost, ttl ms, rejoin (1/0), slack ms, the run the
+ * caller saw last ('' if none).
+ * Returns {0, 0, run} when taken, {1, ms, run} to wait for the tokens, {2, ms, run} for a pause.
  */
 const BUCKET_TAKE = `
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return {2, paused} end
 ${PREAMBLE}
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {2, paused, run} end
 local capacity = tonumber(ARGV[1])
 local perUs = tonumber(ARGV[2]) / 1000000
 local cost = tonumber(ARGV[3])
+local known = ARGV[7]
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'run')
-local tokens
-if b[3] == run and b[1] then
+local stateRun = b[3]
+local tokens = capacity
+if stateRun == run and b[1] then
   tokens = math.min(capacity, tonumber(b[1]) + (nowUs - tonumber(b[2])) * perUs)
-elseif (now - startedAt) * 1000 * perUs < capacity then
-  -- Lost with a restart less than one fill ago: empty when the server started, refilled since.
-  tokens = (now - startedAt) * 1000 * perUs
-else
-  tokens = capacity
 end
+-- Lost: empty when the server started, refilled since.
+if ${LOST} then tokens = math.min(tokens, (now - startedAt) * 1000 * perUs) end
 if ARGV[5] == '1' then tokens = math.min(tokens, -tonumber(ARGV[6]) * 1000 * perUs) end
 local taken = tokens >= cost
 if taken then tokens = tokens - cost end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', nowUs), 'run', run)
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
-if taken then return {0, 0} end
-return {1, math.max(1, math.ceil((cost - tokens) / perUs / 1000))}`;
+if taken then return {0, 0, run} end
+return {1, math.max(1, math.ceil((cost - tokens) / perUs / 1000)), run}`;
 
-type Reply = [number, number];
+type Reply = [kind: number, ms: number, run: string];
 
 interface Scripted extends Redis {
-  mmWindowTake(leases: string, pause: string, state: string, member: string, limit: number, holdMs: number, ttlMs: number, windowMs: number, rejoin: number, slackMs: number): Promise<Reply>;
+  mmWindowTake(leases: string, pause: string, state: string, member: string, limit: number, holdMs: number, ttlMs: number, windowMs: number, rejoin: number, slackMs: number, knownRun: string): Promise<Reply>;
   mmWindowAnswered(leases: string, member: string, windowMs: number): Promise<number>;
-  mmBucketTake(bucket: string, pause: string, capacity: number, perSecond: number, cost: number, ttlMs: number, rejoin: number, slackMs: number): Promise<Reply>;
+  mmBucketTake(bucket: string, pause: string, capacity: number, perSecond: number, cost: number, ttlMs: number, rejoin: number, slackMs: number, knownRun: string): Promise<Reply>;
 }
 
 function scripted(client: Redis): Scripted {
@@ -175,6 +181,8 @@ const MAX_POLL_MS = 25;
 export interface RedisQuota<G> extends QuotaSource<G> {
   /** The next take also accounts for a return from the local fallback. */
   rejoin: boolean;
+  /** The Redis run this limiter saw last: a reply from another run means the state was lost. */
+  knownRun: string;
   /** The call on this grant ended (answered or failed). */
   answered(grant: G): Promise<void>;
 }
@@ -189,6 +197,7 @@ function toTake<G>(reply: Reply, grant: G, pollMs: number): Take<G> {
 /** One rolling window shared through Redis. */
 export class RedisWindow implements RedisQuota<string> {
   rejoin = false;
+  knownRun = '';
   readonly #redis: Scripted;
   readonly #leases: string;
   readonly #state: string;
@@ -215,9 +224,10 @@ export class RedisWindow implements RedisQuota<string> {
     const { limit, windowMs } = this.#spec;
     const hold = this.#maxAttemptMs + windowMs;
     const rejoin = this.rejoin;
-    const reply = await this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS);
-    // The script ran: the rejoin is accounted for.
+    const reply = await this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun);
+    // The script ran: the rejoin and any lost state are accounted for.
     if (rejoin) this.rejoin = false;
+    this.knownRun = reply[2];
     return toTake(reply, member, MAX_POLL_MS);
   }
 
@@ -235,6 +245,7 @@ export class RedisWindow implements RedisQuota<string> {
 /** One token bucket shared through Redis. */
 export class RedisBucket implements RedisQuota<number> {
   rejoin = false;
+  knownRun = '';
   readonly #redis: Scripted;
   readonly #key: string;
   readonly #pauseKey: string;
@@ -257,8 +268,9 @@ export class RedisBucket implements RedisQuota<number> {
     // Idle for one fill, a bucket is full: its state may expire then.
     const ttl = Math.max(60_000, Math.ceil((2_000 * capacity) / refillPerSecond));
     const rejoin = this.rejoin;
-    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS);
+    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun);
     if (rejoin) this.rejoin = false;
+    this.knownRun = reply[2];
     // The wait is exact: nothing but time refills a bucket.
     return toTake(reply, cost, Infinity);
   }

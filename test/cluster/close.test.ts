@@ -26,6 +26,6 @@ describe('close()', () => {
     const result = JSON.parse(stdout.trim()) as { closed: boolean; outcomes: string[] };
     expect(result.closed).toBe(true);
     // The first queued call fits the window; the rest were refused by close, not left hanging.
-    expect(result.outcomes.filter((o) => o === 'RateLimitError').length).toBeGreaterThanOrEqual(2);
+    expect(result.outcomes.filter((o) => o === 'ClientClosedError').length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -4,6 +4,7 @@
 // and every failure (name, code, how long the call took to settle).
 import { acquireQuota } from '../../dist/src/limits/registry.js';
 import { EventHub } from '../../dist/src/events.js';
+import { performance } from 'node:perf_hooks';
 
 const env = JSON.parse(process.argv[2]);
 const now = () => performance.timeOrigin + performance.now();
