@@ -201,7 +201,8 @@ export class QuotaLimiter {
     if (this.#closed) throw this.#closedError();
   }
 
-  #redisDown<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+  async #redisDown<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+    this.#throwIfStopped(signal);
     const shared = this.#shared!;
     const why = cause instanceof Error ? cause.message.split('\n')[0] : 'error';
     const unavailable = (extra: string): NetworkError =>
@@ -295,22 +296,44 @@ export function fallbackShare(spec: LimitSpec, processes: number): LimitSpec | u
   return { capacity: spec.capacity / n, refillPerSecond: spec.refillPerSecond / n };
 }
 
+/** Calls waiting for each connection to be ready: one 'ready' listener per connection, however many wait. */
+const readyWaiters = new WeakMap<Redis, Set<() => void>>();
+
+function onNextReady(client: Redis, fn: () => void): () => void {
+  let waiting = readyWaiters.get(client);
+  if (!waiting) {
+    const set = new Set<() => void>();
+    client.on('ready', () => {
+      const now = [...set];
+      set.clear();
+      for (const f of now) f();
+    });
+    readyWaiters.set(client, set);
+    waiting = set;
+  }
+  const set = waiting;
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
 /** Resolve when the ioredis client is connected; reject after `ms`, or when a signal fires. */
 function redisReady(client: Redis, ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
+    let settled = false;
     const done = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      client.off('ready', onReady);
+      stopWaiting();
       for (const s of signals) s?.removeEventListener('abort', onAbort);
       if (error === undefined) resolve();
       else reject(error);
     };
-    const onReady = (): void => done();
     const onAbort = (): void => done(new Error('stopped while waiting for Redis'));
     const timer = setTimeout(() => done(new Error(`no answer from Redis in ${ms} ms`)), ms);
     timer.unref();
-    client.once('ready', onReady);
+    const stopWaiting = onNextReady(client, () => done());
     for (const s of signals) {
       if (s?.aborted) return done(new Error('stopped while waiting for Redis'));
       s?.addEventListener('abort', onAbort, { once: true });

@@ -20,7 +20,7 @@ describe('a token bucket shared through Redis', () => {
   });
 
   const spec = { capacity: 10, refillPerSecond: 10 };
-  const base = { spec, processes: 3, runMs: 6_500, killAfterMs: 1_500, downMs: 1_000 } as const;
+  const base = { spec, processes: 3, runMs: 9_000, killAfterMs: 1_000, downMs: 2_500 } as const;
 
   it("Redis killed and restarted, 'fail': every call settles fast with redis_unavailable, the new Redis is used, never overdrawn", async () => {
     const run = await runRestartScenario({ ...base, onRedisDown: 'fail' });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { maxStartsInWindow, runRestartScenario } from './restart-scenario.js';
 
 // Three processes share a rolling window of 10 per second through a real redis-server that
-// is SIGKILLed 1.5 s in and restarted empty on the same port 1 s later.
+// is SIGKILLed 1 s after all are sending and restarted empty on the same port 2.5 s later
+// (longer than a call waits for Redis: calls fail, or fall back).
 const limit = 10;
 const windowMs = 1_000;
 /** Cross-process timestamps are taken after the Redis reply: allow that much skew. */
 const skewMs = 25;
-const base = { spec: { limit, windowMs }, processes: 3, runMs: 6_500, killAfterMs: 1_500, downMs: 1_000 } as const;
+const base = { spec: { limit, windowMs }, processes: 3, runMs: 9_000, killAfterMs: 1_000, downMs: 2_500 } as const;
 
 describe('a shared rolling window while Redis is killed and restarted', () => {
   it("onRedisDown 'fail': every call settles fast, nothing is sent without Redis, the restarted Redis is used, never over the limit", async () => {
@@ -44,7 +45,7 @@ describe('a shared rolling window while Redis is killed and restarted', () => {
 
   it('a quick restart (leases lost within the window): the window counts as spent, never over the limit', async () => {
     const longWindow = 3_000;
-    const run = await runRestartScenario({ spec: { limit, windowMs: longWindow }, onRedisDown: 'fail', processes: 3, runMs: 4_500, killAfterMs: 1_000, downMs: 50 });
+    const run = await runRestartScenario({ spec: { limit, windowMs: longWindow }, onRedisDown: 'fail', processes: 3, runMs: 5_000, killAfterMs: 1_000, downMs: 50 });
     expect(run.hung).toBe(0);
     const times = run.starts.map((s) => s.at);
     expect(maxStartsInWindow(times, longWindow - skewMs)).toBeLessThanOrEqual(limit);

@@ -38,7 +38,7 @@ async function kill(proc: ChildProcess): Promise<void> {
 }
 
 /** A real redis-server on loopback, on a free port, with no persistence. */
-export async function startRedis(): Promise<{ url: string; port: number; kill(): Promise<void>; restart(): Promise<void>; stop(): Promise<void> }> {
+export async function startRedis(): Promise<{ url: string; port: number; kill(): Promise<void>; restart(): Promise<void>; freeze(): void; thaw(): void; stop(): Promise<void> }> {
   const port = await freePort();
   let proc = await spawnRedis(port);
   return {
@@ -51,6 +51,12 @@ export async function startRedis(): Promise<{ url: string; port: number; kill():
       await kill(proc);
       proc = await spawnRedis(port);
     },
-    stop: () => kill(proc),
+    /** SIGSTOP: the server keeps its connections but answers nothing (as a hung host). */
+    freeze: () => void proc.kill('SIGSTOP'),
+    thaw: () => void proc.kill('SIGCONT'),
+    async stop() {
+      proc.kill('SIGCONT');
+      await kill(proc);
+    },
   };
 }

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import type { LimitSpec } from '../../src/limits/specs.js';
 import { startRedis } from './redis-server.js';
@@ -21,14 +22,16 @@ export interface Scenario {
 }
 
 /**
- * `processes` workers share one limiter through a real redis-server; Redis is killed with
- * SIGKILL `killAfterMs` in and a fresh, empty one started on the same port `downMs` later.
+ * `processes` workers share one limiter through a real redis-server; once all are sending,
+ * Redis is killed with SIGKILL `killAfterMs` later and a fresh, empty one started on the same
+ * port `downMs` after that.
  */
 export async function runRestartScenario(options: {
   spec: LimitSpec;
   cost?: number;
   onRedisDown: 'fail' | 'local';
   processes: number;
+  /** How long each worker sends, from its first start. */
   runMs: number;
   /** Omit to leave Redis running. */
   killAfterMs?: number;
@@ -47,20 +50,32 @@ export async function runRestartScenario(options: {
     lanes: options.lanes ?? 3,
   };
   let hung = 0;
-  const workers = Array.from(
-    { length: options.processes },
-    () =>
-      new Promise<WorkerRun>((resolve) => {
-        execFile(process.execPath, ['test/cluster/restart-worker.mjs', JSON.stringify(env)], { timeout: options.runMs + 8_000, killSignal: 'SIGKILL' }, (error, stdout) => {
-          if (error) {
-            hung += 1;
-            resolve({ starts: [], failures: [], maxSettleMs: Infinity });
-            return;
-          }
-          resolve(JSON.parse(stdout.trim()) as WorkerRun);
+  const running: Promise<void>[] = [];
+  const workers = Array.from({ length: options.processes }, () => {
+    const child = spawn(process.execPath, ['test/cluster/restart-worker.mjs', JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let result: WorkerRun | undefined;
+    running.push(
+      new Promise<void>((resolve) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          const msg = JSON.parse(line) as WorkerRun & { running?: boolean };
+          if (msg.running) resolve();
+          else result = msg;
         });
+        child.once('exit', () => resolve());
       }),
-  );
+    );
+    // A worker with a call that never settles does not finish: it is killed and counted.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.runMs + 15_000);
+    return new Promise<WorkerRun>((resolve) =>
+      child.once('exit', () => {
+        clearTimeout(timer);
+        if (!result) hung += 1;
+        resolve(result ?? { starts: [], failures: [], maxSettleMs: Infinity });
+      }),
+    );
+  });
+  // The clock starts when every process is sending (start-up on a busy machine is not part of it).
+  await Promise.all(running);
   let killedAt = Infinity;
   let restartedAt = Infinity;
   if (options.killAfterMs !== undefined) {

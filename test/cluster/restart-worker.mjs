@@ -1,6 +1,6 @@
 // One process sharing one limiter through Redis while the test kills and restarts Redis.
 // argv: JSON of { redisUrl, fingerprint, spec, cost, onRedisDown, processes, runMs, lanes }
-// Prints one JSON line: every start (wall-clock ms, sub-ms precise, and the limiter's mode)
+// Prints {"running":true} at its first start, then, runMs later, one JSON line: every start (wall-clock ms, sub-ms precise, and the limiter's mode)
 // and every failure (name, code, how long the call took to settle).
 import { acquireQuota } from '../../dist/src/limits/registry.js';
 import { EventHub } from '../../dist/src/events.js';
@@ -17,7 +17,7 @@ const quota = acquireQuota({
   maxAttemptMs: 2_000,
 });
 const limiter = quota.limiters.get('calls');
-const end = now() + env.runMs;
+let end = Infinity;
 const starts = [];
 const failures = [];
 let maxSettleMs = 0;
@@ -27,6 +27,10 @@ async function lane() {
     try {
       await limiter.run(env.cost, undefined, async () => {
         starts.push({ at: now(), mode: limiter.mode });
+        if (end === Infinity) {
+          end = now() + env.runMs;
+          process.stdout.write(JSON.stringify({ running: true }) + '\n');
+        }
         await new Promise((r) => setTimeout(r, 5));
       });
     } catch (error) {
