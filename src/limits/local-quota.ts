@@ -5,6 +5,19 @@
 import type { QuotaSource, Take } from './admission.js';
 import { isRollingWindow, type LimitSpec, type RollingWindow, type TokenBucket } from './specs.js';
 
+/**
+ * A bucket keeps this much refill in reserve: the server counts a call when it arrives, a
+ * little after we sent it and not always equally late (signing, the network, its own clock).
+ * The reserve is never spent, so the sustained rate is the full rate; only the burst is
+ * smaller. A call costing the whole capacity still fits a full bucket.
+ */
+export const BUCKET_RESERVE_MS = 50;
+
+/** The tokens a call of `cost` must leave in a bucket: the reserve, but never more than fits. */
+export function bucketReserve(spec: TokenBucket, cost: number): number {
+  return Math.max(0, Math.min((spec.refillPerSecond * BUCKET_RESERVE_MS) / 1000, spec.capacity - cost));
+}
+
 /** A quota in this process: taken by an `Admission`, given back as calls end. */
 export interface LocalQuota<G> extends QuotaSource<G> {
   /** The call on this grant ended (answered or failed): a window frees the slot a window later. */
@@ -76,8 +89,8 @@ export class LocalWindow implements LocalQuota<true> {
 
 /**
  * A token bucket refilled continuously: tokens = elapsed × rate, capped at the capacity, a
- * call taking its cost only when that many are there. Unlike a refill every heartbeat, it never
- * hands out a token before its time.
+ * call taking its cost only when that many (plus the reserve) are there. Unlike a refill every
+ * heartbeat, it never hands out a token before its time.
  */
 export class LocalBucket implements LocalQuota<number> {
   #capacity: number;
@@ -103,11 +116,12 @@ export class LocalBucket implements LocalQuota<number> {
 
   take(cost: number): Take<number> {
     this.#refill();
-    if (this.#tokens >= cost) {
+    const needed = cost + bucketReserve({ capacity: this.#capacity, refillPerSecond: this.#rate * 1000 }, cost);
+    if (this.#tokens >= needed) {
       this.#tokens -= cost;
       return { grant: cost };
     }
-    return { waitMs: (cost - this.#tokens) / this.#rate };
+    return { waitMs: (needed - this.#tokens) / this.#rate };
   }
 
   answered(): void {}

@@ -6,7 +6,8 @@
  *   time + the window" once answered. A process that dies mid-call cannot keep a slot.
  * - A token bucket is a hash: tokens (a number) and the Redis time they were counted at, in
  *   whole microseconds. A take refills elapsed × rate (capped at the capacity) and takes the
- *   cost if it is there, else answers the wait in ms.
+ *   cost if it is there (leaving the reserve, see `BUCKET_RESERVE_MS`), else answers the wait
+ *   in ms.
  *
  * Times come from Redis (`TIME`), so hosts share one clock. Each script is one atomic step,
  * so no process can take more than the limit.
@@ -29,6 +30,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 import type { QuotaSource, Take } from './admission.js';
+import { bucketReserve } from './local-quota.js';
 import type { RollingWindow, TokenBucket } from './specs.js';
 
 /** How to share the quota through Redis (the client option `redis`). */
@@ -129,7 +131,7 @@ return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
 /**
  * KEYS: the bucket (hash: tokens, at µs, run), the key's shared pause.
  * ARGV: capacity, tokens per second, cost, ttl ms, rejoin (1/0), slack ms, the run the
- * caller saw last ('' if none).
+ * caller saw last ('' if none), the reserve (tokens a take must leave).
  * Returns {0, 0, run} when taken, {1, ms, run} to wait for the tokens, {2, ms, run} for a pause.
  */
 const BUCKET_TAKE = `
@@ -149,19 +151,20 @@ end
 -- Lost: empty when the server started, refilled since.
 if ${LOST} then tokens = math.min(tokens, (now - startedAt) * 1000 * perUs) end
 if ARGV[5] == '1' then tokens = math.min(tokens, -tonumber(ARGV[6]) * 1000 * perUs) end
-local taken = tokens >= cost
+local needed = cost + tonumber(ARGV[8])
+local taken = tokens >= needed
 if taken then tokens = tokens - cost end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', nowUs), 'run', run)
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
 if taken then return {0, 0, run} end
-return {1, math.max(1, math.ceil((cost - tokens) / perUs / 1000)), run}`;
+return {1, math.max(1, math.ceil((needed - tokens) / perUs / 1000)), run}`;
 
 type Reply = [kind: number, ms: number, run: string];
 
 interface Scripted extends Redis {
   mmWindowTake(leases: string, pause: string, state: string, member: string, limit: number, holdMs: number, ttlMs: number, windowMs: number, rejoin: number, slackMs: number, knownRun: string): Promise<Reply>;
   mmWindowAnswered(leases: string, member: string, windowMs: number): Promise<number>;
-  mmBucketTake(bucket: string, pause: string, capacity: number, perSecond: number, cost: number, ttlMs: number, rejoin: number, slackMs: number, knownRun: string): Promise<Reply>;
+  mmBucketTake(bucket: string, pause: string, capacity: number, perSecond: number, cost: number, ttlMs: number, rejoin: number, slackMs: number, knownRun: string, reserve: number): Promise<Reply>;
 }
 
 function scripted(client: Redis): Scripted {
@@ -268,7 +271,7 @@ export class RedisBucket implements RedisQuota<number> {
     // Idle for one fill, a bucket is full: its state may expire then.
     const ttl = Math.max(60_000, Math.ceil((2_000 * capacity) / refillPerSecond));
     const rejoin = this.rejoin;
-    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun);
+    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost));
     if (rejoin) this.rejoin = false;
     this.knownRun = reply[2];
     // The wait is exact: nothing but time refills a bucket.
