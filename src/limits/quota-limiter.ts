@@ -96,10 +96,11 @@ export class QuotaLimiter {
     if (isRollingWindow(old) !== isRollingWindow(spec)) {
       // Another kind of limit: a new line; the calls waiting in the old one queue again.
       const retired = this.#lane;
+      this.#leaveFallback();
       this.#lane = this.#makeLane(spec);
+      // What a fallback spent is still unknown to Redis.
+      if (this.#shared) (this.#lane.quota as RedisQuota<unknown>).rejoin = (retired.quota as RedisQuota<unknown>).rejoin;
       retired.admission.close(() => RETIRED);
-      this.#fallback?.admission.close(() => RETIRED);
-      this.#fallback = undefined;
       return;
     }
     const quota = this.#lane.quota;

@@ -109,8 +109,9 @@ describe('QuotaLimiter: an exact token bucket', () => {
     }
     // Not a whole token over at any instant (timestamps are taken a few microtasks after the grant).
     expect(excess).toBeLessThan(0.5);
-    // …and at the bucket's speed: 390 refilled tokens at 400/s take ~975 ms.
-    expect(starts.at(-1)! - starts[0]!).toBeLessThan(1_400);
+    // …and at about the bucket's speed: 390 refilled tokens at 400/s take ~1 s (bounded loosely:
+    // a busy machine delays timers).
+    expect(starts.at(-1)! - starts[0]!).toBeLessThan(2_000);
     await limiter.close();
   });
 
