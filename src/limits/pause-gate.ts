@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { timerDelay } from './admission.js';
 
 /** Extend a pause in Redis only if it makes it longer (KEYS: pause key; ARGV: ms). */
 const EXTEND = `
@@ -43,7 +44,7 @@ export class PauseGate {
   /** Wait out this process's view of the pause only. */
   async waitHere(signal?: AbortSignal): Promise<void> {
     // Loop: the pause may be extended while we sleep.
-    for (let left = this.remainingMs(); left > 0; left = this.remainingMs()) await sleep(left, undefined, { signal });
+    for (let left = this.remainingMs(); left > 0; left = this.remainingMs()) await sleep(timerDelay(left), undefined, { signal });
   }
 
   /** Wait out the pause: this process's view, then the shared one in Redis. */
@@ -53,7 +54,7 @@ export class PauseGate {
     for (;;) {
       const left = await this.#shared.client.pttl(this.#shared.key).catch(() => 0);
       if (left <= 0) return;
-      await sleep(left, undefined, { signal });
+      await sleep(timerDelay(left), undefined, { signal });
     }
   }
 }

@@ -1,15 +1,15 @@
-import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
-import { MarketError, NetworkError, RateLimitError } from '../errors.js';
+import { ClientClosedError, MarketError, NetworkError, RateLimitError } from '../errors.js';
+import { Admission } from './admission.js';
+import { LocalBucket, LocalWindow, type LocalQuota } from './local-quota.js';
 import { PauseGate } from './pause-gate.js';
-import { RedisRollingWindow } from './redis-store.js';
+import { RedisBucket, RedisWindow, type RedisQuota } from './redis-store.js';
 import { isRollingWindow, type LimitSpec } from './specs.js';
 
-/** The shared-store side of a limiter (Redis through Bottleneck's cluster mode). */
+/** The shared-store side of a limiter: our own Lua scripts over the key's ioredis connection. */
 export interface SharedStore {
   client: Redis;
-  connection: Bottleneck.IORedisConnection;
-  /** Bottleneck id; Redis keys derive from it. */
+  /** Redis keys derive from it. */
   id: string;
   /** The longest one attempt can take (its timeout): how long a lease outlives a dead process. */
   maxAttemptMs: number;
@@ -17,6 +17,7 @@ export interface SharedStore {
   processes: number;
 }
 
+/** How a limiter is built (see `acquireQuota`). */
 export interface QuotaLimiterOptions {
   provider: string;
   limitClass: string;
@@ -29,35 +30,43 @@ export interface QuotaLimiterOptions {
   shared?: SharedStore | undefined;
 }
 
+/**
+ * Where a limiter counts right now: `process` (no Redis configured), `redis` (shared), or
+ * `fallback` (Redis unreachable with `onRedisDown: 'local'`: an in-process share).
+ */
+export type QuotaMode = 'process' | 'redis' | 'fallback';
+
 /** How long a call waits for an unreachable Redis before it is refused (or falls back). */
 const REDIS_READY_MS = 2_000;
 
-/** How often a token bucket is topped up; small enough to look continuous. */
-const BUCKET_TICK_MS = 50;
+/** A line was retired (back to Redis, or a new kind of limit): its calls queue again. */
+class Retired extends Error {}
+const RETIRED = new Retired('retired');
+
+interface Lane {
+  quota: LocalQuota<unknown> | RedisQuota<unknown>;
+  admission: Admission<unknown>;
+}
 
 /**
- * One endpoint class of one provider and key. Bottleneck's reservoir is the quota:
- * - rolling window: the reservoir holds the free slots; a job takes one when it starts
- *   and gives it back `windowMs` after its response arrived, so no window of `windowMs`
- *   ever sees more than `limit` starts, however the server counts;
- * - token bucket: Bottleneck's own reservoir refill, each job weighing its cost.
- * Retries happen outside, in the request sender: every attempt takes quota again.
+ * One endpoint class of one provider and key: a FIFO line (`Admission`) in front of a quota
+ * counted in this process (`LocalWindow`, `LocalBucket`) or in Redis (`RedisWindow`,
+ * `RedisBucket`). Retries happen outside, in the request sender: every attempt takes quota
+ * again.
  */
 export class QuotaLimiter {
   readonly provider: string;
   readonly limitClass: string;
   /** A pause for this endpoint class alone (a 429 whose limit is the class's own). */
-  readonly classGate = new PauseGate();
+  readonly classGate: PauseGate;
   #spec: LimitSpec;
   readonly #options: QuotaLimiterOptions;
-  readonly #bottleneck: Bottleneck;
-  readonly #timers = new Set<NodeJS.Timeout>();
   readonly #shared: SharedStore | undefined;
-  /** A rolling window shared through Redis (token buckets use Bottleneck's cluster mode). */
-  readonly #window: RedisRollingWindow | undefined;
-  readonly #ready: Promise<void>;
-  /** In-process stand-in after Redis failed, with `onRedisDown: 'local'`. */
-  #fallback: QuotaLimiter | undefined;
+  #lane: Lane;
+  /** In-process stand-in while Redis is unreachable, with `onRedisDown: 'local'`. */
+  #fallback: Lane | undefined;
+  readonly #onRedisBack = (): void => this.#leaveFallback();
+  readonly #closing = new AbortController();
   #closed = false;
 
   constructor(options: QuotaLimiterOptions) {
@@ -66,255 +75,269 @@ export class QuotaLimiter {
     this.#spec = options.spec;
     this.#options = options;
     this.#shared = options.shared;
-    const overflow = options.maxQueued !== undefined ? { highWater: options.maxQueued, strategy: Bottleneck.strategy.OVERFLOW } : {};
-    const shared = this.#shared;
-    const sharedBucket = shared !== undefined && !isRollingWindow(options.spec);
-    const store = sharedBucket
-      ? { id: shared.id, datastore: 'ioredis' as const, clearDatastore: false, connection: shared.connection, heartbeatInterval: BUCKET_TICK_MS, timeout: 24 * 3_600_000 }
-      : {};
-    this.#bottleneck = new Bottleneck({ ...overflow, ...store, ...bottleneckSettings(options.spec) });
-    this.#bottleneck.on('error', () => undefined);
-    this.#window = shared && isRollingWindow(options.spec) ? new RedisRollingWindow(shared.client, shared.id, options.spec.limit, options.spec.windowMs, shared.maxAttemptMs) : undefined;
-    if (sharedBucket) {
-      // Settings given in code win over those an older process left in Redis.
-      this.#ready = withTimeout(this.#bottleneck.ready(), REDIS_READY_MS).then(async () => {
-        // The refill settings in code win; the tokens left are shared state and stay (a
-        // process starting must not refill everyone's bucket), only capped by the capacity.
-        const { reservoir: capacity, ...refill } = bottleneckSettings(options.spec);
-        const current = await this.#bottleneck.currentReservoir();
-        const cap = current !== null && capacity != null && current > capacity ? { reservoir: capacity } : {};
-        await this.#bottleneck.updateSettings({ ...refill, ...cap });
-      });
-    } else {
-      this.#ready = Promise.resolve();
-    }
-    this.#ready.catch(() => undefined);
+    this.classGate = new PauseGate();
+    this.#lane = this.#makeLane(options.spec);
   }
 
   get spec(): LimitSpec {
     return this.#spec;
   }
 
-  /** Change the limit in place (e.g. after reading the key's real rate); slots in use stay counted. */
+  /** Where this limiter counts right now. */
+  get mode(): QuotaMode {
+    if (!this.#shared) return 'process';
+    return this.#fallback ? 'fallback' : 'redis';
+  }
+
+  /** Change the limit in place (e.g. after reading the key's real rate); what is in use stays counted. */
   async updateSpec(spec: LimitSpec): Promise<void> {
     const old = this.#spec;
     this.#spec = spec;
-    if (isRollingWindow(old) && isRollingWindow(spec)) {
-      if (this.#window) return this.#window.setLimit(spec.limit);
-      const delta = spec.limit - old.limit;
-      if (delta !== 0) await this.#bottleneck.incrementReservoir(delta);
+    if (isRollingWindow(old) !== isRollingWindow(spec)) {
+      // Another kind of limit: a new line; the calls waiting in the old one queue again.
+      const retired = this.#lane;
+      this.#leaveFallback();
+      this.#lane = this.#makeLane(spec);
+      // What a fallback spent is still unknown to Redis.
+      if (this.#shared) (this.#lane.quota as RedisQuota<unknown>).rejoin = (retired.quota as RedisQuota<unknown>).rejoin;
+      retired.admission.close(() => RETIRED);
       return;
     }
-    // Bottleneck 2.19.5's in-process store stops its refill timer on updateSettings (its
-    // _startHeartbeat clears the running interval without forgetting it, so it never starts
-    // again). Forget it first, so the store starts a fresh one.
-    const store = (this.#bottleneck as unknown as { _store?: { heartbeat?: NodeJS.Timeout | null } })._store;
-    if (!this.#shared && store?.heartbeat) {
-      clearInterval(store.heartbeat);
-      store.heartbeat = null;
-    }
-    // Keep what was spent and not yet refilled counted against the new bucket too.
-    const current = (await this.#bottleneck.currentReservoir()) ?? 0;
-    const deficit = isRollingWindow(old) ? 0 : Math.max(0, old.capacity - current);
-    const reservoir = isRollingWindow(spec) ? spec.limit : Math.max(0, Math.min(current, spec.capacity) - deficit);
-    await this.#bottleneck.updateSettings({ ...bottleneckSettings(spec), reservoir });
+    const quota = this.#lane.quota;
+    if (quota instanceof RedisWindow && isRollingWindow(spec)) quota.setSpec(spec);
+    else if (quota instanceof RedisBucket && !isRollingWindow(spec)) quota.setSpec(spec);
+    else (quota as LocalQuota<unknown>).update(spec);
+    this.#lane.admission.wake();
+    const share = this.#shared && fallbackShare(spec, this.#shared.processes);
+    if (this.#fallback && share) (this.#fallback.quota as LocalQuota<unknown>).update(share);
   }
 
   /**
    * Run `send` once quota is free and the provider is not paused. `send` is called at
-   * most once; if the signal fires first nothing is sent and the quota is returned.
+   * most once, and never after `close()`; if the signal fires first nothing is sent and the
+   * call leaves the queue at once.
    */
   async run<T>(cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
-    if (this.#closed) throw new RateLimitError({ provider: this.provider, code: 'queue_full', message: `${this.provider} client is closed` });
-    if (this.#fallback) return this.#fallback.run(cost, signal, send);
-    const weight = isRollingWindow(this.#spec) ? 1 : cost;
-    if (!isRollingWindow(this.#spec) && weight > this.#spec.capacity) {
+    if (this.#closed) throw this.#closedError();
+    const spec = this.#spec;
+    const weight = isRollingWindow(spec) ? 1 : cost;
+    if (!isRollingWindow(spec) && weight > spec.capacity) {
       throw new RateLimitError({
         provider: this.provider,
         code: 'rate_limited',
-        message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${this.#spec.capacity}`,
+        message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${spec.capacity}`,
       });
     }
-    if (this.#window) return this.#runShared(this.#window, cost, signal, send);
-    if (this.#takeNow(weight)) return this.#attempt(signal, send);
-
-    try {
-      await this.#ready;
-      signal?.throwIfAborted();
-      this.#options.onQueued?.(0);
-      const job = this.#bottleneck.schedule({ weight }, async () => {
-        if (signal?.aborted) {
-          this.#giveBack(weight, 0);
-          throw signal.reason;
-        }
-        return this.#attempt(signal, send);
-      });
-      job.catch(() => undefined);
-      return await (signal ? raceAbort(job, signal) : job);
-    } catch (error) {
-      if (error instanceof Bottleneck.BottleneckError) {
-        throw new RateLimitError({
-          provider: this.provider,
-          code: 'queue_full',
-          message: `${this.provider} ${this.limitClass} queue is full; call refused without sending`,
-        });
+    for (;;) {
+      try {
+        return await this.#dispatch(weight, signal, send);
+      } catch (error) {
+        if (error !== RETIRED) throw error;
       }
-      if (this.#shared && !(error instanceof MarketError) && !(signal?.aborted && error === signal.reason)) return this.#redisDown(cost, signal, send, error);
+    }
+  }
+
+  async #dispatch<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+    const shared = this.#shared;
+    if (!shared) return this.#runLane(this.#lane, weight, signal, send);
+    if (this.#fallback && shared.client.status === 'ready') this.#leaveFallback();
+    if (this.#fallback) return this.#runLane(this.#fallback, weight, signal, send);
+    try {
+      // Checked per call: Redis may come back after an outage.
+      await redisReady(shared.client, REDIS_READY_MS, signal, this.#closing.signal);
+    } catch (error) {
+      this.#throwIfStopped(signal);
+      return this.#redisDown(weight, signal, send, error);
+    }
+    return this.#runLane(this.#lane, weight, signal, send, (error) => this.#redisDown(weight, signal, send, error));
+  }
+
+  /**
+   * Wait out pauses, take the quota, wait out any pause that began meanwhile, send. A
+   * failure of the quota itself (Redis) goes to `onQuotaFailure`; the caller's errors and
+   * the call's own pass through.
+   */
+  async #runLane<T>(lane: Lane, weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, onQuotaFailure?: (error: unknown) => Promise<T>): Promise<T> {
+    let grant: unknown;
+    try {
+      await this.#waitPauses(signal);
+      grant = await lane.admission.acquire(weight, signal);
+    } catch (error) {
+      if (onQuotaFailure && !(error instanceof MarketError) && error !== RETIRED && !(signal?.aborted && error === signal.reason)) return onQuotaFailure(error);
+      throw error;
+    }
+    try {
+      await this.#waitPauses(signal);
+      if (this.#closed) throw this.#closedError();
+    } catch (error) {
+      lane.quota.release(grant);
+      throw error;
+    }
+    try {
+      return await send();
+    } finally {
+      // A rolling window's slot comes back a full window after the answer (or failure).
+      await Promise.resolve(lane.quota.answered(grant)).catch(() => undefined);
+    }
+  }
+
+  async #waitPauses(signal: AbortSignal | undefined): Promise<void> {
+    const gate = this.#options.gate;
+    if (gate.remainingMs() <= 0 && this.classGate.remainingMs() <= 0) return;
+    const closing = this.#closing.signal;
+    const both = signal ? AbortSignal.any([signal, closing]) : closing;
+    try {
+      // The key's shared pause is checked by the Redis scripts, in the same step as the take.
+      await gate.waitHere(both);
+      await this.classGate.waitHere(both);
+    } catch (error) {
+      this.#throwIfStopped(signal);
       throw error;
     }
   }
 
-  async #attempt<T>(signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-    try {
-      await this.#options.gate.wait(signal);
-      await this.classGate.wait(signal);
-      return await send();
-    } finally {
-      // The slot comes back a full window after the answer (or failure), never sooner.
-      if (isRollingWindow(this.#spec)) this.#giveBack(1, this.#spec.windowMs);
-    }
+  #throwIfStopped(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw signal.reason;
+    if (this.#closed) throw this.#closedError();
   }
 
-  async #runShared<T>(window: RedisRollingWindow, cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-    let lease: string;
-    try {
-      // Checked per call: Redis may come back after an outage.
-      await redisReady(this.#shared!.client, REDIS_READY_MS);
-      // Pauses are waited out before a slot is taken, so a paused call holds none; the shared
-      // pause is checked by the same script that takes the slot.
-      await this.#options.gate.waitHere(signal);
-      await this.classGate.wait(signal);
-      lease = await window.acquire(this.#options.gate.sharedKey ?? `${this.#shared!.id}_pause`, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      return this.#redisDown(cost, signal, send, error);
-    }
-    try {
-      return await send();
-    } finally {
-      await window.answered(lease).catch(() => undefined);
-    }
-  }
-
-  #redisDown<T>(cost: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+  async #redisDown<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+    this.#throwIfStopped(signal);
     const shared = this.#shared!;
-    if (shared.onDown !== 'local') {
-      throw new NetworkError({
-        provider: this.provider,
-        code: 'redis_unavailable',
-        message: `${this.provider}: the shared quota in Redis is unreachable (${cause instanceof Error ? cause.message.split('\n')[0] : 'error'}); nothing was sent. Pass redis.onRedisDown: 'local' to fall back to a per-process share`,
-      });
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : 'error';
+    const unavailable = (extra: string): NetworkError =>
+      new NetworkError({ provider: this.provider, code: 'redis_unavailable', message: `${this.provider}: the shared quota in Redis is unreachable (${why}); nothing was sent. ${extra}` });
+    if (shared.onDown !== 'local') throw unavailable("Pass redis.onRedisDown: 'local' to fall back to a per-process share");
+    const share = fallbackShare(this.#spec, shared.processes);
+    if (!share) throw unavailable(`A ${this.limitClass} limit of ${(this.#spec as { limit: number }).limit} cannot be shared by ${shared.processes} processes without Redis`);
+    if (!isRollingWindow(share) && weight > share.capacity) throw unavailable(`A request costing ${weight} tokens does not fit this process's share (${share.capacity}) of the ${this.limitClass} bucket`);
+    if (!this.#fallback) {
+      this.#fallback = this.#makeLocalLane(share, true);
+      // Back to Redis as soon as it answers, even if no new call comes.
+      shared.client.once('ready', this.#onRedisBack);
     }
-    const share = (n: number): number => Math.max(1, Math.floor(n / shared.processes));
-    const spec = isRollingWindow(this.#spec)
-      ? { limit: share(this.#spec.limit), windowMs: this.#spec.windowMs }
-      : { capacity: Math.max(this.#spec.capacity / shared.processes, 1), refillPerSecond: this.#spec.refillPerSecond / shared.processes };
-    this.#fallback ??= new QuotaLimiter({ ...this.#options, spec, shared: undefined });
-    return this.#fallback.run(cost, signal, send);
+    return this.#runLane(this.#fallback, weight, signal, send);
   }
 
-  /**
-   * The fast path. Bottleneck's in-process store yields to the timer queue several times
-   * per job (about 5 ms of idle latency per call). When nothing waits, no pause is on and
-   * the reservoir has room, take the quota synchronously from the same reservoir Bottleneck
-   * reads, so both paths count against one number; otherwise queue in Bottleneck as usual.
-   * Never used with a shared (Redis) store, whose reservoir lives in Redis.
-   */
-  #takeNow(weight: number): boolean {
-    if (this.#shared) return false;
-    if (this.#options.gate.remainingMs() > 0 || this.classGate.remainingMs() > 0) return false;
-    const counts = this.#bottleneck.counts();
-    if (counts.RECEIVED + counts.QUEUED > 0) return false;
-    const store = (this.#bottleneck as unknown as { _store?: { storeOptions?: { reservoir?: number | null } } })._store?.storeOptions;
-    if (!store || typeof store.reservoir !== 'number' || store.reservoir < weight) return false;
-    store.reservoir -= weight;
-    return true;
+  #leaveFallback(): void {
+    const fallback = this.#fallback;
+    if (!fallback) return;
+    this.#fallback = undefined;
+    this.#shared!.client.off('ready', this.#onRedisBack);
+    // Redis does not know what the fallbacks spent: the next take accounts for it.
+    (this.#lane.quota as RedisQuota<unknown>).rejoin = true;
+    fallback.admission.close(() => RETIRED);
   }
 
-  #giveBack(amount: number, afterMs: number): void {
-    if (this.#closed) return;
-    if (afterMs <= 0) {
-      void this.#bottleneck.incrementReservoir(amount).catch(() => undefined);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (!this.#closed) void this.#bottleneck.incrementReservoir(amount).catch(() => undefined);
-    }, afterMs);
-    timer.unref();
-    this.#timers.add(timer);
+  #makeLane(spec: LimitSpec): Lane {
+    const shared = this.#shared;
+    if (!shared) return this.#makeLocalLane(spec, false);
+    const pauseKey = this.#options.gate.sharedKey ?? `${shared.id}_pause`;
+    const quota: RedisQuota<unknown> = isRollingWindow(spec)
+      ? new RedisWindow(shared.client, { id: shared.id, pauseKey, spec, maxAttemptMs: shared.maxAttemptMs })
+      : new RedisBucket(shared.client, { id: shared.id, pauseKey, spec });
+    return { quota, admission: this.#makeAdmission(quota) };
   }
 
+  /** An in-process quota; a fallback starts empty: it does not know what the others spent. */
+  #makeLocalLane(spec: LimitSpec, startEmpty: boolean): Lane {
+    const lane = {} as Lane;
+    const onFree = (): void => lane.admission.wake();
+    lane.quota = isRollingWindow(spec) ? new LocalWindow(spec, { startEmpty, onFree }) : new LocalBucket(spec, { startEmpty, onFree });
+    lane.admission = this.#makeAdmission(lane.quota);
+    return lane;
+  }
+
+  #makeAdmission(quota: Lane['quota']): Admission<unknown> {
+    return new Admission<unknown>(quota, {
+      maxQueued: this.#options.maxQueued,
+      onWait: this.#options.onQueued,
+      queueFull: () =>
+        new RateLimitError({
+          provider: this.provider,
+          code: 'queue_full',
+          message: `${this.provider} ${this.limitClass} queue is full; call refused without sending`,
+        }),
+    });
+  }
+
+  #closedError(): ClientClosedError {
+    return new ClientClosedError({ provider: this.provider, code: 'client_closed', message: `${this.provider} client is closed; the call was not sent` });
+  }
+
+  /** Calls waiting for quota (not those waiting for Redis to answer, or in flight). */
   queued(): number {
-    return this.#bottleneck.counts().QUEUED;
+    return this.#lane.admission.size + (this.#fallback?.admission.size ?? 0);
   }
 
+  /** Refuse every waiting call with `ClientClosedError` at once; nothing is sent after this. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    await this.#fallback?.close();
-    await Promise.resolve(this.#bottleneck.stop({ dropWaitingJobs: true })).catch(() => undefined);
-    await Promise.resolve(this.#bottleneck.disconnect(false)).catch(() => undefined);
+    this.#closing.abort();
+    this.#shared?.client.off('ready', this.#onRedisBack);
+    const closed = (): ClientClosedError => this.#closedError();
+    this.#lane.admission.close(closed);
+    this.#fallback?.admission.close(closed);
   }
 }
 
-function bottleneckSettings(spec: LimitSpec): Bottleneck.ConstructorOptions {
-  if (isRollingWindow(spec)) return { reservoir: spec.limit };
-  const perTick = (spec.refillPerSecond * BUCKET_TICK_MS) / 1000;
-  return {
-    // Bottleneck adds one increment per heartbeat, however long the interval: beat at the tick.
-    heartbeatInterval: BUCKET_TICK_MS,
-    reservoir: spec.capacity,
-    reservoirIncreaseInterval: BUCKET_TICK_MS,
-    reservoirIncreaseAmount: perTick,
-    reservoirIncreaseMaximum: spec.capacity,
-  };
+/**
+ * A process's share of the limit while Redis is away: `limit ÷ processes` (rounded down) per
+ * window, or a bucket of `capacity ÷ processes` refilled at `rate ÷ processes`. A window
+ * smaller than one start per process cannot be shared: undefined.
+ */
+export function fallbackShare(spec: LimitSpec, processes: number): LimitSpec | undefined {
+  const n = Math.max(1, Math.floor(processes));
+  if (isRollingWindow(spec)) {
+    const limit = Math.floor(spec.limit / n);
+    return limit >= 1 ? { limit, windowMs: spec.windowMs } : undefined;
+  }
+  return { capacity: spec.capacity / n, refillPerSecond: spec.refillPerSecond / n };
 }
 
-/** Resolve when the ioredis client is connected, or reject after `ms`. */
-function redisReady(client: Redis, ms: number): Promise<void> {
+/** Calls waiting for each connection to be ready: one 'ready' listener per connection, however many wait. */
+const readyWaiters = new WeakMap<Redis, Set<() => void>>();
+
+function onNextReady(client: Redis, fn: () => void): () => void {
+  let waiting = readyWaiters.get(client);
+  if (!waiting) {
+    const set = new Set<() => void>();
+    client.on('ready', () => {
+      const now = [...set];
+      set.clear();
+      for (const f of now) f();
+    });
+    readyWaiters.set(client, set);
+    waiting = set;
+  }
+  const set = waiting;
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+/** Resolve when the ioredis client is connected; reject after `ms`, or when a signal fires. */
+function redisReady(client: Redis, ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
-  return withTimeout(
-    new Promise<void>((resolve) => client.once('ready', () => resolve())),
-    ms,
-  );
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms);
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const done = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopWaiting();
+      for (const s of signals) s?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = (): void => done(new Error('stopped while waiting for Redis'));
+    const timer = setTimeout(() => done(new Error(`no answer from Redis in ${ms} ms`)), ms);
     timer.unref();
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  // An already-aborted signal fires no event: check it first.
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
+    const stopWaiting = onNextReady(client, () => done());
+    for (const s of signals) {
+      if (s?.aborted) return done(new Error('stopped while waiting for Redis'));
+      s?.addEventListener('abort', onAbort, { once: true });
+    }
   });
 }

@@ -1,62 +1,72 @@
 /**
- * Shared quota through Redis. Token buckets use Bottleneck's cluster mode (ioredis) as is.
- * A rolling window needs what Bottleneck's reservoir cannot give across processes: a slot
- * that returns a window after its answer, and that still returns if the process holding it
- * dies. So a rolling window in Redis is a sorted set of leases, one per request start,
- * scored with the time the slot frees: "now + the longest an attempt can take + the
- * window" when taken, "answer time + the window" once answered. Taking a slot is one Lua
- * script (drop due leases, count, add), so no process can take more than the limit and no
- * crash can leak a slot. Times come from Redis (`TIME`), so hosts share one clock.
+ * Shared quota through Redis: one Lua script per take, over ioredis, for both kinds of limit.
+ *
+ * - A rolling window is a sorted set of leases, one per request start, scored with the time
+ *   the slot frees: "now + the longest an attempt can take + the window" when taken, "answer
+ *   time + the window" once answered. A process that dies mid-call cannot keep a slot.
+ * - A token bucket is a hash: tokens (a number) and the Redis time they were counted at, in
+ *   whole microseconds. A take refills elapsed × rate (capped at the capacity) and takes the
+ *   cost if it is there (leaving the reserve, see `BUCKET_RESERVE_MS`), else answers the wait
+ *   in ms.
+ *
+ * Times come from Redis (`TIME`), so hosts share one clock. Each script is one atomic step,
+ * so no process can take more than the limit.
+ *
+ * Lost state. Redis may restart without persistence (or from an older snapshot) and forget
+ * what was spent. Every reply names the server's `run_id`, and each limiter passes back the
+ * one it saw last; a limiter's state records the `run_id` that wrote it. When a process saw
+ * another run before, or the state was written by another run, what was spent is lost: the
+ * quota is rebuilt as spent at the moment the server started — a window closed until one
+ * window after that start, a bucket refilled from empty since that start. (A server up for
+ * longer than that cannot have a lost start in the current window.) A first use, by
+ * processes that never saw another run, starts full: if Redis and every process restart
+ * together, the spending before is as unknown as a single process's after its restart.
+ *
+ * Coming back from the local fallback (`rejoin`): the others may still be spending their
+ * fallback share until they notice Redis is back (at most `REJOIN_SLACK_MS`), and nobody told
+ * Redis what the fallbacks spent: a window is closed until one window after that slack, a
+ * bucket is left at no more than minus the slack's refill.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
+import type { QuotaSource, Take } from './admission.js';
+import { bucketReserve } from './local-quota.js';
+import type { RollingWindow, TokenBucket } from './specs.js';
 
+/** How to share the quota through Redis (the client option `redis`). */
 export interface RedisQuotaOptions {
   /** `redis://host:port/db`; or give a ready `client`. */
   url?: string | undefined;
   client?: Redis | undefined;
   /**
-   * Redis unreachable: `fail` (default) refuses calls with a typed error; `local` falls
-   * back to an in-process limiter with a per-process share of the limit.
+   * Redis unreachable: `fail` (default) refuses calls with a typed error; `local` falls back
+   * to an in-process limiter that starts empty with `1/processes` of the limit, and returns
+   * to Redis once it answers again.
    */
   onRedisDown?: 'fail' | 'local' | undefined;
   /** How many processes share the key, for the `local` fallback's share (default 4). */
   processes?: number | undefined;
 }
 
+/** Longest delay between two reconnection attempts. */
+const RECONNECT_MAX_MS = 1_000;
+
 /**
- * KEYS: leases, the key's shared pause. ARGV: member, limit, hold ms, key ttl ms. Returns 0
- * when taken, ms to wait for a slot, or minus the ms left of a pause (checked in the same
- * step, so no slot is taken while the key is paused).
+ * How long after Redis is back another process may still spend its fallback share: its
+ * next reconnection attempt, plus its connect and one call already granted.
  */
-const ACQUIRE = `
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return -paused end
-local t = redis.call('TIME')
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
-  return 0
-end
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(first[2]) - now)`;
+export const REJOIN_SLACK_MS = RECONNECT_MAX_MS + 1_000;
 
-/** KEYS: leases. ARGV: member, window ms. The slot frees one window after the answer. */
-const ANSWERED = `
-local t = redis.call('TIME')
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
-return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
-
+/** Connection settings for the quota's own connection. */
 export const REDIS_CLIENT_OPTIONS: IORedisOptions = {
   // Fail fast instead of queueing commands while Redis is away: a quota we cannot check is
   // a call we must not send.
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   connectTimeout: 2_000,
-  retryStrategy: (times) => Math.min(times * 200, 2_000),
+  // A Redis that accepts but does not answer (stopped, overloaded) must not hold calls forever.
+  commandTimeout: 1_000,
+  retryStrategy: (times) => Math.min(times * 100, RECONNECT_MAX_MS),
 };
 
 /**
@@ -69,75 +79,207 @@ export function connectRedis(options: RedisQuotaOptions): Redis {
   return new Redis(options.url, REDIS_CLIENT_OPTIONS);
 }
 
+/** Shared by both scripts: Redis time (ms, and whole µs), its run id and start time. */
+const PREAMBLE = `
+local t = redis.call('TIME')
+local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = math.floor(nowUs / 1000)
+local info = redis.call('INFO', 'server')
+local run = string.match(info, 'run_id:(%x+)')
+local startedAt = now - tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) * 1000
+`;
+
+/** The state was lost if it was written by another run, or the caller last saw another run. */
+const LOST = `(stateRun and stateRun ~= run) or (known ~= '' and known ~= run)`;
+
+/**
+ * KEYS: leases, the key's shared pause, the window's state (hash: run, until).
+ * ARGV: member, limit, hold ms, leases ttl ms, window ms, rejoin (1/0), slack ms, the run
+ * the caller saw last ('' if none).
+ * Returns {0, 0, run} when taken, {1, ms, run} to wait for a slot (answers may free one
+ * sooner), {2, ms, run} to wait whole (a pause, or a window closed by lost state or a rejoin).
+ */
+const WINDOW_TAKE = `
+${PREAMBLE}
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {2, paused, run} end
+local windowMs = tonumber(ARGV[5])
+local known = ARGV[8]
+local state = redis.call('HMGET', KEYS[3], 'run', 'until')
+local stateRun = state[1]
+local closedUntil = tonumber(state[2]) or 0
+if ${LOST} then closedUntil = math.max(closedUntil, startedAt + windowMs) end
+if ARGV[6] == '1' then closedUntil = math.max(closedUntil, now + tonumber(ARGV[7]) + windowMs) end
+redis.call('HSET', KEYS[3], 'run', run, 'until', closedUntil)
+redis.call('PEXPIRE', KEYS[3], math.max(tonumber(ARGV[4]), closedUntil - now + 60000))
+if closedUntil > now then return {2, closedUntil - now, run} end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+  return {0, 0, run}
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {1, math.max(1, tonumber(first[2]) - now), run}`;
+
+/** KEYS: leases. ARGV: member, window ms. The slot frees one window after the answer. */
+const WINDOW_ANSWERED = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
+
+/**
+ * KEYS: the bucket (hash: tokens, at µs, run), the key's shared pause.
+ * ARGV: capacity, tokens per second, cost, ttl ms, rejoin (1/0), slack ms, the run the
+ * caller saw last ('' if none), the reserve (tokens a take must leave).
+ * Returns {0, 0, run} when taken, {1, ms, run} to wait for the tokens, {2, ms, run} for a pause.
+ */
+const BUCKET_TAKE = `
+${PREAMBLE}
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {2, paused, run} end
+local capacity = tonumber(ARGV[1])
+local perUs = tonumber(ARGV[2]) / 1000000
+local cost = tonumber(ARGV[3])
+local known = ARGV[7]
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'run')
+local stateRun = b[3]
+local tokens = capacity
+if stateRun == run and b[1] then
+  tokens = math.min(capacity, tonumber(b[1]) + (nowUs - tonumber(b[2])) * perUs)
+end
+-- Lost: empty when the server started, refilled since.
+if ${LOST} then tokens = math.min(tokens, (now - startedAt) * 1000 * perUs) end
+if ARGV[5] == '1' then tokens = math.min(tokens, -tonumber(ARGV[6]) * 1000 * perUs) end
+local needed = cost + tonumber(ARGV[8])
+local taken = tokens >= needed
+if taken then tokens = tokens - cost end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', nowUs), 'run', run)
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+if taken then return {0, 0, run} end
+return {1, math.max(1, math.ceil((needed - tokens) / perUs / 1000)), run}`;
+
+type Reply = [kind: number, ms: number, run: string];
+
 interface Scripted extends Redis {
-  mmAcquire(leases: string, pause: string, member: string, limit: number, holdMs: number, ttlMs: number): Promise<number>;
-  mmAnswered(leases: string, member: string, windowMs: number): Promise<number>;
+  mmWindowTake(leases: string, pause: string, state: string, member: string, limit: number, holdMs: number, ttlMs: number, windowMs: number, rejoin: number, slackMs: number, knownRun: string): Promise<Reply>;
+  mmWindowAnswered(leases: string, member: string, windowMs: number): Promise<number>;
+  mmBucketTake(bucket: string, pause: string, capacity: number, perSecond: number, cost: number, ttlMs: number, rejoin: number, slackMs: number, knownRun: string, reserve: number): Promise<Reply>;
 }
 
 function scripted(client: Redis): Scripted {
   const c = client as Scripted;
-  if (typeof c.mmAcquire !== 'function') {
-    client.defineCommand('mmAcquire', { numberOfKeys: 2, lua: ACQUIRE });
-    client.defineCommand('mmAnswered', { numberOfKeys: 1, lua: ANSWERED });
+  if (typeof c.mmWindowTake !== 'function') {
+    client.defineCommand('mmWindowTake', { numberOfKeys: 3, lua: WINDOW_TAKE });
+    client.defineCommand('mmWindowAnswered', { numberOfKeys: 1, lua: WINDOW_ANSWERED });
+    client.defineCommand('mmBucketTake', { numberOfKeys: 2, lua: BUCKET_TAKE });
   }
   return c;
 }
 
-/** Longest pause between two tries while waiting: answers free slots sooner than leases say. */
+/** Longest pause between two tries while waiting for a slot: answers free slots sooner than leases say. */
 const MAX_POLL_MS = 25;
 
-/** One rolling window shared through Redis; waiting calls of this process queue in order. */
-export class RedisRollingWindow {
+/** A quota in Redis, as an `Admission` asks it. */
+export interface RedisQuota<G> extends QuotaSource<G> {
+  /** The next take also accounts for a return from the local fallback. */
+  rejoin: boolean;
+  /** The Redis run this limiter saw last: a reply from another run means the state was lost. */
+  knownRun: string;
+  /** The call on this grant ended (answered or failed). */
+  answered(grant: G): Promise<void>;
+}
+
+/** Rebuild {0|1|2, ms} as what the line understands. */
+function toTake<G>(reply: Reply, grant: G, pollMs: number): Take<G> {
+  const [kind, ms] = reply;
+  if (kind === 0) return { grant };
+  return { waitMs: kind === 1 ? Math.min(ms, pollMs) : ms };
+}
+
+/** One rolling window shared through Redis. */
+export class RedisWindow implements RedisQuota<string> {
+  rejoin = false;
+  knownRun = '';
   readonly #redis: Scripted;
-  readonly #key: string;
-  #limit: number;
-  readonly #windowMs: number;
+  readonly #leases: string;
+  readonly #state: string;
+  readonly #pauseKey: string;
+  #spec: RollingWindow;
   readonly #maxAttemptMs: number;
-  #tail: Promise<void> = Promise.resolve();
 
-  constructor(client: Redis, id: string, limit: number, windowMs: number, maxAttemptMs: number) {
+  constructor(client: Redis, options: { id: string; pauseKey: string; spec: RollingWindow; maxAttemptMs: number }) {
     this.#redis = scripted(client);
-    this.#key = `mm_${id}_leases`;
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-    this.#maxAttemptMs = maxAttemptMs;
+    this.#leases = `mm_${options.id}_leases`;
+    this.#state = `mm_${options.id}_state`;
+    this.#pauseKey = options.pauseKey;
+    this.#spec = options.spec;
+    this.#maxAttemptMs = options.maxAttemptMs;
   }
 
-  /** The limit given in code applies; leases in Redis are shared, limits are not stored. */
-  setLimit(limit: number): void {
-    this.#limit = limit;
+  /** The limits given in code apply; leases in Redis are shared, limits are not stored. */
+  setSpec(spec: RollingWindow): void {
+    this.#spec = spec;
   }
 
-  /**
-   * Wait until the key is not paused (`pauseKey`) and a slot is free, in arrival order within
-   * this process; returns the slot's lease. One round trip when nothing waits.
-   */
-  acquire(pauseKey: string, signal?: AbortSignal): Promise<string> {
+  async take(): Promise<Take<string>> {
     const member = randomUUID();
-    const hold = this.#maxAttemptMs + this.#windowMs;
-    const run = this.#tail.then(async () => {
-      for (;;) {
-        signal?.throwIfAborted();
-        const wait = await this.#redis.mmAcquire(this.#key, pauseKey, member, this.#limit, hold, Math.max(60_000, 2 * hold));
-        if (wait === 0) return member;
-        // A pause is waited out whole; a full window is polled, since answers free slots early.
-        await sleep(wait < 0 ? -wait : Math.min(wait, MAX_POLL_MS), undefined, { signal });
-      }
-    });
-    this.#tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    const { limit, windowMs } = this.#spec;
+    const hold = this.#maxAttemptMs + windowMs;
+    const rejoin = this.rejoin;
+    const reply = await this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun);
+    // The script ran: the rejoin and any lost state are accounted for.
+    if (rejoin) this.rejoin = false;
+    this.knownRun = reply[2];
+    return toTake(reply, member, MAX_POLL_MS);
   }
 
   /** The answer arrived (or the attempt failed): the slot frees one window from now. */
   async answered(member: string): Promise<void> {
-    await this.#redis.mmAnswered(this.#key, member, this.#windowMs);
+    await this.#redis.mmWindowAnswered(this.#leases, member, this.#spec.windowMs);
   }
 
   /** Nothing was sent on this lease: free it at once. */
-  async release(member: string): Promise<void> {
-    await this.#redis.zrem(this.#key, member);
+  release(member: string): void {
+    void this.#redis.zrem(this.#leases, member).catch(() => undefined);
   }
+}
+
+/** One token bucket shared through Redis. */
+export class RedisBucket implements RedisQuota<number> {
+  rejoin = false;
+  knownRun = '';
+  readonly #redis: Scripted;
+  readonly #key: string;
+  readonly #pauseKey: string;
+  #spec: TokenBucket;
+
+  constructor(client: Redis, options: { id: string; pauseKey: string; spec: TokenBucket }) {
+    this.#redis = scripted(client);
+    this.#key = `mm_${options.id}_bucket`;
+    this.#pauseKey = options.pauseKey;
+    this.#spec = options.spec;
+  }
+
+  /** The capacity and refill given in code apply; the tokens left are shared state and stay (capped). */
+  setSpec(spec: TokenBucket): void {
+    this.#spec = spec;
+  }
+
+  async take(cost: number): Promise<Take<number>> {
+    const { capacity, refillPerSecond } = this.#spec;
+    // Idle for one fill, a bucket is full: its state may expire then.
+    const ttl = Math.max(60_000, Math.ceil((2_000 * capacity) / refillPerSecond));
+    const rejoin = this.rejoin;
+    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost));
+    if (rejoin) this.rejoin = false;
+    this.knownRun = reply[2];
+    // The wait is exact: nothing but time refills a bucket.
+    return toTake(reply, cost, Infinity);
+  }
+
+  async answered(): Promise<void> {}
+
+  /** Tokens taken but not sent stay spent: giving them back would need another round trip, and keeping them is safe. */
+  release(): void {}
 }

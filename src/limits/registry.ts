@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import { PauseGate } from './pause-gate.js';
 import { QuotaLimiter, type SharedStore } from './quota-limiter.js';
@@ -52,11 +51,9 @@ export function acquireQuota(options: {
     if (options.redis) {
       const client = connectRedis(options.redis);
       client.on('error', () => undefined); // surfaced per call as a typed error
-      const connection = new Bottleneck.IORedisConnection({ client });
-      connection.on('error', () => undefined);
-      // Closes our connection and Bottleneck's subscriber, never the caller's client.
-      shared.disconnect = () => connection.disconnect(false);
-      shared.store = { client, connection, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
+      // Our own connection (a duplicate of the caller's, if given): closing it never closes theirs.
+      shared.disconnect = async () => client.disconnect();
+      shared.store = { client, maxAttemptMs: options.maxAttemptMs, onDown: options.redis.onRedisDown ?? 'fail', processes: options.redis.processes ?? 4 };
       // A 429 pauses every process on the key, not only this one.
       shared.gate = new PauseGate({ client, key: `mm_pause:${options.provider}:${options.fingerprint}` });
     }
@@ -97,9 +94,9 @@ export function acquireQuota(options: {
       entry.users -= 1;
       if (entry.users > 0) return;
       registry.delete(id);
-      // Connection first: Bottleneck then skips unsubscribing from a Redis that may be gone.
-      await entry.disconnect?.();
+      // Limiters first: every waiting call is refused at once, nothing more is sent.
       await Promise.all([...entry.limiters.values()].map((l) => l.close()));
+      await entry.disconnect?.();
     },
   };
 }

@@ -13,12 +13,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A real redis-server on loopback, on a free port, with no persistence. */
-export async function startRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
-  const port = await freePort();
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
   for (let i = 0; i < 100; i++) {
     try {
@@ -30,12 +27,36 @@ export async function startRedis(): Promise<{ url: string; port: number; stop():
     }
   }
   probe.disconnect();
+  return proc;
+}
+
+async function kill(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+/** A real redis-server on loopback, on a free port, with no persistence. */
+export async function startRedis(): Promise<{ url: string; port: number; kill(): Promise<void>; restart(): Promise<void>; freeze(): void; thaw(): void; stop(): Promise<void> }> {
+  const port = await freePort();
+  let proc = await spawnRedis(port);
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
+    /** SIGKILL: no shutdown, no save — as a crash. */
+    kill: () => kill(proc),
+    /** Start a fresh server (empty: no persistence) on the same port. */
+    async restart() {
+      await kill(proc);
+      proc = await spawnRedis(port);
+    },
+    /** SIGSTOP: the server keeps its connections but answers nothing (as a hung host). */
+    freeze: () => void proc.kill('SIGSTOP'),
+    thaw: () => void proc.kill('SIGCONT'),
     async stop() {
-      proc.kill('SIGKILL');
-      await new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGCONT');
+      await kill(proc);
     },
   };
 }

@@ -131,8 +131,16 @@ describe('one quota shared by several processes through a real redis-server', ()
     expect((err as NetworkError).code).toBe('redis_unavailable');
     expect(sandbox.server.requests).toHaveLength(0);
     await strict.close();
-    const lenient = createCsboardClient({ apiKey: key, baseUrl, redis: { url: dead, onRedisDown: 'local', processes: 4 } });
+    const lenient = createCsboardClient({ apiKey: key, baseUrl, redis: { url: dead, onRedisDown: 'local', processes: 4 }, rateLimit: { read: { limit: 8, windowMs: 500 } } });
+    const t = performance.now();
     await expect(lenient.listListings({ limit: 1 })).resolves.toMatchObject({ items: [expect.anything()] });
+    // The fallback starts empty (it cannot know what the others spent): one window first.
+    expect(performance.now() - t).toBeGreaterThanOrEqual(490);
+    // A quarter of the window each: 2 per 500 ms.
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, () => lenient.listListings({ limit: 1 }).then(() => starts.push(performance.now()))));
+    starts.sort((a, b) => a - b);
+    expect(starts[3]! - starts[0]!).toBeGreaterThanOrEqual(450);
     await lenient.close();
     await sandbox.close();
   });
@@ -181,7 +189,7 @@ describe('redis: { client }', () => {
 });
 
 describe('a token bucket shared through Redis (Kalshi)', () => {
-  it('a process that starts later does not refill the shared bucket; its refill settings apply', async () => {
+  it('a process that starts later does not refill the shared bucket; its refill rate applies', async () => {
     const redis = await startRedis();
     const { KalshiSandbox } = await import('../../providers/kalshi/sandbox.js');
     const { createKalshiClient } = await import('../../src/index.js');
@@ -189,16 +197,19 @@ describe('a token bucket shared through Redis (Kalshi)', () => {
     const baseUrl = await sandbox.start();
     const user = await sandbox.createUser();
     const creds = { keyId: user.keyId, privateKeyPem: user.privateKeyPem, baseUrl, redis: { url: redis.url } };
-    const settings = `b_mm:kalshi:read:${keyFingerprint(user.keyId)}_settings`;
+    const bucket = `mm_mm:kalshi:read:${keyFingerprint(user.keyId)}_bucket`;
     const probe = new Redis(redis.url);
-    const a = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 100, refillPerSecond: 1 } } });
-    await Promise.all(Array.from({ length: 6 }, () => a.getBalance())); // 60 of 100 tokens
-    const left = Number(await probe.hget(settings, 'reservoir'));
-    expect(left).toBeLessThanOrEqual(41);
-    const b = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 100, refillPerSecond: 2 } } });
+    const a = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 40, refillPerSecond: 20 } } });
+    await Promise.all(Array.from({ length: 4 }, () => a.getBalance())); // 40 tokens
+    const spentAt = performance.now();
+    const left = Number(await probe.hget(bucket, 'tokens'));
+    expect(left).toBeLessThan(10);
+    const b = createKalshiClient({ ...creds, rateLimit: { read: { capacity: 40, refillPerSecond: 5 } } });
+    const t = performance.now();
     await b.getBalance();
-    expect(Number(await probe.hget(settings, 'reservoir'))).toBeLessThanOrEqual(left);
-    expect(Number(await probe.hget(settings, 'reservoirIncreaseAmount'))).toBeCloseTo(0.1); // 2/s in 50 ms ticks
+    // b found the bucket as a left it (no refill by starting), refilling at b's 5/s: (10 − left) / 5 s.
+    const expected = ((10 - left) / 5) * 1000 - (t - spentAt);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(expected - 30);
     await Promise.all([a.close(), b.close()]);
     probe.disconnect();
     await sandbox.close();

@@ -1,0 +1,208 @@
+/**
+ * The waiting line in front of one quota: calls are granted strictly in arrival order, a
+ * cancelled call leaves the line in O(1) (a doubly linked list), and one timer, armed for
+ * what the head still needs, is all the line ever holds. The quota itself (in process or in
+ * Redis) only answers "taken" or "try again in n ms".
+ */
+
+/** The longest delay a Node timer holds (2^31 − 1 ms); longer ones fire at once, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay a timer can hold: at least 1 ms, at most `MAX_TIMER_MS` (a longer wait re-arms). */
+export function timerDelay(ms: number): number {
+  if (!(ms > 1)) return 1;
+  return Math.min(Math.ceil(ms), MAX_TIMER_MS);
+}
+
+/** What a quota answers when asked for `cost`: taken (with what to give back later), or a wait. */
+export type Take<G> = { grant: G } | { waitMs: number };
+
+/** A quota the line can ask. `waitMs: Infinity` means "until `wake()`". */
+export interface QuotaSource<G> {
+  take(cost: number): Take<G> | Promise<Take<G>>;
+  /** A grant whose caller left while it was being taken: nothing will be sent on it. */
+  release(grant: G): void;
+}
+
+interface Waiter<G> {
+  cost: number;
+  resolve(grant: G): void;
+  reject(error: unknown): void;
+  prev: Waiter<G> | undefined;
+  next: Waiter<G> | undefined;
+  /** Out of the line (granted, cancelled, refused). */
+  gone: boolean;
+  /** Told the caller it waits (once). */
+  waited: boolean;
+}
+
+/** How an `Admission` refuses: a full line, a closed one. */
+export interface AdmissionOptions {
+  /** More waiting than this: refused with `queueFull()`. */
+  maxQueued?: number | undefined;
+  queueFull(): Error;
+  /** Called once for a call that cannot be granted at once, with the wait the quota named (0 when behind others). */
+  onWait?: ((waitMs: number) => void) | undefined;
+}
+
+/** One FIFO line of calls waiting for one quota. */
+export class Admission<G> {
+  readonly #source: QuotaSource<G>;
+  readonly #options: AdmissionOptions;
+  #head: Waiter<G> | undefined;
+  #tail: Waiter<G> | undefined;
+  #size = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** A take of the source (Redis) is in flight for the head. */
+  #asking = false;
+  #closed: (() => Error) | undefined;
+
+  constructor(source: QuotaSource<G>, options: AdmissionOptions) {
+    this.#source = source;
+    this.#options = options;
+  }
+
+  /** Calls waiting in the line. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Wait for `cost` of the quota, in arrival order; the signal takes the call out of the line. */
+  acquire(cost: number, signal?: AbortSignal): Promise<G> {
+    if (this.#closed) return Promise.reject(this.#closed());
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    const { maxQueued } = this.#options;
+    if (maxQueued !== undefined && this.#size >= maxQueued) return Promise.reject(this.#options.queueFull());
+    return new Promise<G>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (waiter.gone) return;
+        const wasHead = waiter === this.#head;
+        this.#unlink(waiter);
+        reject(signal!.reason);
+        // The head's wait was for its own cost: the next may need less.
+        if (wasHead && !this.#asking) this.#pump();
+      };
+      const waiter: Waiter<G> = {
+        cost,
+        resolve: (grant) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(grant);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+        prev: this.#tail,
+        next: undefined,
+        gone: false,
+        waited: false,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (this.#tail) this.#tail.next = waiter;
+      else this.#head = waiter;
+      this.#tail = waiter;
+      this.#size += 1;
+      if (waiter === this.#head) {
+        if (!this.#asking) this.#pump();
+      } else this.#told(waiter, 0);
+    });
+  }
+
+  /** The quota may have room again (an answer freed a slot, the limit grew): ask for the head now. */
+  wake(): void {
+    if (this.#head && !this.#asking && !this.#closed) this.#pump();
+  }
+
+  /** Refuse every waiting call with `error` (the quota failed, or the line is retired). */
+  failAll(error: unknown): void {
+    this.#disarm();
+    for (let w = this.#head; w; w = w.next) w.gone = true;
+    let w = this.#head;
+    this.#head = this.#tail = undefined;
+    this.#size = 0;
+    for (; w; w = w.next) w.reject(error);
+  }
+
+  /** Refuse everything waiting and everything that comes later with `closed()`. */
+  close(closed: () => Error): void {
+    if (this.#closed) return;
+    this.#closed = closed;
+    this.failAll(closed());
+  }
+
+  #pump(): void {
+    this.#disarm();
+    while (this.#head && !this.#closed) {
+      const head = this.#head;
+      let answer: Take<G> | Promise<Take<G>>;
+      try {
+        answer = this.#source.take(head.cost);
+      } catch (error) {
+        this.failAll(error);
+        return;
+      }
+      if (answer instanceof Promise) {
+        this.#asking = true;
+        answer.then(
+          (a) => {
+            this.#asking = false;
+            if (this.#settle(head, a)) this.#pump();
+          },
+          (error: unknown) => {
+            this.#asking = false;
+            if (!head.gone) this.failAll(error);
+            else if (this.#head) this.#pump();
+          },
+        );
+        return;
+      }
+      if (!this.#settle(head, answer)) return;
+    }
+  }
+
+  /** Apply the answer for `waiter`; false when the line now waits (a timer is armed). */
+  #settle(waiter: Waiter<G>, answer: Take<G>): boolean {
+    if ('grant' in answer) {
+      if (waiter.gone || this.#closed) {
+        this.#source.release(answer.grant);
+        return true;
+      }
+      this.#unlink(waiter);
+      waiter.resolve(answer.grant);
+      return true;
+    }
+    // Left while we asked: ask again for the new head at once.
+    if (waiter.gone) return true;
+    this.#told(waiter, answer.waitMs);
+    if (answer.waitMs !== Infinity) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#asking) this.#pump();
+      }, timerDelay(answer.waitMs));
+      // The line never keeps the process alive: the caller's own call does that.
+      this.#timer.unref();
+    }
+    return false;
+  }
+
+  #told(waiter: Waiter<G>, waitMs: number): void {
+    if (waiter.waited) return;
+    waiter.waited = true;
+    this.#options.onWait?.(waitMs === Infinity ? 0 : waitMs);
+  }
+
+  #unlink(waiter: Waiter<G>): void {
+    waiter.gone = true;
+    if (waiter.prev) waiter.prev.next = waiter.next;
+    else this.#head = waiter.next;
+    if (waiter.next) waiter.next.prev = waiter.prev;
+    else this.#tail = waiter.prev;
+    waiter.prev = waiter.next = undefined;
+    this.#size -= 1;
+  }
+
+  #disarm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
