@@ -22,7 +22,7 @@ export interface CommonClientOptions<LimitClass extends string> {
   maxQueued?: number | undefined;
   /** Event listeners. */
   on?: MarketEventListeners | undefined;
-  /** Share the quota with every process using the same key, through Redis (Bottleneck cluster mode). */
+  /** Share the quota with every process using the same key, through Redis (our Lua scripts over ioredis). */
   redis?: RedisQuotaOptions | undefined;
 }
 
