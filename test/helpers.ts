@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
+import type { MarketEventListeners, MarketEvents } from '../src/index.js';
 
 /** Every way an object can be shown: message, stack, JSON, util.inspect. */
 export function renderings(value: unknown): string {
@@ -28,3 +29,12 @@ export async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
+
+/** Listeners for every event a client emits, and the list they fill. */
+export function collectEvents(): { seen: unknown[]; on: MarketEventListeners } {
+  const seen: unknown[] = [];
+  const push = (e: MarketEvents[keyof MarketEvents]): void => {
+    seen.push(e);
+  };
+  return { seen, on: { request: push, response: push, retry: push, rateLimited: push } };
+}

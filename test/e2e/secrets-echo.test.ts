@@ -9,8 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCs2CapClient, createCsboardClient, createKalshiClient, createMarketClient, generateRsaKeyPair, type MarketEvents } from '../../src/index.js';
-import { caught, renderings } from '../helpers.js';
+import { createCs2CapClient, createCsboardClient, createKalshiClient, createMarketClient, generateRsaKeyPair } from '../../src/index.js';
+import { caught, collectEvents, renderings } from '../helpers.js';
 
 const CLI = join(process.cwd(), 'dist/src/cli/main.js');
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CS2C|CSBOARD|KALSHI|REDIS)_/.test(k)));
@@ -70,13 +70,7 @@ describe('hostile: a server that echoes every secret through every channel', () 
   };
 
   it('errors, their every field, events and compare() hold none of them', async () => {
-    const seen: unknown[] = [];
-    const on = {
-      request: (e: MarketEvents['request']) => seen.push(e),
-      response: (e: MarketEvents['response']) => seen.push(e),
-      retry: (e: MarketEvents['retry']) => seen.push(e),
-      rateLimited: (e: MarketEvents['rateLimited']) => seen.push(e),
-    };
+    const { seen, on } = collectEvents();
     const retry = { retries: 1, minDelayMs: 1, maxDelayMs: 5 };
     const cs2cap = createCs2CapClient({ apiKey: CS2CAP_KEY, baseUrl: `${base}/v1`, on, retry });
     const csboard = createCsboardClient({ apiKey: CSBOARD_KEY, baseUrl: `${base}/v1`, trading: true, on, retry });

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCs2CapClient, createCsboardClient, createKalshiClient, createMarketClient, type MarketEvents } from '../../src/index.js';
+import { createCs2CapClient, createCsboardClient, createKalshiClient, createMarketClient } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testkit/index.js';
-import { caught, expectNoSecret } from '../helpers.js';
+import { caught, collectEvents, expectNoSecret } from '../helpers.js';
 
 describe('no secret in any error, event, log line or snapshot of an object', () => {
   let sb: Sandbox;
@@ -14,13 +14,7 @@ describe('no secret in any error, event, log line or snapshot of an object', () 
   it('all three clients, the market client, their errors and events', async () => {
     const pemBody = sb.kalshi.privateKeyPem.split('\n').slice(1, -2).join('');
     const secrets = [sb.cs2cap.apiKey, sb.csboard.apiKey, sb.csboard.tradingApiKey, pemBody.slice(0, 64), pemBody.slice(-64)];
-    const seen: unknown[] = [];
-    const on = {
-      request: (e: MarketEvents['request']) => seen.push(e),
-      response: (e: MarketEvents['response']) => seen.push(e),
-      retry: (e: MarketEvents['retry']) => seen.push(e),
-      rateLimited: (e: MarketEvents['rateLimited']) => seen.push(e),
-    };
+    const { seen, on } = collectEvents();
     const retry = { retries: 1, minDelayMs: 1 };
     const cs2cap = createCs2CapClient({ apiKey: sb.cs2cap.apiKey, baseUrl: sb.cs2cap.baseUrl, on, retry });
     const csboard = createCsboardClient({ apiKey: sb.csboard.tradingApiKey, baseUrl: sb.csboard.baseUrl, trading: true, on, retry });
