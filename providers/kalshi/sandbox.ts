@@ -210,6 +210,8 @@ export class KalshiSandbox extends ProviderSandbox {
     const house = (userId: string, ticker: string, side: 'bid' | 'ask', price: number, count: number, timeInForce: 'good_till_canceled' | 'immediate_or_cancel'): void => {
       const placed = this.engine.placeOrder({ userId, ticker, side, price, count, timeInForce, selfTradePrevention: 'taker_at_cross' }, now);
       if (!placed.ok) throw new Error(`sandbox seed: ${placed.error.message}`);
+      // A seeded level that crossed the other side would trade away (or self-cancel) silently.
+      if (timeInForce === 'good_till_canceled' && userId === HOUSE && placed.order.remaining_count_fp !== formatCount(count)) throw new Error(`sandbox seed: the ${ticker} level at ${formatPrice(price)} crosses the book`);
     };
     const add = (event: string, ticker: string, title: string, yes: [number, number][], no: [number, number][]): void => {
       this.markets.push({ ticker, event_ticker: event, title, close_time: '2026-12-31T23:59:00Z' });
@@ -227,7 +229,7 @@ export class KalshiSandbox extends ProviderSandbox {
     add('KXFEDDECISION-26DEC', 'KXFEDDECISION-26DEC-C25', 'Fed cuts 25 bps in December 2026', [[0.41, 1200], [0.42, 800], [0.43, 350]], [[0.54, 900], [0.55, 600], [0.56, 240]]);
     add('KXFEDDECISION-26DEC', 'KXFEDDECISION-26DEC-H0', 'Fed holds rates in December 2026', [[0.5, 500], [0.52, 300]], [[0.45, 700], [0.46, 150]]);
     add('KXBTCMAXY-26', 'KXBTCMAXY-26-T150000', 'Bitcoin above $150,000 in 2026', [[0.17, 4000], [0.18, 2500], [0.19, 900]], [[0.79, 3000], [0.8, 1100]]);
-    add('KXBTCMAXY-26', 'KXBTCMAXY-26-T200000', 'Bitcoin above $200,000 in 2026', [[0.04, 9000], [0.05, 5000]], [[0.94, 8000], [0.95, 2000]]);
+    add('KXBTCMAXY-26', 'KXBTCMAXY-26-T200000', 'Bitcoin above $200,000 in 2026', [[0.04, 9000], [0.05, 5000]], [[0.93, 8000], [0.94, 2000]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-VITALITY', 'Vitality wins the CS2 Major', [[0.2, 300], [0.22, 120]], [[0.75, 200], [0.76, 80]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-NAVI', 'NAVI wins the CS2 Major', [[0.14, 260], [0.15, 90]], [[0.83, 150], [0.84, 40]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-SPIRIT', 'Team Spirit wins the CS2 Major', [[0.1, 400], [0.11, 100]], [[0.87, 300], [0.88, 50]]);
@@ -411,7 +413,7 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       const fills = this.engine.fills(k.user.id, { ticker: req.query.get('ticker') ?? undefined, orderId: req.query.get('order_id') ?? undefined }).filter((f) => withinSeconds(req, f.ts)).reverse().map((f) => ({
-        fill_id: f.fillId, trade_id: f.fillId, order_id: f.orderId, client_order_id: f.clientOrderId, ticker: f.ticker, market_ticker: f.ticker,
+        fill_id: f.fillId, trade_id: f.tradeId, order_id: f.orderId, client_order_id: f.clientOrderId, ticker: f.ticker, market_ticker: f.ticker,
         side: f.side, action: f.action, outcome_side: f.outcomeSide, book_side: f.bookSide, count_fp: f.count, yes_price_dollars: f.yesPrice, no_price_dollars: f.noPrice,
         is_taker: f.isTaker, fee_cost: f.fee, created_time: iso(f.ts), ts: Math.floor(f.ts / 1000),
       }));
