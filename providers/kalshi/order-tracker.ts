@@ -326,7 +326,9 @@ export class OrderTracker implements KalshiOrderTracker {
   #schedule(): void {
     if (this.#ended) return;
     if (this.#timer) clearTimeout(this.#timer);
-    const wait = this.#source.streamLive() ? this.#o.reconcileIntervalMs : this.#o.pollIntervalMs;
+    // Unseen orders are looked for at the fast pace: after a lost answer the stream may never
+    // mention an order that was not placed, and only a read can say so.
+    const wait = this.#order && this.#source.streamLive() ? this.#o.reconcileIntervalMs : this.#o.pollIntervalMs;
     // Not unref()'d: a caller awaiting `done` keeps the process alive until the order ends.
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
