@@ -123,6 +123,19 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     expect(sandbox.streamUrl).toBe(sandbox.baseUrl.replace('http://', 'ws://').replace('/trade-api/v2', '/trade-api/ws/v2'));
   });
 
+  it('each reconnect is signed afresh: with a 400 ms timestamp window, reconnects seconds later are accepted', async () => {
+    await start({ timestampWindowMs: 400 });
+    const bot = await user();
+    const book = bot.client.orderBook(QUIET);
+    await book.live({ timeoutMs: 5_000 });
+    for (let i = 0; i < 2; i += 1) {
+      await sleep(600); // past the window of the previous handshake's timestamp
+      sandbox.stream.faults.drop();
+      await until('reconnected and live', () => sandbox.stream.handshakeCount === i + 2 && book.status === 'live');
+    }
+    expect(sandbox.stream.connectionCount).toBe(1);
+  });
+
   const faults: [string, (s: KalshiStreamSandbox) => void, 'reconnect' | 'gap' | 'resubscribed' | 'schemaError' | 'stale'][] = [
     ['a dropped connection', (s) => s.faults.drop(), 'reconnect'],
     ['lost seqs', (s) => s.faults.skipSeq(3), 'gap'],
