@@ -12,6 +12,7 @@ import type { KalshiStreamSandbox } from '../../providers/kalshi/sandbox-stream.
 import type { KalshiTrackedOrder, LiveOrderBook } from '../../providers/kalshi/index.js';
 import { caught, expectNoSecret } from '../helpers.js';
 import { validateServerFrame } from '../kalshi-asyncapi.js';
+import { streamBot } from '../../examples/kalshi-stream-bot.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
@@ -277,6 +278,35 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     expect(await caught(pending.done)).toBeInstanceOf(ClientClosedError);
     expect(book.status).toBe('closed');
     expect(() => alice.client.stream).toThrow(ClientClosedError);
+  });
+
+  it('the stream bot example quotes from the live book and follows each order to its end, a lost answer included', async () => {
+    await start({ simulate: { seed: 4, intervalMs: 20, tickers: BUSY } });
+    const u = await sandbox.createUser({ balanceUsd: 1000 });
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/events/orders' });
+    const report = await streamBot({ keyId: u.keyId, privateKeyPem: u.privateKeyPem, baseUrl: sandbox.baseUrl, retry: { retries: 0 } }, BUSY[1]!, 3, 200);
+    // The first answer was lost: not counted as placed, but followed to its end all the same.
+    expect(report.placed).toBe(2);
+    expect(report.notPlaced).toBe(0);
+    expect(report.executed + report.canceled).toBe(3);
+    const mine = sandbox.engine.orders(u.userId);
+    expect(mine).toHaveLength(3);
+    expect(mine.filter((o) => o.status === 'resting')).toEqual([]);
+  });
+
+  it('the built stream bot example runs on the sandbox env and exits by itself', async () => {
+    await start();
+    const u = await sandbox.createUser({ balanceUsd: 1000 });
+    const env = { ...process.env, KALSHI_API_BASE: sandbox.baseUrl, KALSHI_WS_BASE: sandbox.streamUrl, KALSHI_API_KEY_ID: u.keyId, KALSHI_PRIVATE_KEY: u.privateKeyPem.replace(/\n/g, '\\n') };
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['dist/examples/kalshi-stream-bot.js'], { cwd: process.cwd(), env, timeout: 20_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+      });
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/placed: 3/);
+    expect(sandbox.engine.orders(u.userId, { status: 'resting' })).toEqual([]);
   });
 
   it('a bot process that streams, follows an order and closes exits by itself', async () => {
