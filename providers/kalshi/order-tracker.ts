@@ -289,6 +289,8 @@ export class OrderTracker implements KalshiOrderTracker {
     this.#order = state;
     this.#events.emit('update', state);
     this.#maybeEnd(fromRead);
+    // First seen: from now on the slower pace applies while the stream is live.
+    if (!known && !this.#ended) this.#schedule();
   }
 
   /** End once the order is final and every fill of it was seen (or a REST read found no more). */

@@ -132,7 +132,6 @@ export class KalshiStreamSandbox {
   readonly #unsubscribeFeed: () => void;
   readonly #lastTrade = new Map<string, { price: string; count: string }>();
   readonly #volume = new Map<string, string>();
-  readonly #userVolume = new Map<string, string>();
   #own: http.Server | undefined;
   #pingTimer: NodeJS.Timeout;
   #url = '';
@@ -533,8 +532,6 @@ export class KalshiStreamSandbox {
         return;
       }
       case 'fill': {
-        const key = `${e.userId} ${e.ticker}`;
-        this.#userVolume.set(key, addCounts(this.#userVolume.get(key) ?? '0.00', e.count));
         const msg: Frame = {
           trade_id: e.tradeId,
           order_id: e.orderId,

@@ -111,6 +111,7 @@ export class KalshiSandbox extends ProviderSandbox {
   readonly #o: Required<Omit<KalshiSandboxOptions, 'simulate' | 'stream'>> & Pick<KalshiSandboxOptions, 'simulate' | 'stream'>;
   #stream: KalshiStreamSandbox | undefined;
   #simulator: KalshiMarketSimulator | undefined;
+  #expiry: NodeJS.Timeout | undefined;
   /**
    * Fault injection: a committed order appears in `GET /portfolio/orders` only this many ms
    * after it was created (the list lagging behind the order), as after a lost answer.
@@ -189,6 +190,9 @@ export class KalshiSandbox extends ProviderSandbox {
       });
       this.#stream.attach(this.server.httpServer);
     }
+    // Orders expire on the clock even when no request comes in, so a stream-only client sees it.
+    this.#expiry ??= setInterval(() => this.expireOrders(), 250);
+    this.#expiry.unref();
     if (this.#o.simulate && !this.#simulator) {
       const sim = this.#o.simulate;
       this.#simulator = new KalshiMarketSimulator({ engine: this.engine, seed: sim.seed, intervalMs: sim.intervalMs, actionsPerTick: sim.actionsPerTick, tickers: sim.tickers });
@@ -199,6 +203,8 @@ export class KalshiSandbox extends ProviderSandbox {
   /** Stop the background traders, the WebSocket connections and the server. */
   override async close(): Promise<void> {
     this.#simulator?.stop();
+    if (this.#expiry) clearInterval(this.#expiry);
+    this.#expiry = undefined;
     await this.#stream?.close();
     await this.server.close();
   }

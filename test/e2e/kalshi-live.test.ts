@@ -257,6 +257,24 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     expect(sandbox.orders.filter((o) => o.client_order_id === key)).toHaveLength(1);
   });
 
+  it('an order that expires ends canceled on the stream with no request coming in', async () => {
+    await start();
+    const alice = await user();
+    await alice.client.watchOrders();
+    const book = alice.client.orderBook(QUIET);
+    await book.live({ timeoutMs: 5_000 });
+    const tracker = alice.client.trackOrder('alice-expiring', { ticker: QUIET, reconcileIntervalMs: 60_000 });
+    const expiresAtS = Math.floor(Date.now() / 1000) + 1;
+    await alice.client.createOrder({ ticker: QUIET, side: 'bid', count: '2', price: '0.51', timeInForce: 'good_till_canceled', expirationTime: new Date(expiresAtS * 1000), clientOrderId: 'alice-expiring' });
+    await until('on the book', () => book.view().yesBids.some((l) => l.price === '0.5100'));
+    const requests = sandbox.server.requests.length;
+    const final = await tracker.done;
+    expect(final).toMatchObject({ status: 'canceled', fillCount: '0.00', source: 'stream' });
+    expect(final.updatedTsMs).toBeGreaterThanOrEqual(expiresAtS * 1000);
+    expect(book.view().yesBids.some((l) => l.price === '0.5100')).toBe(false);
+    expect(sandbox.server.requests.length).toBe(requests);
+  });
+
   it('an order that never appears ends with not_found; a cancelled one ends canceled; close() rejects what is still followed', async () => {
     await start();
     const alice = await user();
