@@ -723,6 +723,8 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     });
   }
 
+  // Not enumerable: spreading, printing or serialising a client must not open (or refuse) a stream.
+  Object.defineProperty(client, 'stream', { get: getStream, enumerable: false });
   return Object.freeze(client);
 }
 

@@ -6,6 +6,9 @@ describe('kalshi client: stream, books and followed orders need a key and end wi
   it('without credentials, stream, orderBook, watchOrders and trackOrder refuse with a CapabilityError, sending nothing', async () => {
     const client = createKalshiClient({});
     expect(() => client.stream).toThrow(CapabilityError);
+    // Looking at the client does not touch the stream.
+    expect(Object.keys(client)).not.toContain('stream');
+    expect(() => JSON.stringify({ ...client })).not.toThrow();
     expect(() => client.orderBook('KXT-1')).toThrow(CapabilityError);
     await expect(client.watchOrders()).rejects.toBeInstanceOf(CapabilityError);
     expect(() => client.trackOrder('abc')).toThrow(CapabilityError);
