@@ -1,9 +1,9 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
 import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
-import { AbortedError, CapabilityError, InvalidRequestError, MarketError, type MarketErrorInit, OutcomeUnknownError, PermissionError, ResponseShapeError, ValidationError } from '../../src/errors.js';
+import { AbortedError, CapabilityError, ClientClosedError, InvalidRequestError, MarketError, type MarketErrorInit, OutcomeUnknownError, PermissionError, ResponseShapeError, ValidationError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { paginate } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -15,9 +15,15 @@ import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
 import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
+import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from './order-tracker.js';
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
+import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
+import type { LiveOrderBook } from './stream/order-book.js';
+import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
+import type { KalshiSubscription } from './stream/subscription.js';
+import { kalshiStreamUrl } from './stream/url.js';
 
 /** The recommended REST roots per environment. */
 export const KALSHI_BASE_URLS = {
@@ -38,7 +44,14 @@ export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClas
   tier?: KalshiTier | undefined;
   /** `native` (default, node:crypto) or `forge` (pure JS, slow; for comparison). */
   signer?: SignerEngine | undefined;
+  /** The WebSocket URL (default: derived from `baseUrl` or `environment`, see `kalshiStreamUrl`). */
+  streamUrl?: string | undefined;
+  /** Settings of `kalshi.stream` (timeouts, reconnect backoff, command rate, listeners). */
+  stream?: KalshiClientStreamOptions | undefined;
 }
+
+/** Settings of the client's stream: everything of `createKalshiStream` but the URL and the signer. */
+export type KalshiClientStreamOptions = Omit<KalshiStreamOptions, 'url' | 'sign'>;
 
 const optionsSchema = z
   .object({
@@ -49,6 +62,8 @@ const optionsSchema = z
     environment: z.enum(['production', 'demo']).optional(),
     tier: z.enum(['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige']).optional(),
     signer: z.enum(['native', 'forge']).optional(),
+    streamUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').optional(),
+    stream: z.looseObject({}).optional(),
   })
   .strict()
   .refine((o) => !(o.privateKeyPem && o.privateKeyPath), { message: 'give privateKeyPem or privateKeyPath, not both', path: ['privateKeyPem'] })
@@ -205,6 +220,30 @@ export interface KalshiClient extends MarketProvider {
   };
 /** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
+  /**
+   * This key's WebSocket (`wss://…/trade-api/ws/v2`), created on first use and connected on the
+   * first subscription; every handshake, reconnects included, is signed afresh. Closed by
+   * `close()`. Needs credentials (a `CapabilityError` otherwise).
+   */
+  readonly stream: KalshiStream;
+  /** The live order book of one market over the stream (same object for the same ticker). */
+  orderBook(ticker: string, options?: { depth?: number | undefined }): LiveOrderBook;
+  /**
+   * Subscribe to your orders and fills now and resolve once the server confirmed both.
+   * `trackOrder` does this on first use; call it before placing orders you will track so that
+   * not even their first message has to be read back over REST.
+   */
+  watchOrders(): Promise<void>;
+  /**
+   * Follow one order by its `client_order_id` from creation to its end (resting → partially
+   * filled → executed or canceled): from `user_orders` and `fill` messages, and from REST reads
+   * (`GET /portfolio/orders`, then the order's fills) whenever the stream is not confirmed, was
+   * reconnected, is down, or now and then. Each state and each fill is reported once; `done`
+   * resolves with the final state. After an `OutcomeUnknownError` from `createOrder`, pass its
+   * `idempotencyKey`: the order is found if it exists, and `done` rejects with `not_found` if it
+   * never appears (see docs/streaming.md).
+   */
+  trackOrder(clientOrderId: string, options?: TrackOrderOptions): KalshiOrderTracker;
 }
 
 /** A Kalshi client: public market data, and with a key pair, signed portfolio and order calls. */
@@ -257,6 +296,97 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const priv = <T>(operation: string, method: HttpMethod, path: string, schema: z.ZodType<T>, o: Parameters<typeof call>[3] = {}): Promise<T> => {
     needKey(operation);
     return call(method, path, schema, o);
+  };
+
+
+  // ---- stream, books and followed orders ----
+  let closed = false;
+  let stream: KalshiStream | undefined;
+  let orderFeed: { orders: KalshiSubscription<'user_orders'>; fills: KalshiSubscription<'fill'>; ready: Promise<void> } | undefined;
+  const trackers = new Map<string, OrderTracker>();
+  // Recent messages, so a tracker started just after its order's messages arrived (as after a
+  // lost answer) still gets them from the stream. Bounded: the oldest entries go first.
+  const RECENT = 1_000;
+  const recentOrders = new Map<string, UserOrderMessage['msg'][]>();
+  const recentFills = new Map<string, FillMessage['msg'][]>();
+  const remember = <T>(map: Map<string, T[]>, key: string, item: T): void => {
+    const list = map.get(key) ?? [];
+    list.push(item);
+    map.delete(key);
+    map.set(key, list.slice(-100));
+    if (map.size > RECENT) map.delete(map.keys().next().value!);
+  };
+
+  const getStream = (): KalshiStream => {
+    if (closed) throw new ClientClosedError({ provider: PROVIDER, code: 'client_closed', message: 'kalshi: the client is closed' });
+    needKey('stream');
+    stream ??= createKalshiStream({
+      ...options.stream,
+      url: opts.streamUrl ?? kalshiStreamUrl({ baseUrl, environment: opts.environment }),
+      // A fresh timestamp and signature for every handshake, reconnects included.
+      sign: (path) => signWith(signer!, keyId, 'GET', path, Date.now()),
+      connectionKey: options.stream?.connectionKey ?? createHash('sha256').update(keyId).digest('hex').slice(0, 16),
+    });
+    return stream;
+  };
+
+  const feedLive = (): boolean => stream?.status === 'open' && orderFeed?.orders.status === 'active' && orderFeed.fills.status === 'active';
+  const trackerOfFill = (msg: FillMessage['msg']): OrderTracker | undefined => {
+    if (msg.client_order_id !== undefined) return trackers.get(msg.client_order_id);
+    for (const t of trackers.values()) if (t.orderId === msg.order_id) return t;
+    return undefined;
+  };
+  const startOrderFeed = (): NonNullable<typeof orderFeed> => {
+    if (orderFeed) return orderFeed;
+    const s = getStream();
+    const orders = s.subscribe({ channel: 'user_orders' });
+    const fills = s.subscribe({ channel: 'fill' });
+    orders.on('message', (m) => {
+      remember(recentOrders, m.msg.client_order_id, m.msg);
+      trackers.get(m.msg.client_order_id)?.onStreamOrder(m.msg);
+    });
+    fills.on('message', (m) => {
+      remember(recentFills, m.msg.order_id, m.msg);
+      trackerOfFill(m.msg)?.onStreamFill(m.msg);
+    });
+    const paceChanged = (): void => {
+      for (const t of trackers.values()) t.streamChanged();
+    };
+    const settleAll = (): void => {
+      for (const t of trackers.values()) void t.settle();
+    };
+    for (const sub of [orders, fills]) {
+      sub.on('status', (status) => {
+        paceChanged();
+        // Messages sent while the subscription was being restored are lost: read the state back.
+        if (status === 'active' && feedLive()) settleAll();
+      });
+    }
+    s.on('disconnected', paceChanged);
+    const ready = Promise.all([orders.ready, fills.ready]).then(() => {
+      paceChanged();
+      settleAll();
+    });
+    ready.catch(() => undefined);
+    orderFeed = { orders, fills, ready };
+    return orderFeed;
+  };
+
+  const findOrder = async (clientOrderId: string, ticker: string | undefined): Promise<KalshiOrder | undefined> => {
+    for await (const o of client.orders(ticker ? { ticker, limit: 200 } : { limit: 200 })) if (o.client_order_id === clientOrderId) return o;
+    return undefined;
+  };
+  const orderFills = async (orderId: string): Promise<KalshiFill[]> => {
+    const all: KalshiFill[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await client.getFills({ orderId, limit: 200, cursor });
+      all.push(...res.fills);
+      cursor = res.cursor || undefined;
+      if (!cursor) break;
+    }
+    // Oldest first, as they happened.
+    return all.reverse();
   };
 
   const client: KalshiClient = {
@@ -503,7 +633,43 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     },
 
     on: (event, listener) => core.events.on(event, listener),
-    close: () => core.close(),
+
+    get stream() {
+      return getStream();
+    },
+    orderBook: (ticker, bookOptions) => getStream().orderBook(ticker, bookOptions),
+    async watchOrders() {
+      await startOrderFeed().ready;
+    },
+    trackOrder(clientOrderId, trackOptions = {}) {
+      const id = parseInput(PROVIDER, 'trackOrder', z.string().min(1).max(200), clientOrderId);
+      const o = parseInput(PROVIDER, 'trackOrder', trackOrderOptionsSchema, trackOptions);
+      needKey('trackOrder');
+      if (closed) throw new ClientClosedError({ provider: PROVIDER, code: 'client_closed', message: 'kalshi: the client is closed' });
+      const existing = trackers.get(id);
+      if (existing) return existing;
+      const feed = startOrderFeed();
+      const tracker = new OrderTracker(id, { findOrder, orderFills, streamLive: feedLive }, { ...o, signal: trackOptions.signal }, () => {
+        if (trackers.get(id) === tracker) trackers.delete(id);
+      });
+      trackers.set(id, tracker);
+      // What the stream already said about it, then what it says from now on.
+      for (const m of recentOrders.get(id) ?? []) tracker.onStreamOrder(m);
+      const orderId = tracker.orderId;
+      for (const m of orderId ? (recentFills.get(orderId) ?? []) : []) tracker.onStreamFill(m);
+      // Anything from before the subscriptions were confirmed is read back over REST.
+      if (feedLive()) void tracker.settle();
+      void feed.ready;
+      return tracker;
+    },
+
+    async close() {
+      closed = true;
+      for (const t of [...trackers.values()]) t.close();
+      trackers.clear();
+      await stream?.close();
+      await core.close();
+    },
   };
 
   function orderBody(o: z.output<typeof s.createOrderInputSchema>, clientOrderId: string): Record<string, unknown> {
@@ -557,6 +723,8 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     });
   }
 
+  // Not enumerable: spreading, printing or serialising a client must not open (or refuse) a stream.
+  Object.defineProperty(client, 'stream', { get: getStream, enumerable: false });
   return Object.freeze(client);
 }
 
@@ -578,6 +746,17 @@ function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orde
     bestYesAsk: bestNo ? subtractMoney(money('1', 'USD'), money(bestNo.price, 'USD')) : undefined,
   };
 }
+
+const trackOrderOptionsSchema = z
+  .object({
+    ticker: s.tickerSchema.optional(),
+    pollIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
+    reconcileIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
+    notFoundAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  })
+  .strict();
 
 const CREATE_PATH = '/portfolio/events/orders';
 const BATCH_PATH = '/portfolio/events/orders/batched';

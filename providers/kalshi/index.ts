@@ -1,3 +1,5 @@
 export * from './client.js';
 export { signKalshiRequest, kalshiSignatureMessage, type KalshiAuthHeaders, type SignKalshiRequestInput } from './signing.js';
 export { kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
+export * from './stream/index.js';
+export type { KalshiOrderTracker, KalshiTrackedFill, KalshiTrackedOrder, OrderTrackerEvents, TrackOrderOptions } from './order-tracker.js';

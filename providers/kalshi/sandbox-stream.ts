@@ -10,51 +10,20 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { verifyPss } from '../../src/crypto/pss-signer.js';
+import type { KalshiSide, SandboxMarketEvent, SandboxMarketFeed, SandboxOrderView } from './sandbox-market-events.js';
 import { kalshiSignatureMessage } from './signing.js';
 import { formatPrice, ONE_DOLLAR, parseFixed, PRICE_SCALE } from './stream/fixed-point.js';
 
-// ---- the feed this server reads (same shape as SandboxMarketFeed in sandbox-market-events.ts) ----
+// ---- the feed this server reads: the matching engine's contract (sandbox-market-events.ts) ----
 
 /** `yes` or `no`. */
-export type StreamFeedSide = 'yes' | 'no';
-
-/** An order as the feed reports it (the fields `user_orders` needs). */
-export interface StreamFeedOrderView {
-  order_id: string;
-  client_order_id: string;
-  user_id: string;
-  ticker: string;
-  side: StreamFeedSide;
-  action: 'buy' | 'sell';
-  type?: string | undefined;
-  yes_price_dollars: string;
-  no_price_dollars?: string | undefined;
-  status: 'resting' | 'canceled' | 'executed';
-  fill_count_fp: string;
-  remaining_count_fp: string;
-  initial_count_fp: string;
-  created_time: string;
-  last_update_time?: string | undefined;
-}
-
+export type StreamFeedSide = KalshiSide;
+/** An order as the feed reports it (the engine's order view). */
+export type StreamFeedOrderView = SandboxOrderView;
 /** One thing that happened in the market (exact decimal strings: prices "0.5600", counts "10.00"). */
-export type StreamFeedEvent =
-  | { type: 'book'; ticker: string; side: StreamFeedSide; price: string; delta: string; userId?: string | undefined; clientOrderId?: string | undefined; ts: number }
-  | { type: 'trade'; tradeId: string; ticker: string; yesPrice: string; noPrice: string; count: string; takerSide: StreamFeedSide; ts: number }
-  | { type: 'fill'; userId: string; tradeId: string; orderId: string; clientOrderId?: string | undefined; ticker: string; side: StreamFeedSide; action: 'buy' | 'sell'; price: string; count: string; isTaker: boolean; fee: string; postPosition: string; ts: number }
-  | { type: 'order'; userId: string; order: StreamFeedOrderView; ts: number }
-  | { type: 'position'; userId: string; ticker: string; position: string; marketExposure: string; realizedPnl: string; feesPaid: string; ts: number }
-  | { type: 'lifecycle'; ticker: string; event: 'created' | 'activated' | 'deactivated' | 'close_date_updated' | 'determined' | 'settled'; ts: number };
-
-/** The market state and events the server streams from. */
-export interface StreamMarketFeed {
-  /** Current YES bids and NO bids of one market, price → resting count (exact strings), best first. */
-  book(ticker: string): { yes: [price: string, count: string][]; no: [price: string, count: string][] } | undefined;
-  /** Every market. */
-  tickers(): string[];
-  /** Every event after it happens, in order; returns the function that stops listening. */
-  onEvent(listener: (event: StreamFeedEvent) => void): () => void;
-}
+export type StreamFeedEvent = SandboxMarketEvent;
+/** The market state and events the server streams from (the matching engine implements it). */
+export type StreamMarketFeed = SandboxMarketFeed;
 
 // ---- handshake ----
 
@@ -163,7 +132,6 @@ export class KalshiStreamSandbox {
   readonly #unsubscribeFeed: () => void;
   readonly #lastTrade = new Map<string, { price: string; count: string }>();
   readonly #volume = new Map<string, string>();
-  readonly #userVolume = new Map<string, string>();
   #own: http.Server | undefined;
   #pingTimer: NodeJS.Timeout;
   #url = '';
@@ -172,6 +140,7 @@ export class KalshiStreamSandbox {
   #badFields = 0;
   #delayMs = 0;
   #handshakes = 0;
+  #down = false;
   #pongs = 0;
 
   constructor(options: KalshiStreamSandboxOptions) {
@@ -261,6 +230,11 @@ export class KalshiStreamSandbox {
         }
       }
     },
+    /** `true`: the stream is down — every connection is cut and every handshake refused with 503 until `down(false)`. */
+    down: (on = true): void => {
+      this.#down = on;
+      if (on) for (const c of this.#conns) c.ws.terminate();
+    },
     /** Go silent on the open connections: no pings, no frames (new connections are normal). */
     stopPinging: (): void => {
       for (const c of this.#conns) c.stalled = true;
@@ -300,8 +274,9 @@ export class KalshiStreamSandbox {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     if (path !== this.#o.path) return; // another upgrade handler's path
     const refuse = (status: number, reason: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'authentication_error' : 'rate_limited', message: reason } })}`);
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'authentication_error' : status === 429 ? 'rate_limited' : 'service_unavailable', message: reason } })}`);
     };
+    if (this.#down) return refuse(503, 'the stream is down (fault injection)');
     const who = this.#o.verify({ method: req.method ?? 'GET', path, headers: req.headers });
     if ('status' in who) return refuse(who.status, who.reason);
     const open = [...this.#conns].filter((c) => c.userId === who.userId).length;
@@ -547,7 +522,7 @@ export class KalshiStreamSandbox {
           count_fp: e.count,
           taker_side: e.takerSide,
           taker_outcome_side: e.takerSide,
-          taker_book_side: e.takerSide === 'yes' ? 'bid' : 'ask',
+          taker_book_side: e.takerBookSide,
           is_block_trade: false,
           ts: Math.floor(e.ts / 1000),
           ts_ms: e.ts,
@@ -557,9 +532,6 @@ export class KalshiStreamSandbox {
         return;
       }
       case 'fill': {
-        const key = `${e.userId} ${e.ticker}`;
-        this.#userVolume.set(key, addCounts(this.#userVolume.get(key) ?? '0.00', e.count));
-        const outcome = (e.action === 'buy') === (e.side === 'yes') ? 'yes' : 'no';
         const msg: Frame = {
           trade_id: e.tradeId,
           order_id: e.orderId,
@@ -567,16 +539,16 @@ export class KalshiStreamSandbox {
           exchange_index: 0,
           is_taker: e.isTaker,
           side: e.side,
-          yes_price_dollars: e.side === 'yes' ? e.price : complement(e.price),
+          yes_price_dollars: e.yesPrice,
           count_fp: e.count,
           fee_cost: e.fee,
           action: e.action,
           ts: Math.floor(e.ts / 1000),
           ts_ms: e.ts,
           post_position_fp: e.postPosition,
-          purchased_side: e.side,
-          outcome_side: outcome,
-          book_side: outcome === 'yes' ? 'bid' : 'ask',
+          purchased_side: e.outcomeSide,
+          outcome_side: e.outcomeSide,
+          book_side: e.bookSide,
         };
         if (e.clientOrderId !== undefined) msg.client_order_id = e.clientOrderId;
         this.#each('fill', e.ticker, e.userId, (c, sub) => this.#send(c, { type: 'fill', sid: sub.sid, msg }));
@@ -584,8 +556,6 @@ export class KalshiStreamSandbox {
       }
       case 'order': {
         const o = e.order;
-        const outcome = (o.action === 'buy') === (o.side === 'yes') ? 'yes' : 'no';
-        const created = Date.parse(o.created_time);
         const msg: Frame = {
           order_id: o.order_id,
           user_id: o.user_id,
@@ -594,21 +564,25 @@ export class KalshiStreamSandbox {
           status: o.status,
           side: o.side,
           is_yes: o.side === 'yes',
-          outcome_side: outcome,
-          book_side: outcome === 'yes' ? 'bid' : 'ask',
+          outcome_side: o.outcome_side,
+          book_side: o.book_side,
           yes_price_dollars: o.yes_price_dollars,
           fill_count_fp: o.fill_count_fp,
           remaining_count_fp: o.remaining_count_fp,
           initial_count_fp: o.initial_count_fp,
-          taker_fill_cost_dollars: '0.000000',
-          maker_fill_cost_dollars: '0.000000',
-          taker_fees_dollars: '0.000000',
-          maker_fees_dollars: '0.000000',
+          taker_fill_cost_dollars: o.taker_fill_cost_dollars,
+          maker_fill_cost_dollars: o.maker_fill_cost_dollars,
+          taker_fees_dollars: o.taker_fees_dollars,
+          maker_fees_dollars: o.maker_fees_dollars,
           client_order_id: o.client_order_id,
+          self_trade_prevention_type: o.self_trade_prevention_type,
           created_time: o.created_time,
-          created_ts_ms: Number.isFinite(created) ? created : null,
-          last_update_time: o.last_update_time ?? iso(e.ts),
-          last_updated_ts_ms: e.ts,
+          created_ts_ms: o.created_ts_ms,
+          last_update_time: o.last_update_time,
+          last_updated_ts_ms: o.last_updated_ts_ms,
+          ...(o.expiration_time !== null ? { expiration_time: o.expiration_time } : {}),
+          ...(o.expiration_ts_ms !== null ? { expiration_ts_ms: o.expiration_ts_ms } : {}),
+          ...(o.last_update_reason !== undefined ? { last_update_reason: o.last_update_reason } : {}),
         };
         this.#each('user_orders', o.ticker, e.userId, (c, sub) => this.#send(c, { type: 'user_order', sid: sub.sid, msg }));
         return;
@@ -622,7 +596,7 @@ export class KalshiStreamSandbox {
           realized_pnl_dollars: e.realizedPnl,
           fees_paid_dollars: e.feesPaid,
           position_fee_cost_dollars: e.feesPaid,
-          volume_fp: this.#userVolume.get(`${e.userId} ${e.ticker}`) ?? '0.00',
+          volume_fp: e.volume,
         };
         this.#each('market_positions', e.ticker, e.userId, (c, sub) => this.#send(c, { type: 'market_position', sid: sub.sid, msg }));
         return;

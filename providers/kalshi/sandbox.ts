@@ -1,24 +1,32 @@
 /**
  * A Kalshi server for tests and demos: registered public keys and exact RSA-PSS
  * verification of every signed call (method, path, timestamp window), the documented
- * 401 shapes, `/api_keys`, seeded events, markets and order books, V2 orders with
- * `client_order_id` uniqueness and balances that move, token-bucket 429s, fault injection.
+ * 401 shapes, `/api_keys`, seeded events and markets, V2 orders matched by a real
+ * price-time engine (sandbox-matching.ts: fees, collateral, positions, queue positions),
+ * token-bucket 429s, fault injection, and the WebSocket (`/trade-api/ws/v2`, on the same
+ * port) streaming that engine's books, trades, fills, orders and positions.
  */
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { generateRsaKeyPair } from '../../src/crypto/rsa-keys.js';
 import { verifyPss } from '../../src/crypto/pss-signer.js';
 import { ProviderSandbox, SandboxServer, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import type { SandboxOrderView } from './sandbox-market-events.js';
+import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult } from './sandbox-matching.js';
+import { KalshiMarketSimulator } from './sandbox-simulator.js';
+import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
 import { kalshiSignatureMessage } from './signing.js';
+import { kalshiStreamUrl } from './stream/url.js';
 
 const PREFIX = '/trade-api/v2';
+/** The user who owns the seeded book and the seeded trades. */
+const HOUSE = 'sandbox-house';
+/** The other side of the seeded trades. */
+const HOUSE_COUNTERPARTY = 'sandbox-house-2';
 
 interface User {
   id: string;
   /** API usage tier; `/api_keys` create needs premier or above. */
   tier: string;
-  /** Money in ten-thousandths of a dollar (prices have up to 4 decimals). */
-  balance: number;
-  reserved: number;
 }
 interface ApiKeyRecord {
   id: string;
@@ -27,57 +35,37 @@ interface ApiKeyRecord {
   publicKey: KeyObject;
   scopes: string[];
 }
-interface Level {
-  /** ten-thousandths */
-  price: number;
-  /** hundredths of a contract */
-  count: number;
-}
+/** What the engine does not know about a market: its listing metadata. */
 interface Market {
   ticker: string;
   event_ticker: string;
   title: string;
-  yes: Level[];
-  no: Level[];
-  status: string;
   close_time: string;
-}
-interface Order {
-  order_id: string;
-  client_order_id: string;
-  user: User;
-  ticker: string;
-  side: 'bid' | 'ask';
-  price: number;
-  initial: number;
-  filled: number;
-  remaining: number;
-  status: 'resting' | 'canceled' | 'executed';
-  created_time: string;
-  reservedPerContract: number;
-  /** Unix seconds after which the order stops resting (`expiration_time`). */
-  expiresAtS?: number | undefined;
 }
 interface Bucket {
   tokens: number;
   at: number;
 }
 
+/** Options of `KalshiSandbox`. */
 export interface KalshiSandboxOptions {
-  /** Accepted clock difference for KALSHI-ACCESS-TIMESTAMP (default 10 s). */
+  /** Accepted clock difference for KALSHI-ACCESS-TIMESTAMP, REST and WebSocket handshake (default 10 s). */
   timestampWindowMs?: number;
   /** Token buckets per key (default Basic: read 200/s ×2 s, write 100/s ×1 s). */
   read?: { capacity: number; refillPerSecond: number };
+  /** Write token bucket per key (default 100 tokens, 100/s). */
   write?: { capacity: number; refillPerSecond: number };
   /** How long a new order stays out of `GET /portfolio/orders` (default 0; see `orderListLagMs`). */
   orderListLagMs?: number;
+  /**
+   * Background market activity while started: seeded simulated traders quoting, taking and
+   * cancelling through the same engine (so the stream carries their deltas and trades).
+   * Off by default.
+   */
+  simulate?: { seed?: number; intervalMs?: number; actionsPerTick?: number; tickers?: string[] } | undefined;
+  /** WebSocket server settings (ping period, command rate, limits, a frame tap for tests). */
+  stream?: Omit<KalshiStreamSandboxOptions, 'feed' | 'verify' | 'path'> | undefined;
 }
-
-const fmtPrice = (tenThousandths: number): string => (tenThousandths / 10_000).toFixed(4);
-const fmtCount = (hundredths: number): string => (hundredths / 100).toFixed(2);
-const fmtDollars = (tenThousandths: number): string => (tenThousandths / 10_000).toFixed(4);
-const parsePrice = (s: string): number => Math.round(Number(s) * 10_000);
-const parseCount = (s: string): number => Math.round(Number(s) * 100);
 
 // Kalshi's request forms (reference/kalshi.md §6.1), written out here apart from the
 // client's own checks so that a client bug shows as a refusal.
@@ -100,6 +88,15 @@ const badSecondsQuery = (req: SandboxRequest, ...names: string[]): SandboxRespon
   return undefined;
 };
 
+const refusal = (e: EngineError): SandboxResponse => ({ status: e.status, body: { code: e.code, message: e.message, details: '' } });
+const iso = (ms: number): string => new Date(ms).toISOString();
+/** `min_ts` / `max_ts` (Unix seconds) as a filter on epoch ms. */
+const withinSeconds = (req: SandboxRequest, ms: number): boolean => {
+  const min = req.query.get('min_ts');
+  const max = req.query.get('max_ts');
+  return (min === null || ms >= Number(min) * 1000) && (max === null || ms <= Number(max) * 1000);
+};
+
 /** A Kalshi server on loopback for tests and demos (see the file comment). */
 export class KalshiSandbox extends ProviderSandbox {
   protected readonly root = PREFIX;
@@ -107,9 +104,14 @@ export class KalshiSandbox extends ProviderSandbox {
   readonly keys = new Map<string, ApiKeyRecord>();
   readonly users = new Map<string, User>();
   readonly markets: Market[] = [];
-  readonly orders: Order[] = [];
+  /** The exchange: books, orders, cash, positions, fees. Its events feed the WebSocket. */
+  readonly engine = new KalshiMatchingEngine();
+  readonly #placed: string[] = [];
   readonly #buckets = new Map<string, Bucket>();
-  readonly #o: Required<KalshiSandboxOptions>;
+  readonly #o: Required<Omit<KalshiSandboxOptions, 'simulate' | 'stream'>> & Pick<KalshiSandboxOptions, 'simulate' | 'stream'>;
+  #stream: KalshiStreamSandbox | undefined;
+  #simulator: KalshiMarketSimulator | undefined;
+  #expiry: NodeJS.Timeout | undefined;
   /**
    * Fault injection: a committed order appears in `GET /portfolio/orders` only this many ms
    * after it was created (the list lagging behind the order), as after a lost answer.
@@ -123,46 +125,117 @@ export class KalshiSandbox extends ProviderSandbox {
       read: options.read ?? { capacity: 400, refillPerSecond: 200 },
       write: options.write ?? { capacity: 100, refillPerSecond: 100 },
       orderListLagMs: options.orderListLagMs ?? 0,
+      simulate: options.simulate,
+      stream: options.stream,
     };
     this.orderListLagMs = this.#o.orderListLagMs;
     this.#seed();
     this.#routes();
   }
 
-
   /** A new user with one registered RSA key pair (PKCS#1 private key, as Kalshi hands out). */
   async createUser(options: { tier?: string; balanceUsd?: number } = {}): Promise<{ userId: string; keyId: string; privateKeyPem: string }> {
-    const user: User = { id: randomUUID(), tier: options.tier ?? 'basic', balance: Math.round((options.balanceUsd ?? 1000) * 10_000), reserved: 0 };
+    const user: User = { id: randomUUID(), tier: options.tier ?? 'basic' };
     this.users.set(user.id, user);
+    this.engine.deposit(user.id, dollarsToMicros((options.balanceUsd ?? 1000).toFixed(2)));
     const pair = await generateRsaKeyPair({ bits: 2048 });
     const keyId = this.registerKey(user, 'sandbox', pair.publicKeyPem);
     return { userId: user.id, keyId, privateKeyPem: pair.privateKeyPem };
   }
 
-/** Register a public key for a user; returns its key id. */
+  /** Register a public key for a user; returns its key id. */
   registerKey(user: User, name: string, publicKeyPem: string, scopes = ['read', 'write']): string {
     const id = randomUUID();
     this.keys.set(id, { id, name, user, publicKey: createPublicKey(publicKeyPem), scopes });
     return id;
   }
 
-/** A user's available balance, as a dollar string. */
+  /** A user's available balance, as a dollar string (4 decimals, 6 when fees need them). */
   balanceUsd(userId: string): string {
-    return fmtDollars(this.users.get(userId)?.balance ?? 0);
+    return formatMicros(this.engine.account(userId)?.available ?? 0n);
+  }
+
+  /** Every order placed through the REST API, oldest first, as it is now. */
+  get orders(): SandboxOrderView[] {
+    return this.#placed.map((id) => this.engine.order(id)!);
+  }
+
+  /** The WebSocket server on this sandbox's port (fault injection: `stream.faults`); exists once started. */
+  get stream(): KalshiStreamSandbox {
+    if (!this.#stream) throw new Error('the Kalshi sandbox serves its WebSocket once started; call start() first');
+    return this.#stream;
+  }
+
+  /** `ws://127.0.0.1:<port>/trade-api/ws/v2`, once started. */
+  get streamUrl(): string {
+    return kalshiStreamUrl({ baseUrl: this.baseUrl });
+  }
+
+  /** The background traders, when `simulate` is on and the sandbox is started. */
+  get simulator(): KalshiMarketSimulator | undefined {
+    return this.#simulator;
+  }
+
+  /** Serve the WebSocket on the REST port and start the background traders (when asked). */
+  protected override async prepare(): Promise<void> {
+    await this.#refill();
+    if (!this.#stream) {
+      this.#stream = new KalshiStreamSandbox({
+        ...this.#o.stream,
+        feed: this.engine,
+        verify: kalshiHandshakeVerifier((id) => {
+          const key = this.keys.get(id);
+          return key && { publicKey: key.publicKey, userId: key.user.id };
+        }, { timestampWindowMs: this.#o.timestampWindowMs }),
+      });
+      this.#stream.attach(this.server.httpServer);
+    }
+    // Orders expire on the clock even when no request comes in, so a stream-only client sees it.
+    this.#expiry ??= setInterval(() => this.expireOrders(), 250);
+    this.#expiry.unref();
+    if (this.#o.simulate && !this.#simulator) {
+      const sim = this.#o.simulate;
+      this.#simulator = new KalshiMarketSimulator({ engine: this.engine, seed: sim.seed, intervalMs: sim.intervalMs, actionsPerTick: sim.actionsPerTick, tickers: sim.tickers });
+      this.#simulator.start();
+    }
+  }
+
+  /** Stop the background traders, the WebSocket connections and the server. */
+  override async close(): Promise<void> {
+    this.#simulator?.stop();
+    if (this.#expiry) clearInterval(this.#expiry);
+    this.#expiry = undefined;
+    await this.#stream?.close();
+    await this.server.close();
   }
 
   #seed(): void {
+    const now = Date.now();
+    this.engine.deposit(HOUSE, dollarsToMicros(1_000_000_000));
+    this.engine.deposit(HOUSE_COUNTERPARTY, dollarsToMicros(1_000_000_000));
+    const house = (userId: string, ticker: string, side: 'bid' | 'ask', price: number, count: number, timeInForce: 'good_till_canceled' | 'immediate_or_cancel'): void => {
+      const placed = this.engine.placeOrder({ userId, ticker, side, price, count, timeInForce, selfTradePrevention: 'taker_at_cross' }, now);
+      if (!placed.ok) throw new Error(`sandbox seed: ${placed.error.message}`);
+      // A seeded level that crossed the other side would trade away (or self-cancel) silently.
+      if (timeInForce === 'good_till_canceled' && userId === HOUSE && placed.order.remaining_count_fp !== formatCount(count)) throw new Error(`sandbox seed: the ${ticker} level at ${formatPrice(price)} crosses the book`);
+    };
     const add = (event: string, ticker: string, title: string, yes: [number, number][], no: [number, number][]): void => {
-      this.markets.push({
-        ticker, event_ticker: event, title, status: 'active', close_time: '2026-12-31T23:59:00Z',
-        yes: yes.map(([p, c]) => ({ price: Math.round(p * 10_000), count: c * 100 })),
-        no: no.map(([p, c]) => ({ price: Math.round(p * 10_000), count: c * 100 })),
-      });
+      this.markets.push({ ticker, event_ticker: event, title, close_time: '2026-12-31T23:59:00Z' });
+      this.engine.addMarket({ ticker, tick: 100 }, now);
+      // A few trades at the best YES bid, made before the book exists so they leave it as seeded.
+      const last = Math.round(Math.max(...yes.map(([p]) => p)) * 10_000);
+      for (let k = 1; k <= 5; k++) {
+        house(HOUSE_COUNTERPARTY, ticker, 'bid', last, k * 100, 'good_till_canceled');
+        house(HOUSE, ticker, 'ask', last, k * 100, 'immediate_or_cancel');
+      }
+      // A YES level at p is a bid at p; a NO level at q is an ask at the YES price 1 − q.
+      for (const [p, c] of yes) house(HOUSE, ticker, 'bid', Math.round(p * 10_000), c * 100, 'good_till_canceled');
+      for (const [q, c] of no) house(HOUSE, ticker, 'ask', 10_000 - Math.round(q * 10_000), c * 100, 'good_till_canceled');
     };
     add('KXFEDDECISION-26DEC', 'KXFEDDECISION-26DEC-C25', 'Fed cuts 25 bps in December 2026', [[0.41, 1200], [0.42, 800], [0.43, 350]], [[0.54, 900], [0.55, 600], [0.56, 240]]);
     add('KXFEDDECISION-26DEC', 'KXFEDDECISION-26DEC-H0', 'Fed holds rates in December 2026', [[0.5, 500], [0.52, 300]], [[0.45, 700], [0.46, 150]]);
     add('KXBTCMAXY-26', 'KXBTCMAXY-26-T150000', 'Bitcoin above $150,000 in 2026', [[0.17, 4000], [0.18, 2500], [0.19, 900]], [[0.79, 3000], [0.8, 1100]]);
-    add('KXBTCMAXY-26', 'KXBTCMAXY-26-T200000', 'Bitcoin above $200,000 in 2026', [[0.04, 9000], [0.05, 5000]], [[0.94, 8000], [0.95, 2000]]);
+    add('KXBTCMAXY-26', 'KXBTCMAXY-26-T200000', 'Bitcoin above $200,000 in 2026', [[0.04, 9000], [0.05, 5000]], [[0.93, 8000], [0.94, 2000]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-VITALITY', 'Vitality wins the CS2 Major', [[0.2, 300], [0.22, 120]], [[0.75, 200], [0.76, 80]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-NAVI', 'NAVI wins the CS2 Major', [[0.14, 260], [0.15, 90]], [[0.83, 150], [0.84, 40]]);
     add('KXCS2MAJOR-26', 'KXCS2MAJOR-26-SPIRIT', 'Team Spirit wins the CS2 Major', [[0.1, 400], [0.11, 100]], [[0.87, 300], [0.88, 50]]);
@@ -225,34 +298,28 @@ export class KalshiSandbox extends ProviderSandbox {
   }
 
   // ---- shapes ----
-  #bookJson(m: Market, depth: number): Record<string, unknown> {
-    const cut = (levels: Level[]) => (depth > 0 ? levels.slice(-depth) : levels).map((l) => [fmtPrice(l.price), fmtCount(l.count)]);
-    return { yes_dollars: cut(m.yes), no_dollars: cut(m.no) };
+  #bookJson(ticker: string, depth: number): Record<string, unknown> {
+    const book = this.engine.book(ticker) ?? { yes: [], no: [] };
+    // The engine lists best first; REST sends ascending, the best level last.
+    const cut = (levels: [string, string][]): [string, string][] => (depth > 0 ? levels.slice(0, depth) : levels).slice().reverse();
+    return { yes_dollars: cut(book.yes), no_dollars: cut(book.no) };
   }
 
   #marketJson(m: Market): Record<string, unknown> {
-    const bestYes = m.yes.at(-1);
-    const bestNo = m.no.at(-1);
+    const depth = this.engine.depth(m.ticker);
+    const bestYes = depth?.yes[0];
+    const bestNo = depth?.no[0];
+    const last = this.engine.trades(m.ticker).at(-1);
+    const status = this.engine.market(m.ticker)?.status ?? 'closed';
     return {
-      ticker: m.ticker, event_ticker: m.event_ticker, market_type: 'binary', title: m.title, yes_sub_title: 'Yes', no_sub_title: 'No', status: m.status,
+      ticker: m.ticker, event_ticker: m.event_ticker, market_type: 'binary', title: m.title, yes_sub_title: 'Yes', no_sub_title: 'No', status,
       created_time: '2026-01-01T00:00:00Z', updated_time: new Date().toISOString(), open_time: '2026-01-02T00:00:00Z', close_time: m.close_time, latest_expiration_time: m.close_time,
       settlement_timer_seconds: 300, notional_value_dollars: '1.0000',
-      yes_bid_dollars: bestYes ? fmtPrice(bestYes.price) : '0.0000', yes_ask_dollars: bestNo ? fmtPrice(10_000 - bestNo.price) : '1.0000',
-      no_bid_dollars: bestNo ? fmtPrice(bestNo.price) : '0.0000', no_ask_dollars: bestYes ? fmtPrice(10_000 - bestYes.price) : '1.0000',
-      yes_bid_size_fp: bestYes ? fmtCount(bestYes.count) : '0.00', yes_ask_size_fp: bestNo ? fmtCount(bestNo.count) : '0.00',
-      last_price_dollars: bestYes ? fmtPrice(bestYes.price) : '0.0000', volume_fp: '125000.00', volume_24h_fp: '8200.00', open_interest_fp: '40100.00', result: '',
+      yes_bid_dollars: bestYes ? formatPrice(bestYes[0]) : '0.0000', yes_ask_dollars: bestNo ? formatPrice(10_000 - bestNo[0]) : '1.0000',
+      no_bid_dollars: bestNo ? formatPrice(bestNo[0]) : '0.0000', no_ask_dollars: bestYes ? formatPrice(10_000 - bestYes[0]) : '1.0000',
+      yes_bid_size_fp: bestYes ? formatCount(bestYes[1]) : '0.00', yes_ask_size_fp: bestNo ? formatCount(bestNo[1]) : '0.00',
+      last_price_dollars: last?.yesPrice ?? '0.0000', volume_fp: '125000.00', volume_24h_fp: '8200.00', open_interest_fp: '40100.00', result: this.engine.market(m.ticker)?.result ?? '',
       can_close_early: true, price_level_structure: 'linear_cent', price_ranges: [{ start: '0.0000', end: '1.0000', step: '0.0100' }],
-    };
-  }
-
-  #orderJson(o: Order): Record<string, unknown> {
-    return {
-      order_id: o.order_id, user_id: o.user.id, client_order_id: o.client_order_id, ticker: o.ticker,
-      outcome_side: o.side === 'bid' ? 'yes' : 'no', book_side: o.side, type: 'limit', status: o.status,
-      yes_price_dollars: fmtPrice(o.price), no_price_dollars: fmtPrice(10_000 - o.price),
-      fill_count_fp: fmtCount(o.filled), remaining_count_fp: fmtCount(o.remaining), initial_count_fp: fmtCount(o.initial),
-      taker_fees_dollars: '0.0000', maker_fees_dollars: '0.0000', taker_fill_cost_dollars: '0.0000', maker_fill_cost_dollars: '0.0000', created_time: o.created_time,
-      expiration_time: o.expiresAtS === undefined ? null : new Date(o.expiresAtS * 1000).toISOString(),
     };
   }
 
@@ -261,6 +328,12 @@ export class KalshiSandbox extends ProviderSandbox {
     const start = req.query.get('cursor') ? Number(Buffer.from(req.query.get('cursor')!, 'base64url').toString()) : 0;
     const page = rows.slice(start, start + limit);
     return { page, cursor: start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : '' };
+  }
+
+  /** A user's order by id, or undefined when it is not theirs. */
+  #own(userId: string, orderId: string | undefined): SandboxOrderView | undefined {
+    const order = orderId === undefined ? undefined : this.engine.order(orderId);
+    return order?.user_id === userId ? order : undefined;
   }
 
   #routes(): void {
@@ -275,7 +348,7 @@ export class KalshiSandbox extends ProviderSandbox {
       const ev = req.query.get('event_ticker');
       const tickers = req.query.get('tickers')?.split(',');
       const status = req.query.get('status');
-      const rows = this.markets.filter((m) => (!ev || m.event_ticker === ev) && (!tickers || tickers.includes(m.ticker)) && (!status || status === 'open'));
+      const rows = this.markets.filter((m) => (!ev || m.event_ticker === ev) && (!tickers || tickers.includes(m.ticker)) && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active')));
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { markets: page.map((m) => this.#marketJson(m)), cursor } };
     }));
@@ -283,11 +356,11 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/markets/trades'), this.#public((req) => {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
-      const ticker = req.query.get('ticker');
-      const rows = this.markets.filter((m) => !ticker || m.ticker === ticker).flatMap((m, i) => Array.from({ length: 5 }, (_, k) => ({
-        trade_id: `trd-${i}-${k}`, ticker: m.ticker, count_fp: fmtCount(100 * (k + 1)), yes_price_dollars: fmtPrice(m.yes.at(-1)?.price ?? 5000), no_price_dollars: fmtPrice(10_000 - (m.yes.at(-1)?.price ?? 5000)),
-        taker_outcome_side: k % 2 ? 'yes' : 'no', taker_book_side: k % 2 ? 'bid' : 'ask', created_time: new Date(Date.now() - k * 60_000).toISOString(), is_block_trade: false,
-      })));
+      // Newest first, as Kalshi lists them.
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => withinSeconds(req, t.ts)).reverse().map((t) => ({
+        trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
+        taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: false,
+      }));
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { trades: page, cursor } };
     }));
@@ -297,7 +370,7 @@ export class KalshiSandbox extends ProviderSandbox {
       const tickers = req.query.getAll('tickers');
       if (tickers.length < 1 || tickers.length > 100) return { status: 400, body: { code: 'bad_request', message: 'tickers: between 1 and 100 are required', details: '' } };
       // Unknown tickers are left out of the answer (Kalshi does not document this case).
-      const books = tickers.flatMap((t) => this.markets.filter((m) => m.ticker === t)).map((m) => ({ ticker: m.ticker, orderbook_fp: this.#bookJson(m, 0) }));
+      const books = tickers.filter((t) => this.engine.market(t) !== undefined).map((t) => ({ ticker: t, orderbook_fp: this.#bookJson(t, 0) }));
       return { status: 200, body: { orderbooks: books } };
     }));
 
@@ -310,7 +383,7 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/markets/:ticker/orderbook'), this.#public((req) => {
       const m = this.markets.find((x) => x.ticker === req.params.ticker);
       if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
-      return { status: 200, body: { orderbook_fp: this.#bookJson(m, Number(req.query.get('depth') ?? 0)) } };
+      return { status: 200, body: { orderbook_fp: this.#bookJson(m.ticker, Number(req.query.get('depth') ?? 0)) } };
     }));
 
     r.route('GET', p('/events'), this.#public((req) => {
@@ -324,23 +397,31 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { event: this.#eventJson(req.params.ticker!, false), markets: markets.map((m) => this.#marketJson(m)) } };
     }));
 
-    r.route('GET', p('/portfolio/balance'), this.#signed('read', (_req, k) => ({
-      status: 200,
-      body: { balance: Math.round(k.user.balance / 100), balance_dollars: fmtDollars(k.user.balance), portfolio_value: Math.round((k.user.balance + k.user.reserved) / 100), updated_ts: Math.floor(Date.now() / 1000) },
-    })));
+    r.route('GET', p('/portfolio/balance'), this.#signed('read', (_req, k) => {
+      const account = this.engine.account(k.user.id);
+      const available = account?.available ?? 0n;
+      const reserved = account?.reserved ?? 0n;
+      // Kalshi still sends integer cents here: 10 000 µ$ a cent.
+      return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
+    }));
 
-    r.route('GET', p('/portfolio/positions'), this.#signed('read', (_req, k) => {
-      const byTicker = new Map<string, number>();
-      for (const o of this.orders) if (o.user === k.user && o.filled > 0) byTicker.set(o.ticker, (byTicker.get(o.ticker) ?? 0) + (o.side === 'bid' ? o.filled : -o.filled));
-      return { status: 200, body: { cursor: '', market_positions: [...byTicker].map(([ticker, pos]) => ({ ticker, position_fp: fmtCount(pos), market_exposure_dollars: '0.0000', realized_pnl_dollars: '0.0000', fees_paid_dollars: '0.0000' })), event_positions: [] } };
+    r.route('GET', p('/portfolio/positions'), this.#signed('read', (req, k) => {
+      const ticker = req.query.get('ticker');
+      const rows = this.engine.positions(k.user.id).filter((x) => !ticker || x.ticker === ticker).map((x) => ({
+        ticker: x.ticker, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
+        fees_paid_dollars: formatMicros(x.feesPaid), total_traded_dollars: formatMicros(x.totalTraded), resting_orders_count: this.engine.orders(k.user.id, { ticker: x.ticker, status: 'resting' }).length,
+        last_updated_ts: iso(x.lastUpdatedTs),
+      }));
+      return { status: 200, body: { cursor: '', market_positions: rows, event_positions: [] } };
     }));
 
     r.route('GET', p('/portfolio/fills'), this.#signed('read', (req, k) => {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
-      const fills = this.orders.filter((o) => o.user === k.user && o.filled > 0 && (!req.query.get('ticker') || o.ticker === req.query.get('ticker'))).map((o) => ({
-        fill_id: `fill-${o.order_id}`, trade_id: `fill-${o.order_id}`, order_id: o.order_id, ticker: o.ticker, market_ticker: o.ticker, outcome_side: o.side === 'bid' ? 'yes' : 'no', book_side: o.side,
-        count_fp: fmtCount(o.filled), yes_price_dollars: fmtPrice(o.price), no_price_dollars: fmtPrice(10_000 - o.price), is_taker: true, fee_cost: '0.0000', created_time: o.created_time,
+      const fills = this.engine.fills(k.user.id, { ticker: req.query.get('ticker') ?? undefined, orderId: req.query.get('order_id') ?? undefined }).filter((f) => withinSeconds(req, f.ts)).reverse().map((f) => ({
+        fill_id: f.fillId, trade_id: f.tradeId, order_id: f.orderId, client_order_id: f.clientOrderId, ticker: f.ticker, market_ticker: f.ticker,
+        side: f.side, action: f.action, outcome_side: f.outcomeSide, book_side: f.bookSide, count_fp: f.count, yes_price_dollars: f.yesPrice, no_price_dollars: f.noPrice,
+        is_taker: f.isTaker, fee_cost: f.fee, created_time: iso(f.ts), ts: Math.floor(f.ts / 1000),
       }));
       const { page, cursor } = this.#page(req, fills, 100);
       return { status: 200, body: { fills: page, cursor } };
@@ -350,14 +431,31 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       const visibleBy = Date.now() - this.orderListLagMs;
-      const rows = this.orders.filter((o) => o.user === k.user && Date.parse(o.created_time) <= visibleBy && (!req.query.get('ticker') || o.ticker === req.query.get('ticker')) && (!req.query.get('status') || o.status === req.query.get('status')));
+      const status = req.query.get('status');
+      const rows = this.engine.orders(k.user.id, { ticker: req.query.get('ticker') ?? undefined, ...(status === 'resting' || status === 'canceled' || status === 'executed' ? { status } : {}) })
+        .filter((o) => o.created_ts_ms <= visibleBy && withinSeconds(req, o.created_ts_ms) && (!status || o.status === status));
       const { page, cursor } = this.#page(req, rows, 100);
-      return { status: 200, body: { orders: page.map((o) => this.#orderJson(o)), cursor } };
+      return { status: 200, body: { orders: page, cursor } };
+    }));
+    // Before /portfolio/orders/:id, which would take "queue_positions" for an id.
+    r.route('GET', p('/portfolio/orders/queue_positions'), this.#signed('read', (req, k) => {
+      const tickers = req.query.get('market_tickers')?.split(',').filter(Boolean);
+      const event = req.query.get('event_ticker');
+      const rows = this.engine.queuePositions(k.user.id)
+        .filter((q) => (!tickers || tickers.includes(q.ticker)) && (!event || this.markets.find((m) => m.ticker === q.ticker)?.event_ticker === event))
+        .map((q) => ({ order_id: q.orderId, market_ticker: q.ticker, queue_position_fp: formatCount(q.queuePosition) }));
+      return { status: 200, body: { queue_positions: rows } };
+    }));
+    r.route('GET', p('/portfolio/orders/:id/queue_position'), this.#signed('read', (req, k) => {
+      const o = this.#own(k.user.id, req.params.id);
+      const position = o && this.engine.queuePosition(o.order_id);
+      if (position === undefined) return { status: 404, body: { code: 'not_found', message: 'no resting order with this id', details: '' } };
+      return { status: 200, body: { queue_position_fp: formatCount(position) } };
     }));
     r.route('GET', p('/portfolio/orders/:id'), this.#signed('read', (req, k) => {
-      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user);
+      const o = this.#own(k.user.id, req.params.id);
       if (!o) return { status: 404, body: { code: 'not_found', message: 'order not found', details: '' } };
-      return { status: 200, body: { order: this.#orderJson(o) } };
+      return { status: 200, body: { order: o } };
     }));
 
     r.route('POST', p('/portfolio/events/orders'), this.#signed('write', (req, k) => this.#createOrder((req.body ?? {}) as Record<string, unknown>, k)));
@@ -385,64 +483,54 @@ export class KalshiSandbox extends ProviderSandbox {
         status: 200,
         body: {
           orders: orders.map((o) => {
-            const order = this.orders.find((x) => x.order_id === o.order_id && x.user === k.user);
-            if (!order) return { order_id: o.order_id ?? '', error: { code: 'not_found', message: 'order not found' } };
-            return { order_id: order.order_id, client_order_id: order.client_order_id, reduced_by: fmtCount(this.#cancel(order)), ts_ms: Date.now() };
+            const res = this.engine.cancelOrder(k.user.id, String(o.order_id ?? ''), Date.now());
+            if (!res.ok) return { order_id: o.order_id ?? '', error: { code: res.error.code, message: res.error.message } };
+            return { order_id: res.order.order_id, client_order_id: res.order.client_order_id, reduced_by: formatCount(res.reducedBy), ts_ms: Date.now() };
           }),
         },
       }), 2 * orders.length)(req);
     });
 
     r.route('DELETE', p('/portfolio/events/orders'), this.#signed('write', (_req, k) => {
-      for (const o of this.orders) if (o.user === k.user) this.#cancel(o);
+      this.engine.cancelAll(k.user.id, Date.now());
       return { status: 204 };
     }));
 
     r.route('POST', p('/portfolio/events/orders/:id/amend'), this.#signed('write', (req, k) => {
-      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user && x.status === 'resting');
-      if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
-      const b = (req.body ?? {}) as { price?: string; count?: string; side?: string; ticker?: string };
-      const malformed = badPrice('price', b.price) ?? badCount('count', b.count);
+      if (!this.#own(k.user.id, req.params.id)) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
+      const b = (req.body ?? {}) as { price?: string; count?: string; side?: string; ticker?: string; updated_client_order_id?: unknown; expiration_time?: unknown };
+      const malformed = badPrice('price', b.price) ?? badCount('count', b.count) ?? (b.expiration_time === undefined || isUnixSeconds(b.expiration_time) ? undefined : invalid('expiration_time', 'must be a Unix timestamp in seconds (an integer)'));
       if (malformed) return malformed;
-      if (b.ticker !== o.ticker || b.side !== o.side || typeof b.price !== 'string' || typeof b.count !== 'string') return { status: 400, body: { code: 'invalid_order', message: 'ticker, side, price and count must match the order', details: '' } };
-      const price = parsePrice(b.price);
-      const wanted = parseCount(b.count) - o.filled;
-      if (wanted <= 0) return { status: 400, body: { code: 'invalid_order_size', message: 'count must exceed the filled count', details: '' } };
-      // Release the old reservation, take the new one.
-      this.#release(o, o.remaining);
-      const perContract = o.side === 'bid' ? price : 10_000 - price;
-      const cost = Math.round((perContract * wanted) / 100);
-      if (cost > k.user.balance) {
-        this.#reserve(o, o.remaining);
-        return { status: 400, body: { code: 'available_balance_too_low', message: 'available balance too low', details: '' } };
-      }
-      o.price = price;
-      o.reservedPerContract = perContract;
-      this.#reserve(o, wanted);
-      o.initial = o.filled + wanted;
-      return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, remaining_count: fmtCount(o.remaining), fill_count: fmtCount(o.filled), ts_ms: Date.now() } };
+      if (typeof b.ticker !== 'string' || (b.side !== 'bid' && b.side !== 'ask')) return { status: 400, body: { code: 'invalid_order', message: 'ticker and side must match the order', details: '' } };
+      const price = parsePrice(b.price!);
+      const count = parseCount(b.count!);
+      if (price === undefined || count === undefined) return invalid('price', 'must be a fixed-point dollar string');
+      const expiration = typeof b.expiration_time === 'number' ? (b.expiration_time === 0 ? null : b.expiration_time * 1000) : undefined;
+      const res = this.engine.amendOrder(k.user.id, req.params.id!, {
+        ticker: b.ticker, side: b.side, price, count,
+        ...(typeof b.updated_client_order_id === 'string' ? { updatedClientOrderId: b.updated_client_order_id } : {}),
+        ...(expiration !== undefined ? { expirationTs: expiration } : {}),
+      }, Date.now());
+      if (!res.ok) return refusal(res.error);
+      return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, remaining_count: res.order.remaining_count_fp, fill_count: res.order.fill_count_fp, ts_ms: Date.now() } };
     }));
 
     r.route('POST', p('/portfolio/events/orders/:id/decrease'), this.#signed('write', (req, k) => {
-      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user && x.status === 'resting');
-      if (!o) return { status: 404, body: { code: 'not_found', message: 'no resting order', details: '' } };
       const b = (req.body ?? {}) as { reduce_by?: string; reduce_to?: string };
       if ((b.reduce_by === undefined) === (b.reduce_to === undefined)) return { status: 400, body: { code: 'invalid_parameters', message: 'exactly one of reduce_by and reduce_to', details: '' } };
       const malformed = b.reduce_to !== undefined ? badCount('reduce_to', b.reduce_to) : badCount('reduce_by', b.reduce_by);
       if (malformed) return malformed;
-      const target = b.reduce_to !== undefined ? parseCount(b.reduce_to) : Math.max(0, o.remaining - parseCount(b.reduce_by!));
-      if (target < o.remaining) this.#release(o, o.remaining - target);
-      if (o.remaining === 0) o.status = 'canceled';
-      return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, remaining_count: fmtCount(o.remaining), ts_ms: Date.now() } };
+      const change = b.reduce_to !== undefined ? { reduceTo: parseCount(b.reduce_to)! } : { reduceBy: parseCount(b.reduce_by!)! };
+      const res = this.engine.decreaseOrder(k.user.id, req.params.id!, change, Date.now());
+      if (!res.ok) return refusal(res.error);
+      return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, remaining_count: res.order.remaining_count_fp, ts_ms: Date.now() } };
     }));
 
     r.route('DELETE', p('/portfolio/events/orders/:id'), this.#signed('write', (req, k) => {
-      const o = this.orders.find((x) => x.order_id === req.params.id && x.user === k.user);
-      if (!o) return { status: 404, body: { code: 'not_found', message: 'order not found', details: '' } };
-      const reduced = this.#cancel(o);
-      return { status: 200, body: { order_id: o.order_id, client_order_id: o.client_order_id, reduced_by: fmtCount(reduced), ts_ms: Date.now() } };
+      const res = this.engine.cancelOrder(k.user.id, req.params.id!, Date.now());
+      if (!res.ok) return refusal(res.error);
+      return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, reduced_by: formatCount(res.reducedBy), ts_ms: Date.now() } };
     }, 2));
-
     r.route('GET', p('/account/limits'), this.#signed('read', () => ({
       status: 200,
       body: {
@@ -498,10 +586,6 @@ export class KalshiSandbox extends ProviderSandbox {
   async #refill(): Promise<void> {
     while (this.#pool.length < 2) this.#pool.push(await generateRsaKeyPair({ bits: 2048 }));
   }
-  /** Pre-generate key pairs so `/api_keys/generate` answers at once. */
-  protected override async prepare(): Promise<void> {
-    await this.#refill();
-  }
 
   #eventJson(eventTicker: string, nested: boolean): Record<string, unknown> {
     const markets = this.markets.filter((m) => m.event_ticker === eventTicker);
@@ -514,52 +598,11 @@ export class KalshiSandbox extends ProviderSandbox {
 
   /**
    * Orders past their `expiration_time` stop resting: Kalshi's order status has no "expired",
-   * so they read as `canceled`, off the book, their money back. Runs before every request.
+   * so they read as `canceled`, off the book, their money back. Runs before every request
+   * (the engine also expires them before each of its own calls).
    */
   expireOrders(now = Date.now()): void {
-    for (const o of this.orders) if (o.status === 'resting' && o.expiresAtS !== undefined && o.expiresAtS * 1000 <= now) this.#cancel(o);
-  }
-
-  /** Cancel what rests of an order; returns how much was cancelled. */
-  #cancel(o: Order): number {
-    const reduced = o.status === 'resting' ? o.remaining : 0;
-    if (reduced > 0) this.#release(o, reduced);
-    o.status = o.status === 'resting' ? 'canceled' : o.status;
-    return reduced;
-  }
-
-  /** Take `count` resting contracts off an order: off the book, money back. */
-  #release(o: Order, count: number): void {
-    const back = Math.round((o.reservedPerContract * count) / 100);
-    o.user.reserved -= back;
-    o.user.balance += back;
-    o.remaining -= count;
-    this.#book(o, -count);
-  }
-
-  /** Put `count` more contracts of an order on the book, money reserved. */
-  #reserve(o: Order, count: number): void {
-    const cost = Math.round((o.reservedPerContract * count) / 100);
-    o.user.balance -= cost;
-    o.user.reserved += cost;
-    o.remaining += count;
-    this.#book(o, count);
-  }
-
-  /** Change the resting size at an order's level. */
-  #book(o: Order, delta: number): void {
-    const m = this.markets.find((x) => x.ticker === o.ticker);
-    if (!m || delta === 0) return;
-    const own = o.side === 'bid' ? m.yes : m.no;
-    const price = o.side === 'bid' ? o.price : 10_000 - o.price;
-    const lvl = own.find((l) => l.price === price);
-    if (lvl) {
-      lvl.count += delta;
-      if (lvl.count <= 0) own.splice(own.indexOf(lvl), 1);
-    } else if (delta > 0) {
-      own.push({ price, count: delta });
-      own.sort((x, y) => x.price - y.price);
-    }
+    this.engine.expire(now);
   }
 
   #createOrder(b: Record<string, unknown>, k: ApiKeyRecord): SandboxResponse {
@@ -570,47 +613,26 @@ export class KalshiSandbox extends ProviderSandbox {
     const malformed = badCount('count', b.count) ?? badPrice('price', b.price) ?? (b.expiration_time === undefined || isUnixSeconds(b.expiration_time) ? undefined : invalid('expiration_time', 'must be a Unix timestamp in seconds (an integer)'));
     if (malformed) return malformed;
     if (b.expiration_time !== undefined && b.time_in_force === 'immediate_or_cancel') return bad('immediate_or_cancel cannot be combined with expiration_time');
-    const m = this.markets.find((x) => x.ticker === b.ticker);
-    if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
-    const clientOrderId = typeof b.client_order_id === 'string' ? b.client_order_id : randomUUID();
-    if (this.orders.some((o) => o.user === k.user && o.client_order_id === clientOrderId)) {
-      return { status: 409, body: { code: 'order_already_exists', message: 'Order with this client_order_id already exists', details: '' } };
-    }
-    const price = parsePrice(String(b.price));
-    const count = parseCount(String(b.count));
-    if (!(price > 0 && price < 10_000) || price % 100 !== 0) return bad('price is not on the market price grid');
-    if (!(count > 0)) return bad('count must be positive', 'invalid_order_size');
-    // Buying YES at p costs p per contract; selling YES (= buying NO) costs 1 − p.
-    const perContract = b.side === 'bid' ? price : 10_000 - price;
-    const cost = Math.round((perContract * count) / 100);
-    if (cost > k.user.balance) return bad('available balance too low', 'available_balance_too_low');
-
-    const opposite = b.side === 'bid' ? m.no : m.yes;
-    const best = opposite.at(-1);
-    // A YES bid at p crosses a NO bid at q when p + q ≥ 1.
-    const crosses = best !== undefined && price + best.price >= 10_000;
-    let filled = 0;
-    if (crosses && best) {
-      filled = Math.min(count, best.count);
-      best.count -= filled;
-      if (best.count === 0) opposite.pop();
-    }
-    if (b.time_in_force === 'fill_or_kill' && filled < count) {
-      if (best && filled > 0) best.count += filled;
-      return bad('fill_or_kill order could not be filled completely');
-    }
-    const remaining = b.time_in_force === 'immediate_or_cancel' ? 0 : count - filled;
-    k.user.balance -= Math.round((perContract * filled) / 100);
-    const order: Order = {
-      order_id: randomUUID(), client_order_id: clientOrderId, user: k.user, ticker: m.ticker, side: b.side, price, initial: count, filled, remaining: 0,
-      status: remaining > 0 ? 'resting' : 'executed', created_time: new Date().toISOString(), reservedPerContract: perContract,
-      expiresAtS: typeof b.expiration_time === 'number' ? b.expiration_time : undefined,
-    };
-    this.orders.push(order);
-    this.#reserve(order, remaining);
+    if (!this.markets.some((x) => x.ticker === b.ticker)) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
+    const price = parsePrice(b.price as string);
+    const count = parseCount(b.count as string);
+    if (price === undefined) return invalid('price', 'must be a fixed-point dollar string with 2-4 decimals');
+    if (count === undefined) return invalid('count', 'must be a fixed-point count string with 0-2 decimals');
+    const res: OrderResult = this.engine.placeOrder({
+      userId: k.user.id, ticker: b.ticker, side: b.side, price, count,
+      timeInForce: b.time_in_force as 'fill_or_kill' | 'good_till_canceled' | 'immediate_or_cancel',
+      selfTradePrevention: b.self_trade_prevention_type as 'taker_at_cross' | 'maker',
+      ...(typeof b.client_order_id === 'string' ? { clientOrderId: b.client_order_id } : {}),
+      postOnly: b.post_only === true,
+      reduceOnly: b.reduce_only === true,
+      ...(typeof b.expiration_time === 'number' ? { expirationTs: b.expiration_time * 1000 } : {}),
+    }, Date.now());
+    if (!res.ok) return refusal(res.error);
+    this.#placed.push(res.order.order_id);
+    const o = res.order;
     return {
       status: 201,
-      body: { order_id: order.order_id, client_order_id: clientOrderId, fill_count: fmtCount(filled), remaining_count: fmtCount(order.remaining), average_fill_price: filled ? fmtPrice(10_000 - (best?.price ?? 0)) : null, ts_ms: Date.now() },
+      body: { order_id: o.order_id, client_order_id: o.client_order_id, fill_count: o.fill_count_fp, remaining_count: o.remaining_count_fp, average_fill_price: res.averageFillPrice ?? null, average_fee_paid: res.averageFeePaid ?? null, ts_ms: Date.now() },
     };
   }
 }

@@ -140,6 +140,11 @@ export class SandboxServer {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+/** The underlying node:http server (to serve WebSocket upgrades on the same port). */
+  get httpServer(): http.Server {
+    return this.#server;
+  }
+
 /** `http://127.0.0.1:<port>`. */
   get origin(): string {
     return `http://127.0.0.1:${this.#port}`;

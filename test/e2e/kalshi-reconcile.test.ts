@@ -13,7 +13,7 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
   let client: KalshiClient;
   let userId: string;
   const listReads = (): number => sandbox.server.requests.filter((r) => r.method === 'GET' && r.path === LIST).length;
-  const mine = () => sandbox.orders.filter((o) => o.user.id === userId);
+  const mine = () => sandbox.orders.filter((o) => o.user_id === userId);
 
   beforeEach(async () => {
     sandbox = new KalshiSandbox();

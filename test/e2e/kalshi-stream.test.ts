@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions, type StreamFeedEvent, type StreamMarketFeed } from '../../providers/kalshi/sandbox-stream.js';
+import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions, type StreamFeedEvent, type StreamFeedOrderView, type StreamMarketFeed } from '../../providers/kalshi/sandbox-stream.js';
 import { signKalshiRequest } from '../../providers/kalshi/signing.js';
 import { createKalshiStream, StreamError, type KalshiStream, type KalshiStreamOptions, type LiveOrderBook } from '../../providers/kalshi/stream/index.js';
 import { generateRsaKeyPair, loadPrivateKey } from '../../src/crypto/rsa-keys.js';
@@ -54,7 +54,7 @@ class FakeFeed implements StreamMarketFeed {
     if (next < 0) throw new Error('the fake feed never goes negative');
     if (next === 0) levels.delete(price);
     else levels.set(price, next);
-    this.emit({ type: 'book', ticker, side, price: FakeFeed.price(price), delta: FakeFeed.count(delta), userId, clientOrderId, ts: Date.now() });
+    this.emit({ type: 'book', ticker, side, price: FakeFeed.price(price), delta: FakeFeed.count(delta), orderId: 'fake-order', ownerUserId: 'fake-owner', ...(userId !== undefined ? { userId } : {}), ...(clientOrderId !== undefined ? { clientOrderId } : {}), ts: Date.now() });
   }
 
   #random(n: number): number {
@@ -78,6 +78,18 @@ class FakeFeed implements StreamMarketFeed {
 }
 
 const TICKERS = ['KXSTREAM-26-A', 'KXSTREAM-26-B', 'KXSTREAM-26-C'];
+/** A fill event as the matching engine emits it: a YES buy of one contract at 0.50 unless overridden. */
+const fillEvent = (userId: string, extra: Partial<Extract<StreamFeedEvent, { type: 'fill' }>> = {}): StreamFeedEvent => ({
+  type: 'fill', userId, tradeId: randomUUID(), fillId: randomUUID(), orderId: randomUUID(), ticker: TICKERS[0]!, side: 'yes', action: 'buy', outcomeSide: 'yes', bookSide: 'bid',
+  price: '0.5000', yesPrice: '0.5000', noPrice: '0.5000', count: '1.00', isTaker: true, fee: '0.0100', postPosition: '1.00', ts: Date.now(), ...extra,
+});
+/** A resting order as the matching engine reports it. */
+const orderView = (o: Pick<StreamFeedOrderView, 'order_id' | 'client_order_id' | 'user_id' | 'ticker' | 'yes_price_dollars' | 'created_time'> & Partial<StreamFeedOrderView>): StreamFeedOrderView => ({
+  outcome_side: 'yes', book_side: 'bid', side: 'yes', action: 'buy', type: 'limit', status: 'resting', no_price_dollars: '0.5800',
+  fill_count_fp: '0.00', remaining_count_fp: '10.00', initial_count_fp: '10.00', taker_fill_cost_dollars: '0.0000', maker_fill_cost_dollars: '0.0000', taker_fees_dollars: '0.0000', maker_fees_dollars: '0.0000',
+  time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross', post_only: false, reduce_only: false, expiration_time: null, expiration_ts_ms: null,
+  created_ts_ms: Date.parse(o.created_time), last_update_time: o.created_time, last_updated_ts_ms: Date.parse(o.created_time), ...o,
+});
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, cond: () => boolean, timeoutMs = 5_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -203,10 +215,10 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     const orderId = randomUUID();
     const now = Date.now();
     feed.change(TICKERS[0]!, 'yes', 4200, 1000, keyA.userId, 'alice-order-1');
-    feed.emit({ type: 'order', userId: keyA.userId, ts: now, order: { order_id: orderId, client_order_id: 'alice-order-1', user_id: keyA.userId, ticker: TICKERS[0]!, side: 'yes', action: 'buy', yes_price_dollars: '0.4200', status: 'resting', fill_count_fp: '0.00', remaining_count_fp: '10.00', initial_count_fp: '10.00', created_time: new Date(now).toISOString() } });
-    feed.emit({ type: 'trade', tradeId: randomUUID(), ticker: TICKERS[0]!, yesPrice: '0.4200', noPrice: '0.5800', count: '4.00', takerSide: 'no', ts: now });
-    feed.emit({ type: 'fill', userId: keyA.userId, tradeId: randomUUID(), orderId, clientOrderId: 'alice-order-1', ticker: TICKERS[0]!, side: 'no', action: 'buy', price: '0.5800', count: '4.00', isTaker: false, fee: '0.0200', postPosition: '-4.00', ts: now });
-    feed.emit({ type: 'position', userId: keyA.userId, ticker: TICKERS[0]!, position: '-4.00', marketExposure: '2.3200', realizedPnl: '0.0000', feesPaid: '0.0200', ts: now });
+    feed.emit({ type: 'order', userId: keyA.userId, ts: now, order: orderView({ order_id: orderId, client_order_id: 'alice-order-1', user_id: keyA.userId, ticker: TICKERS[0]!, yes_price_dollars: '0.4200', created_time: new Date(now).toISOString() }) });
+    feed.emit({ type: 'trade', tradeId: randomUUID(), ticker: TICKERS[0]!, yesPrice: '0.4200', noPrice: '0.5800', count: '4.00', takerSide: 'no', takerBookSide: 'ask', ts: now });
+    feed.emit(fillEvent(keyA.userId, { orderId, clientOrderId: 'alice-order-1', side: 'no', action: 'buy', outcomeSide: 'no', bookSide: 'ask', price: '0.5800', yesPrice: '0.4200', noPrice: '0.5800', count: '4.00', isTaker: false, fee: '0.0200', postPosition: '-4.00', ts: now }));
+    feed.emit({ type: 'position', userId: keyA.userId, ticker: TICKERS[0]!, position: '-4.00', marketExposure: '2.3200', realizedPnl: '0.0000', feesPaid: '0.0200', totalTraded: '2.3200', volume: '4.00', ts: now });
     feed.emit({ type: 'lifecycle', ticker: TICKERS[1]!, event: 'deactivated', ts: now });
     await until('lifecycle and ticker updates', () => lifecycles.length === 1 && tickers.length >= 3);
     expect(lifecycles[0]!.msg).toMatchObject({ market_ticker: TICKERS[1], event_type: 'deactivated', is_deactivated: true });
@@ -283,7 +295,7 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
       await until('fill subscription active', () => fills.status === 'active');
       const got: unknown[] = [];
       fills.on('message', (m) => got.push(m));
-      feed.emit({ type: 'fill', userId: keyA.userId, tradeId: randomUUID(), orderId: randomUUID(), ticker: TICKERS[0]!, side: 'yes', action: 'buy', price: '0.5000', count: '1.00', isTaker: true, fee: '0.0100', postPosition: '1.00', ts: Date.now() });
+      feed.emit(fillEvent(keyA.userId));
       await until('a fill after the fault', () => got.length === 1);
     });
   }
@@ -316,7 +328,7 @@ describe('kalshi stream against the sandbox WebSocket server', () => {
     const fills = stream.subscribe({ channel: 'fill', bufferSize: 3 });
     const iterator = fills.messages();
     await fills.ready;
-    for (let i = 0; i < 5; i += 1) feed.emit({ type: 'fill', userId: keyA.userId, tradeId: randomUUID(), orderId: randomUUID(), ticker: TICKERS[0]!, side: 'yes', action: 'buy', price: '0.5000', count: '1.00', isTaker: true, fee: '0.0100', postPosition: `${i + 1}.00`, ts: Date.now() });
+    for (let i = 0; i < 5; i += 1) feed.emit(fillEvent(keyA.userId, { postPosition: `${i + 1}.00` }));
     await sleep(100);
     const error = await iterator.next().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StreamError);

@@ -69,14 +69,19 @@ describe('kalshi against its sandbox', () => {
     expect((await client.getBalance()).balance.amount).toBe('100.00');
     // Crosses the best NO bid of 0.56 (a YES ask of 0.44, 240 deep): fills at once.
     const order = await client.createOrder({ ticker: 'KXFEDDECISION-26DEC-C25', side: 'bid', count: '10', price: '0.44', timeInForce: 'good_till_canceled' });
-    expect(order).toMatchObject({ fill_count: '10.00', remaining_count: '0.00' });
-    expect((await client.getBalance()).balance.amount).toBe('95.60');
+    expect(order).toMatchObject({ fill_count: '10.00', remaining_count: '0.00', average_fill_price: '0.4400', average_fee_paid: '0.0180' });
+    // Fees (published schedule, rounded up to the cent per order): taker ⌈0.07 × C × P × (1 − P)⌉,
+    // maker ⌈0.0175 × C × P × (1 − P)⌉. Taker fee here: 0.07 × 10 × 0.44 × 0.56 = 0.17248 → 0.18.
+    // 100 − 10 × 0.44 − 0.18 = 95.42.
+    expect((await client.getBalance()).balance.amount).toBe('95.42');
     const resting = await client.createOrder({ ticker: 'KXBTCMAXY-26-T200000', side: 'bid', count: '10', price: '0.03', timeInForce: 'good_till_canceled' });
     expect(resting.remaining_count).toBe('10.00');
-    expect((await client.getBalance()).balance.amount).toBe('95.30');
+    // Reserved: 10 × 0.03 = 0.30, plus the maker fee it may owe: 0.0175 × 10 × 0.03 × 0.97 = 0.0050925 → 0.01.
+    // 95.42 − 0.31 = 95.11.
+    expect((await client.getBalance()).balance.amount).toBe('95.11');
     const cancel = await client.cancelOrder(resting.order_id, { ticker: 'KXBTCMAXY-26-T200000' });
     expect(cancel.reduced_by).toBe('10.00');
-    expect((await client.getBalance()).balance.amount).toBe('95.60');
+    expect((await client.getBalance()).balance.amount).toBe('95.42');
     expect((await client.getFills()).fills.map((f) => f.order_id)).toEqual([order.order_id]);
     expect((await client.getPositions()).market_positions[0]?.position_fp).toBe('10.00');
     expect((await client.getOrder(resting.order_id)).status).toBe('canceled');
@@ -87,10 +92,12 @@ describe('kalshi against its sandbox', () => {
     const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
     const ticker = 'KXBTCMAXY-26-T200000';
     const o = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.03', timeInForce: 'good_till_canceled' });
-    expect((await client.getBalance()).balance.amount).toBe('99.70');
+    // 10 × 0.03 + maker-fee reserve ⌈0.0175 × 10 × 0.03 × 0.97 = 0.0050925⌉ = 0.01 → 100 − 0.31.
+    expect((await client.getBalance()).balance.amount).toBe('99.69');
     const amended = await client.amendOrder(o.order_id, { ticker, side: 'bid', price: '0.04', count: '5' });
     expect(amended.remaining_count).toBe('5.00');
-    expect((await client.getBalance()).balance.amount).toBe('99.80');
+    // 5 × 0.04 + ⌈0.0175 × 5 × 0.04 × 0.96 = 0.00336⌉ = 0.01 → 100 − 0.21.
+    expect((await client.getBalance()).balance.amount).toBe('99.79');
     const book = await client.getOrderbook(ticker);
     expect(book.yesBids.find((l) => l.price === '0.0400')?.count).toBe('9005.00'); // 9000 seeded + ours
     expect(book.yesBids.find((l) => l.price === '0.0300')).toBeUndefined();
@@ -102,7 +109,8 @@ describe('kalshi against its sandbox', () => {
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: `/trade-api/v2/portfolio/events/orders/${o.order_id}/decrease` });
     expect(await caught(client.decreaseOrder(o.order_id, { reduceBy: '1' }))).toBeInstanceOf(OutcomeUnknownError);
     expect((await client.getOrder(o.order_id)).remaining_count_fp).toBe('1.00');
-    expect((await client.getBalance()).balance.amount).toBe('99.96');
+    // 1 × 0.04 + ⌈0.0175 × 1 × 0.04 × 0.96 = 0.000672⌉ = 0.01 → 100 − 0.05.
+    expect((await client.getBalance()).balance.amount).toBe('99.95');
   });
 
   it('batch create survives a lost answer without a duplicate; batch cancel and cancel-all return the money', async () => {
@@ -112,8 +120,9 @@ describe('kalshi against its sandbox', () => {
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/events/orders/batched' });
     const placed = await client.batchCreateOrders(orders);
     expect(placed.map((p) => p.reconciled)).toEqual([true, true, true]);
-    expect(sandbox.orders.filter((o) => o.user.id === user.userId)).toHaveLength(3);
-    expect((await client.getBalance()).balance.amount).toBe('98.50');
+    expect(sandbox.orders.filter((o) => o.user_id === user.userId)).toHaveLength(3);
+    // Each: 10 × 0.05 + ⌈0.0175 × 10 × 0.05 × 0.95 = 0.0083125⌉ = 0.01 → 0.51; three → 100 − 1.53.
+    expect((await client.getBalance()).balance.amount).toBe('98.47');
     const cancelled = await client.batchCancelOrders([{ orderId: placed[0]!.orderId!, ticker: orders[0]!.ticker }, { orderId: 'nope' }]);
     expect(cancelled[0]?.reduced_by).toBe('10.00');
     expect(cancelled[1]?.error?.code).toBe('not_found');
@@ -139,7 +148,7 @@ describe('kalshi against its sandbox', () => {
     const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/events/orders' });
     const res = await client.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '5', price: '0.10', timeInForce: 'good_till_canceled' });
-    const mine = sandbox.orders.filter((o) => o.user.id === user.userId);
+    const mine = sandbox.orders.filter((o) => o.user_id === user.userId);
     expect(mine).toHaveLength(1);
     expect(res.order_id).toBe(mine[0]!.order_id);
     expect(res.reconciled).toBe(true);
@@ -236,6 +245,21 @@ describe('kalshi against its sandbox', () => {
     expect((await raw(user, 'GET', `/portfolio/orders?min_ts=${Math.floor(Date.now() / 1000) - 60}`)).status).toBe(200);
   });
 
+  it('queue positions: contracts ahead of each resting order at its level, price-time', async () => {
+    const [first, second] = [await sandbox.createUser({ balanceUsd: 100 }), await sandbox.createUser({ balanceUsd: 100 })];
+    const ticker = 'KXBTCMAXY-26-T200000';
+    // 9000 seeded at 0.04, then first's 3, then second's 2: 9000 and 9003 contracts ahead.
+    const a = await client0(first).createOrder({ ticker, side: 'bid', count: '3', price: '0.04', timeInForce: 'good_till_canceled' });
+    const b = await client0(second).createOrder({ ticker, side: 'bid', count: '2', price: '0.04', timeInForce: 'good_till_canceled' });
+    expect((await raw(first, 'GET', `/portfolio/orders/${a.order_id}/queue_position`)).body).toEqual({ queue_position_fp: '9000.00' });
+    expect((await raw(second, 'GET', `/portfolio/orders/queue_positions?market_tickers=${ticker}`)).body).toEqual({ queue_positions: [{ order_id: b.order_id, market_ticker: ticker, queue_position_fp: '9003.00' }] });
+    // Another user's order is not found; neither is one that no longer rests.
+    expect((await raw(second, 'GET', `/portfolio/orders/${a.order_id}/queue_position`)).status).toBe(404);
+    await client0(first).cancelOrder(a.order_id);
+    expect((await raw(first, 'GET', `/portfolio/orders/${a.order_id}/queue_position`)).status).toBe(404);
+    expect((await raw(second, 'GET', `/portfolio/orders/${b.order_id}/queue_position`)).body).toEqual({ queue_position_fp: '9000.00' });
+  });
+
   it('an order past its expiration_time stops resting: canceled, off the book, money back', async () => {
     const user = await sandbox.createUser({ balanceUsd: 100 });
     const client = client0(user);
@@ -245,14 +269,17 @@ describe('kalshi against its sandbox', () => {
     const lasting = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.01', timeInForce: 'good_till_canceled' });
     expect((await client.getOrder(expiring.order_id)).status).toBe('resting');
     expect((await client.getOrder(expiring.order_id)).expiration_time).toBe(new Date(expiresAtS * 1000).toISOString());
-    expect((await client.getBalance()).balance.amount).toBe('99.70');
+    // 10 × 0.02 + ⌈0.0175 × 10 × 0.02 × 0.98 = 0.00343⌉ = 0.01, and 10 × 0.01 + ⌈0.0175 × 10 × 0.01 × 0.99 = 0.0017325⌉ = 0.01
+    // (each order's fee reserve rounds up on its own) → 100 − 0.21 − 0.11.
+    expect((await client.getBalance()).balance.amount).toBe('99.68');
     expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).toContain('0.0200');
 
     await new Promise((r) => setTimeout(r, expiresAtS * 1000 - Date.now() + 100));
     expect((await client.getOrder(expiring.order_id)).status).toBe('canceled');
     expect((await client.getOrder(expiring.order_id)).remaining_count_fp).toBe('0.00');
     expect((await client.getOrder(lasting.order_id)).status).toBe('resting');
-    expect((await client.getBalance()).balance.amount).toBe('99.90');
+    // Only the 0.01 bid is left: 100 − 0.11.
+    expect((await client.getBalance()).balance.amount).toBe('99.89');
     expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).not.toContain('0.0200');
     expect((await client.listOrders({ status: 'resting' })).orders.map((o) => o.order_id)).toEqual([lasting.order_id]);
     // It can no longer be changed.
