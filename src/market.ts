@@ -71,6 +71,7 @@ export function createMarketClient(options: MarketClientOptions = {}): MarketCli
       pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) =>
         createKalshiClient({
           baseUrl: env.KALSHI_API_BASE || undefined,
+          streamUrl: env.KALSHI_WS_BASE || undefined,
           ...redis,
           ...(kalshiKeyed ? { keyId: env.KALSHI_API_KEY_ID, ...(env.KALSHI_PRIVATE_KEY ? { privateKeyPem: env.KALSHI_PRIVATE_KEY } : { privateKeyPath: env.KALSHI_PRIVATE_KEY_PATH }) } : {}),
           ...o,
