@@ -4,7 +4,7 @@
  * ban counts requests from every key and every process on the machine. So the rules are per
  * host, not per key or client:
  * - a key is *proven* only by a 2xx answer to a request that carried it. Until then each of
- *   its attempts takes a slot of ONE budget per host (`DEFAULT_UNPROVEN_BUDGET`, 10 per
+ *   its attempts takes a slot of ONE budget per process, for every host name alike (`DEFAULT_UNPROVEN_BUDGET`, 10 per
  *   rolling minute, a third of the ban threshold) and an unproven key sends one request at
  *   a time; an attempt beyond the budget waits (honouring its signal) instead of being sent;
  * - a proven key never waits for that budget;
@@ -22,7 +22,7 @@ import { keyFingerprint } from '../../src/limits/registry.js';
 
 const PROVIDER = 'csboard';
 
-/** The budget of authenticated attempts by unproven keys, per host. */
+/** The budget of authenticated attempts by unproven keys, one per process (and per Redis). */
 export interface UnprovenBudget {
   /** Attempts per window, all unproven keys of the host together. */
   readonly limit: number;
@@ -82,11 +82,18 @@ class RollingSlots {
   }
 }
 
+/**
+ * The unproven-key budget is one for the whole process, whatever host name a client uses:
+ * CSBoard bans the client's IP, and one server reached as `127.0.0.1`, `localhost` and
+ * `[::ffff:127.0.0.1]` (or a name and its address) is still one server counting one IP.
+ */
+const processBudget = { budget: new RollingSlots(), fallback: new RollingSlots() };
+
 /** Everything this process knows about one host; every client of the host shares it. */
 class HostState {
   bannedUntil = 0;
-  readonly budget = new RollingSlots();
-  readonly fallback = new RollingSlots();
+  readonly budget = processBudget.budget;
+  readonly fallback = processBudget.fallback;
   readonly dead = new Set<string>();
   readonly proven = new Set<string>();
   readonly readOnly = new Set<string>();
@@ -101,6 +108,8 @@ const hosts = new Map<string, HostState>();
  */
 export function resetAuthGuardState(): void {
   hosts.clear();
+  processBudget.budget = new RollingSlots();
+  processBudget.fallback = new RollingSlots();
 }
 
 /**
@@ -224,7 +233,7 @@ export class CsboardAuthGuard {
     this.#redis = client;
     this.#scripts = scripted(client);
     const ns = `mm_csboard_auth:{${this.#hostName}}`;
-    this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: `${ns}:unproven` };
+    this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: 'mm_csboard_auth:unproven' };
   }
 
   /** Throws if nothing may be sent now (a ban on the host; for `auth`, a dead key). */

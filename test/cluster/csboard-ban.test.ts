@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, AuthenticationError, createCsboardClient, type CsboardClient } from '../../src/index.js';
 import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+import { Redis } from 'ioredis';
 import { startRedis } from './redis-server.js';
 
 const PROCESSES = 35;
@@ -117,6 +118,10 @@ describe('what one process learns, the others know through Redis', () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await sandbox.close();
     resetAuthGuardState();
+    // Each test is a fresh machine: the budget in Redis is one for every CSBoard host.
+    const flush = new Redis(redis.url);
+    await flush.flushall();
+    flush.disconnect();
   });
   const start = async (): Promise<void> => {
     sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 });

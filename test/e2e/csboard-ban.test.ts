@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, AuthenticationError, createCsboardClient, MarketError, type CsboardClient, type CsboardClientOptions } from '../../src/index.js';
-import { DEFAULT_UNPROVEN_BUDGET, setUnprovenBudgetForTests } from '../../providers/csboard/auth-guard.js';
+import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState, setUnprovenBudgetForTests } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox, type CsboardSandboxOptions } from '../../providers/csboard/sandbox.js';
 
 const BAN_THRESHOLD = 30;
@@ -38,7 +38,11 @@ describe('the CSBoard client never trips the bad-key IP ban', () => {
     expect(sandbox.bans).toBe(0);
   };
 
-  beforeEach(() => start());
+  // Each test is a fresh process as far as the guard knows (the budget is one per process).
+  beforeEach(() => {
+    resetAuthGuardState();
+    return start();
+  });
   afterEach(async () => {
     setUnprovenBudgetForTests(undefined);
     await Promise.all(clients.splice(0).map((c) => c.close()));
