@@ -86,9 +86,10 @@ function contentOf(content) {
  * @param {string} input.specLabel how the header names the spec
  * @param {string} input.specBytes the spec's text (its sha256 goes into the header)
  * @param {string} input.prefix identifier prefix of the table (`cs2cap`)
+ * @param {string} [input.typePrefix] prefix of its type names (`Cs2Cap`; default: `prefix` capitalised)
  * @returns {string} the module's text
  */
-export function emitOperationsModule({ doc: rawDoc, overlay, specLabel, specBytes, prefix }) {
+export function emitOperationsModule({ doc: rawDoc, overlay, specLabel, specBytes, prefix, typePrefix = identifier(prefix) }) {
   const doc = withOverlay(rawDoc, overlay);
   const operations = listOperations(doc).map(({ method, path, op, pathItem }) => ({ method, path, op, pathItem }));
   const known = new Set(operations.map((o) => o.op.operationId));
@@ -237,7 +238,7 @@ export function emitOperationsModule({ doc: rawDoc, overlay, specLabel, specByte
   lines.push('} as const satisfies Record<string, OperationFact>;');
   lines.push('');
   lines.push(`/** The operationIds of \`${tableName}\`. */`);
-  lines.push(`export type ${identifier(prefix)}OperationId = keyof typeof ${tableName};`);
+  lines.push(`export type ${typePrefix}OperationId = keyof typeof ${tableName};`);
   lines.push('');
   return indentMultiline(lines.join('\n'));
 }

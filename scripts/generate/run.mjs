@@ -25,7 +25,7 @@ for (const target of targets) {
   const specFile = resolve(root, target.spec);
   const specBytes = readFileSync(specFile, 'utf8');
   const overlay = target.overlay ? JSON.parse(readFileSync(resolve(root, target.overlay), 'utf8')) : {};
-  const text = emitOperationsModule({ doc: loadSpec(specFile), overlay, specLabel: target.specLabel ?? target.spec, specBytes, prefix: target.prefix });
+  const text = emitOperationsModule({ doc: loadSpec(specFile), overlay, specLabel: target.specLabel ?? target.spec, specBytes, prefix: target.prefix, typePrefix: target.typePrefix });
   const out = resolve(root, target.out);
   const current = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
   if (check) {

@@ -2895,4 +2895,4 @@ export const cs2capOperations = {
 } as const satisfies Record<string, OperationFact>;
 
 /** The operationIds of `cs2capOperations`. */
-export type Cs2capOperationId = keyof typeof cs2capOperations;
+export type Cs2CapOperationId = keyof typeof cs2capOperations;
