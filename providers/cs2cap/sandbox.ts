@@ -11,6 +11,7 @@ import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfte
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 import { offsetPage } from './sandbox-pages.js';
+import { serveWatchlist } from './sandbox-watchlist.js';
 
 export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 
@@ -37,6 +38,9 @@ interface KeyRecord {
   rpm: number;
   monthlyQuota: number;
   used: number;
+  /** A child key's own caps (`null`: the parent's). */
+  rateOverride?: number | null;
+  quotaOverride?: number | null;
 }
 
 interface PriceRow {
@@ -80,6 +84,13 @@ export class Cs2CapSandbox extends ProviderSandbox {
       authed: (handler, options) => this.#authed(handler, options),
       fx: (currency) => this.#fx(currency),
     });
+    serveWatchlist({ server: this.server, item: (id) => this.catalogItem(id), authed: (handler, options) => this.#authed(handler, options) });
+  }
+
+  /** The catalog entry of an id (every priced item is in the catalog). */
+  catalogItem(itemId: number): { item_id: number; market_hash_name: string } | undefined {
+    const row = this.prices.find((p) => p.item_id === itemId);
+    return row ? { item_id: row.item_id, market_hash_name: row.market_hash_name } : undefined;
   }
 
 
@@ -225,7 +236,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
       if (!('key' in rec)) return rec;
       if (options.tier) {
         const denied = this.#tierAtLeast(rec, options.tier);
-        if (denied) return denied;
+        if (denied) return { ...denied, headers: { 'X-RateLimit-Tier': rec.tier } };
       }
       // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
       if (options.countsQuota !== false) {
@@ -317,6 +328,37 @@ export class Cs2CapSandbox extends ProviderSandbox {
           })),
           items_not_found: ids.filter((id) => !groups.has(id)),
           names_not_found: names.filter((n) => ![...groups.values()].some((rows) => rows[0]!.market_hash_name === n)),
+        },
+      };
+    }, { tier: 'starter' }));
+
+    r.route('POST', '/v1/bids/batch', this.#authed((req) => {
+      const body = (req.body ?? {}) as { item_ids?: number[] | null; market_hash_names?: string[] | null; providers?: string[] | null; currency?: string };
+      const ids = body.item_ids ?? [];
+      const names = body.market_hash_names ?? [];
+      if (ids.length + names.length === 0) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'Provide item_ids or market_hash_names' } };
+      if (ids.length + names.length > 100) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'Batch size exceeded' } };
+      const providers = body.providers ?? [];
+      const invalid = this.#validateProviders(providers, BUY_ORDER_MARKETS);
+      if (invalid) return invalid;
+      const currency = (body.currency ?? 'USD').toUpperCase();
+      if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['body', 'currency'], msg: 'Unsupported currency' }] } };
+      const groups = new Map<number, PriceRow[]>();
+      for (const p of this.prices) {
+        if (p.bid === null || (providers.length && !providers.includes(p.provider))) continue;
+        if (ids.includes(p.item_id) || names.includes(p.market_hash_name)) groups.set(p.item_id, [...(groups.get(p.item_id) ?? []), p]);
+      }
+      const found = [...groups.values()];
+      return {
+        status: 200,
+        body: {
+          meta: { currency, requested_item_count: ids.length + names.length, found_item_count: groups.size, providers_queried: providers.length ? providers : [...BUY_ORDER_MARKETS], generated_at: new Date().toISOString() },
+          items: found.map((rows) => ({
+            item_id: rows[0]!.item_id, market_hash_name: rows[0]!.market_hash_name, phase: null,
+            quotes: rows.map((p) => ({ provider: p.provider, highest_bid: this.#money(p.bid!, currency).int, highest_bid_decimal: this.#money(p.bid!, currency).decimal, num_bids: p.num_bids, timestamp: p.timestamp, last_updated: p.timestamp })),
+          })),
+          items_not_found: ids.filter((id) => !groups.has(id)),
+          names_not_found: names.filter((n) => !found.some((rows) => rows[0]!.market_hash_name === n)),
         },
       };
     }, { tier: 'starter' }));
@@ -439,9 +481,52 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const rec: KeyRecord = {
         key, id: randomUUID(), tier: k.tier, root: false, rootId: k.rootId, name: body.name, active: true, createdAt: new Date().toISOString(),
         rpm: Math.min(k.rpm, body.rate_requests_per_minute_override ?? k.rpm), monthlyQuota: Math.min(k.monthlyQuota, body.quota_requests_per_month_override ?? k.monthlyQuota), used: 0,
+        rateOverride: body.rate_requests_per_minute_override ?? null, quotaOverride: body.quota_requests_per_month_override ?? null,
       };
       this.keys.set(key, rec);
       return { status: 201, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now.' } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    const childOf = (k: KeyRecord, id: string | undefined): KeyRecord | undefined => [...this.keys.values()].find((c) => c.id === id && !c.root && c.rootId === k.rootId && c.active);
+    const rootOf = (k: KeyRecord): KeyRecord | undefined => [...this.keys.values()].find((c) => c.root && c.id === k.rootId && c.active);
+
+    r.route('GET', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      return { status: 200, body: { key: this.#keyInfo(child), requests_this_month: child.used } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('PATCH', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      const body = (req.body ?? {}) as { name?: string | null; rate_requests_per_minute_override?: number | null; quota_requests_per_month_override?: number | null };
+      const parent = rootOf(k) ?? k;
+      // Caps may only lower the parent's limits (reference/cs2cap.md §6.8).
+      for (const [field, value, max] of [['rate_requests_per_minute_override', body.rate_requests_per_minute_override, parent.rpm], ['quota_requests_per_month_override', body.quota_requests_per_month_override, parent.monthlyQuota]] as const) {
+        if (typeof value === 'number' && (value < 1 || value > max)) {
+          return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'less_than_equal', loc: ['body', field], msg: `Input should be less than or equal to ${max}`, input: value, ctx: { le: max } }] } };
+        }
+      }
+      if (typeof body.name === 'string') child.name = body.name;
+      if ('rate_requests_per_minute_override' in body) child.rateOverride = body.rate_requests_per_minute_override ?? null;
+      if ('quota_requests_per_month_override' in body) child.quotaOverride = body.quota_requests_per_month_override ?? null;
+      child.rpm = child.rateOverride ?? parent.rpm;
+      child.monthlyQuota = child.quotaOverride ?? parent.monthlyQuota;
+      return { status: 200, body: { key: this.#keyInfo(child), requests_this_month: child.used } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('POST', '/v1/account/sub-keys/:id/reissue', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      // The old key stops working; the id, name and caps stay (and so does its rate window).
+      child.active = false;
+      const key = `sk_live_${randomBytes(18).toString('base64url')}`;
+      const rec: KeyRecord = { ...child, key, active: true, createdAt: new Date().toISOString() };
+      this.keys.set(key, rec);
+      return { status: 200, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now; it will not be shown again.' } };
     }, { tier: 'quant', countsQuota: false }));
 
     r.route('DELETE', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
@@ -639,7 +724,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
   #keyInfo(k: KeyRecord): Record<string, unknown> {
     return {
       id: k.id, key_prefix: k.root ? 'sk_live_root' : 'sk_live_child', name: k.name, root_key_id: k.root ? null : k.rootId, is_root_key: k.root, is_active: k.active,
-      created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: null, rate_requests_per_minute_override: null,
+      created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: k.quotaOverride ?? null, rate_requests_per_minute_override: k.rateOverride ?? null,
       effective_quota_requests_per_month: k.monthlyQuota, effective_rate_requests_per_minute: k.rpm,
     };
   }

@@ -514,3 +514,13 @@ export const subKeyCreateSchema = z
     rateRequestsPerMinute: positiveInt.optional(),
   })
   .strict();
+
+/** Input of `subKeys.update`: at least one field; a limit of `null` removes it. */
+export const subKeyUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    quotaRequestsPerMonth: positiveInt.nullable().optional(),
+    rateRequestsPerMinute: positiveInt.nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['name'] });
