@@ -19,6 +19,8 @@ import type { BatchBidsResponse, ChildAPIKeyDetailResponse } from './generated/o
 import { createOperationSender, Cs2CapTierGate, tierOfKeyInfo } from './operation-kit.js';
 import * as s from './schemas.js';
 import { createWatchlistCalls, type Cs2CapWatchlist } from './watchlist.js';
+import { createPortfolioCalls, type Cs2CapPortfolios } from './portfolio.js';
+import { createInventoryCalls, type Cs2CapInventory } from './inventory.js';
 
 /** The documented CS2Cap API root. */
 export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
@@ -234,6 +236,10 @@ export interface Cs2CapClient extends MarketProvider {
   };
   /** The account's watchlist (see `Cs2CapWatchlist`). */
   readonly watchlist: Cs2CapWatchlist;
+  /** Valuations and saved portfolios with their ledger (see `Cs2CapPortfolios`). */
+  readonly portfolios: Cs2CapPortfolios;
+  /** Steam inventories (see `Cs2CapInventory`). */
+  readonly inventory: Cs2CapInventory;
   /** Price and spread alerts (see `Cs2CapAlerts`). */
   readonly alerts: Cs2CapAlerts;
   /** Webhook endpoints, Quant (see `Cs2CapWebhooks`). */
@@ -580,6 +586,8 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     },
 
     watchlist: createWatchlistCalls(sendOperation),
+    portfolios: createPortfolioCalls(sendOperation, sender),
+    inventory: createInventoryCalls(sendOperation),
 
     ...createNotificationCalls(sender, (secret) => webhookSecrets.push(secret)),
 

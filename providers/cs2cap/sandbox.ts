@@ -12,8 +12,10 @@ import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 import { offsetPage } from './sandbox-pages.js';
 import { serveWatchlist } from './sandbox-watchlist.js';
+import { Cs2CapPortfolioDesk } from './sandbox-portfolio.js';
 
 export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
+export { CS2CAP_SANDBOX_STEAM_ID, CS2CAP_SANDBOX_STEAM_VANITY } from './sandbox-portfolio.js';
 
 export const CS2CAP_SANDBOX_MARKETS = ['steam', 'buff163', 'csfloat', 'skinport', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo'] as const;
 const BUY_ORDER_MARKETS = new Set(['steam', 'buff163', 'csfloat', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo']);
@@ -85,6 +87,22 @@ export class Cs2CapSandbox extends ProviderSandbox {
       fx: (currency) => this.#fx(currency),
     });
     serveWatchlist({ server: this.server, item: (id) => this.catalogItem(id), authed: (handler, options) => this.#authed(handler, options) });
+    this.portfolios = new Cs2CapPortfolioDesk({
+      server: this.server,
+      prices: this.prices,
+      money: (cents, currency) => (this.#fx(currency) === undefined ? undefined : this.#money(cents, currency)),
+      authed: (handler, options) => this.#authed(handler, options),
+    });
+  }
+
+  /** Portfolios and Steam inventories (see `Cs2CapPortfolioDesk`). */
+  readonly portfolios: Cs2CapPortfolioDesk;
+
+  /** Link the seeded Steam account (or another Steam64 id) to the account of `apiKey`. */
+  linkSteam(apiKey: string, steamId?: string): void {
+    const rec = this.keys.get(apiKey);
+    if (!rec) throw new Error('cs2cap sandbox: unknown key');
+    this.portfolios.linkSteam(rec.rootId, steamId);
   }
 
   /** The catalog entry of an id (every priced item is in the catalog). */
