@@ -21,6 +21,7 @@ import * as s from './schemas.js';
 import { createWatchlistCalls, type Cs2CapWatchlist } from './watchlist.js';
 import { createPortfolioCalls, type Cs2CapPortfolios } from './portfolio.js';
 import { createInventoryCalls, type Cs2CapInventory } from './inventory.js';
+import { createAnalyticsCalls, type Cs2CapAnalyticsCalls } from './analytics.js';
 
 /** The documented CS2Cap API root. */
 export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
@@ -154,7 +155,8 @@ export interface Cs2CapCreatedSubKey {
   readonly keyInfo: Cs2CapKeyInfo;
 }
 
-export interface Cs2CapClient extends MarketProvider {
+/** A CS2Cap client: every documented operation (see each call), with its rate limit, retries and tier gate. */
+export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
   readonly id: 'cs2cap';
 /** Lowest asks per marketplace (`GET /v1/prices`). */
   getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
@@ -442,6 +444,13 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
           wear_name: q.wearName,
           phase: q.phase,
           rarity_name: q.rarityName,
+          item_subtype: q.itemSubtype,
+          rarity_color: q.rarityColor,
+          style_name: q.styleName,
+          collection: q.collection,
+          base_name: q.baseName,
+          skin_name: q.skinName,
+          crates: q.crates,
           is_stattrak: q.isStattrak,
           is_souvenir: q.isSouvenir,
           limit: q.limit,
@@ -588,6 +597,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     watchlist: createWatchlistCalls(sendOperation),
     portfolios: createPortfolioCalls(sendOperation, sender),
     inventory: createInventoryCalls(sendOperation),
+    ...createAnalyticsCalls(sendOperation),
 
     ...createNotificationCalls(sender, (secret) => webhookSecrets.push(secret)),
 

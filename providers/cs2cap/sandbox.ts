@@ -12,7 +12,9 @@ import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 import { offsetPage } from './sandbox-pages.js';
 import { serveWatchlist } from './sandbox-watchlist.js';
+import { catalogItem, catalogMetadata, gameImages, matchesItemFilters, type SandboxCatalogItem } from './sandbox-catalog.js';
 import { Cs2CapPortfolioDesk } from './sandbox-portfolio.js';
+import { serveMarket, type SandboxCandle } from './sandbox-market.js';
 
 export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 export { CS2CAP_SANDBOX_STEAM_ID, CS2CAP_SANDBOX_STEAM_VANITY } from './sandbox-portfolio.js';
@@ -93,6 +95,23 @@ export class Cs2CapSandbox extends ProviderSandbox {
       money: (cents, currency) => (this.#fx(currency) === undefined ? undefined : this.#money(cents, currency)),
       authed: (handler, options) => this.#authed(handler, options),
     });
+    serveMarket({
+      server: this.server,
+      prices: this.prices,
+      salesMarkets: SALES_MARKETS,
+      catalog: () => this.catalog(),
+      candles: (itemId, interval, currency) => this.#filledCandles(itemId, interval, currency),
+      money: (cents, currency) => (this.#fx(currency) === undefined ? undefined : this.#money(cents, currency)),
+      authed: (handler, options) => this.#authed(handler, options),
+    });
+  }
+
+  /** The candles `GET /v1/prices/candles?fill=true` serves for the item over the longest window (365 days daily, 30 hourly), as a Quant key gets them. */
+  #filledCandles(itemId: number, interval: '1d' | '1h', currency: string): SandboxCandle[] | SandboxResponse {
+    const query = new URLSearchParams({ item_id: String(itemId), interval, lookback: interval === '1d' ? '365' : '30', fill: 'true', currency });
+    const quant = { tier: 'quant' } as KeyRecord;
+    const res = this.#candles({ method: 'GET', path: '/v1/prices/candles', params: {}, query, headers: {}, body: undefined, rawBody: Buffer.alloc(0) }, quant);
+    return res.status === 200 ? (res.body as { data: SandboxCandle[] }).data : res;
   }
 
   /** Portfolios and Steam inventories (see `Cs2CapPortfolioDesk`). */
@@ -103,6 +122,13 @@ export class Cs2CapSandbox extends ProviderSandbox {
     const rec = this.keys.get(apiKey);
     if (!rec) throw new Error('cs2cap sandbox: unknown key');
     this.portfolios.linkSteam(rec.rootId, steamId);
+  }
+
+  /** The catalog: every priced item, with the attributes `GET /v1/items` filters on (see sandbox-catalog.ts). */
+  catalog(): SandboxCatalogItem[] {
+    const seen = new Map<number, SandboxCatalogItem>();
+    for (const p of this.prices) if (!seen.has(p.item_id)) seen.set(p.item_id, catalogItem(p.item_id, p.market_hash_name));
+    return [...seen.values()];
   }
 
   /** The catalog entry of an id (every priced item is in the catalog). */
@@ -432,20 +458,20 @@ export class Cs2CapSandbox extends ProviderSandbox {
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/items', this.#authed((req) => {
-      const q = req.query.get('q')?.toLowerCase();
-      const names = [...new Set(this.prices.map((p) => p.market_hash_name))].filter((n) => !q || n.toLowerCase().includes(q));
+      const bool = ['is_stattrak', 'is_souvenir'].find((f) => req.query.has(f) && !['true', 'false'].includes(req.query.get(f)!));
+      if (bool) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'bool_parsing', loc: ['query', bool], msg: 'Input should be a valid boolean', input: req.query.get(bool) }] } };
+      const matching = this.catalog().filter((i) => matchesItemFilters(i, req.query));
       // Without a limit, the whole matching catalog in one page (reference §5.3).
-      const page = offsetPage(req, names, { defaultLimit: names.length, maxLimit: Math.max(1, names.length) });
-      return {
-        status: 200,
-        body: {
-          items: page.rows.map((n) => ({
-            item_id: this.prices.find((p) => p.market_hash_name === n)!.item_id, market_hash_name: n, phase: null, wear_name: wearOf(n),
-            is_stattrak: n.includes('StatTrak'), is_souvenir: n.startsWith('Souvenir'),
-          })),
-          pagination: { ...page.pagination, next_cursor: null },
-        },
-      };
+      const page = offsetPage(req, matching, { defaultLimit: matching.length, maxLimit: req.query.has('limit') ? 1000 : Math.max(1, matching.length) });
+      return { status: 200, body: { items: page.rows, pagination: { ...page.pagination, next_cursor: null } } };
+    }));
+
+    r.route('GET', '/v1/items/metadata', this.#authed(() => ({ status: 200, body: catalogMetadata(this.catalog()) })));
+
+    r.route('GET', '/v1/images', this.#authed((req) => {
+      const format = req.query.get('format') ?? 'png';
+      if (format !== 'png' && format !== 'webp') return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'png' or 'webp'", input: format }] } };
+      return { status: 200, body: gameImages(this.catalog(), format) };
     }));
 
     r.route('GET', '/v1/providers', this.#authed((req) => {
