@@ -47,6 +47,28 @@ interface KeyRecord {
   quotaOverride?: number | null;
 }
 
+/** Sticker names the sandbox's sales carry. */
+export const SANDBOX_STICKERS = ['Sticker | Crown (Foil)', 'Sticker | Titan (Holo) | Katowice 2014', 'Sticker | iBUYPOWER | Katowice 2014'] as const;
+/** Charm names the sandbox's sales carry. */
+export const SANDBOX_CHARMS = ["Lil' Squirt", 'Die-cast AK'] as const;
+
+/** One recent sale as the sandbox serves it. */
+export interface SandboxSale {
+  date: string;
+  provider: string;
+  price: number;
+  currency: string;
+  item_id: number;
+  market_hash_name: string;
+  phase: null;
+  float: number | null;
+  paint_seed: number | null;
+  stickers: { name: string; slot: number; wear: null }[];
+  charms: { name: string; pattern_id: number }[];
+}
+
+const numberOrNull = (raw: string | null): number | null => (raw === null || Number.isNaN(Number(raw)) ? null : Number(raw));
+
 interface PriceRow {
   item_id: number;
   market_hash_name: string;
@@ -432,29 +454,64 @@ export class Cs2CapSandbox extends ProviderSandbox {
     r.route('GET', '/v1/prices/history', this.#authed((req) => {
       const rows = this.#select(req);
       if (!Array.isArray(rows)) return rows;
+      const provider = req.query.get('provider');
+      if (provider !== null && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(provider)) {
+        return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'provider'], msg: 'Input should be one of the allowed provider keys', input: provider }] } };
+      }
       const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
-      const all = rows.flatMap((p) => Array.from({ length: 12 }, (_, h) => ({
+      // Records name the marketplace by display name, as the API's examples do (reference §5.8).
+      const all = rows.filter((p) => provider === null || p.provider === provider).flatMap((p) => Array.from({ length: 12 }, (_, h) => ({
         item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, provider: DISPLAY[p.provider] ?? p.provider,
         time: new Date(Date.parse(p.timestamp) - h * 3_600_000).toISOString(), price: this.#money(Math.round(p.ask * (1 + ((h % 5) - 2) / 100)), currency).int, currency, quantity: p.quantity,
       })));
-      return this.#cursorPage(req, all, 'history');
+      const filters = { item_id: numberOrNull(req.query.get('item_id')), market_hash_name: req.query.get('market_hash_name'), phase: req.query.get('phase'), provider, start: req.query.get('start'), end: req.query.get('end') };
+      return this.#cursorPage(req, all, 'history', { filters });
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/prices/candles', this.#authed((req, k) => this.#candles(req, k)));
     r.route('GET', '/v1/market/arbitrage', this.#authed((req) => this.#arbitrage(req), { tier: 'quant' }));
 
     r.route('GET', '/v1/sales', this.#authed((req) => {
-      const name = req.query.get('market_hash_name');
-      const itemId = req.query.get('item_id');
-      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
-      const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
-      if ((name || itemId) && !rows.length) return { status: 404, body: { detail: `Item not found: ${name ?? itemId}` } };
-      const rand = seededRandom(rows.length);
-      const sales = rows.flatMap((p) => Array.from({ length: 5 }, (_, i) => ({
-        date: new Date(Date.parse(p.timestamp) - i * 7_200_000).toISOString(), provider: p.provider, price: this.#money(Math.round(p.ask * (0.95 + rand() / 10)), currency).int, currency,
-        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, float: wearOf(p.market_hash_name) ? Number(rand().toFixed(6)) : null, paint_seed: Math.floor(rand() * 1000), stickers: [],
-      })));
-      return this.#cursorPage(req, sales, 'sales');
+      const q = (n: string): string | null => req.query.get(n);
+      const name = q('market_hash_name');
+      const itemId = q('item_id');
+      const currency = (q('currency') ?? 'USD').toUpperCase();
+      const providers = req.query.getAll('providers');
+      const unknown = providers.findIndex((p) => !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(p));
+      if (unknown >= 0) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'providers', unknown], msg: 'Input should be one of the allowed provider keys', input: providers[unknown] }] } };
+      const unsupported = providers.filter((p) => !SALES_MARKETS.has(p));
+      if (unsupported.length) return { status: 400, body: { code: 'BAD_REQUEST', detail: `Providers do not support Recent Sales: ${unsupported.join(', ')}` } };
+      const range = (field: string, min: number, max: number, integer: boolean): number | null | SandboxResponse => {
+        const raw = q(field);
+        if (raw === null) return null;
+        const n = Number(raw);
+        if (raw.trim() === '' || Number.isNaN(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+          return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: integer ? 'int_parsing' : 'float_parsing', loc: ['query', field], msg: `Input should be between ${min} and ${max}`, input: raw }] } };
+        }
+        return n;
+      };
+      const minFloat = range('min_float', 0, 1, false);
+      const maxFloat = range('max_float', 0, 1, false);
+      const paintSeed = range('paint_seed', 0, 1000, true);
+      for (const v of [minFloat, maxFloat, paintSeed]) if (v !== null && typeof v === 'object') return v;
+      const stickers = req.query.getAll('stickers');
+      const charm = q('charms');
+      const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!providers.length || providers.includes(p.provider)) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
+      if ((name || itemId) && !this.prices.some((p) => (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)))) return { status: 404, body: { detail: `Item not found: ${name ?? itemId}` } };
+      const sales = rows
+        .flatMap((p) => this.salesOf(p, currency))
+        .filter((sale) =>
+          (minFloat === null || (sale.float !== null && sale.float >= (minFloat as number))) &&
+          (maxFloat === null || (sale.float !== null && sale.float <= (maxFloat as number))) &&
+          (paintSeed === null || sale.paint_seed === paintSeed) &&
+          stickers.every((st) => sale.stickers.some((x) => x.name === st)) &&
+          (charm === null || sale.charms.some((c) => c.name === charm)),
+        );
+      const filters = {
+        item_id: numberOrNull(itemId), market_hash_name: name, phase: q('phase'), requested_providers: providers, min_float: minFloat, max_float: maxFloat, paint_seed: paintSeed,
+        stickers: stickers.length ? stickers : null, charms: charm,
+      };
+      return this.#cursorPage(req, sales, 'sales', { filters, providersQueried: providers.length ? providers : [...SALES_MARKETS], offsetPagination: true });
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/items', this.#authed((req) => {
@@ -744,8 +801,12 @@ export class Cs2CapSandbox extends ProviderSandbox {
     };
   }
 
-  #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string): SandboxResponse {
-    const limit = Math.min(1000, Number(req.query.get('limit') ?? 100));
+  /**
+   * A cursor page. Sales answer with `PaginationMeta` (so `offset` too, and `total: -1`) and a
+   * `SalesMeta` (`providers_queried`, the limit in `filters`); history with `CursorPaginationMeta`.
+   */
+  #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string, shape: { filters: Record<string, unknown>; providersQueried?: string[]; offsetPagination?: boolean }): SandboxResponse {
+    const limit = Math.max(1, Math.min(1000, Number(req.query.get('limit') ?? 100)));
     let start = 0;
     const cursor = req.query.get('cursor');
     if (cursor) {
@@ -755,14 +816,36 @@ export class Cs2CapSandbox extends ProviderSandbox {
     }
     const end = start + limit;
     const hasNext = end < rows.length;
+    const meta: Record<string, unknown> = { currency: (req.query.get('currency') ?? 'USD').toUpperCase(), filters: shape.offsetPagination ? { ...shape.filters, limit } : shape.filters, result_count: Math.max(0, Math.min(limit, rows.length - start)) };
+    if (shape.providersQueried) meta.providers_queried = shape.providersQueried;
     return {
       status: 200,
       body: {
-        meta: { currency: (req.query.get('currency') ?? 'USD').toUpperCase(), filters: {}, result_count: Math.min(limit, rows.length - start) },
+        meta,
         items: rows.slice(start, end),
-        pagination: { limit, total: -1, has_next: hasNext, has_prev: start > 0, next_cursor: hasNext ? Buffer.from(`${kind}|${end}`).toString('base64') : null },
+        pagination: { limit, ...(shape.offsetPagination ? { offset: start, total: -1 } : {}), has_next: hasNext, has_prev: start > 0, next_cursor: hasNext ? Buffer.from(`${kind}|${end}`).toString('base64') : null },
       },
     };
+  }
+
+  /**
+   * The recent sales of one marketplace's item: five, two hours apart from its price's time,
+   * each deterministic (seeded by item and marketplace): a float and paint seed for wear
+   * items, a sticker on every second sale and a charm on every third.
+   */
+  salesOf(p: PriceRow, currency: string): SandboxSale[] {
+    const rand = seededRandom(p.item_id * 31 + CS2CAP_SANDBOX_MARKETS.indexOf(p.provider as (typeof CS2CAP_SANDBOX_MARKETS)[number]));
+    return Array.from({ length: 5 }, (_, i) => {
+      const priced = Math.round(p.ask * (0.95 + rand() / 10));
+      const float = wearOf(p.market_hash_name) ? Number(rand().toFixed(6)) : null;
+      const seed = Math.floor(rand() * 1000);
+      return {
+        date: new Date(Date.parse(p.timestamp) - i * 7_200_000).toISOString(), provider: p.provider, price: this.#money(priced, currency).int, currency,
+        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, float, paint_seed: float === null ? null : seed,
+        stickers: i % 2 === 0 ? [{ name: SANDBOX_STICKERS[(p.item_id + i) % SANDBOX_STICKERS.length]!, slot: i % 5, wear: null }] : [],
+        charms: i % 3 === 0 ? [{ name: SANDBOX_CHARMS[(p.item_id + i) % SANDBOX_CHARMS.length]!, pattern_id: 1000 + i }] : [],
+      };
+    });
   }
 
   #keyInfo(k: KeyRecord): Record<string, unknown> {
