@@ -67,6 +67,30 @@ export interface SandboxSale {
   charms: { name: string; pattern_id: number }[];
 }
 
+/** One request an API route received, as `observe` shows it. */
+export interface Cs2CapSandboxExchange {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: SandboxRequest['headers'];
+  body: unknown;
+}
+
+/**
+ * A 422's items keep `input` only when it is an object: the spec types `ValidationErrorItem.input`
+ * as an object or null, while its examples show strings (reference/cs2cap.md §4.1). The sandbox
+ * serves the schema's reading; the client reads either.
+ */
+function withObjectInputs(res: SandboxResponse): SandboxResponse {
+  const body = res.body as { detail?: unknown } | undefined;
+  if (!body || !Array.isArray(body.detail)) return res;
+  const detail = body.detail.map((item: Record<string, unknown>) => {
+    const { input, ...rest } = item;
+    return input !== null && typeof input === 'object' && !Array.isArray(input) ? item : rest;
+  });
+  return { ...res, body: { ...body, detail } };
+}
+
 const numberOrNull = (raw: string | null): number | null => (raw === null || Number.isNaN(Number(raw)) ? null : Number(raw));
 
 interface PriceRow {
@@ -297,7 +321,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
 
   /** Wrap a handler with auth, limits, quota counting and an optional tier gate. */
   #authed(handler: (req: SandboxRequest, key: KeyRecord) => SandboxResponse, options: { tier?: Cs2CapTier; countsQuota?: boolean } = {}) {
-    return (req: SandboxRequest): SandboxResponse => {
+    const served = (req: SandboxRequest): SandboxResponse => {
       const rec = this.#auth(req);
       if (!('key' in rec)) return rec;
       if (options.tier) {
@@ -314,6 +338,20 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const res = this.#cut(req, handler(req, rec));
       return { ...res, headers: { ...this.#rateHeaders(rec), ...res.headers } };
     };
+    return (req: SandboxRequest): SandboxResponse => {
+      const res = served(req);
+      const answer = res.status === 422 ? withObjectInputs(res) : res;
+      for (const observe of this.#observers) observe({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }, answer);
+      return answer;
+    };
+  }
+
+  readonly #observers = new Set<(req: Cs2CapSandboxExchange, res: SandboxResponse) => void>();
+
+  /** See every request an API route receives and the answer it gives (contract tests validate both). Returns an unsubscribe function. */
+  observe(listener: (req: Cs2CapSandboxExchange, res: SandboxResponse) => void): () => void {
+    this.#observers.add(listener);
+    return () => this.#observers.delete(listener);
   }
 
   #fx(currency: string): number | undefined {
@@ -337,7 +375,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
   #select(req: SandboxRequest): PriceRow[] | SandboxResponse {
     const itemId = req.query.get('item_id');
     const name = req.query.get('market_hash_name');
-    if (!itemId && !name) return { status: 400, body: { detail: 'item_id or market_hash_name is required' } };
+    if (!itemId && !name) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'item_id or market_hash_name is required' } };
     return this.prices.filter((p) => (itemId ? p.item_id === Number(itemId) : p.market_hash_name === name));
   }
 
@@ -497,7 +535,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const stickers = req.query.getAll('stickers');
       const charm = q('charms');
       const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!providers.length || providers.includes(p.provider)) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
-      if ((name || itemId) && !this.prices.some((p) => (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)))) return { status: 404, body: { detail: `Item not found: ${name ?? itemId}` } };
+      if ((name || itemId) && !this.prices.some((p) => (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)))) return { status: 404, body: { code: 'NOT_FOUND', detail: `Item not found: ${name ?? itemId}` } };
       const sales = rows
         .flatMap((p) => this.salesOf(p, currency))
         .filter((sale) =>
@@ -533,7 +571,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
 
     r.route('GET', '/v1/providers', this.#authed((req) => {
       const only = req.query.get('provider');
-      if (only && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(only)) return { status: 404, body: { detail: `Provider not found: ${only}` } };
+      if (only && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(only)) return { status: 404, body: { code: 'NOT_FOUND', detail: `Provider not found: ${only}` } };
       const out: Record<string, unknown> = {};
       for (const key of CS2CAP_SANDBOX_MARKETS) {
         if (only && key !== only) continue;
@@ -646,10 +684,10 @@ export class Cs2CapSandbox extends ProviderSandbox {
   #candles(req: SandboxRequest, k: KeyRecord): SandboxResponse {
     const rows = this.#select(req);
     if (!Array.isArray(rows)) return rows;
-    if (!rows.length) return { status: 404, body: { detail: 'Item not found' } };
+    if (!rows.length) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Item not found' } };
     const q = (name: string): string | null => req.query.get(name);
     const bucketMs = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 }[q('interval') ?? '1d'];
-    if (!bucketMs) return { status: 400, body: { detail: 'interval must be one of: 1d, 1h, 5m' } };
+    if (!bucketMs) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'interval must be one of: 1d, 1h, 5m' } };
     const interval = q('interval') ?? '1d';
     const currency = (q('currency') ?? 'USD').toUpperCase();
     if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['query', 'currency'], msg: 'Unsupported currency' }] } };
@@ -663,17 +701,17 @@ export class Cs2CapSandbox extends ProviderSandbox {
     let end = Math.floor(Date.now() / bucketMs) * bucketMs;
     if (lookback !== null || !q('start')) {
       const m = /^(\d+)d?$/.exec(lookback ?? String(maxDays));
-      if (!m) return { status: 400, body: { detail: "lookback must be a duration (e.g. '7d', '30d')" } };
+      if (!m) return { status: 400, body: { code: 'BAD_REQUEST', detail: "lookback must be a duration (e.g. '7d', '30d')" } };
       const days = Number(m[1]);
-      if (days > maxDays && !lowTier) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      if (days > maxDays && !lowTier) return { status: 400, body: { code: 'BAD_REQUEST', detail: `start must be within last ${maxDays} days for ${interval} interval` } };
       start = end - Math.min(days, maxDays) * 86_400_000;
     } else {
       start = Date.parse(q('start')!);
-      if (Number.isNaN(start)) return { status: 400, body: { detail: 'start must be a valid ISO 8601 timestamp' } };
+      if (Number.isNaN(start)) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'start must be a valid ISO 8601 timestamp' } };
       if (q('end')) end = Date.parse(q('end')!);
-      if (Number.isNaN(end)) return { status: 400, body: { detail: 'end must be a valid ISO 8601 timestamp' } };
-      if (end <= start) return { status: 400, body: { detail: 'end must be after start' } };
-      if (Date.now() - start > maxDays * 86_400_000) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      if (Number.isNaN(end)) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'end must be a valid ISO 8601 timestamp' } };
+      if (end <= start) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'end must be after start' } };
+      if (Date.now() - start > maxDays * 86_400_000) return { status: 400, body: { code: 'BAD_REQUEST', detail: `start must be within last ${maxDays} days for ${interval} interval` } };
       start = Math.ceil(start / bucketMs) * bucketMs;
     }
     const fill = q('fill') === 'true';
@@ -710,7 +748,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
    * net profit. Offset pages; a `cursor` is refused as documented.
    */
   #arbitrage(req: SandboxRequest): SandboxResponse {
-    if (req.query.has('cursor')) return { status: 400, body: { detail: 'cursor is not supported; use offset' } };
+    if (req.query.has('cursor')) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'cursor is not supported; use offset' } };
     const minSpread = Number(req.query.get('min_spread_pct') ?? 1);
     const buyOn = req.query.getAll('providers_buy');
     const sellOn = req.query.getAll('providers_sell');
