@@ -11,7 +11,7 @@ import { createCs2CapClient, type Cs2CapClient } from '../../src/index.js';
 import { cs2capOperations } from '../../providers/cs2cap/generated/operations.js';
 import { operationOf } from '../../providers/cs2cap/operation-kit.js';
 import { Cs2CapSandbox } from '../../providers/cs2cap/sandbox.js';
-import { answerProblems, requestProblems } from './cs2cap-spec.js';
+import { answerProblems, componentProblems, requestProblems } from './cs2cap-spec.js';
 
 const RAW = 'x-contract-raw';
 
@@ -97,6 +97,14 @@ describe('cs2cap contract: sandbox answers and client requests against the spec'
     await q.getPriceChart({ itemId: 1000, lookbackDays: 5, includeDefunct: true });
     for await (const _ of (await q.streamPrices({ providers: ['steam'] })).rows) void _;
     for await (const _ of (await q.streamBids()).rows) void _;
+
+    // The NDJSON rows: each line a MarketItem / BuyOrderItem of the spec.
+    for (const [path, component] of [['/v1/prices', 'MarketItem'], ['/v1/bids', 'BuyOrderItem']] as const) {
+      const res = await fetch(`${origin}${path}?providers=steam`, { method: 'POST', headers: { Authorization: `Bearer ${quantKey}`, [RAW]: '1' } });
+      const lines = (await res.text()).split('\n').filter(Boolean);
+      expect(lines.length).toBeGreaterThan(10);
+      for (const line of lines) expect(componentProblems(component, JSON.parse(line)), line).toEqual([]);
+    }
 
     // Account: key, sub-keys, watchlist, alerts, webhooks
     await q.getKeyInfo();

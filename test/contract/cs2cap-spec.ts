@@ -147,3 +147,8 @@ export function requestProblems(exchange: { method: string; path: string; query:
   }
   return problems;
 }
+
+/** What is wrong with a value as one spec component (an NDJSON row, say). */
+export function componentProblems(component: string, value: unknown): string[] {
+  return check(ajv, `spec#/components/schemas/${component}`, value);
+}
