@@ -15,7 +15,13 @@ import { mapCs2CapError } from './errors.js';
 import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
 import { createNotificationCalls, type Cs2CapAlerts, type Cs2CapWebhooks } from './notifications.js';
 import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
+import type { BatchBidsResponse, ChildAPIKeyDetailResponse } from './generated/operations.js';
+import { createOperationSender, Cs2CapTierGate, tierOfKeyInfo } from './operation-kit.js';
 import * as s from './schemas.js';
+import { createWatchlistCalls, type Cs2CapWatchlist } from './watchlist.js';
+import { createPortfolioCalls, type Cs2CapPortfolios } from './portfolio.js';
+import { createInventoryCalls, type Cs2CapInventory } from './inventory.js';
+import { createAnalyticsCalls, type Cs2CapAnalyticsCalls } from './analytics.js';
 
 /** The documented CS2Cap API root. */
 export const CS2CAP_BASE_URL = 'https://api.cs2c.app/v1';
@@ -124,6 +130,17 @@ export interface Cs2CapArbitragePage extends Omit<Raw<typeof s.arbitragePageSche
 /** Query of `getArbitrage`: the smallest gross spread (percent, default 1), marketplaces to buy on and sell into, paging. */
 export type Cs2CapArbitrageQuery = z.input<typeof s.arbitrageQuerySchema>;
 
+/** One buy-order quote of a batch lookup, with the bid as exact Money. */
+export type Cs2CapBatchBidQuote = BatchBidsResponse['items'][number]['quotes'][number] & { readonly bid: Money };
+/** The answer of `POST /v1/bids/batch`: per item, the highest bid on each marketplace. */
+export interface Cs2CapBatchBids extends Omit<BatchBidsResponse, 'items'> {
+  items: (Omit<BatchBidsResponse['items'][number], 'quotes'> & { quotes: Cs2CapBatchBidQuote[] })[];
+}
+/** One child key with its use this month. */
+export type Cs2CapSubKeyDetail = ChildAPIKeyDetailResponse;
+/** Input of `subKeys.update`: a new name, or new limits (`null` removes a limit, back to the parent's). */
+export type Cs2CapSubKeyUpdate = z.input<typeof s.subKeyUpdateSchema>;
+
 /** What `reissueKey()` returns. */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
@@ -138,12 +155,15 @@ export interface Cs2CapCreatedSubKey {
   readonly keyInfo: Cs2CapKeyInfo;
 }
 
-export interface Cs2CapClient extends MarketProvider {
+/** A CS2Cap client: every documented operation (see each call), with its rate limit, retries and tier gate. */
+export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
   readonly id: 'cs2cap';
 /** Lowest asks per marketplace (`GET /v1/prices`). */
   getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
 /** Asks of up to 100 items at once (Starter and above). */
   getPricesBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchPrices>;
+  /** Highest buy orders of up to 100 items at once (`POST /v1/bids/batch`, Starter and above); a lookup, safe to repeat. */
+  getBidsBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchBids>;
 /** Highest buy orders per marketplace (Starter and above). */
   getBids(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapBidsPage>;
 /** One page of price history (Pro and above). */
@@ -206,7 +226,22 @@ export interface Cs2CapClient extends MarketProvider {
     create(input: Cs2CapSubKeyCreate, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
 /** Revoke a child key. */
     revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
+    /** One child key: its metadata, effective limits and requests this month. */
+    get(keyId: string, options?: CallOptions): Promise<Cs2CapSubKeyDetail>;
+    /** Rename a child key or change its limits (never above the parent's); safe to repeat. */
+    update(keyId: string, input: Cs2CapSubKeyUpdate, options?: CallOptions): Promise<Cs2CapSubKeyDetail>;
+    /**
+     * Revoke a child key and issue it a new one (same name and limits), shown once. Never
+     * repeated: a lost answer is an `OutcomeUnknownError` saying how to check.
+     */
+    reissue(keyId: string, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
   };
+  /** The account's watchlist (see `Cs2CapWatchlist`). */
+  readonly watchlist: Cs2CapWatchlist;
+  /** Valuations and saved portfolios with their ledger (see `Cs2CapPortfolios`). */
+  readonly portfolios: Cs2CapPortfolios;
+  /** Steam inventories (see `Cs2CapInventory`). */
+  readonly inventory: Cs2CapInventory;
   /** Price and spread alerts (see `Cs2CapAlerts`). */
   readonly alerts: Cs2CapAlerts;
   /** Webhook endpoints, Quant (see `Cs2CapWebhooks`). */
@@ -226,15 +261,20 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   // The rate was set by the caller or read from the key: the tier header must not change it.
   let rateIsKnown = options.rateLimit?.default !== undefined;
   const quota = new Cs2CapQuotaTracker();
+  const tiers = new Cs2CapTierGate();
 
   const adapter: ProviderAdapter = {
     provider: PROVIDER,
     authenticate: () => ({ Authorization: `Bearer ${apiKey}` }),
     mapError: mapCs2CapError,
     secrets: () => [apiKey, ...retiredKeys, ...webhookSecrets],
-    guard: ({ method, path, sending }) => quota.check(method, path, { askAgain: sending }),
+    guard: ({ method, path, sending }) => {
+      tiers.check(method, path);
+      quota.check(method, path, { askAgain: sending });
+    },
     observeResponse: (res) => {
       const pauseMs = quota.observe(res);
+      tiers.learn(quota.tier);
       slowDownToTier(quota.tier);
       return pauseMs;
     },
@@ -242,6 +282,7 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
   const defaults = cs2capDefaultLimits(opts.tier);
   const core = createClientCore({ adapter, defaultBaseUrl: CS2CAP_BASE_URL, defaultLimits: defaults, quotaKey: opts.apiKey, client: options });
   const sender = core.sender;
+  const sendOperation = createOperationSender(sender);
   /** The tier header names a slower tier than assumed (`tier` was wrong): slow down, never speed up. */
   const slowDownToTier = (tier: string | undefined): void => {
     if (rateIsKnown || tier === undefined || !(tier in CS2CAP_TIER_RPM)) return;
@@ -304,6 +345,16 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         schema: s.batchPricesSchema,
         call,
       });
+    },
+
+    async getBidsBatch(query, call) {
+      const q = parseInput(PROVIDER, 'getBidsBatch', s.batchQuerySchema, query);
+      const res = await sendOperation('batchBidLookup', {
+        body: { item_ids: q.itemIds, market_hash_names: q.marketHashNames, providers: q.providers, currency: q.currency ?? 'USD' },
+        call,
+      });
+      const cur = res.meta.currency;
+      return { ...res, items: res.items.map((i) => ({ ...i, quotes: i.quotes.map((b) => ({ ...b, bid: amountOf(b.highest_bid_decimal, b.highest_bid, cur) })) })) };
     },
 
     async getBids(query, call) {
@@ -393,6 +444,13 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
           wear_name: q.wearName,
           phase: q.phase,
           rarity_name: q.rarityName,
+          item_subtype: q.itemSubtype,
+          rarity_color: q.rarityColor,
+          style_name: q.styleName,
+          collection: q.collection,
+          base_name: q.baseName,
+          skin_name: q.skinName,
+          crates: q.crates,
           is_stattrak: q.isStattrak,
           is_souvenir: q.isSouvenir,
           limit: q.limit,
@@ -456,6 +514,8 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
     async getKeyInfo(call) {
       const info = (await get('/account/key', s.keyInfoSchema, undefined, call)).key;
       isRoot = info.is_root_key && !info.key_prefix.includes('child');
+      // The tier header, when the server sent one, is the better witness.
+      if (quota.tier === undefined) tiers.learn(tierOfKeyInfo(info));
       return info;
     },
 
@@ -509,7 +569,35 @@ export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
         const res = await sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
         return { ok: res.ok, keyId: res.key_id };
       },
+      async get(keyId, call) {
+        const id = parseInput(PROVIDER, 'subKeys.get', s.resourceIdSchema, keyId);
+        return sendOperation('getSubKey', { pathParams: { key_id: id }, call });
+      },
+      async update(keyId, input, call) {
+        const id = parseInput(PROVIDER, 'subKeys.update', s.resourceIdSchema, keyId);
+        const q = parseInput(PROVIDER, 'subKeys.update', s.subKeyUpdateSchema, input);
+        return sendOperation('updateSubKey', {
+          pathParams: { key_id: id },
+          body: { name: q.name, quota_requests_per_month_override: q.quotaRequestsPerMonth, rate_requests_per_minute_override: q.rateRequestsPerMinute },
+          call,
+        });
+      },
+      async reissue(keyId, call) {
+        const id = parseInput(PROVIDER, 'subKeys.reissue', s.resourceIdSchema, keyId);
+        const res = await sendOperation('reissueSubKey', {
+          pathParams: { key_id: id },
+          outcomeHint: `The child key may have been reissued. To check: make any call with the old child key: if it fails with AuthenticationError (AUTH_API_KEY_REVOKED) it was reissued, and the new key, shown only once, is lost: reissue it again (subKeys.reissue('${id}')) to get one`,
+          schema: s.subKeyCreatedSchema,
+          call,
+        });
+        return Object.freeze({ key: new SecretString(res.key), keyInfo: res.key_info });
+      },
     },
+
+    watchlist: createWatchlistCalls(sendOperation),
+    portfolios: createPortfolioCalls(sendOperation, sender),
+    inventory: createInventoryCalls(sendOperation),
+    ...createAnalyticsCalls(sendOperation),
 
     ...createNotificationCalls(sender, (secret) => webhookSecrets.push(secret)),
 

@@ -17,3 +17,34 @@ export type {
   Cs2CapWebhooks,
   Cs2CapWebhookWithSecret,
 } from './notifications.js';
+export type { Cs2CapWatchlist, Cs2CapWatchlistEntry, Cs2CapWatchlistPage, Cs2CapWatchlistQuery } from './watchlist.js';
+export type {
+  Cs2CapImportResult,
+  Cs2CapPortfolio,
+  Cs2CapPortfolioDay,
+  Cs2CapPortfolioHistory,
+  Cs2CapPortfolioHistoryQuery,
+  Cs2CapPortfolioItem,
+  Cs2CapPortfolioItemInput,
+  Cs2CapPortfolios,
+  Cs2CapTransaction,
+  Cs2CapTransactionInput,
+  Cs2CapTransactionUpdate,
+  Cs2CapValuation,
+  Cs2CapValuationInput,
+  Cs2CapValuedItem,
+} from './portfolio.js';
+export type { Cs2CapInventory, Cs2CapSteamInventory } from './inventory.js';
+export type {
+  Cs2CapAnalyticsCalls,
+  Cs2CapChartPoint,
+  Cs2CapChartQuery,
+  Cs2CapIndicators,
+  Cs2CapIndicatorsQuery,
+  Cs2CapItemAnalytics,
+  Cs2CapItemMetadata,
+  Cs2CapMarketIndexes,
+  Cs2CapMarketSnapshot,
+  Cs2CapMarketSummary,
+  Cs2CapPriceChart,
+} from './analytics.js';

@@ -158,7 +158,7 @@ export class Cs2CapAlertDesk {
       const deliveries = await this.deliverAlert(a.apiKey, payload);
       this.#alertEvents.push({
         rootId: a.rootId, id: randomUUID(), alert_id: a.id, kind: a.kind, item: a.item, triggered_value: triggered, triggered_currency: payload.triggered_currency, reason: null, created_at: now,
-        deliveries: deliveries.map((d) => ({ channel: 'webhook', status: d.status, delivery_id: d.id, endpoint_id: d.endpoint_id })),
+        deliveries: deliveries.map((d) => ({ channel: 'webhook', status: d.status, delivery_id: d.id, endpoint_id: d.endpoint_id, created_at: now })),
       });
       fired.push(a.id);
     }
@@ -221,7 +221,7 @@ export class Cs2CapAlertDesk {
       const a = mine(k, req.params.id);
       if (!a) return notFound;
       const b = (req.body ?? {}) as AlertInput;
-      if (b.threshold_value !== undefined && !/^\d+(\.\d+)?$/.test(String(b.threshold_value))) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: 'threshold_value must be a decimal string' } };
+      if (b.threshold_value !== undefined && !/^\d+(\.\d+)?$/.test(String(b.threshold_value))) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'string_pattern_mismatch', loc: ['body', 'threshold_value'], msg: 'threshold_value must be a decimal string' }] } };
       Object.assign(a, {
         threshold_value: b.threshold_value ?? a.threshold_value,
         threshold_currency: a.kind === 'spread_exceeds' ? null : (b.threshold_currency ?? a.threshold_currency),

@@ -11,8 +11,13 @@ import { ProviderSandbox, RollingWindowCounter, SandboxServer, bearer, retryAfte
 import { CS2CAP_TIER_RPM, type Cs2CapTier } from './limits.js';
 import { Cs2CapAlertDesk, type Cs2CapSandboxDelivery } from './sandbox-alerts.js';
 import { offsetPage } from './sandbox-pages.js';
+import { serveWatchlist } from './sandbox-watchlist.js';
+import { catalogItem, catalogMetadata, gameImages, matchesItemFilters, type SandboxCatalogItem } from './sandbox-catalog.js';
+import { Cs2CapPortfolioDesk } from './sandbox-portfolio.js';
+import { serveMarket, type SandboxCandle } from './sandbox-market.js';
 
 export type { Cs2CapSandboxDelivery } from './sandbox-alerts.js';
+export { CS2CAP_SANDBOX_STEAM_ID, CS2CAP_SANDBOX_STEAM_VANITY } from './sandbox-portfolio.js';
 
 export const CS2CAP_SANDBOX_MARKETS = ['steam', 'buff163', 'csfloat', 'skinport', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo'] as const;
 const BUY_ORDER_MARKETS = new Set(['steam', 'buff163', 'csfloat', 'dmarket', 'youpin', 'waxpeer', 'marketcsgo']);
@@ -37,7 +42,56 @@ interface KeyRecord {
   rpm: number;
   monthlyQuota: number;
   used: number;
+  /** A child key's own caps (`null`: the parent's). */
+  rateOverride?: number | null;
+  quotaOverride?: number | null;
 }
+
+/** Sticker names the sandbox's sales carry. */
+export const SANDBOX_STICKERS = ['Sticker | Crown (Foil)', 'Sticker | Titan (Holo) | Katowice 2014', 'Sticker | iBUYPOWER | Katowice 2014'] as const;
+/** Charm names the sandbox's sales carry. */
+export const SANDBOX_CHARMS = ["Lil' Squirt", 'Die-cast AK'] as const;
+
+/** One recent sale as the sandbox serves it. */
+export interface SandboxSale {
+  date: string;
+  provider: string;
+  price: number;
+  currency: string;
+  item_id: number;
+  market_hash_name: string;
+  phase: null;
+  float: number | null;
+  paint_seed: number | null;
+  stickers: { name: string; slot: number; wear: null }[];
+  charms: { name: string; pattern_id: number }[];
+}
+
+/** One request an API route received, as `observe` shows it. */
+export interface Cs2CapSandboxExchange {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: SandboxRequest['headers'];
+  body: unknown;
+}
+
+/**
+ * A 422's items keep `input` only when it is an object: the spec types `ValidationErrorItem.input`
+ * as an object or null, while its examples show strings (reference/cs2cap.md §4.1). The sandbox
+ * serves the schema's reading; the client reads either.
+ */
+function withObjectInputs(res: SandboxResponse): SandboxResponse {
+  const body = res.body as { detail?: unknown } | undefined;
+  if (!body || !Array.isArray(body.detail)) return res;
+  const detail = body.detail.map((item: Record<string, unknown>) => {
+    const { input, ...rest } = item;
+    return input !== null && typeof input === 'object' && !Array.isArray(input) ? item : rest;
+  });
+  return { ...res, body: { ...body, detail } };
+}
+
+const numberOrNull = (raw: string | null): number | null => (raw === null || Number.isNaN(Number(raw)) ? null : Number(raw));
 
 interface PriceRow {
   item_id: number;
@@ -80,6 +134,53 @@ export class Cs2CapSandbox extends ProviderSandbox {
       authed: (handler, options) => this.#authed(handler, options),
       fx: (currency) => this.#fx(currency),
     });
+    serveWatchlist({ server: this.server, item: (id) => this.catalogItem(id), authed: (handler, options) => this.#authed(handler, options) });
+    this.portfolios = new Cs2CapPortfolioDesk({
+      server: this.server,
+      prices: this.prices,
+      money: (cents, currency) => (this.#fx(currency) === undefined ? undefined : this.#money(cents, currency)),
+      authed: (handler, options) => this.#authed(handler, options),
+    });
+    serveMarket({
+      server: this.server,
+      prices: this.prices,
+      salesMarkets: SALES_MARKETS,
+      catalog: () => this.catalog(),
+      candles: (itemId, interval, currency) => this.#filledCandles(itemId, interval, currency),
+      money: (cents, currency) => (this.#fx(currency) === undefined ? undefined : this.#money(cents, currency)),
+      authed: (handler, options) => this.#authed(handler, options),
+    });
+  }
+
+  /** The candles `GET /v1/prices/candles?fill=true` serves for the item over the longest window (365 days daily, 30 hourly), as a Quant key gets them. */
+  #filledCandles(itemId: number, interval: '1d' | '1h', currency: string): SandboxCandle[] | SandboxResponse {
+    const query = new URLSearchParams({ item_id: String(itemId), interval, lookback: interval === '1d' ? '365' : '30', fill: 'true', currency });
+    const quant = { tier: 'quant' } as KeyRecord;
+    const res = this.#candles({ method: 'GET', path: '/v1/prices/candles', params: {}, query, headers: {}, body: undefined, rawBody: Buffer.alloc(0) }, quant);
+    return res.status === 200 ? (res.body as { data: SandboxCandle[] }).data : res;
+  }
+
+  /** Portfolios and Steam inventories (see `Cs2CapPortfolioDesk`). */
+  readonly portfolios: Cs2CapPortfolioDesk;
+
+  /** Link the seeded Steam account (or another Steam64 id) to the account of `apiKey`. */
+  linkSteam(apiKey: string, steamId?: string): void {
+    const rec = this.keys.get(apiKey);
+    if (!rec) throw new Error('cs2cap sandbox: unknown key');
+    this.portfolios.linkSteam(rec.rootId, steamId);
+  }
+
+  /** The catalog: every priced item, with the attributes `GET /v1/items` filters on (see sandbox-catalog.ts). */
+  catalog(): SandboxCatalogItem[] {
+    const seen = new Map<number, SandboxCatalogItem>();
+    for (const p of this.prices) if (!seen.has(p.item_id)) seen.set(p.item_id, catalogItem(p.item_id, p.market_hash_name));
+    return [...seen.values()];
+  }
+
+  /** The catalog entry of an id (every priced item is in the catalog). */
+  catalogItem(itemId: number): { item_id: number; market_hash_name: string } | undefined {
+    const row = this.prices.find((p) => p.item_id === itemId);
+    return row ? { item_id: row.item_id, market_hash_name: row.market_hash_name } : undefined;
   }
 
 
@@ -220,12 +321,12 @@ export class Cs2CapSandbox extends ProviderSandbox {
 
   /** Wrap a handler with auth, limits, quota counting and an optional tier gate. */
   #authed(handler: (req: SandboxRequest, key: KeyRecord) => SandboxResponse, options: { tier?: Cs2CapTier; countsQuota?: boolean } = {}) {
-    return (req: SandboxRequest): SandboxResponse => {
+    const served = (req: SandboxRequest): SandboxResponse => {
       const rec = this.#auth(req);
       if (!('key' in rec)) return rec;
       if (options.tier) {
         const denied = this.#tierAtLeast(rec, options.tier);
-        if (denied) return denied;
+        if (denied) return { ...denied, headers: { 'X-RateLimit-Tier': rec.tier } };
       }
       // Account endpoints are exempt from the monthly quota (reference/cs2cap.md §3.3).
       if (options.countsQuota !== false) {
@@ -237,6 +338,20 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const res = this.#cut(req, handler(req, rec));
       return { ...res, headers: { ...this.#rateHeaders(rec), ...res.headers } };
     };
+    return (req: SandboxRequest): SandboxResponse => {
+      const res = served(req);
+      const answer = res.status === 422 ? withObjectInputs(res) : res;
+      for (const observe of this.#observers) observe({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }, answer);
+      return answer;
+    };
+  }
+
+  readonly #observers = new Set<(req: Cs2CapSandboxExchange, res: SandboxResponse) => void>();
+
+  /** See every request an API route receives and the answer it gives (contract tests validate both). Returns an unsubscribe function. */
+  observe(listener: (req: Cs2CapSandboxExchange, res: SandboxResponse) => void): () => void {
+    this.#observers.add(listener);
+    return () => this.#observers.delete(listener);
   }
 
   #fx(currency: string): number | undefined {
@@ -260,7 +375,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
   #select(req: SandboxRequest): PriceRow[] | SandboxResponse {
     const itemId = req.query.get('item_id');
     const name = req.query.get('market_hash_name');
-    if (!itemId && !name) return { status: 400, body: { detail: 'item_id or market_hash_name is required' } };
+    if (!itemId && !name) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'item_id or market_hash_name is required' } };
     return this.prices.filter((p) => (itemId ? p.item_id === Number(itemId) : p.market_hash_name === name));
   }
 
@@ -321,6 +436,37 @@ export class Cs2CapSandbox extends ProviderSandbox {
       };
     }, { tier: 'starter' }));
 
+    r.route('POST', '/v1/bids/batch', this.#authed((req) => {
+      const body = (req.body ?? {}) as { item_ids?: number[] | null; market_hash_names?: string[] | null; providers?: string[] | null; currency?: string };
+      const ids = body.item_ids ?? [];
+      const names = body.market_hash_names ?? [];
+      if (ids.length + names.length === 0) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'Provide item_ids or market_hash_names' } };
+      if (ids.length + names.length > 100) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'Batch size exceeded' } };
+      const providers = body.providers ?? [];
+      const invalid = this.#validateProviders(providers, BUY_ORDER_MARKETS);
+      if (invalid) return invalid;
+      const currency = (body.currency ?? 'USD').toUpperCase();
+      if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['body', 'currency'], msg: 'Unsupported currency' }] } };
+      const groups = new Map<number, PriceRow[]>();
+      for (const p of this.prices) {
+        if (p.bid === null || (providers.length && !providers.includes(p.provider))) continue;
+        if (ids.includes(p.item_id) || names.includes(p.market_hash_name)) groups.set(p.item_id, [...(groups.get(p.item_id) ?? []), p]);
+      }
+      const found = [...groups.values()];
+      return {
+        status: 200,
+        body: {
+          meta: { currency, requested_item_count: ids.length + names.length, found_item_count: groups.size, providers_queried: providers.length ? providers : [...BUY_ORDER_MARKETS], generated_at: new Date().toISOString() },
+          items: found.map((rows) => ({
+            item_id: rows[0]!.item_id, market_hash_name: rows[0]!.market_hash_name, phase: null,
+            quotes: rows.map((p) => ({ provider: p.provider, highest_bid: this.#money(p.bid!, currency).int, highest_bid_decimal: this.#money(p.bid!, currency).decimal, num_bids: p.num_bids, timestamp: p.timestamp, last_updated: p.timestamp })),
+          })),
+          items_not_found: ids.filter((id) => !groups.has(id)),
+          names_not_found: names.filter((n) => !found.some((rows) => rows[0]!.market_hash_name === n)),
+        },
+      };
+    }, { tier: 'starter' }));
+
     r.route('GET', '/v1/bids', this.#authed((req) => {
       const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
       const providers = req.query.getAll('providers');
@@ -346,51 +492,86 @@ export class Cs2CapSandbox extends ProviderSandbox {
     r.route('GET', '/v1/prices/history', this.#authed((req) => {
       const rows = this.#select(req);
       if (!Array.isArray(rows)) return rows;
+      const provider = req.query.get('provider');
+      if (provider !== null && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(provider)) {
+        return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'provider'], msg: 'Input should be one of the allowed provider keys', input: provider }] } };
+      }
       const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
-      const all = rows.flatMap((p) => Array.from({ length: 12 }, (_, h) => ({
+      // Records name the marketplace by display name, as the API's examples do (reference §5.8).
+      const all = rows.filter((p) => provider === null || p.provider === provider).flatMap((p) => Array.from({ length: 12 }, (_, h) => ({
         item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, provider: DISPLAY[p.provider] ?? p.provider,
         time: new Date(Date.parse(p.timestamp) - h * 3_600_000).toISOString(), price: this.#money(Math.round(p.ask * (1 + ((h % 5) - 2) / 100)), currency).int, currency, quantity: p.quantity,
       })));
-      return this.#cursorPage(req, all, 'history');
+      const filters = { item_id: numberOrNull(req.query.get('item_id')), market_hash_name: req.query.get('market_hash_name'), phase: req.query.get('phase'), provider, start: req.query.get('start'), end: req.query.get('end') };
+      return this.#cursorPage(req, all, 'history', { filters });
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/prices/candles', this.#authed((req, k) => this.#candles(req, k)));
     r.route('GET', '/v1/market/arbitrage', this.#authed((req) => this.#arbitrage(req), { tier: 'quant' }));
 
     r.route('GET', '/v1/sales', this.#authed((req) => {
-      const name = req.query.get('market_hash_name');
-      const itemId = req.query.get('item_id');
-      const currency = (req.query.get('currency') ?? 'USD').toUpperCase();
-      const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
-      if ((name || itemId) && !rows.length) return { status: 404, body: { detail: `Item not found: ${name ?? itemId}` } };
-      const rand = seededRandom(rows.length);
-      const sales = rows.flatMap((p) => Array.from({ length: 5 }, (_, i) => ({
-        date: new Date(Date.parse(p.timestamp) - i * 7_200_000).toISOString(), provider: p.provider, price: this.#money(Math.round(p.ask * (0.95 + rand() / 10)), currency).int, currency,
-        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, float: wearOf(p.market_hash_name) ? Number(rand().toFixed(6)) : null, paint_seed: Math.floor(rand() * 1000), stickers: [],
-      })));
-      return this.#cursorPage(req, sales, 'sales');
+      const q = (n: string): string | null => req.query.get(n);
+      const name = q('market_hash_name');
+      const itemId = q('item_id');
+      const currency = (q('currency') ?? 'USD').toUpperCase();
+      const providers = req.query.getAll('providers');
+      const unknown = providers.findIndex((p) => !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(p));
+      if (unknown >= 0) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'providers', unknown], msg: 'Input should be one of the allowed provider keys', input: providers[unknown] }] } };
+      const unsupported = providers.filter((p) => !SALES_MARKETS.has(p));
+      if (unsupported.length) return { status: 400, body: { code: 'BAD_REQUEST', detail: `Providers do not support Recent Sales: ${unsupported.join(', ')}` } };
+      const range = (field: string, min: number, max: number, integer: boolean): number | null | SandboxResponse => {
+        const raw = q(field);
+        if (raw === null) return null;
+        const n = Number(raw);
+        if (raw.trim() === '' || Number.isNaN(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+          return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: integer ? 'int_parsing' : 'float_parsing', loc: ['query', field], msg: `Input should be between ${min} and ${max}`, input: raw }] } };
+        }
+        return n;
+      };
+      const minFloat = range('min_float', 0, 1, false);
+      const maxFloat = range('max_float', 0, 1, false);
+      const paintSeed = range('paint_seed', 0, 1000, true);
+      for (const v of [minFloat, maxFloat, paintSeed]) if (v !== null && typeof v === 'object') return v;
+      const stickers = req.query.getAll('stickers');
+      const charm = q('charms');
+      const rows = this.prices.filter((p) => SALES_MARKETS.has(p.provider) && (!providers.length || providers.includes(p.provider)) && (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)));
+      if ((name || itemId) && !this.prices.some((p) => (!name || p.market_hash_name === name) && (!itemId || p.item_id === Number(itemId)))) return { status: 404, body: { code: 'NOT_FOUND', detail: `Item not found: ${name ?? itemId}` } };
+      const sales = rows
+        .flatMap((p) => this.salesOf(p, currency))
+        .filter((sale) =>
+          (minFloat === null || (sale.float !== null && sale.float >= (minFloat as number))) &&
+          (maxFloat === null || (sale.float !== null && sale.float <= (maxFloat as number))) &&
+          (paintSeed === null || sale.paint_seed === paintSeed) &&
+          stickers.every((st) => sale.stickers.some((x) => x.name === st)) &&
+          (charm === null || sale.charms.some((c) => c.name === charm)),
+        );
+      const filters = {
+        item_id: numberOrNull(itemId), market_hash_name: name, phase: q('phase'), requested_providers: providers, min_float: minFloat, max_float: maxFloat, paint_seed: paintSeed,
+        stickers: stickers.length ? stickers : null, charms: charm,
+      };
+      return this.#cursorPage(req, sales, 'sales', { filters, providersQueried: providers.length ? providers : [...SALES_MARKETS], offsetPagination: true });
     }, { tier: 'pro' }));
 
     r.route('GET', '/v1/items', this.#authed((req) => {
-      const q = req.query.get('q')?.toLowerCase();
-      const names = [...new Set(this.prices.map((p) => p.market_hash_name))].filter((n) => !q || n.toLowerCase().includes(q));
+      const bool = ['is_stattrak', 'is_souvenir'].find((f) => req.query.has(f) && !['true', 'false'].includes(req.query.get(f)!));
+      if (bool) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'bool_parsing', loc: ['query', bool], msg: 'Input should be a valid boolean', input: req.query.get(bool) }] } };
+      const matching = this.catalog().filter((i) => matchesItemFilters(i, req.query));
       // Without a limit, the whole matching catalog in one page (reference §5.3).
-      const page = offsetPage(req, names, { defaultLimit: names.length, maxLimit: Math.max(1, names.length) });
-      return {
-        status: 200,
-        body: {
-          items: page.rows.map((n) => ({
-            item_id: this.prices.find((p) => p.market_hash_name === n)!.item_id, market_hash_name: n, phase: null, wear_name: wearOf(n),
-            is_stattrak: n.includes('StatTrak'), is_souvenir: n.startsWith('Souvenir'),
-          })),
-          pagination: { ...page.pagination, next_cursor: null },
-        },
-      };
+      const page = offsetPage(req, matching, { defaultLimit: matching.length, maxLimit: req.query.has('limit') ? 1000 : Math.max(1, matching.length) });
+      return { status: 200, body: { items: page.rows, pagination: { ...page.pagination, next_cursor: null } } };
+    }));
+
+    r.route('GET', '/v1/items/metadata', this.#authed(() => ({ status: 200, body: catalogMetadata(this.catalog()) })));
+
+    r.route('GET', '/v1/images', this.#authed((req) => {
+      const format = req.query.get('format') ?? 'png';
+      if (format !== 'png' && format !== 'webp') return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'png' or 'webp'", input: format }] } };
+      return { status: 200, body: gameImages(this.catalog(), format) };
     }));
 
     r.route('GET', '/v1/providers', this.#authed((req) => {
       const only = req.query.get('provider');
-      if (only && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(only)) return { status: 404, body: { detail: `Provider not found: ${only}` } };
+      if (only && !(CS2CAP_SANDBOX_MARKETS as readonly string[]).includes(only)) return { status: 404, body: { code: 'NOT_FOUND', detail: `Provider not found: ${only}` } };
       const out: Record<string, unknown> = {};
       for (const key of CS2CAP_SANDBOX_MARKETS) {
         if (only && key !== only) continue;
@@ -439,9 +620,52 @@ export class Cs2CapSandbox extends ProviderSandbox {
       const rec: KeyRecord = {
         key, id: randomUUID(), tier: k.tier, root: false, rootId: k.rootId, name: body.name, active: true, createdAt: new Date().toISOString(),
         rpm: Math.min(k.rpm, body.rate_requests_per_minute_override ?? k.rpm), monthlyQuota: Math.min(k.monthlyQuota, body.quota_requests_per_month_override ?? k.monthlyQuota), used: 0,
+        rateOverride: body.rate_requests_per_minute_override ?? null, quotaOverride: body.quota_requests_per_month_override ?? null,
       };
       this.keys.set(key, rec);
       return { status: 201, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now.' } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    const childOf = (k: KeyRecord, id: string | undefined): KeyRecord | undefined => [...this.keys.values()].find((c) => c.id === id && !c.root && c.rootId === k.rootId && c.active);
+    const rootOf = (k: KeyRecord): KeyRecord | undefined => [...this.keys.values()].find((c) => c.root && c.id === k.rootId && c.active);
+
+    r.route('GET', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      return { status: 200, body: { key: this.#keyInfo(child), requests_this_month: child.used } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('PATCH', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      const body = (req.body ?? {}) as { name?: string | null; rate_requests_per_minute_override?: number | null; quota_requests_per_month_override?: number | null };
+      const parent = rootOf(k) ?? k;
+      // Caps may only lower the parent's limits (reference/cs2cap.md §6.8).
+      for (const [field, value, max] of [['rate_requests_per_minute_override', body.rate_requests_per_minute_override, parent.rpm], ['quota_requests_per_month_override', body.quota_requests_per_month_override, parent.monthlyQuota]] as const) {
+        if (typeof value === 'number' && (value < 1 || value > max)) {
+          return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'less_than_equal', loc: ['body', field], msg: `Input should be less than or equal to ${max}`, input: value, ctx: { le: max } }] } };
+        }
+      }
+      if (typeof body.name === 'string') child.name = body.name;
+      if ('rate_requests_per_minute_override' in body) child.rateOverride = body.rate_requests_per_minute_override ?? null;
+      if ('quota_requests_per_month_override' in body) child.quotaOverride = body.quota_requests_per_month_override ?? null;
+      child.rpm = child.rateOverride ?? parent.rpm;
+      child.monthlyQuota = child.quotaOverride ?? parent.monthlyQuota;
+      return { status: 200, body: { key: this.#keyInfo(child), requests_this_month: child.used } };
+    }, { tier: 'quant', countsQuota: false }));
+
+    r.route('POST', '/v1/account/sub-keys/:id/reissue', this.#authed((req, k) => {
+      if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
+      const child = childOf(k, req.params.id);
+      if (!child) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Sub-key not found' } };
+      // The old key stops working; the id, name and caps stay (and so does its rate window).
+      child.active = false;
+      const key = `sk_live_${randomBytes(18).toString('base64url')}`;
+      const rec: KeyRecord = { ...child, key, active: true, createdAt: new Date().toISOString() };
+      this.keys.set(key, rec);
+      return { status: 200, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now; it will not be shown again.' } };
     }, { tier: 'quant', countsQuota: false }));
 
     r.route('DELETE', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
@@ -460,10 +684,10 @@ export class Cs2CapSandbox extends ProviderSandbox {
   #candles(req: SandboxRequest, k: KeyRecord): SandboxResponse {
     const rows = this.#select(req);
     if (!Array.isArray(rows)) return rows;
-    if (!rows.length) return { status: 404, body: { detail: 'Item not found' } };
+    if (!rows.length) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Item not found' } };
     const q = (name: string): string | null => req.query.get(name);
     const bucketMs = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 }[q('interval') ?? '1d'];
-    if (!bucketMs) return { status: 400, body: { detail: 'interval must be one of: 1d, 1h, 5m' } };
+    if (!bucketMs) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'interval must be one of: 1d, 1h, 5m' } };
     const interval = q('interval') ?? '1d';
     const currency = (q('currency') ?? 'USD').toUpperCase();
     if (this.#fx(currency) === undefined) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'value_error', loc: ['query', 'currency'], msg: 'Unsupported currency' }] } };
@@ -477,17 +701,17 @@ export class Cs2CapSandbox extends ProviderSandbox {
     let end = Math.floor(Date.now() / bucketMs) * bucketMs;
     if (lookback !== null || !q('start')) {
       const m = /^(\d+)d?$/.exec(lookback ?? String(maxDays));
-      if (!m) return { status: 400, body: { detail: "lookback must be a duration (e.g. '7d', '30d')" } };
+      if (!m) return { status: 400, body: { code: 'BAD_REQUEST', detail: "lookback must be a duration (e.g. '7d', '30d')" } };
       const days = Number(m[1]);
-      if (days > maxDays && !lowTier) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      if (days > maxDays && !lowTier) return { status: 400, body: { code: 'BAD_REQUEST', detail: `start must be within last ${maxDays} days for ${interval} interval` } };
       start = end - Math.min(days, maxDays) * 86_400_000;
     } else {
       start = Date.parse(q('start')!);
-      if (Number.isNaN(start)) return { status: 400, body: { detail: 'start must be a valid ISO 8601 timestamp' } };
+      if (Number.isNaN(start)) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'start must be a valid ISO 8601 timestamp' } };
       if (q('end')) end = Date.parse(q('end')!);
-      if (Number.isNaN(end)) return { status: 400, body: { detail: 'end must be a valid ISO 8601 timestamp' } };
-      if (end <= start) return { status: 400, body: { detail: 'end must be after start' } };
-      if (Date.now() - start > maxDays * 86_400_000) return { status: 400, body: { detail: `start must be within last ${maxDays} days for ${interval} interval` } };
+      if (Number.isNaN(end)) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'end must be a valid ISO 8601 timestamp' } };
+      if (end <= start) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'end must be after start' } };
+      if (Date.now() - start > maxDays * 86_400_000) return { status: 400, body: { code: 'BAD_REQUEST', detail: `start must be within last ${maxDays} days for ${interval} interval` } };
       start = Math.ceil(start / bucketMs) * bucketMs;
     }
     const fill = q('fill') === 'true';
@@ -524,7 +748,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
    * net profit. Offset pages; a `cursor` is refused as documented.
    */
   #arbitrage(req: SandboxRequest): SandboxResponse {
-    if (req.query.has('cursor')) return { status: 400, body: { detail: 'cursor is not supported; use offset' } };
+    if (req.query.has('cursor')) return { status: 400, body: { code: 'BAD_REQUEST', detail: 'cursor is not supported; use offset' } };
     const minSpread = Number(req.query.get('min_spread_pct') ?? 1);
     const buyOn = req.query.getAll('providers_buy');
     const sellOn = req.query.getAll('providers_sell');
@@ -615,8 +839,12 @@ export class Cs2CapSandbox extends ProviderSandbox {
     };
   }
 
-  #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string): SandboxResponse {
-    const limit = Math.min(1000, Number(req.query.get('limit') ?? 100));
+  /**
+   * A cursor page. Sales answer with `PaginationMeta` (so `offset` too, and `total: -1`) and a
+   * `SalesMeta` (`providers_queried`, the limit in `filters`); history with `CursorPaginationMeta`.
+   */
+  #cursorPage<T>(req: SandboxRequest, rows: T[], kind: string, shape: { filters: Record<string, unknown>; providersQueried?: string[]; offsetPagination?: boolean }): SandboxResponse {
+    const limit = Math.max(1, Math.min(1000, Number(req.query.get('limit') ?? 100)));
     let start = 0;
     const cursor = req.query.get('cursor');
     if (cursor) {
@@ -626,20 +854,42 @@ export class Cs2CapSandbox extends ProviderSandbox {
     }
     const end = start + limit;
     const hasNext = end < rows.length;
+    const meta: Record<string, unknown> = { currency: (req.query.get('currency') ?? 'USD').toUpperCase(), filters: shape.offsetPagination ? { ...shape.filters, limit } : shape.filters, result_count: Math.max(0, Math.min(limit, rows.length - start)) };
+    if (shape.providersQueried) meta.providers_queried = shape.providersQueried;
     return {
       status: 200,
       body: {
-        meta: { currency: (req.query.get('currency') ?? 'USD').toUpperCase(), filters: {}, result_count: Math.min(limit, rows.length - start) },
+        meta,
         items: rows.slice(start, end),
-        pagination: { limit, total: -1, has_next: hasNext, has_prev: start > 0, next_cursor: hasNext ? Buffer.from(`${kind}|${end}`).toString('base64') : null },
+        pagination: { limit, ...(shape.offsetPagination ? { offset: start, total: -1 } : {}), has_next: hasNext, has_prev: start > 0, next_cursor: hasNext ? Buffer.from(`${kind}|${end}`).toString('base64') : null },
       },
     };
+  }
+
+  /**
+   * The recent sales of one marketplace's item: five, two hours apart from its price's time,
+   * each deterministic (seeded by item and marketplace): a float and paint seed for wear
+   * items, a sticker on every second sale and a charm on every third.
+   */
+  salesOf(p: PriceRow, currency: string): SandboxSale[] {
+    const rand = seededRandom(p.item_id * 31 + CS2CAP_SANDBOX_MARKETS.indexOf(p.provider as (typeof CS2CAP_SANDBOX_MARKETS)[number]));
+    return Array.from({ length: 5 }, (_, i) => {
+      const priced = Math.round(p.ask * (0.95 + rand() / 10));
+      const float = wearOf(p.market_hash_name) ? Number(rand().toFixed(6)) : null;
+      const seed = Math.floor(rand() * 1000);
+      return {
+        date: new Date(Date.parse(p.timestamp) - i * 7_200_000).toISOString(), provider: p.provider, price: this.#money(priced, currency).int, currency,
+        item_id: p.item_id, market_hash_name: p.market_hash_name, phase: null, float, paint_seed: float === null ? null : seed,
+        stickers: i % 2 === 0 ? [{ name: SANDBOX_STICKERS[(p.item_id + i) % SANDBOX_STICKERS.length]!, slot: i % 5, wear: null }] : [],
+        charms: i % 3 === 0 ? [{ name: SANDBOX_CHARMS[(p.item_id + i) % SANDBOX_CHARMS.length]!, pattern_id: 1000 + i }] : [],
+      };
+    });
   }
 
   #keyInfo(k: KeyRecord): Record<string, unknown> {
     return {
       id: k.id, key_prefix: k.root ? 'sk_live_root' : 'sk_live_child', name: k.name, root_key_id: k.root ? null : k.rootId, is_root_key: k.root, is_active: k.active,
-      created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: null, rate_requests_per_minute_override: null,
+      created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: k.quotaOverride ?? null, rate_requests_per_minute_override: k.rateOverride ?? null,
       effective_quota_requests_per_month: k.monthlyQuota, effective_rate_requests_per_minute: k.rpm,
     };
   }

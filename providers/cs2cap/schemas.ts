@@ -451,6 +451,14 @@ export const itemsQuerySchema = z
     wearName: filterText.optional(),
     phase: z.enum(PHASES).optional(),
     rarityName: filterText.optional(),
+    itemSubtype: filterText.optional(),
+    rarityColor: filterText.optional(),
+    styleName: filterText.optional(),
+    collection: filterText.optional(),
+    baseName: nameText.optional(),
+    skinName: nameText.optional(),
+    /** Containers the item drops from (matches any). */
+    crates: z.array(nameText).max(MAX_STICKERS).optional(),
     isStattrak: z.boolean().optional(),
     isSouvenir: z.boolean().optional(),
     limit: z.number().int().min(1).max(1000).optional(),
@@ -514,3 +522,13 @@ export const subKeyCreateSchema = z
     rateRequestsPerMinute: positiveInt.optional(),
   })
   .strict();
+
+/** Input of `subKeys.update`: at least one field; a limit of `null` removes it. */
+export const subKeyUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    quotaRequestsPerMonth: positiveInt.nullable().optional(),
+    rateRequestsPerMinute: positiveInt.nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['name'] });

@@ -133,7 +133,8 @@ describe('cs2cap wire format', () => {
 
   it('key info, reissue (never retried) and sub-keys', async () => {
     make();
-    nock(BASE).get('/v1/account/key').reply(200, { key: keyInfo });
+    // A Quant key (its monthly quota says so): sub-keys are Quant-only, and the client now knows the tier.
+    nock(BASE).get('/v1/account/key').reply(200, { key: { ...keyInfo, effective_quota_requests_per_month: 1_000_000 } });
     nock(BASE).post('/v1/account/key/reissue').reply(503, { detail: 'upstream unavailable' });
     const err = await caught(client.reissueKey());
     expect((err as MarketError).name).toBe('OutcomeUnknownError');

@@ -1,0 +1,345 @@
+/**
+ * CS2Cap portfolios (reference/cs2cap.md §6.6): one-off valuations, saved portfolios with their
+ * holdings, a transaction ledger, valuations and value history, Steam imports and CSV export.
+ * Prices are integer minor units on the wire; here they are also exact Money. Creates and
+ * imports are never repeated (no idempotency key exists): a lost answer says how to check.
+ */
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { ResponseShapeError } from '../../src/errors.js';
+import type { CallOptions } from '../../src/http/request-sender.js';
+import { paginate } from '../../src/http/paginate.js';
+import { fromMinorUnits, money, toMinorUnits, type Money } from '../../src/money.js';
+import { parseInput } from '../../src/validation.js';
+import type { PortfolioHistoryPage, PortfolioImportResult, PortfolioItemOut, PortfolioOut, PortfolioResponse, TransactionOut } from './generated/operations.js';
+import { operationPath, type createOperationSender } from './operation-kit.js';
+import { MAX_CURSOR_CHARS, MAX_INT_INPUT, MAX_NAME_CHARS, PHASES, providerListSchema, resourceIdSchema } from './schemas.js';
+import type { RequestSender } from '../../src/http/request-sender.js';
+
+const PROVIDER = 'cs2cap';
+/** The largest CSV export read, in bytes (a 10,000-item portfolio is well under 2 MB). */
+export const MAX_CSV_BYTES = 16 * 1024 * 1024;
+/** Distinct items of a one-off valuation (`POST /v1/portfolio/value`). */
+export const MAX_VALUATION_ITEMS = 100;
+
+const positiveInt = z.number().int().min(1).max(MAX_INT_INPUT);
+const currency = z.string().regex(/^[A-Za-z]{3,5}$/, 'a currency code such as "USD"');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar date');
+/** A price in major units with at most two decimals ("25.50"): the wire carries it as minor units. */
+const price = z.string().max(20).regex(/^\d{1,15}(\.\d{1,2})?$/, 'a price such as "25.50": at most 15 digits before the point and 2 after');
+const itemRef = {
+  itemId: positiveInt.optional(),
+  marketHashName: z.string().min(1).max(MAX_NAME_CHARS).optional(),
+  phase: z.enum(PHASES).optional(),
+};
+const needsItem = (v: { itemId?: number | undefined; marketHashName?: string | undefined }): boolean => v.itemId !== undefined || v.marketHashName !== undefined;
+
+/** Input of `portfolios.value`: up to 100 distinct items with quantities. */
+export const valuationSchema = z
+  .object({
+    items: z.array(z.object({ itemId: positiveInt, quantity: positiveInt }).strict()).min(1).max(1_000),
+    currency: currency.optional(),
+    providers: providerListSchema.optional(),
+  })
+  .strict()
+  .refine((v) => new Set(v.items.map((i) => i.itemId)).size <= MAX_VALUATION_ITEMS, { message: `at most ${MAX_VALUATION_ITEMS} distinct items`, path: ['items'] });
+/** Input of `portfolios.create`. */
+export const portfolioCreateSchema = z.object({ name: z.string().min(1).max(100) }).strict();
+/** Input of `portfolios.addItem`: an item by id or name (+ phase), a quantity. */
+export const portfolioItemSchema = z.object({ ...itemRef, quantity: positiveInt }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] });
+/** Query of `portfolios.getValue`. */
+export const portfolioValueQuerySchema = z.object({ currency: currency.optional(), providers: providerListSchema.optional() }).strict();
+/** Query of `portfolios.getHistory`: a window by dates or `lookbackDays`, a basis, paging. */
+export const portfolioHistoryQuerySchema = z
+  .object({
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+    lookbackDays: z.number().int().min(1).max(3_650).optional(),
+    currency: currency.optional(),
+    providers: providerListSchema.optional(),
+    basis: z.enum(['ledger', 'holdings']).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
+  })
+  .strict()
+  // The server silently prefers lookback over start_date: refuse the mix instead.
+  .refine((q) => q.lookbackDays === undefined || q.startDate === undefined, { message: 'give lookbackDays or startDate, not both', path: ['lookbackDays'] })
+  .refine((q) => q.startDate === undefined || q.endDate === undefined || q.startDate <= q.endDate, { message: 'endDate must not be before startDate', path: ['endDate'] });
+const transactionFields = {
+  type: z.enum(['buy', 'sell']),
+  quantity: positiveInt,
+  /** Price per unit, major units of `currency`. */
+  price,
+  date: isoDate,
+  /** A fee as an amount, major units of `currency`. */
+  fee: price.optional(),
+  /** A fee as a percentage, 0..100 (the spec's reading; reference/cs2cap.md §9 #11). */
+  feePercentage: z.number().min(0).max(100).optional(),
+  marketplace: z.string().min(1).max(64).optional(),
+  note: z.string().max(1000).optional(),
+  currency: currency.max(8).optional(),
+};
+/** Input of `portfolios.addTransaction`. */
+export const transactionCreateSchema = z.object({ ...itemRef, ...transactionFields }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] });
+/** Input of `portfolios.updateTransaction`: any of the fields, at least one. */
+export const transactionUpdateSchema = z
+  .object({
+    type: transactionFields.type.optional(),
+    quantity: positiveInt.optional(),
+    price: price.optional(),
+    date: isoDate.optional(),
+    fee: price.nullable().optional(),
+    feePercentage: z.number().min(0).max(100).nullable().optional(),
+    marketplace: z.string().min(1).max(64).nullable().optional(),
+    note: z.string().max(1000).nullable().optional(),
+    currency: currency.max(8).optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['type'] })
+  // A price without its currency would be read in the transaction's currency, whatever that is.
+  .refine((v) => (v.price === undefined && v.fee == null) || v.currency !== undefined, { message: 'give the currency of price and fee', path: ['currency'] });
+/** Input of `portfolios.importSteam`: some asset ids, or none for the whole linked inventory. */
+export const steamImportSchema = z.object({ assetIds: z.array(z.string().regex(/^\d{1,20}$/, 'a Steam asset id')).min(1).max(10_000).optional() }).strict();
+
+type LineItem = PortfolioResponse['data']['line_items'][number];
+/** One valued holding: the raw minor units plus exact Money (`undefined` without a price). */
+export type Cs2CapValuedItem = LineItem & { readonly bestAsk: Money | undefined; readonly bestBid: Money | undefined; readonly value: Money | undefined };
+/** A valuation (`POST /v1/portfolio/value`, `GET /v1/portfolio/{id}/value`). */
+export interface Cs2CapValuation extends Omit<PortfolioResponse, 'data'> {
+  data: Omit<PortfolioResponse['data'], 'line_items'> & { line_items: Cs2CapValuedItem[]; readonly total: Money };
+}
+/** A saved portfolio. */
+export type Cs2CapPortfolio = PortfolioOut;
+/** One holding of a saved portfolio. */
+export type Cs2CapPortfolioItem = PortfolioItemOut;
+/** One ledger entry, with its unit price (and fee amount) as exact Money. */
+export type Cs2CapTransaction = TransactionOut & { readonly unitPrice: Money; readonly fee: Money | undefined };
+/** One day of a portfolio's value. */
+export type Cs2CapPortfolioDay = PortfolioHistoryPage['data'][number] & { readonly value: Money };
+/** A page of a portfolio's value history (cursor-paginated). */
+export interface Cs2CapPortfolioHistory extends Omit<PortfolioHistoryPage, 'data'> {
+  data: Cs2CapPortfolioDay[];
+}
+/** What a Steam import did. */
+export type Cs2CapImportResult = PortfolioImportResult;
+/** Input of `portfolios.value`. */
+export type Cs2CapValuationInput = z.input<typeof valuationSchema>;
+/** Input of `portfolios.addItem`. */
+export type Cs2CapPortfolioItemInput = z.input<typeof portfolioItemSchema>;
+/** Query of `portfolios.getHistory`. */
+export type Cs2CapPortfolioHistoryQuery = z.input<typeof portfolioHistoryQuerySchema>;
+/** Input of `portfolios.addTransaction`. */
+export type Cs2CapTransactionInput = z.input<typeof transactionCreateSchema>;
+/** Input of `portfolios.updateTransaction`. */
+export type Cs2CapTransactionUpdate = z.input<typeof transactionUpdateSchema>;
+
+/** Portfolios: valuations, saved portfolios, holdings, a ledger, history, imports and export. */
+export interface Cs2CapPortfolios {
+  /** Value up to 100 distinct items now (all tiers); a lookup, safe to repeat. */
+  value(input: Cs2CapValuationInput, options?: CallOptions): Promise<Cs2CapValuation>;
+  /** The account's saved portfolios. */
+  list(options?: CallOptions): Promise<Cs2CapPortfolio[]>;
+  /** Create a portfolio. Never repeated; past the tier's count it is refused (400 or 409 `PORTFOLIO_LIMIT_REACHED`). */
+  create(input: { name: string }, options?: CallOptions): Promise<Cs2CapPortfolio>;
+  /** Delete a portfolio with its holdings and ledger; safe to repeat. */
+  delete(portfolioId: string, options?: CallOptions): Promise<void>;
+  /** The holdings. */
+  items(portfolioId: string, options?: CallOptions): Promise<Cs2CapPortfolioItem[]>;
+  /** Add a holding by hand. Never repeated. */
+  addItem(portfolioId: string, input: Cs2CapPortfolioItemInput, options?: CallOptions): Promise<Cs2CapPortfolioItem>;
+  /** Remove a holding by its entry id (not the item id); safe to repeat. */
+  removeItem(portfolioId: string, entryId: string, options?: CallOptions): Promise<void>;
+  /** Value the holdings now. */
+  getValue(portfolioId: string, query?: { currency?: string; providers?: string[] }, options?: CallOptions): Promise<Cs2CapValuation>;
+  /** One page of daily values (`ledger` basis by default: it needs transactions). */
+  getHistory(portfolioId: string, query?: Cs2CapPortfolioHistoryQuery, options?: CallOptions): Promise<Cs2CapPortfolioHistory>;
+  /** Every day of the window, following `next_cursor`. */
+  history(portfolioId: string, query?: Omit<Cs2CapPortfolioHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPortfolioDay, void, undefined>;
+  /** Record a buy or sell (a buy of an item not held adds the holding). Never repeated. */
+  addTransaction(portfolioId: string, input: Cs2CapTransactionInput, options?: CallOptions): Promise<Cs2CapTransaction>;
+  /** The ledger, newest first. */
+  transactions(portfolioId: string, options?: CallOptions): Promise<Cs2CapTransaction[]>;
+  /** Change a ledger entry; safe to repeat. */
+  updateTransaction(portfolioId: string, transactionId: string, input: Cs2CapTransactionUpdate, options?: CallOptions): Promise<Cs2CapTransaction>;
+  /** Delete a ledger entry; safe to repeat. */
+  deleteTransaction(portfolioId: string, transactionId: string, options?: CallOptions): Promise<void>;
+  /** Import the linked Steam inventory (or some of its assets). Never repeated (a second import skips what is there). */
+  importSteam(portfolioId: string, input?: { assetIds?: string[] }, options?: CallOptions): Promise<Cs2CapImportResult>;
+  /** The ledger (`transactions`, default) or the holdings (`items`) as CSV text. */
+  exportCsv(portfolioId: string, query?: { format?: 'transactions' | 'items' }, options?: CallOptions): Promise<string>;
+}
+
+/** The `portfolios` calls of a CS2Cap client. */
+export function createPortfolioCalls(send: ReturnType<typeof createOperationSender>, sender: Pick<RequestSender, 'sendStream'>): Cs2CapPortfolios {
+  const id = (operation: string, value: string): string => parseInput(PROVIDER, operation, resourceIdSchema, value);
+  const minor = (amount: string, cur: string): number => Number(toMinorUnits(money(amount, cur)));
+  const valued = (res: PortfolioResponse): Cs2CapValuation => {
+    const cur = res.meta.currency;
+    const of = (n: number | null | undefined): Money | undefined => (n == null ? undefined : fromMinorUnits(n, cur));
+    return {
+      ...res,
+      data: {
+        ...res.data,
+        line_items: res.data.line_items.map((i) => ({ ...i, bestAsk: of(i.best_ask), bestBid: of(i.best_bid), value: of(i.item_value) })),
+        total: fromMinorUnits(res.data.total_value, cur),
+      },
+    };
+  };
+  const withMoney = (t: TransactionOut): Cs2CapTransaction => ({ ...t, unitPrice: fromMinorUnits(t.price, t.currency), fee: t.fee_amount == null ? undefined : fromMinorUnits(t.fee_amount, t.currency) });
+  const itemBody = (q: { itemId?: number | undefined; marketHashName?: string | undefined; phase?: string | undefined }) => ({ item_id: q.itemId, market_hash_name: q.marketHashName, phase: q.phase });
+
+  const portfolios: Cs2CapPortfolios = {
+    async value(input, call) {
+      const q = parseInput(PROVIDER, 'portfolios.value', valuationSchema, input);
+      const res = await send('valuePortfolio', { body: { items: q.items.map((i) => ({ item_id: i.itemId, quantity: i.quantity })), currency: q.currency?.toUpperCase() ?? 'USD', providers: q.providers }, call });
+      return valued(res);
+    },
+    async list(call) {
+      return (await send('listPortfolios', { call })).data;
+    },
+    async create(input, call) {
+      const q = parseInput(PROVIDER, 'portfolios.create', portfolioCreateSchema, input);
+      return send('createPortfolio', {
+        body: { name: q.name },
+        outcomeHint: `The portfolio may have been created. To check: call portfolios.list() and look for one named ${JSON.stringify(q.name)}; create it again only if it is not there`,
+        call,
+      });
+    },
+    async delete(portfolioId, call) {
+      await send('deletePortfolio', { pathParams: { portfolio_id: id('portfolios.delete', portfolioId) }, call });
+    },
+    async items(portfolioId, call) {
+      return send('listPortfolioItems', { pathParams: { portfolio_id: id('portfolios.items', portfolioId) }, call });
+    },
+    async addItem(portfolioId, input, call) {
+      const pid = id('portfolios.addItem', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.addItem', portfolioItemSchema, input);
+      return send('addItemToPortfolio', {
+        pathParams: { portfolio_id: pid },
+        body: { ...itemBody(q), quantity: q.quantity },
+        outcomeHint: `The holding may have been added. To check: call portfolios.items('${pid}') and look for ${q.itemId ?? JSON.stringify(q.marketHashName)} with quantity ${q.quantity}; add it again only if it is not there`,
+        call,
+      });
+    },
+    async removeItem(portfolioId, entryId, call) {
+      await send('removeItemFromPortfolio', { pathParams: { portfolio_id: id('portfolios.removeItem', portfolioId), entry_id: id('portfolios.removeItem', entryId) }, call });
+    },
+    async getValue(portfolioId, query = {}, call) {
+      const pid = id('portfolios.getValue', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.getValue', portfolioValueQuerySchema, query);
+      return valued(await send('getPortfolioValue', { pathParams: { portfolio_id: pid }, query: { currency: q.currency?.toUpperCase(), providers: q.providers }, call }));
+    },
+    async getHistory(portfolioId, query = {}, call) {
+      const pid = id('portfolios.getHistory', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.getHistory', portfolioHistoryQuerySchema, query);
+      const page = await send('getPortfolioValueHistory', {
+        pathParams: { portfolio_id: pid },
+        query: {
+          start_date: q.startDate,
+          end_date: q.endDate,
+          lookback: q.lookbackDays === undefined ? undefined : `${q.lookbackDays}d`,
+          currency: q.currency?.toUpperCase(),
+          providers: q.providers,
+          basis: q.basis,
+          limit: q.limit,
+          cursor: q.cursor,
+        },
+        call,
+      });
+      const cur = page.meta.currency;
+      return { ...page, data: page.data.map((d) => ({ ...d, value: fromMinorUnits(d.total_value, cur) })) };
+    },
+    history(portfolioId, query = {}, call) {
+      parseInput(PROVIDER, 'portfolios.history', portfolioHistoryQuerySchema, query);
+      return paginate(
+        (cursor) => portfolios.getHistory(portfolioId, { ...query, cursor }, call),
+        (p) => p.data,
+        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
+      );
+    },
+    async addTransaction(portfolioId, input, call) {
+      const pid = id('portfolios.addTransaction', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.addTransaction', transactionCreateSchema, input);
+      const cur = (q.currency ?? 'USD').toUpperCase();
+      const res = await send('addTransaction', {
+        pathParams: { portfolio_id: pid },
+        body: {
+          ...itemBody(q),
+          type: q.type,
+          quantity: q.quantity,
+          price: minor(q.price, cur),
+          date: q.date,
+          fee_amount: q.fee === undefined ? undefined : minor(q.fee, cur),
+          fee_percentage: q.feePercentage,
+          marketplace: q.marketplace,
+          note: q.note,
+          currency: cur,
+        },
+        outcomeHint: `The transaction may have been recorded. To check: call portfolios.transactions('${pid}') and look for a ${q.type} of ${q.quantity} on ${q.date} at ${q.price} ${cur}; record it again only if it is not there`,
+        call,
+      });
+      return withMoney(res);
+    },
+    async transactions(portfolioId, call) {
+      return (await send('listTransactions', { pathParams: { portfolio_id: id('portfolios.transactions', portfolioId) }, call })).map(withMoney);
+    },
+    async updateTransaction(portfolioId, transactionId, input, call) {
+      const pathParams = { portfolio_id: id('portfolios.updateTransaction', portfolioId), transaction_id: id('portfolios.updateTransaction', transactionId) };
+      const q = parseInput(PROVIDER, 'portfolios.updateTransaction', transactionUpdateSchema, input);
+      const cur = q.currency?.toUpperCase();
+      const res = await send('updateTransaction', {
+        pathParams,
+        body: {
+          type: q.type,
+          quantity: q.quantity,
+          price: q.price === undefined ? undefined : minor(q.price, cur!),
+          date: q.date,
+          fee_amount: q.fee === undefined ? undefined : q.fee === null ? null : minor(q.fee, cur!),
+          fee_percentage: q.feePercentage,
+          marketplace: q.marketplace,
+          note: q.note,
+          currency: cur,
+        },
+        call,
+      });
+      return withMoney(res);
+    },
+    async deleteTransaction(portfolioId, transactionId, call) {
+      await send('deleteTransaction', { pathParams: { portfolio_id: id('portfolios.deleteTransaction', portfolioId), transaction_id: id('portfolios.deleteTransaction', transactionId) }, call });
+    },
+    async importSteam(portfolioId, input = {}, call) {
+      const pid = id('portfolios.importSteam', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.importSteam', steamImportSchema, input);
+      return send('importSteamInventory', {
+        pathParams: { portfolio_id: pid },
+        body: { asset_ids: q.assetIds },
+        outcomeHint: `The import may have happened. To check: call portfolios.items('${pid}') and look for holdings with source 'steam'; importing again skips assets already there`,
+        call,
+      });
+    },
+    async exportCsv(portfolioId, query = {}, call) {
+      const pid = id('portfolios.exportCsv', portfolioId);
+      const q = parseInput(PROVIDER, 'portfolios.exportCsv', z.object({ format: z.enum(['transactions', 'items']).optional() }).strict(), query);
+      const path = operationPath('exportPortfolioCsv', { portfolio_id: pid });
+      // CSV, not JSON: read as a stream, bounded.
+      const res = await sender.sendStream({ method: 'GET', path, query: { format: q.format ?? 'transactions' }, limitClass: 'default', safety: 'read', schema: z.unknown(), call });
+      return readBounded(res.stream, path);
+    },
+  };
+  return portfolios;
+}
+
+async function readBounded(stream: Readable, path: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size > MAX_CSV_BYTES) {
+      stream.destroy();
+      throw new ResponseShapeError({ provider: PROVIDER, code: 'response_shape', message: `cs2cap GET ${path}: the CSV is larger than ${MAX_CSV_BYTES} bytes`, method: 'GET', path, fieldPath: '(body)' });
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
