@@ -16,7 +16,9 @@ interface Fixed {
   scale: number;
 }
 
-const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
+/** The decimal text money accepts: digits, optionally a point and more digits (`25.50`, `-3`). */
+export const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
+const DECIMAL = DECIMAL_TEXT;
 
 function parseFixed(text: string): Fixed {
   const m = DECIMAL.exec(text.trim());

@@ -1,8 +1,10 @@
 /** CS2Cap wire shapes (reference/cs2cap.md §5–§6). Unknown provider keys and enum values parse. */
 import { z } from 'zod';
+import { DECIMAL_TEXT } from '../../src/money.js';
 
 const isoTime = z.string().nullish();
-const decimalString = z.string().regex(/^[+-]?\d*\.?\d*$/).nullish();
+// What money() reads, and nothing else: a row it cannot convert fails here, naming its field.
+const decimalString = z.string().regex(DECIMAL_TEXT, 'a decimal string').nullish();
 
 export const PHASES = ['Phase 1', 'Phase 2', 'Phase 3', 'Phase 4', 'Sapphire', 'Ruby', 'Black Pearl', 'Emerald'] as const;
 
@@ -242,7 +244,7 @@ export const arbitragePageSchema = z.object({
 
 // ---- alerts (§6.9; exempt from the monthly quota) ----
 const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }).passthrough();
-const decimalText = z.string().regex(/^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$/, 'a decimal string');
+const decimalText = z.string().regex(DECIMAL_TEXT, 'a decimal string');
 export const alertSchema = z
   .object({
     id: z.string(),
