@@ -32,17 +32,118 @@ describe('the marketmux command', () => {
   it('help, unknown commands and usage errors: exit codes 0 and 2', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/commands:/);
-    for (const c of ['demo', 'compare', 'candles', 'listings', 'snapshot', 'keys generate', 'keys info', 'kalshi', 'health', 'sandbox']) {
+    expect(help.stdout).toMatch(/Commands:/);
+    expect(help.stdout).toMatch(/exit codes:[\s\S]*0 +ok[\s\S]*1 +a provider or network failure[\s\S]*2 +usage or configuration/);
+    expect(help.stdout).toMatch(/--json: listings prints NDJSON/);
+    for (const c of ['demo', 'compare', 'candles', 'listings', 'snapshot', 'keys generate', 'keys info', 'kalshi balance', 'kalshi markets', 'kalshi orderbook', 'health', 'sandbox']) {
       const r = await cli([...c.split(' '), '--help']);
       expect(r.code, c).toBe(0);
-      expect(r.stdout, c).toMatch(/options:/);
+      expect(r.stdout, c).toMatch(/Options:/);
+      expect(r.stdout, c).toMatch(/--json/);
     }
-    expect((await cli(['frobnicate'])).code).toBe(2);
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
     const noItem = await cli(['compare']);
     expect(noItem.code).toBe(2);
     expect(noItem.stderr).toMatch(/needs an item name/);
     expect((await cli(['compare', 'x', '--bogus'])).code).toBe(2);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+
+  it('a command group on its own prints its help: exit 0', async () => {
+    for (const [group, subs] of [['keys', ['generate', 'info']], ['kalshi', ['balance', 'markets', 'orderbook']]] as const) {
+      const r = await cli([group]);
+      expect(r.code, group).toBe(0);
+      expect(r.stdout, group).toMatch(new RegExp(`Usage: marketmux ${group}`));
+      for (const sub of subs) expect(r.stdout, `${group} ${sub}`).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
+    }
+    const root = await cli([]);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/Commands:/);
+  });
+
+  it('a mistyped flag or command suggests the right one: exit 2', async () => {
+    const flag = await cli(['compare', 'x', '--curency', 'EUR']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/unknown option '--curency'/);
+    expect(flag.stderr).toMatch(/Did you mean --currency\?/);
+    const cmd = await cli(['compre', 'x']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toMatch(/Did you mean compare\?/);
+    const sub = await cli(['keys', 'genrate']);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(/Did you mean generate\?/);
+    const kalshiSub = await cli(['kalshi', 'balanse']);
+    expect(kalshiSub.code).toBe(2);
+    expect(kalshiSub.stderr).toMatch(/Did you mean balance\?/);
+  });
+
+  it('a bad option value is a usage error (exit 2) naming the flag, before anything is sent', async () => {
+    const cases: [string[], RegExp][] = [
+      [['candles', 'AWP | Asiimov (Field-Tested)', '--days', 'abc'], /--days/],
+      [['candles', 'AWP | Asiimov (Field-Tested)', '--days', '0'], /--days/],
+      [['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '2h'], /--interval/],
+      [['listings', '--watch', '--polls', 'abc'], /--polls/],
+      [['listings', '--max-price', 'abc'], /--max-price/],
+      [['listings', '--limit', '-3'], /--limit/],
+      [['listings', '--limit', '201'], /--limit/],
+      [['listings', '--watch', '--every', '0.5'], /--every/],
+      [['listings', '--polls', '2'], /--polls needs --watch/],
+      [['kalshi', 'markets', '--limit', 'x'], /--limit/],
+      [['sandbox', '--port', '70000'], /--port/],
+      [['keys', 'generate', '--out', join(dir, 'y.key'), '--bits', '1024'], /--bits/],
+    ];
+    for (const [args, flag] of cases) {
+      const r = await cli(args, sandbox.env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(flag);
+    }
+    // The library's own check of a window is reported with the flag, not the field.
+    const window = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '5m', '--days', '30'], sandbox.env);
+    expect(window.code).toBe(2);
+    expect(window.stderr).toMatch(/--days: longer than the interval keeps/);
+    expect(window.stderr).not.toMatch(/lookbackDays/);
+    // Nothing reached the server for any of them.
+    expect(sandbox.cs2cap.server.server.requests.filter((q) => q.path.includes('candles'))).toHaveLength(0);
+  });
+
+  it('a missing key is configuration (exit 2) for every provider alike', async () => {
+    for (const args of [['keys', 'info'], ['candles', 'x'], ['listings'], ['snapshot', '--out', join(dir, 'none.ndjson')], ['kalshi', 'balance'], ['compare', 'x'], ['health']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/not configured|set |needs a key/);
+    }
+    // Kalshi's public calls work without a key, but the balance needs one.
+    const r = await cli(['kalshi', 'balance'], { KALSHI_API_BASE: sandbox.kalshi.baseUrl });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/KALSHI_API_KEY_ID/);
+    // A malformed key or an unreadable key file is configuration too.
+    const malformed = await cli(['keys', 'info'], { CS2C_API_KEY: 'not-a-key' });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/CS2C_API_KEY/);
+    expect(malformed.stderr).not.toContain('not-a-key');
+    const noFile = await cli(['kalshi', 'balance'], { KALSHI_API_BASE: sandbox.kalshi.baseUrl, KALSHI_API_KEY_ID: sandbox.kalshi.keyId, KALSHI_PRIVATE_KEY_PATH: join(dir, 'missing.pem') });
+    expect(noFile.code).toBe(2);
+  });
+
+  it('compare where a configured provider fails: the rest is printed, the failure named on stderr, exit 1', async () => {
+    const r = await cli(['compare', 'AWP | Asiimov (Field-Tested)', '--json'], { ...sandbox.env, CSBOARD_API_BASE: 'http://127.0.0.1:9/v1' });
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.stdout) as { rows: { provider: string }[]; errors: Record<string, unknown> };
+    expect(c.rows.some((x) => x.provider === 'cs2cap')).toBe(true);
+    expect(Object.keys(c.errors)).toEqual(['csboard']);
+    expect(r.stderr).toMatch(/marketmux compare: csboard failed: NetworkError/);
+    const table = await cli(['compare', 'AWP | Asiimov (Field-Tested)'], { ...sandbox.env, CSBOARD_API_BASE: 'http://127.0.0.1:9/v1' });
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/best ask/);
+    expect(table.stdout).not.toMatch(/csboard failed/);
+    expect(table.stderr).toMatch(/csboard failed/);
   });
 
   it('compare --json against the sandbox parses and has both CS2 providers', async () => {
@@ -65,9 +166,15 @@ describe('the marketmux command', () => {
     expect(res.meta.interval).toBe('1d');
     expect(res.data.length).toBeGreaterThan(0);
     expect(res.data.length).toBeLessThanOrEqual(3);
-    const bad = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '5m', '--days', '30'], sandbox.env);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/lookbackDays/);
+  });
+
+  it('the sparkline fits the terminal width', async () => {
+    // 1h over 30 days is 720 candles: more than any terminal is wide.
+    const r = await cli(['candles', 'AWP | Asiimov (Field-Tested)', '--interval', '1h', '--days', '30'], sandbox.env);
+    expect(r.code).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('close '))!;
+    expect([...line].length).toBeLessThanOrEqual(80);
+    expect([...line].length).toBeGreaterThan(60);
   });
 
   it('compare with env credentials and a currency', async () => {
@@ -99,10 +206,11 @@ describe('the marketmux command', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(pemLabel(readFileSync(out, 'utf8'))).toBe('RSA PRIVATE KEY');
     expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    // An existing --out is a usage error: nothing is overwritten.
     const again = await cli(['keys', 'generate', '--out', out]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/refusing to overwrite/);
-    expect((await cli(['keys', 'generate', '--out', join(dir, 'x.key'), '--bits', '1024'])).code).toBe(2);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--out: .*refusing to overwrite/);
+    expect(pemLabel(readFileSync(out, 'utf8'))).toBe('RSA PRIVATE KEY');
   });
 
   it('kalshi markets, orderbook and balance', async () => {
