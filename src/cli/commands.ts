@@ -2,6 +2,7 @@
 import { createWriteStream, rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
@@ -280,7 +281,10 @@ function snapshotCommand(): Command {
           bar.done(`snapshot: ${formatBytes(bytes)} received, ${rows.toLocaleString('en-US')} rows → ${out}`);
           if (io.json) io.out(JSON.stringify({ status: 'ok', rows, bytes, etag: snap.etag, out }));
         } catch (error) {
-          if (interrupt.signal.aborted) throw new InterruptedError(`interrupted; ${out} is unchanged`);
+          if (interrupt.signal.aborted) {
+            bar.clear();
+            throw new InterruptedError(`interrupted; ${out} is unchanged and no partial file is left`);
+          }
           throw error;
         } finally {
           off();
@@ -415,6 +419,20 @@ function healthCommand(): Command {
     });
 }
 
+/** A fixed port that is taken is the user's choice to fix: a usage error naming --port. */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', resolve);
+    });
+  } catch (error) {
+    throw new UsageError(`--port: 127.0.0.1:${port} is not free (${(error as NodeJS.ErrnoException).code ?? 'error'}); the sandbox needs PORT, PORT+1 and PORT+2`);
+  }
+  await new Promise((resolve) => probe.close(resolve));
+}
+
 /** `export NAME='value'` for a POSIX shell: single quotes keep every character as it is. */
 const shellExport = (name: string, value: string): string => `export ${name}='${value.replace(/'/g, `'\\''`)}'`;
 
@@ -433,6 +451,7 @@ function sandboxCommand(): Command {
       const csboard = new CsboardSandbox();
       const kalshi = new KalshiSandbox();
       const close = () => Promise.all([cs2cap.close(), csboard.close(), kalshi.close()]).then(() => undefined, () => undefined);
+      if (opts.port !== undefined) for (const offset of [0, 1, 2]) await assertPortFree(port(offset));
       try {
         const [cs2capUrl, csboardUrl, kalshiUrl] = [await cs2cap.start(port(0)), await csboard.start(port(1)), await kalshi.start(port(2))];
         const cs2capKey = cs2cap.createKey('quant');
@@ -463,7 +482,6 @@ function sandboxCommand(): Command {
         }
       } catch (error) {
         await close();
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--port: ${(error as Error).message}`);
         throw error;
       }
       await new Promise<void>((resolve) => {

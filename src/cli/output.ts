@@ -132,7 +132,7 @@ export function reportError(io: Io, error: unknown): void {
 }
 
 /** A progress line on stderr, redrawn in place on a TTY. */
-export function progress(io: Io): { update(text: string): void; done(text: string): void } {
+export function progress(io: Io): { update(text: string): void; done(text: string): void; clear(): void } {
   let last = 0;
   return {
     update(text) {
@@ -143,8 +143,11 @@ export function progress(io: Io): { update(text: string): void; done(text: strin
       process.stderr.write(`\r\u001b[2K${text}`);
     },
     done(text) {
-      if (io.stderrIsTty) process.stderr.write('\r\u001b[2K');
+      this.clear();
       io.err(text);
+    },
+    clear() {
+      if (io.stderrIsTty) process.stderr.write('\r\u001b[2K');
     },
   };
 }

@@ -1,5 +1,8 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -266,6 +269,67 @@ describe('the marketmux command', () => {
       expect(screen).toMatch(/\u001b\[32m.*★/);
     } finally {
       execFileSync('tmux', ['kill-session', '-t', session]);
+    }
+  });
+});
+
+describe('marketmux sandbox', () => {
+  /** Start `marketmux sandbox` and hand back its first stdout chunk once it has printed everything. */
+  async function startCli(args: string[], done: RegExp): Promise<{ out: string; stop(): Promise<number | null> }> {
+    const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const until = Date.now() + 20_000;
+    while (!done.test(out) && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    return {
+      out,
+      async stop() {
+        if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+        child.kill('SIGINT');
+        const [code] = (await once(child, 'exit')) as [number | null];
+        return code;
+      },
+    };
+  }
+
+  it('--port fixes the ports (cs2cap PORT, csboard PORT+1, kalshi PORT+2); --json has every key, the trading key too, and they work', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const s = await startCli(['--port', String(port), '--json'], /\n$/);
+    try {
+      const doc = JSON.parse(s.out) as { env: Record<string, string>; csboard: { tradingApiKey: string } };
+      expect(doc.env.CS2C_API_BASE).toBe(`http://127.0.0.1:${port}/v1`);
+      expect(doc.env.CSBOARD_API_BASE).toBe(`http://127.0.0.1:${port + 1}/v1`);
+      expect(doc.env.KALSHI_API_BASE).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port + 2}/`));
+      expect(Object.keys(doc.env).sort()).toEqual(['CS2C_API_BASE', 'CS2C_API_KEY', 'CSBOARD_API_BASE', 'CSBOARD_API_KEY', 'CSBOARD_TRADING_API_KEY', 'KALSHI_API_BASE', 'KALSHI_API_KEY_ID', 'KALSHI_PRIVATE_KEY'].sort());
+      expect(doc.env.CSBOARD_TRADING_API_KEY).toBe(doc.csboard.tradingApiKey);
+      // The printed environment is enough for every command, Kalshi's signed calls included.
+      const health = await cli(['health', '--json'], doc.env);
+      expect(health.code).toBe(0);
+      const balance = await cli(['kalshi', 'balance', '--json'], doc.env);
+      expect(balance.code).toBe(0);
+      // A port in use is a usage error naming --port.
+      const clash = await cli(['sandbox', '--port', String(port)]);
+      expect(clash.code).toBe(2);
+      expect(clash.stderr).toMatch(/--port/);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it('prints a shell export line for every key, quoted so that a shell keeps it as it is', async () => {
+    const s = await startCli([], /trading enabled\n/);
+    try {
+      const exports = s.out.split('\n').filter((l) => l.startsWith('export '));
+      expect(exports.map((l) => l.split('=')[0]!.slice('export '.length)).sort()).toEqual(['CS2C_API_BASE', 'CS2C_API_KEY', 'CSBOARD_API_BASE', 'CSBOARD_API_KEY', 'CSBOARD_TRADING_API_KEY', 'KALSHI_API_BASE', 'KALSHI_API_KEY_ID', 'KALSHI_PRIVATE_KEY'].sort());
+      const script = join(dir, 'env.sh');
+      writeFileSync(script, exports.join('\n') + '\nexec "$@"\n');
+      const { stdout } = await run('bash', [script, process.execPath, CLI, 'kalshi', 'balance', '--json'], { env: cleanEnv });
+      expect(JSON.parse(stdout)).toMatchObject({ balance: { amount: '1000.00' } });
+    } finally {
+      expect(await s.stop()).toBe(0);
     }
   });
 });
