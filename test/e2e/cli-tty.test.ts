@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsboardSandbox } from '../../src/testkit/index.js';
 
@@ -68,6 +69,20 @@ describe('listings --watch', () => {
     const times = listingsOfKey().map((r) => r.at);
     expect(times).toHaveLength(3);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1_950);
+  });
+
+  it('columns line up by terminal width: wide (CJK) characters count two', async () => {
+    csboard.addListing('AK-47 | 東京の夜 (Field-Tested)', 5.55);
+    csboard.addListing('AK-47 | Tokyo Night (Field-Tested)', 6.66);
+    const { stdout } = await run(process.execPath, [CLI, 'listings', '--search', 'AK-47', '--sort', 'newest', '--limit', '5'], { env: { ...cleanEnv, ...env, CSBOARD_API_KEY: csboard.createKey() }, timeout: 30_000 });
+    const lines = stdout.trimEnd().split('\n');
+    const header = lines[0]!;
+    const wide = lines.find((l) => l.includes('東京の夜'))!;
+    const narrow = lines.find((l) => l.includes('Tokyo Night'))!;
+    // The price column is right-aligned: every row ends in the same terminal column as the header.
+    expect(stringWidth(wide)).toBe(stringWidth(header));
+    expect(stringWidth(narrow)).toBe(stringWidth(header));
+    expect(wide.indexOf('5.55 USD') - narrow.indexOf('6.66 USD')).toBe(-4); // four wide characters: four fewer code units
   });
 
   it('in a terminal: says on stderr that it watches, prints the header once and then only new rows, runs until Ctrl-C (exit 0)', async () => {
