@@ -208,8 +208,7 @@ function listingsCommand(): Command {
           }
           if (io.stderrIsTty) io.err(dim(io, 'stopped watching'));
         } catch (error) {
-          if (stopWatching.signal.aborted) return; // Ctrl-C is how a watch ends
-          throw error;
+          if (!stopWatching.signal.aborted) throw error; // Ctrl-C is how a watch ends, even mid-call
         } finally {
           off();
         }
