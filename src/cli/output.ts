@@ -1,9 +1,20 @@
 /** Terminal output: tables, colour only on a TTY without NO_COLOR, progress on stderr. */
+import stringWidth from 'string-width';
 import type { Comparison } from '../compare.js';
 import { MarketError } from '../errors.js';
 import type { Money } from '../money.js';
 
+/**
+ * A usage or configuration error: a bad flag or value, a missing key, an unusable key file.
+ * Exit code 2; the message names the flag or the environment variable, never a value's secret.
+ */
 export class UsageError extends Error {}
+
+/** Ctrl-C ended a command that had not finished (its partial output is removed). */
+export class InterruptedError extends Error {}
+
+/** A failure already reported in full on stderr or in the JSON output: exit 1, nothing more to print. */
+export class ReportedFailure extends Error {}
 
 export interface Io {
   out(line: string): void;
@@ -12,6 +23,8 @@ export interface Io {
   readonly json: boolean;
   readonly debug: boolean;
   readonly stderrIsTty: boolean;
+  /** Columns of the terminal stdout goes to (80 when it is not a terminal). */
+  readonly columns: number;
 }
 
 export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
@@ -23,6 +36,7 @@ export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
     json: flags.json === true,
     debug: flags.debug === true,
     stderrIsTty: process.stderr.isTTY === true,
+    columns: process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80,
   };
 }
 
@@ -32,9 +46,25 @@ export const red = paint(31);
 export const bold = paint(1);
 export const dim = paint(2);
 
-/** Display width ignoring ANSI colour codes. */
-function width(text: string): number {
-  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
+/** Terminal columns a text takes: wide (CJK) characters count two, ANSI colour codes none. */
+export function width(text: string): number {
+  return stringWidth(text);
+}
+
+/** Pad (or cut, with …) a cell to exactly `columns` terminal columns. */
+export function fit(text: string, columns: number, align: 'l' | 'r' = 'l'): string {
+  let cut = text;
+  if (width(cut) > columns) {
+    const chars = [...text.replace(/\u001b\[[0-9;]*m/g, '')];
+    cut = '';
+    for (const ch of chars) {
+      if (width(cut + ch) > columns - 1) break;
+      cut += ch;
+    }
+    cut += '…';
+  }
+  const pad = ' '.repeat(Math.max(0, columns - width(cut)));
+  return align === 'r' ? pad + cut : cut + pad;
 }
 
 export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
@@ -48,8 +78,18 @@ export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] 
 }
 
 const BARS = '▁▂▃▄▅▆▇█';
-/** One bar per value, scaled between the lowest and the highest. */
-export function sparkline(values: number[]): string {
+/**
+ * One bar per value, scaled between the lowest and the highest; with `maxWidth`, at most that
+ * many bars (neighbouring values are averaged), so the line fits the terminal.
+ */
+export function sparkline(input: number[], maxWidth = Infinity): string {
+  const bars = Math.max(1, Math.floor(maxWidth));
+  const values = input.length <= bars ? input : Array.from({ length: bars }, (_, i) => {
+    const from = Math.floor((i * input.length) / bars);
+    const to = Math.floor(((i + 1) * input.length) / bars);
+    const group = input.slice(from, Math.max(to, from + 1));
+    return group.reduce((a, b) => a + b, 0) / group.length;
+  });
   const low = Math.min(...values);
   const span = Math.max(...values) - low;
   return values.map((v) => BARS[span === 0 ? 0 : Math.round(((v - low) / span) * (BARS.length - 1))]).join('');
@@ -75,7 +115,6 @@ export function comparisonTable(io: Io, c: Comparison): string {
   const lines = [bold(io, c.item), table(['venue', 'ask', 'qty', 'bid', 'bids', 'fee', 'edge'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])];
   lines.push(`best ask ${amount(c.bestAsk?.ask)} (${c.bestAsk?.venue ?? '—'}) · best bid ${amount(c.bestBid?.bid)} (${c.bestBid?.venue ?? '—'}) · spread ${amount(c.spread)}`);
   if (c.rows.some((r) => r.edge?.instantSell)) lines.push(dim(io, 'edge: buy at the best ask, sell into that venue\'s best bid, after its fee'));
-  for (const [provider, error] of Object.entries(c.errors)) lines.push(red(io, `${provider}: ${error.message}`));
   if (c.fx) lines.push(dim(io, `converted with ${c.fx.source} FX rates${c.fx.asOf ? ` as of ${c.fx.asOf}` : ''}`));
   return lines.join('\n');
 }
@@ -93,7 +132,7 @@ export function reportError(io: Io, error: unknown): void {
 }
 
 /** A progress line on stderr, redrawn in place on a TTY. */
-export function progress(io: Io): { update(text: string): void; done(text: string): void } {
+export function progress(io: Io): { update(text: string): void; done(text: string): void; clear(): void } {
   let last = 0;
   return {
     update(text) {
@@ -104,8 +143,11 @@ export function progress(io: Io): { update(text: string): void; done(text: strin
       process.stderr.write(`\r\u001b[2K${text}`);
     },
     done(text) {
-      if (io.stderrIsTty) process.stderr.write('\r\u001b[2K');
+      this.clear();
       io.err(text);
+    },
+    clear() {
+      if (io.stderrIsTty) process.stderr.write('\r\u001b[2K');
     },
   };
 }
