@@ -391,6 +391,63 @@ function kalshiCommand(): Command {
         });
       }),
   );
+  kalshi.addCommand(
+    withCommon(new Command('watch'))
+      .summary('the live order book of one market, redrawn in place (WebSocket)')
+      .argument('<ticker>', 'market ticker')
+      .addOption(new Option('--depth <n>', 'levels per side').argParser(wholeNumber(1, 50)).default(5))
+      .addOption(new Option('--updates <n>', 'stop after N book updates (default: until Ctrl-C)').argParser(wholeNumber(1, 1_000_000)))
+      .addHelpText('after', '\n--json: NDJSON on stdout, one book view per update. With --sandbox the sandbox runs simulated traders so the book moves.')
+      .action(async (ticker: string, opts: CommonOptions & { depth: number; updates?: number }) => {
+        const io = createIo(opts);
+        await withMarket(
+          opts.sandbox === true,
+          async ({ market, env }) => {
+            if (!env.KALSHI_API_KEY_ID) throw new UsageError('kalshi watch needs a key (the WebSocket is authenticated): set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY), or pass --sandbox');
+            const client = need(market.kalshi, 'kalshi');
+            const book = await withFlags({ ticker: 'TICKER' }, async () => client.orderBook(ticker, { depth: opts.depth }));
+            const trades: string[] = [];
+            const tradeSub = client.stream.subscribe({ channel: 'trade', marketTickers: [ticker] });
+            tradeSub.on('message', (m) => {
+              trades.unshift(`${new Date(m.msg.ts_ms).toISOString().slice(11, 19)}  ${m.msg.count_fp} @ YES ${m.msg.yes_price_dollars} (${m.msg.taker_outcome_side} taker)`);
+              trades.length = Math.min(trades.length, 5);
+            });
+            const controller = new AbortController();
+            const stop = onCtrlC(() => controller.abort());
+            let shown = 0;
+            try {
+              for await (const view of book.updates({ depth: opts.depth, allowStale: true, signal: controller.signal })) {
+                if (io.json) io.out(JSON.stringify(view));
+                else {
+                  const rows = Array.from({ length: opts.depth }, (_, i) => {
+                    const bid = view.yesBids[i];
+                    const ask = view.yesAsks[i];
+                    return [bid?.count ?? '', bid?.price ?? '', ask?.price ?? '', ask?.count ?? ''];
+                  });
+                  const status = view.status === 'live' ? view.status : `${view.status}${view.reason ? ` (${view.reason})` : ''}`;
+                  const lines = [
+                    `${bold(io, ticker)}  ${status}  ${dim(io, `${Math.round(view.ageMs)} ms old`)}`,
+                    `best YES bid ${view.bestYesBid?.price ?? '—'} · best YES ask ${view.bestYesAsk?.price ?? '—'} · mid ${view.mid ?? '—'} · spread ${view.spread ?? '—'}`,
+                    table(['size', 'YES bid', 'YES ask', 'size'], rows, ['r', 'r', 'r', 'r']),
+                    'last trades:',
+                    ...(trades.length ? trades : ['—']),
+                  ];
+                  // Redraw in place on a terminal; append when piped.
+                  if (process.stdout.isTTY) process.stdout.write('\u001b[H\u001b[2J');
+                  io.out(lines.join('\n'));
+                }
+                shown += 1;
+                if (opts.updates !== undefined && shown >= opts.updates) break;
+              }
+            } finally {
+              stop();
+              await tradeSub.unsubscribe().catch(() => undefined);
+            }
+          },
+          { kalshi: { simulate: { seed: 7, intervalMs: 100 } } },
+        );
+      }),
+  );
   return kalshi;
 }
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { createMarketClient, type MarketClient } from '../market.js';
-import { startSandbox, type Sandbox } from '../testkit/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../testkit/index.js';
 import { UsageError } from './output.js';
 
 /** The environment variables that configure each provider, for configuration messages. */
@@ -21,8 +21,8 @@ export interface MarketContext {
  * Run with a market client from the environment, or from a fresh in-process sandbox. A key
  * or key file the client refuses is configuration (exit 2), whichever provider it is for.
  */
-export async function withMarket<T>(useSandbox: boolean, fn: (context: MarketContext) => Promise<T>): Promise<T> {
-  const sandbox = useSandbox ? await startSandbox() : undefined;
+export async function withMarket<T>(useSandbox: boolean, fn: (context: MarketContext) => Promise<T>, sandboxOptions?: SandboxOptions): Promise<T> {
+  const sandbox = useSandbox ? await startSandbox(sandboxOptions) : undefined;
   const env = sandbox ? { ...process.env, ...sandbox.env, REDIS_URL: undefined } : process.env;
   let market: MarketClient;
   try {

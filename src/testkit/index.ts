@@ -60,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       KALSHI_API_BASE: kalshiUrl,
       KALSHI_WS_BASE: kalshi.streamUrl,
       KALSHI_API_KEY_ID: kalshiUser.keyId,
-      KALSHI_PRIVATE_KEY: kalshiUser.privateKeyPem.replace(/\n/g, '\\n'),
+      KALSHI_PRIVATE_KEY: kalshiUser.privateKeyPem.replace(/\r?\n/g, '\\n'),
     },
     async close() {
       await Promise.all([cs2cap.close(), csboard.close(), kalshi.close()]);

@@ -135,7 +135,15 @@ export class SandboxServer {
 
 /** Listen on 127.0.0.1 (port 0: any free one); returns the origin. */
   async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(port, '127.0.0.1', resolve));
+    // A port in use is an error to the caller, not an uncaught crash.
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.#server.once('error', onError);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
     this.#port = (this.#server.address() as AddressInfo).port;
     return `http://127.0.0.1:${this.#port}`;
   }

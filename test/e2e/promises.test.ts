@@ -112,7 +112,7 @@ describe('hostile: the promises hold under attack', () => {
     it('marketmux listings --watch keeps polling through a 429', async () => {
       sb.csboard.server.server.inject({ ...tooMany('1'), path: '/v1/listings' });
       const before = sb.csboard.server.server.requests.filter((q) => q.path === '/v1/listings' && q.status === 200).length;
-      const r = await runNode([CLI, 'listings', '--watch', '--polls', '3', '--json'], sb.env);
+      const r = await runNode([CLI, 'listings', '--watch', '--every', '2', '--polls', '3', '--json'], sb.env);
       expect(r.code).toBe(0);
       const served = sb.csboard.server.server.requests.filter((q) => q.path === '/v1/listings' && q.status === 200).length - before;
       // The first page and three polls, all answered: the 429 was waited out, not an exit.
