@@ -2,6 +2,7 @@
 import stringWidth from 'string-width';
 import type { Comparison } from '../compare.js';
 import { MarketError } from '../errors.js';
+import { redact } from '../http/redact.js';
 import type { Money } from '../money.js';
 
 /**
@@ -27,11 +28,25 @@ export interface Io {
   readonly columns: number;
 }
 
+/** The credentials the environment holds: never printed, even when a server echoes one into its data. */
+const SECRET_ENV = ['CS2C_API_KEY', 'CSBOARD_API_KEY', 'CSBOARD_TRADING_API_KEY', 'KALSHI_API_KEY_ID'];
+
+function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+  const secrets = SECRET_ENV.map((name) => env[name]).filter((v): v is string => !!v);
+  // A private key's base64 lines, as given (real or `\n`-escaped newlines).
+  const pem = env.KALSHI_PRIVATE_KEY?.replace(/\\n/g, '\n');
+  if (pem) secrets.push(...pem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith('-----')));
+  return secrets;
+}
+
 export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
   const color = !flags.json && process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  const secrets = environmentSecrets(process.env);
+  // Every line the CLI prints passes here: answer data is the server's and may echo a key.
+  const clean = (line: string): string => (secrets.length ? redact(line, secrets) : line);
   return {
-    out: (line) => process.stdout.write(line + '\n'),
-    err: (line) => process.stderr.write(line + '\n'),
+    out: (line) => process.stdout.write(clean(line) + '\n'),
+    err: (line) => process.stderr.write(clean(line) + '\n'),
     color,
     json: flags.json === true,
     debug: flags.debug === true,
