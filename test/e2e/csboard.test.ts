@@ -12,6 +12,7 @@ import {
   type CsboardClient,
   type CsboardClientOptions,
 } from '../../src/index.js';
+import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox, type CsboardSandboxOptions } from '../../providers/csboard/sandbox.js';
 import { caught, expectNoSecret } from '../helpers.js';
 
@@ -23,6 +24,8 @@ describe('csboard against its sandbox', () => {
   let baseUrl: string;
   const clients: CsboardClient[] = [];
   const start = async (options: CsboardSandboxOptions = {}): Promise<void> => {
+    // A new sandbox is a new machine to the IP-ban guard, whose unproven-key budget is per process.
+    resetAuthGuardState();
     sandbox = new CsboardSandbox({ windowMs: 1000, readLimit: 1000, orderLimit: 1000, snapshotLimit: 100, ...options });
     baseUrl = await sandbox.start();
   };
