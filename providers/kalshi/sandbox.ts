@@ -88,6 +88,8 @@ const badSecondsQuery = (req: SandboxRequest, ...names: string[]): SandboxRespon
   return undefined;
 };
 
+/** The series of an event: its ticker up to the first dash (`KXFEDDECISION-26DEC` → `KXFEDDECISION`). */
+const seriesOf = (eventTicker: string): string => eventTicker.split('-')[0]!;
 const refusal = (e: EngineError): SandboxResponse => ({ status: e.status, body: { code: e.code, message: e.message, details: '' } });
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** `min_ts` / `max_ts` (Unix seconds) as a filter on epoch ms. */
@@ -219,8 +221,10 @@ export class KalshiSandbox extends ProviderSandbox {
       // A seeded level that crossed the other side would trade away (or self-cancel) silently.
       if (timeInForce === 'good_till_canceled' && userId === HOUSE && placed.order.remaining_count_fp !== formatCount(count)) throw new Error(`sandbox seed: the ${ticker} level at ${formatPrice(price)} crosses the book`);
     };
+    // Each event closes on its own day, so close-time filters have something to tell apart.
+    const closeTimes: Record<string, string> = { 'KXFEDDECISION-26DEC': '2026-12-10T19:00:00Z', 'KXBTCMAXY-26': '2026-12-31T23:59:00Z', 'KXCS2MAJOR-26': '2026-06-21T20:00:00Z' };
     const add = (event: string, ticker: string, title: string, yes: [number, number][], no: [number, number][]): void => {
-      this.markets.push({ ticker, event_ticker: event, title, close_time: '2026-12-31T23:59:00Z' });
+      this.markets.push({ ticker, event_ticker: event, title, close_time: closeTimes[event] ?? '2026-12-31T23:59:00Z' });
       this.engine.addMarket({ ticker, tick: 100 }, now);
       // A few trades at the best YES bid, made before the book exists so they leave it as seeded.
       const last = Math.round(Math.max(...yes.map(([p]) => p)) * 10_000);
@@ -346,9 +350,17 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_close_ts', 'max_close_ts');
       if (badTs) return badTs;
       const ev = req.query.get('event_ticker');
+      const series = req.query.get('series_ticker');
       const tickers = req.query.get('tickers')?.split(',');
       const status = req.query.get('status');
-      const rows = this.markets.filter((m) => (!ev || m.event_ticker === ev) && (!tickers || tickers.includes(m.ticker)) && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active')));
+      const minClose = req.query.get('min_close_ts');
+      const maxClose = req.query.get('max_close_ts');
+      const rows = this.markets.filter((m) => {
+        const closeMs = Date.parse(m.close_time);
+        return (!ev || m.event_ticker === ev) && (!series || seriesOf(m.event_ticker) === series) && (!tickers || tickers.includes(m.ticker))
+          && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active'))
+          && (minClose === null || closeMs >= Number(minClose) * 1000) && (maxClose === null || closeMs <= Number(maxClose) * 1000);
+      });
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { markets: page.map((m) => this.#marketJson(m)), cursor } };
     }));
@@ -387,7 +399,8 @@ export class KalshiSandbox extends ProviderSandbox {
     }));
 
     r.route('GET', p('/events'), this.#public((req) => {
-      const events = [...new Set(this.markets.map((m) => m.event_ticker))].map((e) => this.#eventJson(e, req.query.get('with_nested_markets') === 'true'));
+      const series = req.query.get('series_ticker');
+      const events = [...new Set(this.markets.map((m) => m.event_ticker))].filter((e) => !series || seriesOf(e) === series).map((e) => this.#eventJson(e, req.query.get('with_nested_markets') === 'true'));
       const { page, cursor } = this.#page(req, events, 200);
       return { status: 200, body: { events: page, cursor } };
     }));
@@ -407,7 +420,8 @@ export class KalshiSandbox extends ProviderSandbox {
 
     r.route('GET', p('/portfolio/positions'), this.#signed('read', (req, k) => {
       const ticker = req.query.get('ticker');
-      const rows = this.engine.positions(k.user.id).filter((x) => !ticker || x.ticker === ticker).map((x) => ({
+      const event = req.query.get('event_ticker');
+      const rows = this.engine.positions(k.user.id).filter((x) => (!ticker || x.ticker === ticker) && (!event || this.markets.find((m) => m.ticker === x.ticker)?.event_ticker === event)).map((x) => ({
         ticker: x.ticker, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
         fees_paid_dollars: formatMicros(x.feesPaid), total_traded_dollars: formatMicros(x.totalTraded), resting_orders_count: this.engine.orders(k.user.id, { ticker: x.ticker, status: 'resting' }).length,
         last_updated_ts: iso(x.lastUpdatedTs),
@@ -590,7 +604,7 @@ export class KalshiSandbox extends ProviderSandbox {
   #eventJson(eventTicker: string, nested: boolean): Record<string, unknown> {
     const markets = this.markets.filter((m) => m.event_ticker === eventTicker);
     return {
-      event_ticker: eventTicker, series_ticker: eventTicker.split('-')[0], title: markets[0]?.title.replace(/^(\S+ \S+).*/, '$1') ?? eventTicker, sub_title: '',
+      event_ticker: eventTicker, series_ticker: seriesOf(eventTicker), title: markets[0]?.title.replace(/^(\S+ \S+).*/, '$1') ?? eventTicker, sub_title: '',
       collateral_return_type: '', mutually_exclusive: eventTicker.startsWith('KXCS2') || eventTicker.startsWith('KXFED'), settlement_sources: [],
       markets: nested ? markets.map((m) => this.#marketJson(m)) : undefined,
     };
