@@ -88,6 +88,24 @@ const badSecondsQuery = (req: SandboxRequest, ...names: string[]): SandboxRespon
   return undefined;
 };
 
+const SERIES_META: Record<string, { title: string; category: string; tags: string[]; frequency: string }> = {
+  KXBTCMAXY: { title: 'Bitcoin yearly high', category: 'Crypto', tags: ['BTC'], frequency: 'annual' },
+  KXCS2MAJOR: { title: 'CS2 Major winner', category: 'Sports', tags: ['Esports', 'CS2'], frequency: 'custom' },
+  KXFEDDECISION: { title: 'Fed rate decision', category: 'Economics', tags: ['Fed', 'Rates'], frequency: 'monthly' },
+};
+/** Fee changes: one long past, one far ahead (so `show_historical` tells them apart). */
+const SERIES_FEE_CHANGES = [
+  { id: 'fee-2026-01', series_ticker: 'KXFEDDECISION', fee_type: 'quadratic', fee_multiplier: 1, scheduled_ts: '2026-01-15T00:00:00Z' },
+  { id: 'fee-2099-01', series_ticker: 'KXBTCMAXY', fee_type: 'quadratic_with_maker_fees', fee_multiplier: 0.5, scheduled_ts: '2099-01-01T00:00:00Z' },
+];
+const EXCHANGE_SCHEDULE = {
+  standard_hours: [{
+    start_time: '2026-01-01T00:00:00Z', end_time: '2099-01-01T00:00:00Z',
+    ...Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, [{ open_time: '00:00', close_time: '23:59' }]])),
+  }],
+  maintenance_windows: [{ start_datetime: '2026-12-24T08:00:00Z', end_datetime: '2026-12-24T10:00:00Z' }],
+};
+const HISTORICAL_CUTOFF = { market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' };
 /** The series of an event: its ticker up to the first dash (`KXFEDDECISION-26DEC` → `KXFEDDECISION`). */
 const seriesOf = (eventTicker: string): string => eventTicker.split('-')[0]!;
 const refusal = (e: EngineError): SandboxResponse => ({ status: e.status, body: { code: e.code, message: e.message, details: '' } });
@@ -119,6 +137,19 @@ export class KalshiSandbox extends ProviderSandbox {
    * after it was created (the list lagging behind the order), as after a lost answer.
    */
   orderListLagMs: number;
+  /**
+   * Non-default token costs, as `GET /account/endpoint_costs` lists them (spec path templates)
+   * and as every signed call is charged: change one and both follow.
+   */
+  endpointCosts: { method: string; path: string; cost: number }[] = [
+    { method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 },
+    { method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 2 },
+    { method: 'GET', path: '/communications/quotes/{quote_id}', cost: 2 },
+    { method: 'POST', path: '/communications/quotes', cost: 2 },
+    { method: 'DELETE', path: '/communications/quotes/{quote_id}', cost: 2 },
+  ];
+  /** The cost of any endpoint not in `endpointCosts`. */
+  defaultCost = 10;
 
   constructor(options: KalshiSandboxOptions = {}) {
     super();
@@ -276,12 +307,19 @@ export class KalshiSandbox extends ProviderSandbox {
     return undefined;
   }
 
+  /** What `endpointCosts` says one request costs (the default when it is not listed). */
+  #listedCost(req: SandboxRequest): number | undefined {
+    const path = req.path.slice(PREFIX.length);
+    const listed = this.endpointCosts.find((e) => e.method === req.method && new RegExp(`^${e.path.replace(/\{[^}]*\}/g, '[^/]+')}$`).test(path));
+    return listed?.cost;
+  }
+
   /** Signed route; `optional` lets public routes accept (and check) signatures too. */
-  #signed(kind: 'read' | 'write', handler: (req: SandboxRequest, key: ApiKeyRecord) => SandboxResponse, cost = 10) {
+  #signed(kind: 'read' | 'write', handler: (req: SandboxRequest, key: ApiKeyRecord) => SandboxResponse, cost?: number) {
     return (req: SandboxRequest): SandboxResponse => {
       const key = this.#verify(req);
       if (!('publicKey' in key)) return key;
-      const limited = this.#take(key.id, kind, cost);
+      const limited = this.#take(key.id, kind, this.#listedCost(req) ?? cost ?? this.defaultCost);
       if (limited) return limited;
       this.expireOrders();
       return handler(req, key);
@@ -293,7 +331,7 @@ export class KalshiSandbox extends ProviderSandbox {
       if (req.headers['kalshi-access-key'] !== undefined) {
         const key = this.#verify(req);
         if (!('publicKey' in key)) return key;
-        const limited = this.#take(key.id, 'read', 10);
+        const limited = this.#take(key.id, 'read', this.#listedCost(req) ?? this.defaultCost);
         if (limited) return limited;
       }
       this.expireOrders();
@@ -345,6 +383,36 @@ export class KalshiSandbox extends ProviderSandbox {
     const p = (path: string): string => PREFIX + path;
 
     r.route('GET', p('/exchange/status'), () => ({ status: 200, body: { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null } }));
+
+    r.route('GET', p('/exchange/schedule'), () => ({ status: 200, body: { schedule: EXCHANGE_SCHEDULE } }));
+    // The spec lists no security here; the sandbox's user data is always current.
+    r.route('GET', p('/exchange/user_data_timestamp'), this.#public(() => ({ status: 200, body: { as_of_time: new Date().toISOString() } })));
+    r.route('GET', p('/account/endpoint_costs'), () => ({ status: 200, body: { default_cost: this.defaultCost, endpoint_costs: this.endpointCosts } }));
+    r.route('GET', p('/historical/cutoff'), this.#public(() => ({ status: 200, body: HISTORICAL_CUTOFF })));
+
+    // Before /series/:ticker, which would take "fee_changes" for a ticker.
+    r.route('GET', p('/series/fee_changes'), this.#public((req) => {
+      const series = req.query.get('series_ticker');
+      const historical = req.query.get('show_historical') === 'true';
+      const now = Date.now();
+      const rows = SERIES_FEE_CHANGES.filter((f) => (!series || f.series_ticker === series) && (historical || Date.parse(f.scheduled_ts) >= now));
+      return { status: 200, body: { series_fee_change_arr: rows } };
+    }));
+    r.route('GET', p('/series'), this.#public((req) => {
+      const badTs = badSecondsQuery(req, 'min_updated_ts');
+      if (badTs) return badTs;
+      const category = req.query.get('category');
+      const tags = req.query.get('tags')?.split(',').filter(Boolean);
+      const minUpdated = req.query.get('min_updated_ts');
+      const rows = this.#seriesList(req.query.get('include_volume') === 'true').filter((x) => (!category || x.category === category)
+        && (!tags || tags.some((t) => x.tags.includes(t))) && (minUpdated === null || Date.parse(x.last_updated_ts) >= Number(minUpdated) * 1000));
+      return { status: 200, body: { series: rows } };
+    }));
+    r.route('GET', p('/series/:ticker'), this.#public((req) => {
+      const series = this.#seriesList(req.query.get('include_volume') === 'true').find((x) => x.ticker === req.params.ticker);
+      if (!series) return { status: 404, body: { code: 'not_found', message: 'series not found', details: '' } };
+      return { status: 200, body: { series } };
+    }));
 
     r.route('GET', p('/markets'), this.#public((req) => {
       const badTs = badSecondsQuery(req, 'min_close_ts', 'max_close_ts');
@@ -404,6 +472,12 @@ export class KalshiSandbox extends ProviderSandbox {
       const { page, cursor } = this.#page(req, events, 200);
       return { status: 200, body: { events: page, cursor } };
     }));
+    r.route('GET', p('/events/:ticker/metadata'), this.#public((req) => {
+      const markets = this.markets.filter((m) => m.event_ticker === req.params.ticker);
+      if (!markets.length) return { status: 404, body: { code: 'not_found', message: 'event not found', details: '' } };
+      const image = `https://sandbox.invalid/images/${encodeURIComponent(req.params.ticker!)}.png`;
+      return { status: 200, body: { image_url: image, market_details: markets.map((m) => ({ market_ticker: m.ticker, image_url: image, color_code: '#1f6feb' })), settlement_sources: [{ name: 'Sandbox', url: 'https://sandbox.invalid' }] } };
+    }));
     r.route('GET', p('/events/:ticker'), this.#public((req) => {
       const markets = this.markets.filter((m) => m.event_ticker === req.params.ticker);
       if (!markets.length) return { status: 404, body: { code: 'not_found', message: 'event not found', details: '' } };
@@ -418,6 +492,11 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
     }));
 
+    r.route('GET', p('/portfolio/summary/total_resting_order_value'), this.#signed('read', (_req, k) => {
+      // What the user's resting orders hold back: the engine's reserved collateral (µ$).
+      const reserved = this.engine.account(k.user.id)?.reserved ?? 0n;
+      return { status: 200, body: { total_resting_order_value: Number(reserved / 10_000n), resting_order_value_breakdown: [{ exchange_index: 0, balance: formatMicros(reserved) }] } };
+    }));
     r.route('GET', p('/portfolio/positions'), this.#signed('read', (req, k) => {
       const ticker = req.query.get('ticker');
       const event = req.query.get('event_ticker');
@@ -599,6 +678,19 @@ export class KalshiSandbox extends ProviderSandbox {
   }
   async #refill(): Promise<void> {
     while (this.#pool.length < 2) this.#pool.push(await generateRsaKeyPair({ bits: 2048 }));
+  }
+
+  /** One series per seeded event family, derived from the markets (deterministic). */
+  #seriesList(withVolume: boolean): { ticker: string; category: string; tags: string[]; last_updated_ts: string; [field: string]: unknown }[] {
+    return [...new Set(this.markets.map((m) => seriesOf(m.event_ticker)))].sort().map((ticker) => {
+      const meta = SERIES_META[ticker] ?? { title: ticker, category: 'Other', tags: [], frequency: 'custom' };
+      return {
+        ticker, frequency: meta.frequency, title: meta.title, category: meta.category, categories: [meta.category], tags: meta.tags,
+        settlement_sources: [{ name: 'Sandbox', url: 'https://sandbox.invalid' }], contract_url: `https://sandbox.invalid/contracts/${ticker}.pdf`, contract_terms_url: `https://sandbox.invalid/terms/${ticker}.pdf`,
+        fee_type: 'quadratic', fee_multiplier: 1, additional_prohibitions: [], last_updated_ts: '2026-01-01T00:00:00Z',
+        ...(withVolume ? { volume_fp: '125000.00' } : {}),
+      };
+    });
   }
 
   #eventJson(eventTicker: string, nested: boolean): Record<string, unknown> {

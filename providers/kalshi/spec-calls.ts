@@ -1,0 +1,184 @@
+/**
+ * Calls built on the generated operation table (generated/operations.ts): each names its
+ * operationId, so its method, path template and whether it is signed come from the spec, and
+ * its answer is checked against the spec's schema. Inputs are read in the units a person
+ * means (a `Date` or Unix seconds, tickers as strings) and checked before anything is sent.
+ */
+import { z } from 'zod';
+import type { CallOptions } from '../../src/http/request-sender.js';
+import { fromMinorUnits, money, type Money } from '../../src/money.js';
+import { parseInput } from '../../src/validation.js';
+import * as g from './generated/operations.js';
+import type { KalshiOperationId } from './generated/operations.js';
+import { tickerSchema, unixSecondsInput } from './schemas.js';
+
+const PROVIDER = 'kalshi';
+
+/** How a spec call is sent: by operationId, with its path parameters and query. */
+export type KalshiOperationSender = <T>(
+  id: KalshiOperationId,
+  schema: z.ZodType<T>,
+  o?: { params?: Record<string, string>; query?: Record<string, unknown>; call?: CallOptions | undefined },
+) => Promise<T>;
+
+/** The exchange's weekly trading hours and maintenance windows. */
+export type KalshiExchangeSchedule = g.Schedule;
+/** A scheduled change of a series' fee. */
+export type KalshiSeriesFeeChange = g.SeriesFeeChange;
+/** A series: the template its events repeat (frequency, category, settlement sources). */
+export type KalshiSeries = g.Series;
+/** An event's images and the metadata of its markets. */
+export type KalshiEventMetadata = g.GetEventMetadataResponse;
+/** Where one resting order of yours stands in its price level's queue. */
+export type KalshiQueuePosition = g.OrderQueuePosition;
+/** A non-default token cost of one endpoint, as the server lists it. */
+export type KalshiEndpointCost = g.EndpointTokenCost;
+/** The times before which data lives under `/historical` only. */
+export type KalshiHistoricalCutoff = g.GetHistoricalCutoffResponse;
+
+/** The value of your resting orders: in total (Kalshi sends cents) and per exchange shard. */
+export interface KalshiRestingOrderValue {
+  readonly total: Money;
+  readonly totalCents: number;
+  readonly byExchangeIndex: readonly { readonly exchangeIndex: number; readonly value: Money }[];
+}
+
+/** Token costs as `GET /account/endpoint_costs` gives them. */
+export interface KalshiEndpointCosts {
+  readonly defaultCost: number;
+  readonly endpointCosts: readonly KalshiEndpointCost[];
+}
+
+/** The calls of this module (see the file comment). */
+export interface KalshiSpecCalls {
+  /** The exchange's standard hours and maintenance windows (public). */
+  getExchangeSchedule(options?: CallOptions): Promise<KalshiExchangeSchedule>;
+  /** When your portfolio data (balance, orders, fills, positions) was last brought up to date. */
+  getUserDataTimestamp(options?: CallOptions): Promise<Date>;
+  /** Scheduled fee changes of series (public); `showHistorical` includes past ones. */
+  getSeriesFeeChanges(query?: { seriesTicker?: string; showHistorical?: boolean }, options?: CallOptions): Promise<KalshiSeriesFeeChange[]>;
+  /** One series (public). */
+  getSeries(seriesTicker: string, query?: { includeVolume?: boolean }, options?: CallOptions): Promise<KalshiSeries>;
+  /** Every series matching the filters (public; the list is not paged). */
+  listSeries(query?: { category?: string; tags?: string[]; includeProductMetadata?: boolean; includeVolume?: boolean; minUpdatedTs?: Date | number }, options?: CallOptions): Promise<KalshiSeries[]>;
+  /** An event's images and market metadata (public). */
+  getEventMetadata(eventTicker: string, options?: CallOptions): Promise<KalshiEventMetadata>;
+  /** Queue positions of your resting orders, by markets or by event (signed). */
+  getQueuePositions(query?: { marketTickers?: string[]; eventTicker?: string; subaccount?: number }, options?: CallOptions): Promise<KalshiQueuePosition[]>;
+  /** How many contracts rest ahead of one of your orders at its price (a decimal string; signed). */
+  getQueuePosition(orderId: string, options?: CallOptions): Promise<string>;
+  /** The value of your resting orders (signed). */
+  getRestingOrderValue(options?: CallOptions): Promise<KalshiRestingOrderValue>;
+  /** The token cost of every endpoint that does not cost the default (public). */
+  getEndpointCosts(options?: CallOptions): Promise<KalshiEndpointCosts>;
+  /** The cut-off times of the live API: older data is under `/historical` (signed). */
+  getHistoricalCutoff(options?: CallOptions): Promise<KalshiHistoricalCutoff>;
+}
+
+const orderId = z.string().min(1).max(200);
+const seriesFeeQuery = z.object({ seriesTicker: tickerSchema.optional(), showHistorical: z.boolean().optional() }).strict();
+const seriesQuery = z.object({ includeVolume: z.boolean().optional() }).strict();
+const seriesListQuery = z
+  .object({
+    category: z.string().min(1).max(200).optional(),
+    tags: z.array(z.string().min(1).max(200).refine((t) => !t.includes(','), 'a tag cannot contain a comma (tags are sent comma-separated)')).max(100).optional(),
+    includeProductMetadata: z.boolean().optional(),
+    includeVolume: z.boolean().optional(),
+    minUpdatedTs: unixSecondsInput.optional(),
+  })
+  .strict();
+const queuePositionsQuery = z
+  .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(32).optional() })
+  .strict()
+  .refine((q) => q.marketTickers !== undefined || q.eventTicker !== undefined, { message: 'give marketTickers or eventTicker (Kalshi needs one)', path: ['marketTickers'] });
+
+/** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
+export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCalls {
+  return {
+    async getExchangeSchedule(c) {
+      return (await send('GetExchangeSchedule', g.GetExchangeScheduleResponseSchema, { call: c })).schedule;
+    },
+    async getUserDataTimestamp(c) {
+      const res = await send('GetUserDataTimestamp', g.GetUserDataTimestampResponseSchema.extend({ as_of_time: z.iso.datetime({ offset: true }) }), { call: c });
+      return new Date(res.as_of_time);
+    },
+    async getSeriesFeeChanges(query = {}, c) {
+      const q = parseInput(PROVIDER, 'getSeriesFeeChanges', seriesFeeQuery, query);
+      const res = await send('GetSeriesFeeChanges', g.GetSeriesFeeChangesResponseSchema, { query: { series_ticker: q.seriesTicker, show_historical: q.showHistorical }, call: c });
+      return res.series_fee_change_arr;
+    },
+    async getSeries(seriesTicker, query = {}, c) {
+      const t = parseInput(PROVIDER, 'getSeries', tickerSchema, seriesTicker);
+      const q = parseInput(PROVIDER, 'getSeries', seriesQuery, query);
+      return (await send('GetSeries', g.GetSeriesResponseSchema, { params: { series_ticker: t }, query: { include_volume: q.includeVolume }, call: c })).series;
+    },
+    async listSeries(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listSeries', seriesListQuery, query);
+      const res = await send('GetSeriesList', g.GetSeriesListResponseSchema, {
+        query: { category: q.category, tags: q.tags?.join(','), include_product_metadata: q.includeProductMetadata, include_volume: q.includeVolume, min_updated_ts: q.minUpdatedTs },
+        call: c,
+      });
+      return res.series;
+    },
+    async getEventMetadata(eventTicker, c) {
+      const t = parseInput(PROVIDER, 'getEventMetadata', tickerSchema, eventTicker);
+      return send('GetEventMetadata', g.GetEventMetadataResponseSchema, { params: { event_ticker: t }, call: c });
+    },
+    async getQueuePositions(query = {}, c) {
+      const q = parseInput(PROVIDER, 'getQueuePositions', queuePositionsQuery, query);
+      const res = await send('GetOrderQueuePositions', g.GetOrderQueuePositionsResponseSchema, { query: { market_tickers: q.marketTickers?.join(','), event_ticker: q.eventTicker, subaccount: q.subaccount }, call: c });
+      return res.queue_positions;
+    },
+    async getQueuePosition(id, c) {
+      const o = parseInput(PROVIDER, 'getQueuePosition', orderId, id);
+      return (await send('GetOrderQueuePosition', g.GetOrderQueuePositionResponseSchema, { params: { order_id: o }, call: c })).queue_position_fp;
+    },
+    async getRestingOrderValue(c) {
+      const res = await send('GetPortfolioRestingOrderTotalValue', g.GetPortfolioRestingOrderTotalValueResponseSchema, { call: c });
+      return {
+        total: fromMinorUnits(res.total_resting_order_value, 'USD'),
+        totalCents: res.total_resting_order_value,
+        byExchangeIndex: res.resting_order_value_breakdown.map((b) => ({ exchangeIndex: b.exchange_index, value: money(b.balance, 'USD') })),
+      };
+    },
+    async getEndpointCosts(c) {
+      const res = await send('GetAccountEndpointCosts', g.GetAccountEndpointCostsResponseSchema, { call: c });
+      return { defaultCost: res.default_cost, endpointCosts: res.endpoint_costs };
+    },
+    getHistoricalCutoff: (c) => send('GetHistoricalCutoff', g.GetHistoricalCutoffResponseSchema, { call: c }),
+  };
+}
+
+/**
+ * A table of the server's per-endpoint costs, matched against concrete request paths: the
+ * server lists templates (`/portfolio/events/orders/{order_id}`), the client sends ids.
+ */
+export class KalshiEndpointCostTable {
+  #rules: { method: string; pattern: RegExp; cost: number }[] = [];
+  #defaultCost: number | undefined;
+
+  /** Replace the table with what the server says. */
+  set(costs: KalshiEndpointCosts): void {
+    this.#defaultCost = costs.defaultCost;
+    this.#rules = costs.endpointCosts.map((e) => ({ method: e.method.toUpperCase(), pattern: templatePattern(e.path), cost: e.cost }));
+  }
+
+  /** The server's cost of one request, or `fallback` when the server has not said. */
+  costOf(method: string, path: string, fallback: number): number {
+    const rule = this.#rules.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+    if (rule) return rule.cost;
+    // Known non-default costs stay until the server lists otherwise; the default follows the server.
+    return this.#defaultCost !== undefined && fallback === DEFAULT_COST ? this.#defaultCost : fallback;
+  }
+}
+const DEFAULT_COST = 10;
+
+/** `/trade-api/v2/portfolio/orders/{order_id}` → a regex over the client's paths (`/portfolio/orders/<one segment>`). */
+function templatePattern(path: string): RegExp {
+  const relative = path.replace(/^\/trade-api\/v2(?=\/)/, '').replace(/\/+$/, '');
+  const body = relative
+    .split(/(\{[^}]*\})/)
+    .map((part) => (/^\{[^}]*\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}/?$`);
+}

@@ -1,0 +1,121 @@
+/**
+ * The spec-driven calls (providers/kalshi/spec-calls.ts) against the sandbox: exchange
+ * schedule and data timestamp, series and their fee changes, event metadata, queue
+ * positions, resting-order value, endpoint costs (and the client charging them after
+ * syncLimits), the historical cutoff. Each answer is parsed by the spec's own schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CapabilityError, ValidationError } from '../../src/errors.js';
+import { createKalshiClient, type KalshiClient } from '../../providers/kalshi/index.js';
+import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
+import { caught } from '../helpers.js';
+
+describe('kalshi spec calls against the sandbox', () => {
+  let sandbox: KalshiSandbox;
+  let baseUrl: string;
+  let anon: KalshiClient;
+  let signed: KalshiClient;
+  let user: { userId: string; keyId: string; privateKeyPem: string };
+  beforeAll(async () => {
+    sandbox = new KalshiSandbox();
+    baseUrl = await sandbox.start();
+    user = await sandbox.createUser({ balanceUsd: 100 });
+    anon = createKalshiClient({ baseUrl, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+    signed = createKalshiClient({ baseUrl, keyId: user.keyId, privateKeyPem: user.privateKeyPem, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+  });
+  afterAll(async () => {
+    await anon.close();
+    await signed.close();
+    await sandbox.close();
+  });
+  const last = () => sandbox.server.requests.at(-1)!;
+
+  it('exchange schedule and user-data timestamp (public)', async () => {
+    const schedule = await anon.getExchangeSchedule();
+    expect(schedule.standard_hours[0]?.monday[0]).toEqual({ open_time: '00:00', close_time: '23:59' });
+    expect(schedule.maintenance_windows).toHaveLength(1);
+    const before = Date.now();
+    const asOf = await anon.getUserDataTimestamp();
+    expect(asOf).toBeInstanceOf(Date);
+    expect(Math.abs(asOf.getTime() - before)).toBeLessThan(5_000);
+  });
+
+  it('series: one, the list with its filters, the fee changes with theirs', async () => {
+    const fed = await anon.getSeries('KXFEDDECISION');
+    expect(fed).toMatchObject({ ticker: 'KXFEDDECISION', category: 'Economics', tags: ['Fed', 'Rates'] });
+    expect(await caught(anon.getSeries('NOPE'))).toMatchObject({ status: 404 });
+    expect((await anon.listSeries()).map((s) => s.ticker)).toEqual(['KXBTCMAXY', 'KXCS2MAJOR', 'KXFEDDECISION']);
+    expect((await anon.listSeries({ category: 'Sports' })).map((s) => s.ticker)).toEqual(['KXCS2MAJOR']);
+    expect((await anon.listSeries({ tags: ['BTC', 'Rates'] })).map((s) => s.ticker)).toEqual(['KXBTCMAXY', 'KXFEDDECISION']);
+    expect(decodeURIComponent(last().query)).toContain('tags=BTC,Rates');
+    expect(await anon.listSeries({ minUpdatedTs: new Date('2027-01-01T00:00:00Z') })).toEqual([]);
+    expect(last().query).toContain(`min_updated_ts=${Date.parse('2027-01-01T00:00:00Z') / 1000}`);
+    expect(await caught(anon.listSeries({ minUpdatedTs: Date.now() }))).toBeInstanceOf(ValidationError);
+    expect((await anon.getSeriesFeeChanges()).map((f) => f.id)).toEqual(['fee-2099-01']);
+    expect((await anon.getSeriesFeeChanges({ showHistorical: true })).map((f) => f.id)).toEqual(['fee-2026-01', 'fee-2099-01']);
+    expect((await anon.getSeriesFeeChanges({ showHistorical: true, seriesTicker: 'KXFEDDECISION' })).map((f) => f.id)).toEqual(['fee-2026-01']);
+  });
+
+  it('event metadata', async () => {
+    const meta = await anon.getEventMetadata('KXCS2MAJOR-26');
+    expect(meta.market_details.map((m) => m.market_ticker).sort()).toEqual(['KXCS2MAJOR-26-NAVI', 'KXCS2MAJOR-26-SPIRIT', 'KXCS2MAJOR-26-VITALITY']);
+    expect(await caught(anon.getEventMetadata('NO-SUCH'))).toMatchObject({ status: 404 });
+  });
+
+  it('queue positions and resting-order value of a resting order (signed)', async () => {
+    expect(await caught(anon.getQueuePositions({ eventTicker: 'KXCS2MAJOR-26' }))).toBeInstanceOf(CapabilityError);
+    const sent = sandbox.server.requests.length;
+    expect(await caught(signed.getQueuePositions({}))).toBeInstanceOf(ValidationError);
+    expect(sandbox.server.requests.length).toBe(sent);
+    const placed = await signed.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '3', price: '0.15', timeInForce: 'good_till_canceled' });
+    // The seeded house bid of 90 contracts at 0.15 came first.
+    expect(await signed.getQueuePosition(placed.order_id)).toBe('90.00');
+    const byEvent = await signed.getQueuePositions({ eventTicker: 'KXCS2MAJOR-26' });
+    expect(byEvent).toEqual([{ order_id: placed.order_id, market_ticker: 'KXCS2MAJOR-26-NAVI', queue_position_fp: '90.00' }]);
+    expect(await signed.getQueuePositions({ marketTickers: ['KXBTCMAXY-26-T150000'] })).toEqual([]);
+    // 3 × $0.15 held back, plus the maker fee the engine reserves with it.
+    const reserved = sandbox.engine.account(user.userId)!.reserved;
+    expect(reserved).toBeGreaterThanOrEqual(450_000n);
+    const value = await signed.getRestingOrderValue();
+    expect(value.totalCents).toBe(Number(reserved / 10_000n));
+    expect(value.total.amount).toBe((Number(reserved / 10_000n) / 100).toFixed(2));
+    expect(value.byExchangeIndex.map((b) => [b.exchangeIndex, b.value.amount])).toEqual([[0, value.total.amount]]);
+    await signed.cancelOrder(placed.order_id);
+    expect((await signed.getRestingOrderValue()).totalCents).toBe(0);
+  });
+
+  it('historical cutoff (public, as the spec lists no security)', async () => {
+    expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' });
+    expect(last().auth).toBeUndefined();
+  });
+
+  it('endpoint costs: after syncLimits the client charges what the server says an endpoint costs', async () => {
+    const costs = await anon.getEndpointCosts();
+    expect(costs.defaultCost).toBe(10);
+    expect(costs.endpointCosts).toContainEqual({ method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 });
+
+    const s = new KalshiSandbox({ read: { capacity: 100, refillPerSecond: 100 } });
+    const url = await s.start();
+    try {
+      const u = await s.createUser({ balanceUsd: 10 });
+      // The server now bills a balance read at 60 tokens of a 100-token bucket.
+      s.endpointCosts.push({ method: 'GET', path: '/portfolio/balance', cost: 60 });
+      // A limiter a little slower than the server, so a client that knows the cost never meets a 429.
+      const c = createKalshiClient({ baseUrl: url, keyId: u.keyId, privateKeyPem: u.privateKeyPem, rateLimit: { read: { capacity: 90, refillPerSecond: 90 } }, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+      const limited: string[] = [];
+      c.on('rateLimited', (e) => limited.push(e.source));
+      try {
+        expect((await c.syncLimits()).defaultCost).toBe(10);
+        await c.getBalance();
+        await c.getBalance();
+        expect(limited).toContain('local');
+        expect(limited).not.toContain('server');
+        expect(s.server.requests.filter((r) => r.status === 429)).toHaveLength(0);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
