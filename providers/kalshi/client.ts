@@ -446,7 +446,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
 
     async listTrades(query = {}, c) {
       const q = parseInput(PROVIDER, 'listTrades', s.tradesQuerySchema, query);
-      return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs } });
+      return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, is_block_trade: q.isBlockTrade } });
     },
     trades(query = {}, c) {
       parseInput(PROVIDER, 'trades', s.tradesQuerySchema, query);

@@ -44,4 +44,9 @@ export const KALSHI_CLIENT_OPERATIONS: Readonly<Partial<Record<KalshiOperationId
   GetPortfolioRestingOrderTotalValue: 'getRestingOrderValue',
   GetAccountEndpointCosts: 'getEndpointCosts',
   GetHistoricalCutoff: 'getHistoricalCutoff',
+  GetMarketCandlesticks: 'getCandlesticks',
+  BatchGetMarketCandlesticks: 'getCandlesticksBatch',
+  GetMarketCandlesticksByEvent: 'getEventCandlesticks',
+  GetDeposits: 'listDeposits',
+  GetWithdrawals: 'listWithdrawals',
 };

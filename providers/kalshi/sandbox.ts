@@ -148,6 +148,8 @@ export class KalshiSandbox extends ProviderSandbox {
     { method: 'POST', path: '/communications/quotes', cost: 2 },
     { method: 'DELETE', path: '/communications/quotes/{quote_id}', cost: 2 },
   ];
+  /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
+  readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
   /** The cost of any endpoint not in `endpointCosts`. */
   defaultCost = 10;
 
@@ -171,6 +173,8 @@ export class KalshiSandbox extends ProviderSandbox {
     const user: User = { id: randomUUID(), tier: options.tier ?? 'basic' };
     this.users.set(user.id, user);
     this.engine.deposit(user.id, dollarsToMicros((options.balanceUsd ?? 1000).toFixed(2)));
+    const at = Math.floor(Date.now() / 1000);
+    this.deposits.set(user.id, [{ id: randomUUID(), status: 'applied', type: 'ach', amount_cents: Math.round((options.balanceUsd ?? 1000) * 100), fee_cents: 0, created_ts: at, finalized_ts: at }]);
     const pair = await generateRsaKeyPair({ bits: 2048 });
     const keyId = this.registerKey(user, 'sandbox', pair.publicKeyPem);
     return { userId: user.id, keyId, privateKeyPem: pair.privateKeyPem };
@@ -408,6 +412,21 @@ export class KalshiSandbox extends ProviderSandbox {
         && (!tags || tags.some((t) => x.tags.includes(t))) && (minUpdated === null || Date.parse(x.last_updated_ts) >= Number(minUpdated) * 1000));
       return { status: 200, body: { series: rows } };
     }));
+    r.route('GET', p('/series/:series/markets/:ticker/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, true);
+      if ('status' in range) return range;
+      const m = this.markets.find((x) => x.ticker === req.params.ticker && seriesOf(x.event_ticker) === req.params.series);
+      if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found in this series', details: '' } };
+      return { status: 200, body: { ticker: m.ticker, candlesticks: this.#candles(m.ticker, range) } };
+    }));
+    r.route('GET', p('/series/:series/events/:ticker/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, true);
+      if ('status' in range) return range;
+      const markets = this.markets.filter((x) => x.event_ticker === req.params.ticker && seriesOf(x.event_ticker) === req.params.series);
+      if (!markets.length) return { status: 404, body: { code: 'not_found', message: 'event not found in this series', details: '' } };
+      const end = Math.min(range.end, Math.ceil(Date.now() / 1000 / range.period) * range.period);
+      return { status: 200, body: { market_tickers: markets.map((m) => m.ticker), market_candlesticks: markets.map((m) => this.#candles(m.ticker, { ...range, end })), adjusted_end_ts: end } };
+    }));
     r.route('GET', p('/series/:ticker'), this.#public((req) => {
       const series = this.#seriesList(req.query.get('include_volume') === 'true').find((x) => x.ticker === req.params.ticker);
       if (!series) return { status: 404, body: { code: 'not_found', message: 'series not found', details: '' } };
@@ -437,7 +456,9 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       // Newest first, as Kalshi lists them.
-      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => withinSeconds(req, t.ts)).reverse().map((t) => ({
+      // Sandbox trades are all on the book: asking for block trades finds none.
+      const blockOnly = req.query.get('is_block_trade') === 'true';
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => !blockOnly && withinSeconds(req, t.ts)).reverse().map((t) => ({
         trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
         taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: false,
       }));
@@ -452,6 +473,14 @@ export class KalshiSandbox extends ProviderSandbox {
       // Unknown tickers are left out of the answer (Kalshi does not document this case).
       const books = tickers.filter((t) => this.engine.market(t) !== undefined).map((t) => ({ ticker: t, orderbook_fp: this.#bookJson(t, 0) }));
       return { status: 200, body: { orderbooks: books } };
+    }));
+
+    r.route('GET', p('/markets/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, false);
+      if ('status' in range) return range;
+      const tickers = (req.query.get('market_tickers') ?? '').split(',').filter(Boolean);
+      if (tickers.length < 1 || tickers.length > 100) return invalid('market_tickers', 'between 1 and 100 tickers are required');
+      return { status: 200, body: { markets: tickers.filter((t) => this.engine.market(t)).map((t) => ({ market_ticker: t, candlesticks: this.#candles(t, range) })) } };
     }));
 
     r.route('GET', p('/markets/:ticker'), this.#public((req) => {
@@ -492,6 +521,15 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
     }));
 
+    r.route('GET', p('/portfolio/deposits'), this.#signed('read', (req, k) => {
+      const { page, cursor } = this.#page(req, this.deposits.get(k.user.id) ?? [], 100);
+      return { status: 200, body: { deposits: page, cursor } };
+    }));
+    // Sandbox users never withdraw: an empty, well-formed list.
+    r.route('GET', p('/portfolio/withdrawals'), this.#signed('read', (req) => {
+      const { page, cursor } = this.#page(req, [], 100);
+      return { status: 200, body: { withdrawals: page, cursor } };
+    }));
     r.route('GET', p('/portfolio/summary/total_resting_order_value'), this.#signed('read', (_req, k) => {
       // What the user's resting orders hold back: the engine's reserved collateral (µ$).
       const reserved = this.engine.account(k.user.id)?.reserved ?? 0n;
@@ -678,6 +716,43 @@ export class KalshiSandbox extends ProviderSandbox {
   }
   async #refill(): Promise<void> {
     while (this.#pool.length < 2) this.#pool.push(await generateRsaKeyPair({ bits: 2048 }));
+  }
+
+  /** `start_ts`, `end_ts` (Unix seconds) and `period_interval` (minutes) of a candlestick request. */
+  #candleRange(req: SandboxRequest, fixedPeriods: boolean): { start: number; end: number; period: number } | SandboxResponse {
+    const missing = ['start_ts', 'end_ts', 'period_interval'].find((n) => req.query.get(n) === null);
+    if (missing) return invalid(missing, 'is required');
+    const bad = badSecondsQuery(req, 'start_ts', 'end_ts');
+    if (bad) return bad;
+    const minutes = Number(req.query.get('period_interval'));
+    if (fixedPeriods ? ![1, 60, 1440].includes(minutes) : !(Number.isInteger(minutes) && minutes >= 1)) return invalid('period_interval', fixedPeriods ? 'must be 1, 60 or 1440' : 'must be a positive integer');
+    return { start: Number(req.query.get('start_ts')), end: Number(req.query.get('end_ts')), period: minutes * 60 };
+  }
+
+  /** Candles of a market's trades within a range: one per period that has a trade, ending at the period's end. */
+  #candles(ticker: string, range: { start: number; end: number; period: number }): Record<string, unknown>[] {
+    const byEnd = new Map<number, { prices: string[]; volume: bigint }>();
+    for (const t of this.engine.trades(ticker)) {
+      const seconds = Math.floor(t.ts / 1000);
+      if (seconds < range.start || seconds > range.end) continue;
+      const end = Math.ceil((seconds + 1) / range.period) * range.period;
+      const candle = byEnd.get(end) ?? { prices: [], volume: 0n };
+      candle.prices.push(t.yesPrice);
+      candle.volume += BigInt(parseCount(t.count) ?? 0);
+      byEnd.set(end, candle);
+    }
+    const depth = this.engine.depth(ticker);
+    const bid = depth?.yes[0] ? formatPrice(depth.yes[0][0]) : '0.0000';
+    const ask = depth?.no[0] ? formatPrice(10_000 - depth.no[0][0]) : '1.0000';
+    const flat = (v: string) => ({ open_dollars: v, low_dollars: v, high_dollars: v, close_dollars: v });
+    return [...byEnd.entries()].sort(([a], [b]) => a - b).map(([end, c]) => {
+      const sorted = c.prices.slice().sort((a, b) => Number(a) - Number(b));
+      return {
+        end_period_ts: end, yes_bid: flat(bid), yes_ask: flat(ask),
+        price: { open_dollars: c.prices[0], low_dollars: sorted[0], high_dollars: sorted.at(-1), close_dollars: c.prices.at(-1) },
+        volume_fp: formatCount(Number(c.volume)), open_interest_fp: '0.00',
+      };
+    });
   }
 
   /** One series per seeded event family, derived from the markets (deterministic). */

@@ -5,6 +5,7 @@
  * means (a `Date` or Unix seconds, tickers as strings) and checked before anything is sent.
  */
 import { z } from 'zod';
+import { paginate } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -20,6 +21,19 @@ export type KalshiOperationSender = <T>(
   schema: z.ZodType<T>,
   o?: { params?: Record<string, string>; query?: Record<string, unknown>; call?: CallOptions | undefined },
 ) => Promise<T>;
+
+/** One candle of a market: YES bid/ask and trade-price OHLC over the period ending at `end_period_ts` (Unix seconds). */
+export type KalshiCandlestick = g.MarketCandlestick;
+/** A deposit to or a withdrawal from the account, with its amount and fee as Money. */
+export type KalshiTransfer = g.Deposit & { readonly amount: Money; readonly fee: Money };
+
+/** The time range and period of a candlestick request: `Date`s or Unix seconds. */
+export interface KalshiCandleRange {
+  readonly start: Date | number;
+  readonly end: Date | number;
+  /** Minutes per candle: 1, 60 or 1440. */
+  readonly periodMinutes: 1 | 60 | 1440;
+}
 
 /** The exchange's weekly trading hours and maintenance windows. */
 export type KalshiExchangeSchedule = g.Schedule;
@@ -71,8 +85,22 @@ export interface KalshiSpecCalls {
   getRestingOrderValue(options?: CallOptions): Promise<KalshiRestingOrderValue>;
   /** The token cost of every endpoint that does not cost the default (public). */
   getEndpointCosts(options?: CallOptions): Promise<KalshiEndpointCosts>;
-  /** The cut-off times of the live API: older data is under `/historical` (signed). */
+  /** The cut-off times of the live API: older data is under `/historical` (public). */
   getHistoricalCutoff(options?: CallOptions): Promise<KalshiHistoricalCutoff>;
+  /** Candles of one market (public). */
+  getCandlesticks(query: KalshiCandleRange & { seriesTicker: string; ticker: string; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiCandlestick[]>;
+  /** Candles of up to 100 markets in one request (public), by ticker. */
+  getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<Record<string, KalshiCandlestick[]>>;
+  /** Candles of every market of an event (public), by ticker; `adjustedEnd` is where the server cut the range. */
+  getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<{ byTicker: Record<string, KalshiCandlestick[]>; adjustedEnd: Date }>;
+  /** One page of your deposits (signed). */
+  listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }>;
+  /** Every deposit of yours, following `cursor`. */
+  deposits(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
+  /** One page of your withdrawals (signed). */
+  listWithdrawals(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ withdrawals: KalshiTransfer[]; cursor?: string | undefined }>;
+  /** Every withdrawal of yours, following `cursor`. */
+  withdrawals(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
 }
 
 const orderId = z.string().min(1).max(200);
@@ -92,9 +120,18 @@ const queuePositionsQuery = z
   .strict()
   .refine((q) => q.marketTickers !== undefined || q.eventTicker !== undefined, { message: 'give marketTickers or eventTicker (Kalshi needs one)', path: ['marketTickers'] });
 
+const period = z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' });
+const rangeShape = { start: unixSecondsInput, end: unixSecondsInput, periodMinutes: period };
+const startBeforeEnd = { message: 'start must not be after end', path: ['start'] };
+const candleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, ticker: tickerSchema, includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
+const candleBatchQuery = z.object({ ...rangeShape, tickers: z.array(tickerSchema).min(1).max(100), includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
+const eventCandleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, eventTicker: tickerSchema }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
+const transferPageQuery = z.object({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
+const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
+
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCalls {
-  return {
+  const calls: KalshiSpecCalls = {
     async getExchangeSchedule(c) {
       return (await send('GetExchangeSchedule', g.GetExchangeScheduleResponseSchema, { call: c })).schedule;
     },
@@ -146,7 +183,52 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       return { defaultCost: res.default_cost, endpointCosts: res.endpoint_costs };
     },
     getHistoricalCutoff: (c) => send('GetHistoricalCutoff', g.GetHistoricalCutoffResponseSchema, { call: c }),
+    async getCandlesticks(query, c) {
+      const q = parseInput(PROVIDER, 'getCandlesticks', candleQuery, query);
+      const res = await send('GetMarketCandlesticks', g.GetMarketCandlesticksResponseSchema, {
+        params: { series_ticker: q.seriesTicker, ticker: q.ticker },
+        query: { start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes, include_latest_before_start: q.includeLatestBeforeStart },
+        call: c,
+      });
+      return res.candlesticks;
+    },
+    async getCandlesticksBatch(query, c) {
+      const q = parseInput(PROVIDER, 'getCandlesticksBatch', candleBatchQuery, query);
+      const res = await send('BatchGetMarketCandlesticks', g.BatchGetMarketCandlesticksResponseSchema, {
+        query: { market_tickers: q.tickers.join(','), start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes, include_latest_before_start: q.includeLatestBeforeStart },
+        call: c,
+      });
+      return Object.fromEntries(res.markets.map((m) => [m.market_ticker, m.candlesticks]));
+    },
+    async getEventCandlesticks(query, c) {
+      const q = parseInput(PROVIDER, 'getEventCandlesticks', eventCandleQuery, query);
+      const res = await send('GetMarketCandlesticksByEvent', g.GetEventCandlesticksResponseSchema, {
+        params: { series_ticker: q.seriesTicker, ticker: q.eventTicker },
+        query: { start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes },
+        call: c,
+      });
+      return { byTicker: Object.fromEntries(res.market_tickers.map((t, i) => [t, res.market_candlesticks[i] ?? []])), adjustedEnd: new Date(res.adjusted_end_ts * 1000) };
+    },
+    async listDeposits(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);
+      const res = await send('GetDeposits', g.GetDepositsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+      return { deposits: res.deposits.map(withMoney), cursor: res.cursor };
+    },
+    deposits(query = {}, c) {
+      parseInput(PROVIDER, 'deposits', transferPageQuery, query);
+      return paginate((cursor) => calls.listDeposits({ ...query, cursor }, c), (p) => p.deposits, (p) => p.cursor);
+    },
+    async listWithdrawals(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listWithdrawals', transferPageQuery, query);
+      const res = await send('GetWithdrawals', g.GetWithdrawalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+      return { withdrawals: res.withdrawals.map(withMoney), cursor: res.cursor };
+    },
+    withdrawals(query = {}, c) {
+      parseInput(PROVIDER, 'withdrawals', transferPageQuery, query);
+      return paginate((cursor) => calls.listWithdrawals({ ...query, cursor }, c), (p) => p.withdrawals, (p) => p.cursor);
+    },
   };
+  return calls;
 }
 
 /**

@@ -51,6 +51,11 @@ describe('kalshi sandbox filters', () => {
     expect(future.trades).toEqual([]);
   });
 
+  it('trades by is_block_trade (the sandbox has only book trades)', async () => {
+    expect((await client.listTrades({ ticker: 'KXBTCMAXY-26-T150000', isBlockTrade: true })).trades).toEqual([]);
+    expect((await client.listTrades({ ticker: 'KXBTCMAXY-26-T150000', isBlockTrade: false })).trades).toHaveLength(5);
+  });
+
   it('positions by event_ticker', async () => {
     await signed.createOrder({ ticker: 'KXBTCMAXY-26-T150000', side: 'bid', count: '1', price: '0.99', timeInForce: 'immediate_or_cancel' });
     await signed.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '1', price: '0.99', timeInForce: 'immediate_or_cancel' });

@@ -119,3 +119,72 @@ describe('kalshi spec calls against the sandbox', () => {
     }
   });
 });
+
+describe('kalshi candlesticks and transfers against the sandbox', () => {
+  let sandbox: KalshiSandbox;
+  let anon: KalshiClient;
+  let signed: KalshiClient;
+  beforeAll(async () => {
+    sandbox = new KalshiSandbox();
+    const baseUrl = await sandbox.start();
+    const user = await sandbox.createUser({ balanceUsd: 250.5 });
+    anon = createKalshiClient({ baseUrl, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+    signed = createKalshiClient({ baseUrl, keyId: user.keyId, privateKeyPem: user.privateKeyPem, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+  });
+  afterAll(async () => {
+    await anon.close();
+    await signed.close();
+    await sandbox.close();
+  });
+  const around = () => ({ start: new Date(Date.now() - 3_600_000), end: new Date(Date.now() + 60_000) });
+
+  it('one market: the seeded trades in one candle, Unix seconds on the wire', async () => {
+    const range = around();
+    const candles = await anon.getCandlesticks({ seriesTicker: 'KXBTCMAXY', ticker: 'KXBTCMAXY-26-T150000', ...range, periodMinutes: 1440 });
+    expect(candles).toHaveLength(1);
+    // Five seeded trades of 1..5 contracts, all at the best YES bid 0.19.
+    expect(candles[0]).toMatchObject({ volume_fp: '15.00', price: { open_dollars: '0.1900', close_dollars: '0.1900' }, yes_bid: { close_dollars: '0.1900' }, yes_ask: { close_dollars: '0.2000' } });
+    expect(candles[0]!.end_period_ts % 86_400).toBe(0);
+    const q = new URLSearchParams(sandbox.server.requests.at(-1)!.query);
+    expect(q.get('start_ts')).toBe(String(Math.floor(range.start.getTime() / 1000)));
+    expect(q.get('period_interval')).toBe('1440');
+    expect(await anon.getCandlesticks({ seriesTicker: 'KXBTCMAXY', ticker: 'KXBTCMAXY-26-T150000', start: 0, end: 1_000, periodMinutes: 60 })).toEqual([]);
+  });
+
+  it('refuses before sending: a period Kalshi does not have, a range backwards, milliseconds', async () => {
+    const sent = sandbox.server.requests.length;
+    const base = { seriesTicker: 'KXBTCMAXY', ticker: 'KXBTCMAXY-26-T150000', start: 0, end: 1_000 };
+    expect(await caught(anon.getCandlesticks({ ...base, periodMinutes: 5 as 1 }))).toBeInstanceOf(ValidationError);
+    expect(await caught(anon.getCandlesticks({ ...base, start: 2_000, periodMinutes: 60 }))).toBeInstanceOf(ValidationError);
+    expect(await caught(anon.getCandlesticks({ ...base, end: Date.now(), periodMinutes: 60 }))).toBeInstanceOf(ValidationError);
+    expect(await caught(anon.getCandlesticksBatch({ tickers: [], start: 0, end: 1, periodMinutes: 1 }))).toBeInstanceOf(ValidationError);
+    expect(sandbox.server.requests.length).toBe(sent);
+  });
+
+  it('batch and by event', async () => {
+    const range = around();
+    const batch = await anon.getCandlesticksBatch({ tickers: ['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI', 'NO-SUCH'], ...range, periodMinutes: 60 });
+    expect(Object.keys(batch).sort()).toEqual(['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
+    expect(batch['KXCS2MAJOR-26-NAVI']![0]!.price.close_dollars).toBe('0.1500');
+    const byEvent = await anon.getEventCandlesticks({ seriesTicker: 'KXFEDDECISION', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 });
+    expect(Object.keys(byEvent.byTicker).sort()).toEqual(['KXFEDDECISION-26DEC-C25', 'KXFEDDECISION-26DEC-H0']);
+    expect(byEvent.byTicker['KXFEDDECISION-26DEC-H0']![0]!.volume_fp).toBe('15.00');
+    expect(byEvent.adjustedEnd).toBeInstanceOf(Date);
+    expect(byEvent.adjustedEnd.getTime()).toBeLessThanOrEqual(range.end.getTime() + 3_600_000);
+    expect(await caught(anon.getEventCandlesticks({ seriesTicker: 'KXBTCMAXY', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 }))).toMatchObject({ status: 404 });
+  });
+
+  it('deposits and withdrawals: paged lists with amounts as Money', async () => {
+    const page = await signed.listDeposits({ limit: 10 });
+    expect(page.deposits).toHaveLength(1);
+    expect(page.deposits[0]!.amount.amount).toBe('250.50');
+    expect(page.deposits[0]!.amount_cents).toBe(25_050);
+    expect(page.deposits[0]!.fee.amount).toBe('0.00');
+    const all = [];
+    for await (const d of signed.deposits({ limit: 1 })) all.push(d.id);
+    expect(all).toEqual([page.deposits[0]!.id]);
+    expect((await signed.listWithdrawals()).withdrawals).toEqual([]);
+    expect(await caught(anon.listDeposits())).toBeInstanceOf(CapabilityError);
+    expect(await caught(signed.listDeposits({ limit: 501 }))).toBeInstanceOf(ValidationError);
+  });
+});
