@@ -288,7 +288,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const needKey = (operation: string): void => {
     if (!signer) throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: `kalshi.${operation} needs keyId and a private key; nothing was sent` });
   };
-  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; idempotencyKey?: string | undefined; call?: CallOptions | undefined } = {}): Promise<T> =>
+  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; idempotencyKey?: string | undefined; outcomeHint?: string | undefined; call?: CallOptions | undefined } = {}): Promise<T> =>
     core.sender.send({
       method,
       path,
@@ -300,6 +300,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       safety: o.safety ?? 'read',
       schema,
       idempotencyKey: o.idempotencyKey,
+      outcomeHint: o.outcomeHint,
       call: o.call,
     });
   const priv = <T>(operation: string, method: HttpMethod, path: string, schema: z.ZodType<T>, o: Parameters<typeof call>[3] = {}): Promise<T> => {
@@ -312,7 +313,9 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
     const path = fact.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathSegment(o.params?.[name] ?? ''));
     const signed = fact.auth.length > 0;
     if (signed) needKey(id);
-    return call(fact.method, path, schema, { query: o.query, auth: signed, call: o.call });
+    // Repeat safety from the generated table (GETs read, the overlay's harmless writes idempotent) unless the call decides.
+    const safety = o.safety ?? fact.safety;
+    return call(fact.method, path, schema, { query: o.query, body: o.body, auth: signed, limitClass: o.limitClass ?? 'read', safety, outcomeHint: o.outcomeHint, call: o.call });
   };
 
 

@@ -49,4 +49,11 @@ export const KALSHI_CLIENT_OPERATIONS: Readonly<Partial<Record<KalshiOperationId
   GetMarketCandlesticksByEvent: 'getEventCandlesticks',
   GetDeposits: 'listDeposits',
   GetWithdrawals: 'listWithdrawals',
+  GetOrderGroups: 'orderGroups.list',
+  GetOrderGroup: 'orderGroups.get',
+  CreateOrderGroup: 'orderGroups.create',
+  DeleteOrderGroup: 'orderGroups.delete',
+  ResetOrderGroup: 'orderGroups.reset',
+  TriggerOrderGroup: 'orderGroups.trigger',
+  UpdateOrderGroupLimit: 'orderGroups.updateLimit',
 };

@@ -150,6 +150,11 @@ export class KalshiSandbox extends ProviderSandbox {
   ];
   /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
   readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
+  /**
+   * Order groups per user. Kept as records only: the engine does not yet count their fills
+   * or cancel their orders at the limit (a trigger or delete empties `orders`).
+   */
+  readonly orderGroups = new Map<string, { id: string; userId: string; limit: string; triggered: boolean; orders: string[] }>();
   /** The cost of any endpoint not in `endpointCosts`. */
   defaultCost = 10;
 
@@ -519,6 +524,57 @@ export class KalshiSandbox extends ProviderSandbox {
       const reserved = account?.reserved ?? 0n;
       // Kalshi still sends integer cents here: 10 000 µ$ a cent.
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
+    }));
+
+    const group = (req: SandboxRequest, k: ApiKeyRecord) => {
+      const g = this.orderGroups.get(req.params.id!);
+      return g && g.userId === k.user.id ? g : undefined;
+    };
+    const noGroup: SandboxResponse = { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({
+      status: 200,
+      body: { order_groups: [...this.orderGroups.values()].filter((g) => g.userId === k.user.id).map((g) => ({ id: g.id, contracts_limit_fp: g.limit, is_auto_cancel_enabled: !g.triggered, exchange_index: 0 })) },
+    })));
+    r.route('POST', p('/portfolio/order_groups/create'), this.#signed('write', (req, k) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
+      if (bad) return bad;
+      const id = randomUUID();
+      this.orderGroups.set(id, { id, userId: k.user.id, limit: formatCount(parseCount(b.contracts_limit_fp as string)!), triggered: false, orders: [] });
+      return { status: 201, body: { order_group_id: id, subaccount: 0, exchange_index: 0 } };
+    }));
+    r.route('GET', p('/portfolio/order_groups/:id'), this.#signed('read', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: g.limit, orders: g.orders, exchange_index: 0 } };
+    }));
+    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      this.orderGroups.delete(g.id);
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      g.triggered = false;
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      g.triggered = true;
+      g.orders = [];
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/limit'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
+      if (bad) return bad;
+      g.limit = formatCount(parseCount(b.contracts_limit_fp as string)!);
+      return { status: 200, body: {} };
     }));
 
     r.route('GET', p('/portfolio/deposits'), this.#signed('read', (req, k) => {

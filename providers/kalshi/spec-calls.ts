@@ -11,7 +11,7 @@ import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationId } from './generated/operations.js';
-import { tickerSchema, unixSecondsInput } from './schemas.js';
+import { countInput, tickerSchema, unixSecondsInput } from './schemas.js';
 
 const PROVIDER = 'kalshi';
 
@@ -19,7 +19,18 @@ const PROVIDER = 'kalshi';
 export type KalshiOperationSender = <T>(
   id: KalshiOperationId,
   schema: z.ZodType<T>,
-  o?: { params?: Record<string, string>; query?: Record<string, unknown>; call?: CallOptions | undefined },
+  o?: {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    /** `write` for order, order-group and quote writes (reference/kalshi.md §4.1); `read` otherwise. */
+    limitClass?: 'read' | 'write';
+    /** Overrides the generated table's repeat safety. */
+    safety?: 'read' | 'idempotent' | 'unsafe';
+    /** For an unsafe write: how the caller can check whether it happened. */
+    outcomeHint?: string;
+    call?: CallOptions | undefined;
+  },
 ) => Promise<T>;
 
 /** One candle of a market: YES bid/ask and trade-price OHLC over the period ending at `end_period_ts` (Unix seconds). */
@@ -34,6 +45,11 @@ export interface KalshiCandleRange {
   /** Minutes per candle: 1, 60 or 1440. */
   readonly periodMinutes: 1 | 60 | 1440;
 }
+
+/** An order group: a cap on the contracts its orders may fill before all of them are cancelled. */
+export type KalshiOrderGroup = g.OrderGroup;
+/** One order group with the ids of its orders. */
+export type KalshiOrderGroupDetail = g.GetOrderGroupResponse;
 
 /** The exchange's weekly trading hours and maintenance windows. */
 export type KalshiExchangeSchedule = g.Schedule;
@@ -93,6 +109,27 @@ export interface KalshiSpecCalls {
   getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<Record<string, KalshiCandlestick[]>>;
   /** Candles of every market of an event (public), by ticker; `adjustedEnd` is where the server cut the range. */
   getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<{ byTicker: Record<string, KalshiCandlestick[]>; adjustedEnd: Date }>;
+  readonly orderGroups: {
+    /** Your order groups (signed). */
+    list(query?: { subaccount?: number }, options?: CallOptions): Promise<KalshiOrderGroup[]>;
+    /** One order group and its orders (signed). */
+    get(orderGroupId: string, query?: { subaccount?: number }, options?: CallOptions): Promise<KalshiOrderGroupDetail>;
+    /**
+     * Create a group whose orders may fill at most `contractsLimit` contracts (a decimal
+     * string, or a number) before all are cancelled. Not repeat-safe (Kalshi takes no
+     * idempotency key here): never retried once it may have been sent; after an
+     * OutcomeUnknownError, list the groups before creating again.
+     */
+    create(input: { contractsLimit: string | number; subaccount?: number }, options?: CallOptions): Promise<{ orderGroupId: string; subaccount: number }>;
+    /** Delete a group and cancel its orders; deleting twice is harmless. */
+    delete(orderGroupId: string, options?: CallOptions): Promise<void>;
+    /** Reset the group's filled-contracts counter so its orders may trade again (repeat-safe). */
+    reset(orderGroupId: string, options?: CallOptions): Promise<void>;
+    /** Trigger the group now: cancel its orders as if the limit were hit (repeat-safe). */
+    trigger(orderGroupId: string, options?: CallOptions): Promise<void>;
+    /** Set the group's limit to a value (repeat-safe: setting it twice sets the same value). */
+    updateLimit(orderGroupId: string, input: { contractsLimit: string | number }, options?: CallOptions): Promise<void>;
+  };
   /** One page of your deposits (signed). */
   listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }>;
   /** Every deposit of yours, following `cursor`. */
@@ -127,6 +164,10 @@ const candleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, ticker
 const candleBatchQuery = z.object({ ...rangeShape, tickers: z.array(tickerSchema).min(1).max(100), includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
 const eventCandleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, eventTicker: tickerSchema }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
 const transferPageQuery = z.object({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
+const groupId = z.string().min(1).max(200);
+const subaccountQuery = z.object({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
+const groupLimitInput = z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict();
+const groupCreateInput = groupLimitInput.extend({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
 const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
@@ -208,6 +249,45 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
         call: c,
       });
       return { byTicker: Object.fromEntries(res.market_tickers.map((t, i) => [t, res.market_candlesticks[i] ?? []])), adjustedEnd: new Date(res.adjusted_end_ts * 1000) };
+    },
+    orderGroups: {
+      async list(query = {}, c) {
+        const q = parseInput(PROVIDER, 'orderGroups.list', subaccountQuery, query);
+        return (await send('GetOrderGroups', g.GetOrderGroupsResponseSchema, { query: { subaccount: q.subaccount }, call: c })).order_groups ?? [];
+      },
+      async get(id, query = {}, c) {
+        const gid = parseInput(PROVIDER, 'orderGroups.get', groupId, id);
+        const q = parseInput(PROVIDER, 'orderGroups.get', subaccountQuery, query);
+        return send('GetOrderGroup', g.GetOrderGroupResponseSchema, { params: { order_group_id: gid }, query: { subaccount: q.subaccount }, call: c });
+      },
+      async create(input, c) {
+        const q = parseInput(PROVIDER, 'orderGroups.create', groupCreateInput, input);
+        const res = await send('CreateOrderGroup', g.CreateOrderGroupResponseSchema, {
+          body: { contracts_limit_fp: q.contractsLimit, subaccount: q.subaccount },
+          limitClass: 'write',
+          safety: 'unsafe',
+          outcomeHint: 'List your order groups (orderGroups.list) to see whether it was created before creating another.',
+          call: c,
+        });
+        return { orderGroupId: res.order_group_id, subaccount: res.subaccount };
+      },
+      async delete(id, c) {
+        const gid = parseInput(PROVIDER, 'orderGroups.delete', groupId, id);
+        await send('DeleteOrderGroup', g.EmptyResponseSchema, { params: { order_group_id: gid }, limitClass: 'write', call: c });
+      },
+      async reset(id, c) {
+        const gid = parseInput(PROVIDER, 'orderGroups.reset', groupId, id);
+        await send('ResetOrderGroup', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: {}, limitClass: 'write', call: c });
+      },
+      async trigger(id, c) {
+        const gid = parseInput(PROVIDER, 'orderGroups.trigger', groupId, id);
+        await send('TriggerOrderGroup', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: {}, limitClass: 'write', call: c });
+      },
+      async updateLimit(id, input, c) {
+        const gid = parseInput(PROVIDER, 'orderGroups.updateLimit', groupId, id);
+        const q = parseInput(PROVIDER, 'orderGroups.updateLimit', groupLimitInput, input);
+        await send('UpdateOrderGroupLimit', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: { contracts_limit_fp: q.contractsLimit }, limitClass: 'write', call: c });
+      },
     },
     async listDeposits(query = {}, c) {
       const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);

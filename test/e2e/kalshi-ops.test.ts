@@ -5,7 +5,7 @@
  * syncLimits), the historical cutoff. Each answer is parsed by the spec's own schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapabilityError, ValidationError } from '../../src/errors.js';
+import { CapabilityError, OutcomeUnknownError, ValidationError } from '../../src/errors.js';
 import { createKalshiClient, type KalshiClient } from '../../providers/kalshi/index.js';
 import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 import { caught } from '../helpers.js';
@@ -186,5 +186,67 @@ describe('kalshi candlesticks and transfers against the sandbox', () => {
     expect((await signed.listWithdrawals()).withdrawals).toEqual([]);
     expect(await caught(anon.listDeposits())).toBeInstanceOf(CapabilityError);
     expect(await caught(signed.listDeposits({ limit: 501 }))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('kalshi order groups against the sandbox', () => {
+  let sandbox: KalshiSandbox;
+  let signed: KalshiClient;
+  beforeAll(async () => {
+    sandbox = new KalshiSandbox();
+    const baseUrl = await sandbox.start();
+    const user = await sandbox.createUser({ balanceUsd: 10 });
+    signed = createKalshiClient({ baseUrl, keyId: user.keyId, privateKeyPem: user.privateKeyPem, retry: { retries: 3, minDelayMs: 10, maxDelayMs: 50 } });
+  });
+  afterAll(async () => {
+    await signed.close();
+    await sandbox.close();
+  });
+
+  it('create, read, change the limit, trigger, reset, delete: each on the write bucket, the limit an exact decimal', async () => {
+    const classes = new Set<string>();
+    const off = signed.on('request', (e) => classes.add(`${e.method} ${e.limitClass}`));
+    const created = await signed.orderGroups.create({ contractsLimit: '12.5' });
+    const wire = sandbox.server.requests.at(-1)!;
+    expect(wire.method).toBe('POST');
+    expect(wire.path).toBe('/trade-api/v2/portfolio/order_groups/create');
+    expect(await signed.orderGroups.list()).toEqual([{ id: created.orderGroupId, contracts_limit_fp: '12.50', is_auto_cancel_enabled: true, exchange_index: 0 }]);
+    await signed.orderGroups.updateLimit(created.orderGroupId, { contractsLimit: 20 });
+    expect((await signed.orderGroups.get(created.orderGroupId)).contracts_limit_fp).toBe('20.00');
+    await signed.orderGroups.trigger(created.orderGroupId);
+    expect((await signed.orderGroups.get(created.orderGroupId)).is_auto_cancel_enabled).toBe(false);
+    await signed.orderGroups.reset(created.orderGroupId);
+    expect((await signed.orderGroups.get(created.orderGroupId)).is_auto_cancel_enabled).toBe(true);
+    await signed.orderGroups.delete(created.orderGroupId);
+    expect(await signed.orderGroups.list()).toEqual([]);
+    expect(await caught(signed.orderGroups.get(created.orderGroupId))).toMatchObject({ status: 404 });
+    off();
+    expect([...classes].sort()).toEqual(['DELETE write', 'GET read', 'POST write', 'PUT write']);
+  });
+
+  it('bad limits are refused before sending', async () => {
+    const sent = sandbox.server.requests.length;
+    for (const contractsLimit of ['0', '-1', '1.234', 'ten', 0]) expect(await caught(signed.orderGroups.create({ contractsLimit })), String(contractsLimit)).toBeInstanceOf(ValidationError);
+    expect(await caught(signed.orderGroups.updateLimit('', { contractsLimit: 1 }))).toBeInstanceOf(ValidationError);
+    expect(sandbox.server.requests.length).toBe(sent);
+  });
+
+  it('create is never repeated after a lost answer; a trigger (repeat-safe) is', async () => {
+    const creates = () => sandbox.server.requests.filter((r) => r.path.endsWith('/order_groups/create')).length;
+    const before = creates();
+    sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/order_groups/create' });
+    const lost = await caught(signed.orderGroups.create({ contractsLimit: 5 }));
+    expect(lost).toBeInstanceOf(OutcomeUnknownError);
+    expect((lost as Error).message).toContain('orderGroups.list');
+    expect(creates()).toBe(before + 1);
+    // It was created: the answer was lost, not the request.
+    const [g] = await signed.orderGroups.list();
+    expect(g).toBeDefined();
+    const triggers = () => sandbox.server.requests.filter((r) => r.path.endsWith('/trigger')).length;
+    const triggersBefore = triggers();
+    sandbox.server.inject({ kind: 'reset-after', method: 'PUT', path: `/trade-api/v2/portfolio/order_groups/${g!.id}/trigger` });
+    await signed.orderGroups.trigger(g!.id);
+    expect(triggers()).toBe(triggersBefore + 2);
+    expect((await signed.orderGroups.get(g!.id)).is_auto_cancel_enabled).toBe(false);
   });
 });
