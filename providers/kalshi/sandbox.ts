@@ -98,6 +98,11 @@ const SERIES_FEE_CHANGES = [
   { id: 'fee-2026-01', series_ticker: 'KXFEDDECISION', fee_type: 'quadratic', fee_multiplier: 1, scheduled_ts: '2026-01-15T00:00:00Z' },
   { id: 'fee-2099-01', series_ticker: 'KXBTCMAXY', fee_type: 'quadratic_with_maker_fees', fee_multiplier: 0.5, scheduled_ts: '2099-01-01T00:00:00Z' },
 ];
+const EVENT_FEE_CHANGES = [
+  { id: 'evfee-1', event_ticker: 'KXFEDDECISION-26DEC', series_ticker: 'KXFEDDECISION', fee_type_override: 'flat', fee_multiplier_override: 0.25, scheduled_ts: '2026-12-01T00:00:00Z' },
+  { id: 'evfee-2', event_ticker: 'KXCS2MAJOR-26', series_ticker: 'KXCS2MAJOR', fee_type_override: null, fee_multiplier_override: 0.5, scheduled_ts: '2026-06-01T00:00:00Z' },
+  { id: 'evfee-3', event_ticker: 'KXCS2MAJOR-26', series_ticker: 'KXCS2MAJOR', fee_type_override: 'quadratic', fee_multiplier_override: null, scheduled_ts: '2026-06-15T00:00:00Z' },
+];
 const EXCHANGE_SCHEDULE = {
   standard_hours: [{
     start_time: '2026-01-01T00:00:00Z', end_time: '2099-01-01T00:00:00Z',
@@ -505,6 +510,12 @@ export class KalshiSandbox extends ProviderSandbox {
       const events = [...new Set(this.markets.map((m) => m.event_ticker))].filter((e) => !series || seriesOf(e) === series).map((e) => this.#eventJson(e, req.query.get('with_nested_markets') === 'true'));
       const { page, cursor } = this.#page(req, events, 200);
       return { status: 200, body: { events: page, cursor } };
+    }));
+    // Before /events/:ticker, which would take "fee_changes" for a ticker.
+    r.route('GET', p('/events/fee_changes'), this.#public((req) => {
+      const event = req.query.get('event_ticker');
+      const { page, cursor } = this.#page(req, EVENT_FEE_CHANGES.filter((f) => !event || f.event_ticker === event), 100);
+      return { status: 200, body: { event_fee_changes: page, cursor } };
     }));
     r.route('GET', p('/events/:ticker/metadata'), this.#public((req) => {
       const markets = this.markets.filter((m) => m.event_ticker === req.params.ticker);

@@ -55,6 +55,8 @@ export type KalshiOrderGroupDetail = g.GetOrderGroupResponse;
 export type KalshiExchangeSchedule = g.Schedule;
 /** A scheduled change of a series' fee. */
 export type KalshiSeriesFeeChange = g.SeriesFeeChange;
+/** A scheduled change of one event's fee (overriding its series'). */
+export type KalshiEventFeeChange = g.EventFeeChange;
 /** A series: the template its events repeat (frequency, category, settlement sources). */
 export type KalshiSeries = g.Series;
 /** An event's images and the metadata of its markets. */
@@ -87,6 +89,10 @@ export interface KalshiSpecCalls {
   getUserDataTimestamp(options?: CallOptions): Promise<Date>;
   /** Scheduled fee changes of series (public); `showHistorical` includes past ones. */
   getSeriesFeeChanges(query?: { seriesTicker?: string; showHistorical?: boolean }, options?: CallOptions): Promise<KalshiSeriesFeeChange[]>;
+  /** One page of scheduled event fee changes (public). */
+  listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): Promise<{ eventFeeChanges: KalshiEventFeeChange[]; cursor: string }>;
+  /** Every scheduled event fee change matching the filter, following `cursor`. */
+  eventFeeChanges(query?: { eventTicker?: string; limit?: number }, options?: CallOptions): AsyncGenerator<KalshiEventFeeChange, void, undefined>;
   /** One series (public). */
   getSeries(seriesTicker: string, query?: { includeVolume?: boolean }, options?: CallOptions): Promise<KalshiSeries>;
   /** Every series matching the filters (public; the list is not paged). */
@@ -142,6 +148,7 @@ export interface KalshiSpecCalls {
 
 const orderId = z.string().min(1).max(200);
 const seriesFeeQuery = z.object({ seriesTicker: tickerSchema.optional(), showHistorical: z.boolean().optional() }).strict();
+const eventFeeQuery = z.object({ eventTicker: tickerSchema.optional(), limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
 const seriesQuery = z.object({ includeVolume: z.boolean().optional() }).strict();
 const seriesListQuery = z
   .object({
@@ -184,6 +191,15 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       const q = parseInput(PROVIDER, 'getSeriesFeeChanges', seriesFeeQuery, query);
       const res = await send('GetSeriesFeeChanges', g.GetSeriesFeeChangesResponseSchema, { query: { series_ticker: q.seriesTicker, show_historical: q.showHistorical }, call: c });
       return res.series_fee_change_arr;
+    },
+    async listEventFeeChanges(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listEventFeeChanges', eventFeeQuery, query);
+      const res = await send('GetEventFeeChanges', g.GetEventFeeChangesResponseSchema, { query: { event_ticker: q.eventTicker, limit: q.limit, cursor: q.cursor }, call: c });
+      return { eventFeeChanges: res.event_fee_changes, cursor: res.cursor };
+    },
+    eventFeeChanges(query = {}, c) {
+      parseInput(PROVIDER, 'eventFeeChanges', eventFeeQuery, query);
+      return paginate((cursor) => calls.listEventFeeChanges({ ...query, cursor }, c), (p) => p.eventFeeChanges, (p) => p.cursor);
     },
     async getSeries(seriesTicker, query = {}, c) {
       const t = parseInput(PROVIDER, 'getSeries', tickerSchema, seriesTicker);

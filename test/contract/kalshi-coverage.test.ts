@@ -38,7 +38,6 @@ const NOT_YET: readonly string[] = [
   'GetAccountApiUsageLevelVolumeProgress',
   'GetBlockTradeProposals',
   'GetCommunicationsID',
-  'GetEventFeeChanges',
   'GetEventForecastPercentilesHistory',
   'GetEventLiveData',
   'GetFCMEventContractDailyCap',

@@ -56,6 +56,14 @@ describe('kalshi spec calls against the sandbox', () => {
     expect((await anon.getSeriesFeeChanges({ showHistorical: true, seriesTicker: 'KXFEDDECISION' })).map((f) => f.id)).toEqual(['fee-2026-01']);
   });
 
+  it('event fee changes: public, filtered by event, paged', async () => {
+    const ids = [];
+    for await (const f of anon.eventFeeChanges({ limit: 1 })) ids.push(f.id);
+    expect(ids).toEqual(['evfee-1', 'evfee-2', 'evfee-3']);
+    const cs2 = await anon.listEventFeeChanges({ eventTicker: 'KXCS2MAJOR-26' });
+    expect(cs2.eventFeeChanges.map((f) => [f.id, f.fee_type_override, f.fee_multiplier_override])).toEqual([['evfee-2', null, 0.5], ['evfee-3', 'quadratic', null]]);
+  });
+
   it('event metadata', async () => {
     const meta = await anon.getEventMetadata('KXCS2MAJOR-26');
     expect(meta.market_details.map((m) => m.market_ticker).sort()).toEqual(['KXCS2MAJOR-26-NAVI', 'KXCS2MAJOR-26-SPIRIT', 'KXCS2MAJOR-26-VITALITY']);
