@@ -160,6 +160,8 @@ export class KalshiSandbox extends ProviderSandbox {
    * or cancel their orders at the limit (a trigger or delete empties `orders`).
    */
   readonly orderGroups = new Map<string, { id: string; userId: string; limit: string; triggered: boolean; orders: string[] }>();
+  /** Settlements per user, newest first, as `settleMarket` recorded them. */
+  readonly settlements = new Map<string, Record<string, unknown>[]>();
   /** The cost of any endpoint not in `endpointCosts`. */
   defaultCost = 10;
 
@@ -195,6 +197,30 @@ export class KalshiSandbox extends ProviderSandbox {
     const id = randomUUID();
     this.keys.set(id, { id, name, user, publicKey: createPublicKey(publicKeyPem), scopes });
     return id;
+  }
+
+  /**
+   * Determine and settle a market (every winning contract pays $1) and record, for each user
+   * who held it, the settlement `GET /portfolio/settlements` lists.
+   */
+  settleMarket(ticker: string, result: 'yes' | 'no', now = Date.now()): void {
+    const held = this.engine.users().map((userId) => ({ userId, p: this.engine.positions(userId).find((x) => x.ticker === ticker) })).filter((h) => h.p && h.p.position !== 0);
+    this.engine.settleMarket(ticker, result, now);
+    const event = this.markets.find((m) => m.ticker === ticker)?.event_ticker ?? '';
+    for (const { userId, p } of held) {
+      const yes = p!.position > 0 ? p!.position : 0;
+      const no = p!.position < 0 ? -p!.position : 0;
+      const wonUnits = result === 'yes' ? yes : no;
+      const list = this.settlements.get(userId) ?? [];
+      list.unshift({
+        ticker, exchange_index: 0, event_ticker: event, market_result: result,
+        yes_count_fp: formatCount(yes), yes_total_cost_dollars: formatMicros(yes ? p!.costBasis : 0n),
+        no_count_fp: formatCount(no), no_total_cost_dollars: formatMicros(no ? p!.costBasis : 0n),
+        // One count unit (0.01 contract) pays one cent.
+        revenue: wonUnits, settled_time: iso(now), fee_cost: formatMicros(p!.feesPaid), value: result === 'yes' ? 100 : 0,
+      });
+      this.settlements.set(userId, list);
+    }
   }
 
   /** A user's available balance, as a dollar string (4 decimals, 6 when fees need them). */
@@ -588,6 +614,15 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: {} };
     }));
 
+    r.route('GET', p('/portfolio/settlements'), this.#signed('read', (req, k) => {
+      const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
+      if (badTs) return badTs;
+      const ticker = req.query.get('ticker');
+      const event = req.query.get('event_ticker');
+      const rows = (this.settlements.get(k.user.id) ?? []).filter((x) => (!ticker || x.ticker === ticker) && (!event || x.event_ticker === event) && withinSeconds(req, Date.parse(x.settled_time as string)));
+      const { page, cursor } = this.#page(req, rows, 100);
+      return { status: 200, body: { settlements: page, cursor } };
+    }));
     r.route('GET', p('/portfolio/deposits'), this.#signed('read', (req, k) => {
       const { page, cursor } = this.#page(req, this.deposits.get(k.user.id) ?? [], 100);
       return { status: 200, body: { deposits: page, cursor } };

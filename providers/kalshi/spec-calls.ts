@@ -57,6 +57,8 @@ export type KalshiExchangeSchedule = g.Schedule;
 export type KalshiSeriesFeeChange = g.SeriesFeeChange;
 /** A scheduled change of one event's fee (overriding its series'). */
 export type KalshiEventFeeChange = g.EventFeeChange;
+/** One market's settlement in your account: what you held, what it paid (`revenue`, cents), fees. */
+export type KalshiSettlement = g.Settlement & { readonly revenueMoney: Money };
 /** A series: the template its events repeat (frequency, category, settlement sources). */
 export type KalshiSeries = g.Series;
 /** An event's images and the metadata of its markets. */
@@ -79,6 +81,17 @@ export interface KalshiRestingOrderValue {
 export interface KalshiEndpointCosts {
   readonly defaultCost: number;
   readonly endpointCosts: readonly KalshiEndpointCost[];
+}
+
+/** Filters and paging of `listSettlements`. */
+export interface KalshiSettlementsQuery {
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly ticker?: string;
+  readonly eventTicker?: string;
+  readonly minTs?: Date | number;
+  readonly maxTs?: Date | number;
+  readonly subaccount?: number;
 }
 
 /** The calls of this module (see the file comment). */
@@ -136,6 +149,10 @@ export interface KalshiSpecCalls {
     /** Set the group's limit to a value (repeat-safe: setting it twice sets the same value). */
     updateLimit(orderGroupId: string, input: { contractsLimit: string | number }, options?: CallOptions): Promise<void>;
   };
+  /** One page of your settlements (signed); `minTs`/`maxTs` a `Date` or Unix seconds. */
+  listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): Promise<{ settlements: KalshiSettlement[]; cursor?: string | undefined }>;
+  /** Every settlement of yours matching the query, following `cursor`. */
+  settlements(query?: Omit<KalshiSettlementsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiSettlement, void, undefined>;
   /** One page of your deposits (signed). */
   listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }>;
   /** Every deposit of yours, following `cursor`. */
@@ -175,6 +192,17 @@ const groupId = z.string().min(1).max(200);
 const subaccountQuery = z.object({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
 const groupLimitInput = z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict();
 const groupCreateInput = groupLimitInput.extend({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
+const settlementsQuery = z
+  .object({
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.string().min(1).max(2000).optional(),
+    ticker: tickerSchema.optional(),
+    eventTicker: tickerSchema.optional(),
+    minTs: unixSecondsInput.optional(),
+    maxTs: unixSecondsInput.optional(),
+    subaccount: z.number().int().min(0).max(32).optional(),
+  })
+  .strict();
 const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
@@ -304,6 +332,18 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
         const q = parseInput(PROVIDER, 'orderGroups.updateLimit', groupLimitInput, input);
         await send('UpdateOrderGroupLimit', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: { contracts_limit_fp: q.contractsLimit }, limitClass: 'write', call: c });
       },
+    },
+    async listSettlements(query = {}, c) {
+      const q = parseInput(PROVIDER, 'listSettlements', settlementsQuery, query);
+      const res = await send('GetSettlements', g.GetSettlementsResponseSchema, {
+        query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, min_ts: q.minTs, max_ts: q.maxTs, subaccount: q.subaccount },
+        call: c,
+      });
+      return { settlements: res.settlements.map((x) => ({ ...x, revenueMoney: fromMinorUnits(x.revenue, 'USD') })), cursor: res.cursor };
+    },
+    settlements(query = {}, c) {
+      parseInput(PROVIDER, 'settlements', settlementsQuery, query);
+      return paginate((cursor) => calls.listSettlements({ ...query, cursor }, c), (p) => p.settlements, (p) => p.cursor);
     },
     async listDeposits(query = {}, c) {
       const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);

@@ -69,7 +69,6 @@ const NOT_YET: readonly string[] = [
   'GetRFQ',
   'GetRFQQuote',
   'GetRFQs',
-  'GetSettlements',
   'GetStructuredTarget',
   'GetStructuredTargets',
   'GetSubaccountBalances',

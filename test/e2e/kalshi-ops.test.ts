@@ -258,3 +258,38 @@ describe('kalshi order groups against the sandbox', () => {
     expect((await signed.orderGroups.get(g!.id)).is_auto_cancel_enabled).toBe(false);
   });
 });
+
+describe('kalshi settlements against the sandbox', () => {
+  let sandbox: KalshiSandbox;
+  let signed: KalshiClient;
+  beforeAll(async () => {
+    sandbox = new KalshiSandbox();
+    const baseUrl = await sandbox.start();
+    const user = await sandbox.createUser({ balanceUsd: 50 });
+    signed = createKalshiClient({ baseUrl, keyId: user.keyId, privateKeyPem: user.privateKeyPem, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+  });
+  afterAll(async () => {
+    await signed.close();
+    await sandbox.close();
+  });
+
+  it('a settled position appears with what it paid, as Money; filters and paging are honoured', async () => {
+    // Buy 2 YES of NAVI (best NO bid 0.84 → YES ask 0.16), 3 NO of SPIRIT (sell YES into the 0.11 bid).
+    await signed.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '2', price: '0.16', timeInForce: 'immediate_or_cancel' });
+    await signed.createOrder({ ticker: 'KXCS2MAJOR-26-SPIRIT', side: 'ask', count: '3', price: '0.11', timeInForce: 'immediate_or_cancel' });
+    sandbox.settleMarket('KXCS2MAJOR-26-NAVI', 'yes');
+    sandbox.settleMarket('KXCS2MAJOR-26-SPIRIT', 'yes');
+    const all = await signed.listSettlements();
+    expect(all.settlements.map((x) => [x.ticker, x.market_result, x.yes_count_fp, x.no_count_fp, x.revenue, x.revenueMoney.amount])).toEqual([
+      ['KXCS2MAJOR-26-SPIRIT', 'yes', '0.00', '3.00', 0, '0.00'],
+      ['KXCS2MAJOR-26-NAVI', 'yes', '2.00', '0.00', 200, '2.00'],
+    ]);
+    expect((await signed.listSettlements({ ticker: 'KXCS2MAJOR-26-NAVI' })).settlements).toHaveLength(1);
+    expect((await signed.listSettlements({ eventTicker: 'KXFEDDECISION-26DEC' })).settlements).toEqual([]);
+    expect((await signed.listSettlements({ maxTs: new Date(Date.now() - 3_600_000) })).settlements).toEqual([]);
+    const paged = [];
+    for await (const x of signed.settlements({ limit: 1 })) paged.push(x.ticker);
+    expect(paged).toEqual(['KXCS2MAJOR-26-SPIRIT', 'KXCS2MAJOR-26-NAVI']);
+    expect(await caught(signed.listSettlements({ minTs: Date.now() }))).toBeInstanceOf(ValidationError);
+  });
+});
