@@ -49,6 +49,8 @@ export const KALSHI_CLIENT_OPERATIONS: Readonly<Partial<Record<KalshiOperationId
   GetMarketCandlesticksByEvent: 'getEventCandlesticks',
   GetDeposits: 'listDeposits',
   GetWithdrawals: 'listWithdrawals',
+  GetAccountApiUsageLevelVolumeProgress: 'getVolumeProgress',
+  UpgradeAccountApiUsageLevel: 'upgradeUsageLevel',
   GetSettlements: 'listSettlements',
   GetEventFeeChanges: 'listEventFeeChanges',
   GetOrderGroups: 'orderGroups.list',

@@ -623,6 +623,17 @@ export class KalshiSandbox extends ProviderSandbox {
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { settlements: page, cursor } };
     }));
+    r.route('GET', p('/account/api_usage_level/volume_progress'), this.#signed('read', (_req, k) => {
+      // Contracts this user traded (both sides of each fill count once for them).
+      let units = 0;
+      for (const f of this.engine.fills(k.user.id)) units += parseCount(f.count) ?? 0;
+      const goals = [['expert', '75000.00', '50000.00'], ['premier', '125000.00', '100000.00'], ['paragon', '250000.00', '200000.00'], ['prime', '500000.00', '400000.00'], ['prestige', '1000000.00', '800000.00']];
+      return { status: 200, body: { volume_progress: [{ computed_ts: Math.floor(Date.now() / 1000), trailing_30d_volume_fp: formatCount(units), goals: goals.map(([level, earn, keep]) => ({ level, earn_volume_goal_fp: earn, keep_volume_goal_fp: keep })) }] } };
+    }));
+    r.route('POST', p('/account/api_usage_level/upgrade'), this.#signed('read', (_req, k) => {
+      if (k.user.tier === 'basic') k.user.tier = 'advanced';
+      return { status: 201 };
+    }));
     r.route('GET', p('/portfolio/deposits'), this.#signed('read', (req, k) => {
       const { page, cursor } = this.#page(req, this.deposits.get(k.user.id) ?? [], 100);
       return { status: 200, body: { deposits: page, cursor } };
@@ -764,10 +775,10 @@ export class KalshiSandbox extends ProviderSandbox {
       if (!res.ok) return refusal(res.error);
       return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, reduced_by: formatCount(res.reducedBy), ts_ms: Date.now() } };
     }, 2));
-    r.route('GET', p('/account/limits'), this.#signed('read', () => ({
+    r.route('GET', p('/account/limits'), this.#signed('read', (_req, k) => ({
       status: 200,
       body: {
-        usage_tier: 'basic',
+        usage_tier: k.user.tier,
         read: { refill_rate: this.#o.read.refillPerSecond, bucket_capacity: this.#o.read.capacity },
         write: { refill_rate: this.#o.write.refillPerSecond, bucket_capacity: this.#o.write.capacity },
         grants: [],

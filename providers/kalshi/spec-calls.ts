@@ -59,6 +59,8 @@ export type KalshiSeriesFeeChange = g.SeriesFeeChange;
 export type KalshiEventFeeChange = g.EventFeeChange;
 /** One market's settlement in your account: what you held, what it paid (`revenue`, cents), fees. */
 export type KalshiSettlement = g.Settlement & { readonly revenueMoney: Money };
+/** Your trailing-30-day volume and the volume each earned usage level needs. */
+export type KalshiVolumeProgress = g.AccountApiUsageLevelVolumeProgress;
 /** A series: the template its events repeat (frequency, category, settlement sources). */
 export type KalshiSeries = g.Series;
 /** An event's images and the metadata of its markets. */
@@ -153,6 +155,13 @@ export interface KalshiSpecCalls {
   listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): Promise<{ settlements: KalshiSettlement[]; cursor?: string | undefined }>;
   /** Every settlement of yours matching the query, following `cursor`. */
   settlements(query?: Omit<KalshiSettlementsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiSettlement, void, undefined>;
+  /** Your trailing volume against the volume goals of the earned API usage levels (signed). */
+  getVolumeProgress(options?: CallOptions): Promise<KalshiVolumeProgress[]>;
+  /**
+   * Move this account to the Advanced API usage level (self-serve; signed). Not retried once
+   * it may have been sent; after an OutcomeUnknownError, `syncLimits()` shows the level.
+   */
+  upgradeUsageLevel(options?: CallOptions): Promise<void>;
   /** One page of your deposits (signed). */
   listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }>;
   /** Every deposit of yours, following `cursor`. */
@@ -344,6 +353,12 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     settlements(query = {}, c) {
       parseInput(PROVIDER, 'settlements', settlementsQuery, query);
       return paginate((cursor) => calls.listSettlements({ ...query, cursor }, c), (p) => p.settlements, (p) => p.cursor);
+    },
+    async getVolumeProgress(c) {
+      return (await send('GetAccountApiUsageLevelVolumeProgress', g.GetAccountApiUsageLevelVolumeProgressResponseSchema, { call: c })).volume_progress;
+    },
+    async upgradeUsageLevel(c) {
+      await send('UpgradeAccountApiUsageLevel', z.unknown(), { safety: 'unsafe', outcomeHint: 'syncLimits() reports the usage tier the account is on now.', call: c });
     },
     async listDeposits(query = {}, c) {
       const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);

@@ -35,7 +35,6 @@ const NOT_YET: readonly string[] = [
   'DeleteQuote',
   'DeleteRFQ',
   'DeleteRFQQuote',
-  'GetAccountApiUsageLevelVolumeProgress',
   'GetBlockTradeProposals',
   'GetCommunicationsID',
   'GetEventForecastPercentilesHistory',
@@ -86,7 +85,6 @@ const NOT_YET: readonly string[] = [
   'UpdateFCMEventContractDailyCap',
   'UpdateFCMSubtraderBlockedCategories',
   'UpdateSubaccountNetting',
-  'UpgradeAccountApiUsageLevel',
 ];
 
 function documented(): Record<string, { method: string; path: string }> {

@@ -92,6 +92,33 @@ describe('kalshi spec calls against the sandbox', () => {
     expect((await signed.getRestingOrderValue()).totalCents).toBe(0);
   });
 
+  it('usage level: volume progress counts your traded contracts; the self-serve upgrade moves Basic to Advanced, sent once', async () => {
+    const s2 = new KalshiSandbox();
+    const url = await s2.start();
+    try {
+      const u = await s2.createUser({ balanceUsd: 10 });
+      const c = createKalshiClient({ baseUrl: url, keyId: u.keyId, privateKeyPem: u.privateKeyPem, retry: { retries: 3, minDelayMs: 10, maxDelayMs: 50 } });
+      try {
+        await c.createOrder({ ticker: 'KXBTCMAXY-26-T200000', side: 'bid', count: '4', price: '0.06', timeInForce: 'immediate_or_cancel' });
+        const [progress] = await c.getVolumeProgress();
+        expect(progress!.trailing_30d_volume_fp).toBe('4.00');
+        expect(progress!.goals.map((g) => g.level)).toEqual(['expert', 'premier', 'paragon', 'prime', 'prestige']);
+        expect((await c.syncLimits()).usageTier).toBe('basic');
+        s2.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/account/api_usage_level/upgrade' });
+        const lost = await caught(c.upgradeUsageLevel());
+        expect(lost).toBeInstanceOf(OutcomeUnknownError);
+        expect((lost as Error).message).toContain('syncLimits()');
+        expect(s2.server.requests.filter((r) => r.path.endsWith('/upgrade'))).toHaveLength(1);
+        expect((await c.syncLimits()).usageTier).toBe('advanced');
+        await c.upgradeUsageLevel();
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await s2.close();
+    }
+  });
+
   it('historical cutoff (public, as the spec lists no security)', async () => {
     expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' });
     expect(last().auth).toBeUndefined();
