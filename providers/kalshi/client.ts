@@ -284,7 +284,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const core = createClientCore({ adapter, defaultBaseUrl: baseUrl, defaultLimits: kalshiDefaultLimits(opts.tier), quotaKey: keyId || `anonymous:${baseUrl}`, client: { ...options, baseUrl } });
 
   // What the server says each endpoint costs, once syncLimits() has read it.
-  const costs = new KalshiEndpointCostTable();
+  const costs = new KalshiEndpointCostTable(Object.values(kalshiOperations).filter((o) => !o.path.includes('{')).map((o) => `${o.method} ${o.path}`));
   const needKey = (operation: string): void => {
     if (!signer) throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: `kalshi.${operation} needs keyId and a private key; nothing was sent` });
   };

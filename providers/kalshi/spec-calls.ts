@@ -387,18 +387,30 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
  * server lists templates (`/portfolio/events/orders/{order_id}`), the client sends ids.
  */
 export class KalshiEndpointCostTable {
-  #rules: { method: string; pattern: RegExp; cost: number }[] = [];
+  #rules: { method: string; template: string; pattern: RegExp; cost: number }[] = [];
   #defaultCost: number | undefined;
+  readonly #literal: Set<string>;
+
+  /**
+   * @param literalEndpoints `METHOD /path` of every endpoint without a path parameter (from the
+   *   spec): such a path is only ever billed by its own entry, never by a template it happens to
+   *   fit (`DELETE /portfolio/events/orders/batched` is not `…/{order_id}`).
+   */
+  constructor(literalEndpoints: Iterable<string> = []) {
+    this.#literal = new Set(literalEndpoints);
+  }
 
   /** Replace the table with what the server says. */
   set(costs: KalshiEndpointCosts): void {
     this.#defaultCost = costs.defaultCost;
-    this.#rules = costs.endpointCosts.map((e) => ({ method: e.method.toUpperCase(), pattern: templatePattern(e.path), cost: e.cost }));
+    this.#rules = costs.endpointCosts.map((e) => ({ method: e.method.toUpperCase(), template: relativePath(e.path), pattern: templatePattern(e.path), cost: e.cost }));
   }
 
   /** The server's cost of one request, or `fallback` when the server has not said. */
   costOf(method: string, path: string, fallback: number): number {
-    const rule = this.#rules.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+    const m = method.toUpperCase();
+    const literal = this.#literal.has(`${m} ${path}`);
+    const rule = this.#rules.find((r) => r.method === m && (literal ? r.template === path : r.pattern.test(path)));
     if (rule) return rule.cost;
     // Known non-default costs stay until the server lists otherwise; the default follows the server.
     return this.#defaultCost !== undefined && fallback === DEFAULT_COST ? this.#defaultCost : fallback;
@@ -406,10 +418,14 @@ export class KalshiEndpointCostTable {
 }
 const DEFAULT_COST = 10;
 
+/** A listed path without the `/trade-api/v2` root and a trailing slash. */
+function relativePath(path: string): string {
+  return path.replace(/^\/trade-api\/v2(?=\/)/, '').replace(/\/+$/, '');
+}
+
 /** `/trade-api/v2/portfolio/orders/{order_id}` → a regex over the client's paths (`/portfolio/orders/<one segment>`). */
 function templatePattern(path: string): RegExp {
-  const relative = path.replace(/^\/trade-api\/v2(?=\/)/, '').replace(/\/+$/, '');
-  const body = relative
+  const body = relativePath(path)
     .split(/(\{[^}]*\})/)
     .map((part) => (/^\{[^}]*\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
