@@ -49,6 +49,7 @@ export const KALSHI_CLIENT_OPERATIONS: Readonly<Partial<Record<KalshiOperationId
   GetMarketCandlesticksByEvent: 'getEventCandlesticks',
   GetDeposits: 'listDeposits',
   GetWithdrawals: 'listWithdrawals',
+  GetTagsForSeriesCategories: 'getTagsByCategory',
   GetAccountApiUsageLevelVolumeProgress: 'getVolumeProgress',
   UpgradeAccountApiUsageLevel: 'upgradeUsageLevel',
   GetSettlements: 'listSettlements',

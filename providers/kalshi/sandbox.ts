@@ -438,6 +438,11 @@ export class KalshiSandbox extends ProviderSandbox {
       const rows = SERIES_FEE_CHANGES.filter((f) => (!series || f.series_ticker === series) && (historical || Date.parse(f.scheduled_ts) >= now));
       return { status: 200, body: { series_fee_change_arr: rows } };
     }));
+    r.route('GET', p('/search/tags_by_categories'), this.#public(() => {
+      const byCategory: Record<string, string[]> = {};
+      for (const s of this.#seriesList(false)) byCategory[s.category] = [...new Set([...(byCategory[s.category] ?? []), ...s.tags])].sort();
+      return { status: 200, body: { tags_by_categories: byCategory } };
+    }));
     r.route('GET', p('/series'), this.#public((req) => {
       const badTs = badSecondsQuery(req, 'min_updated_ts');
       if (badTs) return badTs;

@@ -108,6 +108,8 @@ export interface KalshiSpecCalls {
   listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): Promise<{ eventFeeChanges: KalshiEventFeeChange[]; cursor: string }>;
   /** Every scheduled event fee change matching the filter, following `cursor`. */
   eventFeeChanges(query?: { eventTicker?: string; limit?: number }, options?: CallOptions): AsyncGenerator<KalshiEventFeeChange, void, undefined>;
+  /** The tags used by series, by category (public): the values `listSeries({ category, tags })` accepts. */
+  getTagsByCategory(options?: CallOptions): Promise<Record<string, string[]>>;
   /** One series (public). */
   getSeries(seriesTicker: string, query?: { includeVolume?: boolean }, options?: CallOptions): Promise<KalshiSeries>;
   /** Every series matching the filters (public; the list is not paged). */
@@ -237,6 +239,9 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     eventFeeChanges(query = {}, c) {
       parseInput(PROVIDER, 'eventFeeChanges', eventFeeQuery, query);
       return paginate((cursor) => calls.listEventFeeChanges({ ...query, cursor }, c), (p) => p.eventFeeChanges, (p) => p.cursor);
+    },
+    async getTagsByCategory(c) {
+      return (await send('GetTagsForSeriesCategories', g.GetTagsForSeriesCategoriesResponseSchema, { call: c })).tags_by_categories;
     },
     async getSeries(seriesTicker, query = {}, c) {
       const t = parseInput(PROVIDER, 'getSeries', tickerSchema, seriesTicker);

@@ -73,7 +73,6 @@ const NOT_YET: readonly string[] = [
   'GetSubaccountBalances',
   'GetSubaccountNetting',
   'GetSubaccountTransfers',
-  'GetTagsForSeriesCategories',
   'GetTargetBalanceAllocation',
   'GetTradesHistorical',
   'GetWeatherIndex',

@@ -51,6 +51,9 @@ describe('kalshi spec calls against the sandbox', () => {
     expect(await anon.listSeries({ minUpdatedTs: new Date('2027-01-01T00:00:00Z') })).toEqual([]);
     expect(last().query).toContain(`min_updated_ts=${Date.parse('2027-01-01T00:00:00Z') / 1000}`);
     expect(await caught(anon.listSeries({ minUpdatedTs: Date.now() }))).toBeInstanceOf(ValidationError);
+    const tags = await anon.getTagsByCategory();
+    expect(tags).toEqual({ Crypto: ['BTC'], Economics: ['Fed', 'Rates'], Sports: ['CS2', 'Esports'] });
+    expect((await anon.listSeries({ category: 'Sports', tags: tags.Sports })).map((s) => s.ticker)).toEqual(['KXCS2MAJOR']);
     expect((await anon.getSeriesFeeChanges()).map((f) => f.id)).toEqual(['fee-2099-01']);
     expect((await anon.getSeriesFeeChanges({ showHistorical: true })).map((f) => f.id)).toEqual(['fee-2026-01', 'fee-2099-01']);
     expect((await anon.getSeriesFeeChanges({ showHistorical: true, seriesTicker: 'KXFEDDECISION' })).map((f) => f.id)).toEqual(['fee-2026-01']);
