@@ -116,7 +116,7 @@ export interface KalshiSpecCalls {
   listSeries(query?: { category?: string; tags?: string[]; includeProductMetadata?: boolean; includeVolume?: boolean; minUpdatedTs?: Date | number }, options?: CallOptions): Promise<KalshiSeries[]>;
   /** An event's images and market metadata (public). */
   getEventMetadata(eventTicker: string, options?: CallOptions): Promise<KalshiEventMetadata>;
-  /** Queue positions of your resting orders, by markets or by event (signed). */
+  /** Queue positions of your resting orders: all of them, or those of some markets or of an event (signed). */
   getQueuePositions(query?: { marketTickers?: string[]; eventTicker?: string; subaccount?: number }, options?: CallOptions): Promise<KalshiQueuePosition[]>;
   /** How many contracts rest ahead of one of your orders at its price (a decimal string; signed). */
   getQueuePosition(orderId: string, options?: CallOptions): Promise<string>;
@@ -189,8 +189,7 @@ const seriesListQuery = z
   .strict();
 const queuePositionsQuery = z
   .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(32).optional() })
-  .strict()
-  .refine((q) => q.marketTickers !== undefined || q.eventTicker !== undefined, { message: 'give marketTickers or eventTicker (Kalshi needs one)', path: ['marketTickers'] });
+  .strict();
 
 const period = z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' });
 const rangeShape = { start: unixSecondsInput, end: unixSecondsInput, periodMinutes: period };

@@ -76,7 +76,7 @@ describe('kalshi spec calls against the sandbox', () => {
   it('queue positions and resting-order value of a resting order (signed)', async () => {
     expect(await caught(anon.getQueuePositions({ eventTicker: 'KXCS2MAJOR-26' }))).toBeInstanceOf(CapabilityError);
     const sent = sandbox.server.requests.length;
-    expect(await caught(signed.getQueuePositions({}))).toBeInstanceOf(ValidationError);
+    expect(await caught(signed.getQueuePositions({ marketTickers: [] }))).toBeInstanceOf(ValidationError);
     expect(sandbox.server.requests.length).toBe(sent);
     const placed = await signed.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '3', price: '0.15', timeInForce: 'good_till_canceled' });
     // The seeded house bid of 90 contracts at 0.15 came first.
@@ -84,6 +84,7 @@ describe('kalshi spec calls against the sandbox', () => {
     const byEvent = await signed.getQueuePositions({ eventTicker: 'KXCS2MAJOR-26' });
     expect(byEvent).toEqual([{ order_id: placed.order_id, market_ticker: 'KXCS2MAJOR-26-NAVI', queue_position_fp: '90.00' }]);
     expect(await signed.getQueuePositions({ marketTickers: ['KXBTCMAXY-26-T150000'] })).toEqual([]);
+    expect(await signed.getQueuePositions()).toEqual(byEvent);
     // 3 × $0.15 held back, plus the maker fee the engine reserves with it.
     const reserved = sandbox.engine.account(user.userId)!.reserved;
     expect(reserved).toBeGreaterThanOrEqual(450_000n);
