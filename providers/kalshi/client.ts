@@ -14,11 +14,13 @@ import type { TokenBucket } from '../../src/limits/specs.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
+import { kalshiOperations, type KalshiOperationId } from './generated/operations.js';
 import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
 import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from './order-tracker.js';
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
+import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
@@ -137,7 +139,8 @@ export interface KalshiBatchResult {
   readonly error?: { readonly code?: string | undefined; readonly message?: string | undefined } | undefined;
 }
 
-export interface KalshiClient extends MarketProvider {
+/** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
+export interface KalshiClient extends MarketProvider, KalshiSpecCalls {
   readonly id: 'kalshi';
 /** Is the exchange open (no key needed). */
   getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
@@ -206,8 +209,12 @@ export interface KalshiClient extends MarketProvider {
   batchCancelOrders(orders: { orderId: string; ticker?: string }[], options?: CallOptions): Promise<Raw<typeof s.batchCanceledSchema>['orders']>;
   /** Cancel every resting order of the account (V2). */
   cancelAllOrders(options?: CallOptions): Promise<void>;
-  /** Read this account's token buckets (`GET /account/limits`) and size the limiters by them. */
-  syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket }>;
+  /**
+   * Read this account's token buckets (`GET /account/limits`) and size the limiters by them,
+   * and read the server's per-endpoint costs (`GET /account/endpoint_costs`): from then on
+   * each request is charged what the server says it costs.
+   */
+  syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket; defaultCost: number }>;
   readonly apiKeys: {
 /** Your API keys. */
     list(options?: CallOptions): Promise<Raw<typeof s.apiKeysSchema>>;
@@ -276,10 +283,12 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const baseUrl = opts.baseUrl ?? KALSHI_BASE_URLS[opts.environment ?? 'production'];
   const core = createClientCore({ adapter, defaultBaseUrl: baseUrl, defaultLimits: kalshiDefaultLimits(opts.tier), quotaKey: keyId || `anonymous:${baseUrl}`, client: { ...options, baseUrl } });
 
+  // What the server says each endpoint costs, once syncLimits() has read it.
+  const costs = new KalshiEndpointCostTable(Object.values(kalshiOperations).filter((o) => !o.path.includes('{')).map((o) => `${o.method} ${o.path}`));
   const needKey = (operation: string): void => {
     if (!signer) throw new CapabilityError({ provider: PROVIDER, code: 'capability_missing', message: `kalshi.${operation} needs keyId and a private key; nothing was sent` });
   };
-  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; idempotencyKey?: string | undefined; call?: CallOptions | undefined } = {}): Promise<T> =>
+  const call = <T>(method: HttpMethod, path: string, schema: z.ZodType<T>, o: { query?: Record<string, unknown>; body?: unknown; auth?: boolean; limitClass?: KalshiLimitClass; cost?: number; safety?: RepeatSafety; idempotencyKey?: string | undefined; outcomeHint?: string | undefined; call?: CallOptions | undefined } = {}): Promise<T> =>
     core.sender.send({
       method,
       path,
@@ -287,15 +296,26 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       body: o.body,
       auth: o.auth ?? true,
       limitClass: o.limitClass ?? 'read',
-      cost: o.cost ?? KALSHI_DEFAULT_COST,
+      cost: o.cost ?? costs.costOf(method, path, KALSHI_DEFAULT_COST),
       safety: o.safety ?? 'read',
       schema,
       idempotencyKey: o.idempotencyKey,
+      outcomeHint: o.outcomeHint,
       call: o.call,
     });
   const priv = <T>(operation: string, method: HttpMethod, path: string, schema: z.ZodType<T>, o: Parameters<typeof call>[3] = {}): Promise<T> => {
     needKey(operation);
     return call(method, path, schema, o);
+  };
+  // A spec read by operationId: path, method and whether it is signed come from the generated table.
+  const sendOperation: KalshiOperationSender = (id: KalshiOperationId, schema, o = {}) => {
+    const fact = kalshiOperations[id];
+    const path = fact.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathSegment(o.params?.[name] ?? ''));
+    const signed = fact.auth.length > 0;
+    if (signed) needKey(id);
+    // Repeat safety from the generated table (GETs read, the overlay's harmless writes idempotent) unless the call decides.
+    const safety = o.safety ?? fact.safety;
+    return call(fact.method, path, schema, { query: o.query, body: o.body, auth: signed, limitClass: o.limitClass ?? 'read', safety, outcomeHint: o.outcomeHint, call: o.call });
   };
 
 
@@ -390,6 +410,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   };
 
   const client: KalshiClient = {
+    ...createKalshiSpecCalls(sendOperation),
     id: PROVIDER,
     has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
 
@@ -428,7 +449,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
 
     async listTrades(query = {}, c) {
       const q = parseInput(PROVIDER, 'listTrades', s.tradesQuerySchema, query);
-      return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs } });
+      return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, is_block_trade: q.isBlockTrade } });
     },
     trades(query = {}, c) {
       parseInput(PROVIDER, 'trades', s.tradesQuerySchema, query);
@@ -506,7 +527,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const id = parseInput(PROVIDER, 'cancelOrder', z.string().min(1).max(200), orderId);
       const q = parseInput(PROVIDER, 'cancelOrder', z.object({ ticker: s.tickerSchema.optional() }).strict(), query);
       // Cancelling twice is harmless (the second finds nothing to cancel).
-      return priv('cancelOrder', 'DELETE', `/portfolio/events/orders/${pathSegment(id)}`, s.canceledOrderSchema, { query: { market_ticker: q.ticker }, limitClass: 'write', cost: KALSHI_CANCEL_COST, safety: 'idempotent', call: c });
+      return priv('cancelOrder', 'DELETE', `/portfolio/events/orders/${pathSegment(id)}`, s.canceledOrderSchema, { query: { market_ticker: q.ticker }, limitClass: 'write', cost: costs.costOf('DELETE', `/portfolio/events/orders/${pathSegment(id)}`, KALSHI_CANCEL_COST), safety: 'idempotent', call: c });
     },
 
     async amendOrder(orderId, input, c) {
@@ -539,7 +560,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
         res = await call('POST', BATCH_PATH, s.batchCreatedSchema, {
           body: { orders: list.map((o, i) => orderBody(o, ids[i]!)) },
           limitClass: 'write',
-          cost: KALSHI_DEFAULT_COST * list.length,
+          cost: costs.costOf('POST', BATCH_PATH, KALSHI_DEFAULT_COST) * list.length,
           safety: 'idempotent',
           // One key per order: a lone order's is the call's; a batch's keys go in the error's details.
           idempotencyKey: ids.length === 1 ? ids[0] : undefined,
@@ -576,7 +597,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       const res = await priv('batchCancelOrders', 'DELETE', '/portfolio/events/orders/batched', s.batchCanceledSchema, {
         body: { orders: list.map((o) => ({ order_id: o.orderId, market_ticker: o.ticker })) },
         limitClass: 'write',
-        cost: KALSHI_CANCEL_COST * list.length,
+        cost: costs.costOf('DELETE', '/portfolio/events/orders/batched', KALSHI_CANCEL_COST) * list.length,
         safety: 'idempotent',
         call: c,
       });
@@ -589,12 +610,14 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
 
     async syncLimits(c) {
       const limits = await priv('syncLimits', 'GET', '/account/limits', s.accountLimitsSchema, { call: c });
+      const endpointCosts = await client.getEndpointCosts(c);
+      costs.set(endpointCosts);
       const read = { capacity: limits.read.bucket_capacity, refillPerSecond: limits.read.refill_rate };
       const write = { capacity: limits.write.bucket_capacity, refillPerSecond: limits.write.refill_rate };
       // Limits set in code win over what the server says.
       if (!options.rateLimit?.read) await core.limiters.get('read')?.updateSpec(read);
       if (!options.rateLimit?.write) await core.limiters.get('write')?.updateSpec(write);
-      return { usageTier: limits.usage_tier, read, write };
+      return { usageTier: limits.usage_tier, read, write, defaultCost: endpointCosts.defaultCost };
     },
 
     apiKeys: {

@@ -3,3 +3,24 @@ export { signKalshiRequest, kalshiSignatureMessage, type KalshiAuthHeaders, type
 export { kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
 export * from './stream/index.js';
 export type { KalshiOrderTracker, KalshiTrackedFill, KalshiTrackedOrder, OrderTrackerEvents, TrackOrderOptions } from './order-tracker.js';
+export type {
+  KalshiSpecCalls,
+  KalshiCandleRange,
+  KalshiCandlestick,
+  KalshiEndpointCost,
+  KalshiEndpointCosts,
+  KalshiEventFeeChange,
+  KalshiEventMetadata,
+  KalshiExchangeSchedule,
+  KalshiHistoricalCutoff,
+  KalshiOrderGroup,
+  KalshiOrderGroupDetail,
+  KalshiQueuePosition,
+  KalshiRestingOrderValue,
+  KalshiSeries,
+  KalshiSeriesFeeChange,
+  KalshiSettlement,
+  KalshiSettlementsQuery,
+  KalshiTransfer,
+  KalshiVolumeProgress,
+} from './spec-calls.js';

@@ -88,6 +88,31 @@ const badSecondsQuery = (req: SandboxRequest, ...names: string[]): SandboxRespon
   return undefined;
 };
 
+const SERIES_META: Record<string, { title: string; category: string; tags: string[]; frequency: string }> = {
+  KXBTCMAXY: { title: 'Bitcoin yearly high', category: 'Crypto', tags: ['BTC'], frequency: 'annual' },
+  KXCS2MAJOR: { title: 'CS2 Major winner', category: 'Sports', tags: ['Esports', 'CS2'], frequency: 'custom' },
+  KXFEDDECISION: { title: 'Fed rate decision', category: 'Economics', tags: ['Fed', 'Rates'], frequency: 'monthly' },
+};
+/** Fee changes: one long past, one far ahead (so `show_historical` tells them apart). */
+const SERIES_FEE_CHANGES = [
+  { id: 'fee-2026-01', series_ticker: 'KXFEDDECISION', fee_type: 'quadratic', fee_multiplier: 1, scheduled_ts: '2026-01-15T00:00:00Z' },
+  { id: 'fee-2099-01', series_ticker: 'KXBTCMAXY', fee_type: 'quadratic_with_maker_fees', fee_multiplier: 0.5, scheduled_ts: '2099-01-01T00:00:00Z' },
+];
+const EVENT_FEE_CHANGES = [
+  { id: 'evfee-1', event_ticker: 'KXFEDDECISION-26DEC', series_ticker: 'KXFEDDECISION', fee_type_override: 'flat', fee_multiplier_override: 0.25, scheduled_ts: '2026-12-01T00:00:00Z' },
+  { id: 'evfee-2', event_ticker: 'KXCS2MAJOR-26', series_ticker: 'KXCS2MAJOR', fee_type_override: null, fee_multiplier_override: 0.5, scheduled_ts: '2026-06-01T00:00:00Z' },
+  { id: 'evfee-3', event_ticker: 'KXCS2MAJOR-26', series_ticker: 'KXCS2MAJOR', fee_type_override: 'quadratic', fee_multiplier_override: null, scheduled_ts: '2026-06-15T00:00:00Z' },
+];
+const EXCHANGE_SCHEDULE = {
+  standard_hours: [{
+    start_time: '2026-01-01T00:00:00Z', end_time: '2099-01-01T00:00:00Z',
+    ...Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, [{ open_time: '00:00', close_time: '23:59' }]])),
+  }],
+  maintenance_windows: [{ start_datetime: '2026-12-24T08:00:00Z', end_datetime: '2026-12-24T10:00:00Z' }],
+};
+const HISTORICAL_CUTOFF = { market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' };
+/** The series of an event: its ticker up to the first dash (`KXFEDDECISION-26DEC` → `KXFEDDECISION`). */
+const seriesOf = (eventTicker: string): string => eventTicker.split('-')[0]!;
 const refusal = (e: EngineError): SandboxResponse => ({ status: e.status, body: { code: e.code, message: e.message, details: '' } });
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** `min_ts` / `max_ts` (Unix seconds) as a filter on epoch ms. */
@@ -117,6 +142,28 @@ export class KalshiSandbox extends ProviderSandbox {
    * after it was created (the list lagging behind the order), as after a lost answer.
    */
   orderListLagMs: number;
+  /**
+   * Non-default token costs, as `GET /account/endpoint_costs` lists them (spec path templates)
+   * and as every signed call is charged: change one and both follow.
+   */
+  endpointCosts: { method: string; path: string; cost: number }[] = [
+    { method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 },
+    { method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 2 },
+    { method: 'GET', path: '/communications/quotes/{quote_id}', cost: 2 },
+    { method: 'POST', path: '/communications/quotes', cost: 2 },
+    { method: 'DELETE', path: '/communications/quotes/{quote_id}', cost: 2 },
+  ];
+  /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
+  readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
+  /**
+   * Order groups per user. Kept as records only: the engine does not yet count their fills
+   * or cancel their orders at the limit (a trigger or delete empties `orders`).
+   */
+  readonly orderGroups = new Map<string, { id: string; userId: string; limit: string; triggered: boolean; orders: string[] }>();
+  /** Settlements per user, newest first, as `settleMarket` recorded them. */
+  readonly settlements = new Map<string, Record<string, unknown>[]>();
+  /** The cost of any endpoint not in `endpointCosts`. */
+  defaultCost = 10;
 
   constructor(options: KalshiSandboxOptions = {}) {
     super();
@@ -138,6 +185,8 @@ export class KalshiSandbox extends ProviderSandbox {
     const user: User = { id: randomUUID(), tier: options.tier ?? 'basic' };
     this.users.set(user.id, user);
     this.engine.deposit(user.id, dollarsToMicros((options.balanceUsd ?? 1000).toFixed(2)));
+    const at = Math.floor(Date.now() / 1000);
+    this.deposits.set(user.id, [{ id: randomUUID(), status: 'applied', type: 'ach', amount_cents: Math.round((options.balanceUsd ?? 1000) * 100), fee_cents: 0, created_ts: at, finalized_ts: at }]);
     const pair = await generateRsaKeyPair({ bits: 2048 });
     const keyId = this.registerKey(user, 'sandbox', pair.publicKeyPem);
     return { userId: user.id, keyId, privateKeyPem: pair.privateKeyPem };
@@ -148,6 +197,30 @@ export class KalshiSandbox extends ProviderSandbox {
     const id = randomUUID();
     this.keys.set(id, { id, name, user, publicKey: createPublicKey(publicKeyPem), scopes });
     return id;
+  }
+
+  /**
+   * Determine and settle a market (every winning contract pays $1) and record, for each user
+   * who held it, the settlement `GET /portfolio/settlements` lists.
+   */
+  settleMarket(ticker: string, result: 'yes' | 'no', now = Date.now()): void {
+    const held = this.engine.users().map((userId) => ({ userId, p: this.engine.positions(userId).find((x) => x.ticker === ticker) })).filter((h) => h.p && h.p.position !== 0);
+    this.engine.settleMarket(ticker, result, now);
+    const event = this.markets.find((m) => m.ticker === ticker)?.event_ticker ?? '';
+    for (const { userId, p } of held) {
+      const yes = p!.position > 0 ? p!.position : 0;
+      const no = p!.position < 0 ? -p!.position : 0;
+      const wonUnits = result === 'yes' ? yes : no;
+      const list = this.settlements.get(userId) ?? [];
+      list.unshift({
+        ticker, exchange_index: 0, event_ticker: event, market_result: result,
+        yes_count_fp: formatCount(yes), yes_total_cost_dollars: formatMicros(yes ? p!.costBasis : 0n),
+        no_count_fp: formatCount(no), no_total_cost_dollars: formatMicros(no ? p!.costBasis : 0n),
+        // One count unit (0.01 contract) pays one cent.
+        revenue: wonUnits, settled_time: iso(now), fee_cost: formatMicros(p!.feesPaid), value: result === 'yes' ? 100 : 0,
+      });
+      this.settlements.set(userId, list);
+    }
   }
 
   /** A user's available balance, as a dollar string (4 decimals, 6 when fees need them). */
@@ -219,8 +292,10 @@ export class KalshiSandbox extends ProviderSandbox {
       // A seeded level that crossed the other side would trade away (or self-cancel) silently.
       if (timeInForce === 'good_till_canceled' && userId === HOUSE && placed.order.remaining_count_fp !== formatCount(count)) throw new Error(`sandbox seed: the ${ticker} level at ${formatPrice(price)} crosses the book`);
     };
+    // Each event closes on its own day, so close-time filters have something to tell apart.
+    const closeTimes: Record<string, string> = { 'KXFEDDECISION-26DEC': '2026-12-10T19:00:00Z', 'KXBTCMAXY-26': '2026-12-31T23:59:00Z', 'KXCS2MAJOR-26': '2026-06-21T20:00:00Z' };
     const add = (event: string, ticker: string, title: string, yes: [number, number][], no: [number, number][]): void => {
-      this.markets.push({ ticker, event_ticker: event, title, close_time: '2026-12-31T23:59:00Z' });
+      this.markets.push({ ticker, event_ticker: event, title, close_time: closeTimes[event] ?? '2026-12-31T23:59:00Z' });
       this.engine.addMarket({ ticker, tick: 100 }, now);
       // A few trades at the best YES bid, made before the book exists so they leave it as seeded.
       const last = Math.round(Math.max(...yes.map(([p]) => p)) * 10_000);
@@ -272,12 +347,19 @@ export class KalshiSandbox extends ProviderSandbox {
     return undefined;
   }
 
+  /** What `endpointCosts` says one request costs (the default when it is not listed). */
+  #listedCost(req: SandboxRequest): number | undefined {
+    const path = req.path.slice(PREFIX.length);
+    const listed = this.endpointCosts.find((e) => e.method === req.method && new RegExp(`^${e.path.replace(/\{[^}]*\}/g, '[^/]+')}$`).test(path));
+    return listed?.cost;
+  }
+
   /** Signed route; `optional` lets public routes accept (and check) signatures too. */
-  #signed(kind: 'read' | 'write', handler: (req: SandboxRequest, key: ApiKeyRecord) => SandboxResponse, cost = 10) {
+  #signed(kind: 'read' | 'write', handler: (req: SandboxRequest, key: ApiKeyRecord) => SandboxResponse, cost?: number) {
     return (req: SandboxRequest): SandboxResponse => {
       const key = this.#verify(req);
       if (!('publicKey' in key)) return key;
-      const limited = this.#take(key.id, kind, cost);
+      const limited = this.#take(key.id, kind, this.#listedCost(req) ?? cost ?? this.defaultCost);
       if (limited) return limited;
       this.expireOrders();
       return handler(req, key);
@@ -289,7 +371,7 @@ export class KalshiSandbox extends ProviderSandbox {
       if (req.headers['kalshi-access-key'] !== undefined) {
         const key = this.#verify(req);
         if (!('publicKey' in key)) return key;
-        const limited = this.#take(key.id, 'read', 10);
+        const limited = this.#take(key.id, 'read', this.#listedCost(req) ?? this.defaultCost);
         if (limited) return limited;
       }
       this.expireOrders();
@@ -342,13 +424,71 @@ export class KalshiSandbox extends ProviderSandbox {
 
     r.route('GET', p('/exchange/status'), () => ({ status: 200, body: { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null } }));
 
+    r.route('GET', p('/exchange/schedule'), () => ({ status: 200, body: { schedule: EXCHANGE_SCHEDULE } }));
+    // The spec lists no security here; the sandbox's user data is always current.
+    r.route('GET', p('/exchange/user_data_timestamp'), this.#public(() => ({ status: 200, body: { as_of_time: new Date().toISOString() } })));
+    r.route('GET', p('/account/endpoint_costs'), () => ({ status: 200, body: { default_cost: this.defaultCost, endpoint_costs: this.endpointCosts } }));
+    r.route('GET', p('/historical/cutoff'), this.#public(() => ({ status: 200, body: HISTORICAL_CUTOFF })));
+
+    // Before /series/:ticker, which would take "fee_changes" for a ticker.
+    r.route('GET', p('/series/fee_changes'), this.#public((req) => {
+      const series = req.query.get('series_ticker');
+      const historical = req.query.get('show_historical') === 'true';
+      const now = Date.now();
+      const rows = SERIES_FEE_CHANGES.filter((f) => (!series || f.series_ticker === series) && (historical || Date.parse(f.scheduled_ts) >= now));
+      return { status: 200, body: { series_fee_change_arr: rows } };
+    }));
+    r.route('GET', p('/search/tags_by_categories'), this.#public(() => {
+      const byCategory: Record<string, string[]> = {};
+      for (const s of this.#seriesList(false)) byCategory[s.category] = [...new Set([...(byCategory[s.category] ?? []), ...s.tags])].sort();
+      return { status: 200, body: { tags_by_categories: byCategory } };
+    }));
+    r.route('GET', p('/series'), this.#public((req) => {
+      const badTs = badSecondsQuery(req, 'min_updated_ts');
+      if (badTs) return badTs;
+      const category = req.query.get('category');
+      const tags = req.query.get('tags')?.split(',').filter(Boolean);
+      const minUpdated = req.query.get('min_updated_ts');
+      const rows = this.#seriesList(req.query.get('include_volume') === 'true').filter((x) => (!category || x.category === category)
+        && (!tags || tags.some((t) => x.tags.includes(t))) && (minUpdated === null || Date.parse(x.last_updated_ts) >= Number(minUpdated) * 1000));
+      return { status: 200, body: { series: rows } };
+    }));
+    r.route('GET', p('/series/:series/markets/:ticker/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, true);
+      if ('status' in range) return range;
+      const m = this.markets.find((x) => x.ticker === req.params.ticker && seriesOf(x.event_ticker) === req.params.series);
+      if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found in this series', details: '' } };
+      return { status: 200, body: { ticker: m.ticker, candlesticks: this.#candles(m.ticker, range) } };
+    }));
+    r.route('GET', p('/series/:series/events/:ticker/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, true);
+      if ('status' in range) return range;
+      const markets = this.markets.filter((x) => x.event_ticker === req.params.ticker && seriesOf(x.event_ticker) === req.params.series);
+      if (!markets.length) return { status: 404, body: { code: 'not_found', message: 'event not found in this series', details: '' } };
+      const end = Math.min(range.end, Math.ceil(Date.now() / 1000 / range.period) * range.period);
+      return { status: 200, body: { market_tickers: markets.map((m) => m.ticker), market_candlesticks: markets.map((m) => this.#candles(m.ticker, { ...range, end })), adjusted_end_ts: end } };
+    }));
+    r.route('GET', p('/series/:ticker'), this.#public((req) => {
+      const series = this.#seriesList(req.query.get('include_volume') === 'true').find((x) => x.ticker === req.params.ticker);
+      if (!series) return { status: 404, body: { code: 'not_found', message: 'series not found', details: '' } };
+      return { status: 200, body: { series } };
+    }));
+
     r.route('GET', p('/markets'), this.#public((req) => {
       const badTs = badSecondsQuery(req, 'min_close_ts', 'max_close_ts');
       if (badTs) return badTs;
       const ev = req.query.get('event_ticker');
+      const series = req.query.get('series_ticker');
       const tickers = req.query.get('tickers')?.split(',');
       const status = req.query.get('status');
-      const rows = this.markets.filter((m) => (!ev || m.event_ticker === ev) && (!tickers || tickers.includes(m.ticker)) && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active')));
+      const minClose = req.query.get('min_close_ts');
+      const maxClose = req.query.get('max_close_ts');
+      const rows = this.markets.filter((m) => {
+        const closeMs = Date.parse(m.close_time);
+        return (!ev || m.event_ticker === ev) && (!series || seriesOf(m.event_ticker) === series) && (!tickers || tickers.includes(m.ticker))
+          && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active'))
+          && (minClose === null || closeMs >= Number(minClose) * 1000) && (maxClose === null || closeMs <= Number(maxClose) * 1000);
+      });
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { markets: page.map((m) => this.#marketJson(m)), cursor } };
     }));
@@ -357,7 +497,9 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       // Newest first, as Kalshi lists them.
-      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => withinSeconds(req, t.ts)).reverse().map((t) => ({
+      // Sandbox trades are all on the book: asking for block trades finds none.
+      const blockOnly = req.query.get('is_block_trade') === 'true';
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => !blockOnly && withinSeconds(req, t.ts)).reverse().map((t) => ({
         trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
         taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: false,
       }));
@@ -374,6 +516,14 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { orderbooks: books } };
     }));
 
+    r.route('GET', p('/markets/candlesticks'), this.#public((req) => {
+      const range = this.#candleRange(req, false);
+      if ('status' in range) return range;
+      const tickers = (req.query.get('market_tickers') ?? '').split(',').filter(Boolean);
+      if (tickers.length < 1 || tickers.length > 100) return invalid('market_tickers', 'between 1 and 100 tickers are required');
+      return { status: 200, body: { markets: tickers.filter((t) => this.engine.market(t)).map((t) => ({ market_ticker: t, candlesticks: this.#candles(t, range) })) } };
+    }));
+
     r.route('GET', p('/markets/:ticker'), this.#public((req) => {
       const m = this.markets.find((x) => x.ticker === req.params.ticker);
       if (!m) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
@@ -387,9 +537,22 @@ export class KalshiSandbox extends ProviderSandbox {
     }));
 
     r.route('GET', p('/events'), this.#public((req) => {
-      const events = [...new Set(this.markets.map((m) => m.event_ticker))].map((e) => this.#eventJson(e, req.query.get('with_nested_markets') === 'true'));
+      const series = req.query.get('series_ticker');
+      const events = [...new Set(this.markets.map((m) => m.event_ticker))].filter((e) => !series || seriesOf(e) === series).map((e) => this.#eventJson(e, req.query.get('with_nested_markets') === 'true'));
       const { page, cursor } = this.#page(req, events, 200);
       return { status: 200, body: { events: page, cursor } };
+    }));
+    // Before /events/:ticker, which would take "fee_changes" for a ticker.
+    r.route('GET', p('/events/fee_changes'), this.#public((req) => {
+      const event = req.query.get('event_ticker');
+      const { page, cursor } = this.#page(req, EVENT_FEE_CHANGES.filter((f) => !event || f.event_ticker === event), 100);
+      return { status: 200, body: { event_fee_changes: page, cursor } };
+    }));
+    r.route('GET', p('/events/:ticker/metadata'), this.#public((req) => {
+      const markets = this.markets.filter((m) => m.event_ticker === req.params.ticker);
+      if (!markets.length) return { status: 404, body: { code: 'not_found', message: 'event not found', details: '' } };
+      const image = `https://sandbox.invalid/images/${encodeURIComponent(req.params.ticker!)}.png`;
+      return { status: 200, body: { image_url: image, market_details: markets.map((m) => ({ market_ticker: m.ticker, image_url: image, color_code: '#1f6feb' })), settlement_sources: [{ name: 'Sandbox', url: 'https://sandbox.invalid' }] } };
     }));
     r.route('GET', p('/events/:ticker'), this.#public((req) => {
       const markets = this.markets.filter((m) => m.event_ticker === req.params.ticker);
@@ -405,9 +568,95 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
     }));
 
+    const group = (req: SandboxRequest, k: ApiKeyRecord) => {
+      const g = this.orderGroups.get(req.params.id!);
+      return g && g.userId === k.user.id ? g : undefined;
+    };
+    const noGroup: SandboxResponse = { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({
+      status: 200,
+      body: { order_groups: [...this.orderGroups.values()].filter((g) => g.userId === k.user.id).map((g) => ({ id: g.id, contracts_limit_fp: g.limit, is_auto_cancel_enabled: !g.triggered, exchange_index: 0 })) },
+    })));
+    r.route('POST', p('/portfolio/order_groups/create'), this.#signed('write', (req, k) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
+      if (bad) return bad;
+      const id = randomUUID();
+      this.orderGroups.set(id, { id, userId: k.user.id, limit: formatCount(parseCount(b.contracts_limit_fp as string)!), triggered: false, orders: [] });
+      return { status: 201, body: { order_group_id: id, subaccount: 0, exchange_index: 0 } };
+    }));
+    r.route('GET', p('/portfolio/order_groups/:id'), this.#signed('read', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: g.limit, orders: g.orders, exchange_index: 0 } };
+    }));
+    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      this.orderGroups.delete(g.id);
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      g.triggered = false;
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      g.triggered = true;
+      g.orders = [];
+      return { status: 200, body: {} };
+    }));
+    r.route('PUT', p('/portfolio/order_groups/:id/limit'), this.#signed('write', (req, k) => {
+      const g = group(req, k);
+      if (!g) return noGroup;
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
+      if (bad) return bad;
+      g.limit = formatCount(parseCount(b.contracts_limit_fp as string)!);
+      return { status: 200, body: {} };
+    }));
+
+    r.route('GET', p('/portfolio/settlements'), this.#signed('read', (req, k) => {
+      const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
+      if (badTs) return badTs;
+      const ticker = req.query.get('ticker');
+      const event = req.query.get('event_ticker');
+      const rows = (this.settlements.get(k.user.id) ?? []).filter((x) => (!ticker || x.ticker === ticker) && (!event || x.event_ticker === event) && withinSeconds(req, Date.parse(x.settled_time as string)));
+      const { page, cursor } = this.#page(req, rows, 100);
+      return { status: 200, body: { settlements: page, cursor } };
+    }));
+    r.route('GET', p('/account/api_usage_level/volume_progress'), this.#signed('read', (_req, k) => {
+      // Contracts this user traded (both sides of each fill count once for them).
+      let units = 0;
+      for (const f of this.engine.fills(k.user.id)) units += parseCount(f.count) ?? 0;
+      const goals = [['expert', '75000.00', '50000.00'], ['premier', '125000.00', '100000.00'], ['paragon', '250000.00', '200000.00'], ['prime', '500000.00', '400000.00'], ['prestige', '1000000.00', '800000.00']];
+      return { status: 200, body: { volume_progress: [{ computed_ts: Math.floor(Date.now() / 1000), trailing_30d_volume_fp: formatCount(units), goals: goals.map(([level, earn, keep]) => ({ level, earn_volume_goal_fp: earn, keep_volume_goal_fp: keep })) }] } };
+    }));
+    r.route('POST', p('/account/api_usage_level/upgrade'), this.#signed('read', (_req, k) => {
+      if (k.user.tier === 'basic') k.user.tier = 'advanced';
+      return { status: 201 };
+    }));
+    r.route('GET', p('/portfolio/deposits'), this.#signed('read', (req, k) => {
+      const { page, cursor } = this.#page(req, this.deposits.get(k.user.id) ?? [], 100);
+      return { status: 200, body: { deposits: page, cursor } };
+    }));
+    // Sandbox users never withdraw: an empty, well-formed list.
+    r.route('GET', p('/portfolio/withdrawals'), this.#signed('read', (req) => {
+      const { page, cursor } = this.#page(req, [], 100);
+      return { status: 200, body: { withdrawals: page, cursor } };
+    }));
+    r.route('GET', p('/portfolio/summary/total_resting_order_value'), this.#signed('read', (_req, k) => {
+      // What the user's resting orders hold back: the engine's reserved collateral (µ$).
+      const reserved = this.engine.account(k.user.id)?.reserved ?? 0n;
+      return { status: 200, body: { total_resting_order_value: Number(reserved / 10_000n), resting_order_value_breakdown: [{ exchange_index: 0, balance: formatMicros(reserved) }] } };
+    }));
     r.route('GET', p('/portfolio/positions'), this.#signed('read', (req, k) => {
       const ticker = req.query.get('ticker');
-      const rows = this.engine.positions(k.user.id).filter((x) => !ticker || x.ticker === ticker).map((x) => ({
+      const event = req.query.get('event_ticker');
+      const rows = this.engine.positions(k.user.id).filter((x) => (!ticker || x.ticker === ticker) && (!event || this.markets.find((m) => m.ticker === x.ticker)?.event_ticker === event)).map((x) => ({
         ticker: x.ticker, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
         fees_paid_dollars: formatMicros(x.feesPaid), total_traded_dollars: formatMicros(x.totalTraded), resting_orders_count: this.engine.orders(k.user.id, { ticker: x.ticker, status: 'resting' }).length,
         last_updated_ts: iso(x.lastUpdatedTs),
@@ -531,10 +780,10 @@ export class KalshiSandbox extends ProviderSandbox {
       if (!res.ok) return refusal(res.error);
       return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, reduced_by: formatCount(res.reducedBy), ts_ms: Date.now() } };
     }, 2));
-    r.route('GET', p('/account/limits'), this.#signed('read', () => ({
+    r.route('GET', p('/account/limits'), this.#signed('read', (_req, k) => ({
       status: 200,
       body: {
-        usage_tier: 'basic',
+        usage_tier: k.user.tier,
         read: { refill_rate: this.#o.read.refillPerSecond, bucket_capacity: this.#o.read.capacity },
         write: { refill_rate: this.#o.write.refillPerSecond, bucket_capacity: this.#o.write.capacity },
         grants: [],
@@ -587,10 +836,60 @@ export class KalshiSandbox extends ProviderSandbox {
     while (this.#pool.length < 2) this.#pool.push(await generateRsaKeyPair({ bits: 2048 }));
   }
 
+  /** `start_ts`, `end_ts` (Unix seconds) and `period_interval` (minutes) of a candlestick request. */
+  #candleRange(req: SandboxRequest, fixedPeriods: boolean): { start: number; end: number; period: number } | SandboxResponse {
+    const missing = ['start_ts', 'end_ts', 'period_interval'].find((n) => req.query.get(n) === null);
+    if (missing) return invalid(missing, 'is required');
+    const bad = badSecondsQuery(req, 'start_ts', 'end_ts');
+    if (bad) return bad;
+    const minutes = Number(req.query.get('period_interval'));
+    if (fixedPeriods ? ![1, 60, 1440].includes(minutes) : !(Number.isInteger(minutes) && minutes >= 1)) return invalid('period_interval', fixedPeriods ? 'must be 1, 60 or 1440' : 'must be a positive integer');
+    return { start: Number(req.query.get('start_ts')), end: Number(req.query.get('end_ts')), period: minutes * 60 };
+  }
+
+  /** Candles of a market's trades within a range: one per period that has a trade, ending at the period's end. */
+  #candles(ticker: string, range: { start: number; end: number; period: number }): Record<string, unknown>[] {
+    const byEnd = new Map<number, { prices: string[]; volume: bigint }>();
+    for (const t of this.engine.trades(ticker)) {
+      const seconds = Math.floor(t.ts / 1000);
+      if (seconds < range.start || seconds > range.end) continue;
+      const end = Math.ceil((seconds + 1) / range.period) * range.period;
+      const candle = byEnd.get(end) ?? { prices: [], volume: 0n };
+      candle.prices.push(t.yesPrice);
+      candle.volume += BigInt(parseCount(t.count) ?? 0);
+      byEnd.set(end, candle);
+    }
+    const depth = this.engine.depth(ticker);
+    const bid = depth?.yes[0] ? formatPrice(depth.yes[0][0]) : '0.0000';
+    const ask = depth?.no[0] ? formatPrice(10_000 - depth.no[0][0]) : '1.0000';
+    const flat = (v: string) => ({ open_dollars: v, low_dollars: v, high_dollars: v, close_dollars: v });
+    return [...byEnd.entries()].sort(([a], [b]) => a - b).map(([end, c]) => {
+      const sorted = c.prices.slice().sort((a, b) => Number(a) - Number(b));
+      return {
+        end_period_ts: end, yes_bid: flat(bid), yes_ask: flat(ask),
+        price: { open_dollars: c.prices[0], low_dollars: sorted[0], high_dollars: sorted.at(-1), close_dollars: c.prices.at(-1) },
+        volume_fp: formatCount(Number(c.volume)), open_interest_fp: '0.00',
+      };
+    });
+  }
+
+  /** One series per seeded event family, derived from the markets (deterministic). */
+  #seriesList(withVolume: boolean): { ticker: string; category: string; tags: string[]; last_updated_ts: string; [field: string]: unknown }[] {
+    return [...new Set(this.markets.map((m) => seriesOf(m.event_ticker)))].sort().map((ticker) => {
+      const meta = SERIES_META[ticker] ?? { title: ticker, category: 'Other', tags: [], frequency: 'custom' };
+      return {
+        ticker, frequency: meta.frequency, title: meta.title, category: meta.category, categories: [meta.category], tags: meta.tags,
+        settlement_sources: [{ name: 'Sandbox', url: 'https://sandbox.invalid' }], contract_url: `https://sandbox.invalid/contracts/${ticker}.pdf`, contract_terms_url: `https://sandbox.invalid/terms/${ticker}.pdf`,
+        fee_type: 'quadratic', fee_multiplier: 1, additional_prohibitions: [], last_updated_ts: '2026-01-01T00:00:00Z',
+        ...(withVolume ? { volume_fp: '125000.00' } : {}),
+      };
+    });
+  }
+
   #eventJson(eventTicker: string, nested: boolean): Record<string, unknown> {
     const markets = this.markets.filter((m) => m.event_ticker === eventTicker);
     return {
-      event_ticker: eventTicker, series_ticker: eventTicker.split('-')[0], title: markets[0]?.title.replace(/^(\S+ \S+).*/, '$1') ?? eventTicker, sub_title: '',
+      event_ticker: eventTicker, series_ticker: seriesOf(eventTicker), title: markets[0]?.title.replace(/^(\S+ \S+).*/, '$1') ?? eventTicker, sub_title: '',
       collateral_return_type: '', mutually_exclusive: eventTicker.startsWith('KXCS2') || eventTicker.startsWith('KXFED'), settlement_sources: [],
       markets: nested ? markets.map((m) => this.#marketJson(m)) : undefined,
     };

@@ -211,7 +211,7 @@ export const marketsQuerySchema = z
   })
   .strict();
 export const tradesQuerySchema = z
-  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
+  .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), isBlockTrade: z.boolean().optional() })
   .strict();
 export const eventsQuerySchema = z
   .object({ limit: z.number().int().min(1).max(200).optional(), cursor, status: z.enum(['unopened', 'open', 'closed', 'settled']).optional(), seriesTicker: ticker.optional(), withNestedMarkets: z.boolean().optional() })
