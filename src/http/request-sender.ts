@@ -1,5 +1,4 @@
 import { AxiosError, type AxiosResponse } from 'axios';
-import pRetry from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
@@ -315,15 +314,31 @@ export class RequestSender {
         }
       }
     };
+    const callSignal = scope.controller.signal;
+    const started = performance.now();
+    // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
+    // (its options, its loop, its frames) is only worth entering once a retry may follow.
+    let first: unknown;
     try {
-      return await pRetry(attempt, {
+      const result = await attempt(1);
+      callSignal.throwIfAborted();
+      return result;
+    } catch (error) {
+      if (callSignal.aborted || !this.#shouldRetry(spec, error)) throw error;
+      first = error;
+    }
+    const { default: pRetry } = await loadPRetry();
+    try {
+      // p-retry sees the first failure as its own attempt 1: its backoff, budget and clock
+      // (the time left of maxRetryTimeMs) go on from there.
+      return await pRetry((n) => (n === 1 ? Promise.reject(first as Error) : attempt(n)), {
         retries: this.#retry.retries,
         minTimeout: this.#retry.minDelayMs,
         maxTimeout: this.#retry.maxDelayMs,
         factor: 2,
         randomize: true,
-        maxRetryTime: this.#retry.maxRetryTimeMs,
-        signal: scope.controller.signal,
+        maxRetryTime: Math.max(0, this.#retry.maxRetryTimeMs - (performance.now() - started)),
+        signal: callSignal,
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
           // A server pause longer than the call has left: fail now, saying how long.
@@ -494,15 +509,13 @@ export class RequestSender {
     scope.sent = true;
     scope.sending = true;
     try {
-      res = await this.#o.transport.axios.request({
+      res = await this.#o.transport.request({
         method: spec.method,
-        url: spec.path + encodeQuery(spec.query),
+        url: spec.query ? spec.path + encodeQuery(spec.query) : spec.path,
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         headers,
         signal: controller.signal,
         responseType,
-        transformResponse: (data: unknown) => data,
-        decompress: responseType !== 'stream',
       });
       if (responseType === 'stream' && !isOk(spec, res.status)) {
         res = { ...res, data: await readText(res.data as Readable) };
@@ -647,6 +660,13 @@ export class RequestSender {
     if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') NOT_SENT.add(err);
     return err;
   }
+}
+
+let pRetryModule: Promise<typeof import('p-retry')> | undefined;
+/** p-retry is loaded with the first retry: a process whose calls never fail never loads it. */
+function loadPRetry(): Promise<typeof import('p-retry')> {
+  pRetryModule ??= import('p-retry');
+  return pRetryModule;
 }
 
 /** The request may have been received and its answer lost (or unreadable). */
