@@ -20,7 +20,8 @@ import type { QuotaLimiter } from '../limits/quota-limiter.js';
 import { headerValue, parseRetryAfter } from './headers.js';
 import type { ErrorResponse } from './map-error.js';
 import { encodeQuery, type QueryParams } from './query.js';
-import { holdProcess } from './keep-alive.js';
+import { holdProcess, releaseProcess } from './keep-alive.js';
+import { CancelScope } from '../limits/cancel.js';
 import { redact, redactDeep, redactError } from './redact.js';
 import type { Transport } from './transport.js';
 
@@ -158,21 +159,26 @@ const NOT_SENT = new WeakSet<MarketError>();
 const UNREADABLE_ANSWER = new WeakSet<MarketError>();
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
 
-/** One logical call: its cancellation, deadline, and what its attempts did. */
-interface CallScope {
-  readonly controller: AbortController;
-  /** After this (epoch ms) the call no longer waits out a server pause or retries. */
-  readonly deadline: number;
+/**
+ * One logical call: its cancellation (a `CancelScope`, not an AbortController: a queued call
+ * should cost little), deadline, and what its attempts did.
+ */
+class CallScope extends CancelScope {
   /** Some attempt handed the request to the transport (it may have reached the server). */
-  sent: boolean;
+  sent = false;
   /** An attempt was on the wire when the call was aborted or the client closed. */
-  inFlightAtAbort: boolean;
+  inFlightAtAbort = false;
   /** Some attempt may have reached the server and lost its answer. */
-  lost: boolean;
+  lost = false;
   /** Sending now (not queued): a pause does not cut it short. */
-  sending: boolean;
+  sending = false;
   /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
-  readonly sentSecrets: string[];
+  sentSecrets: string[] | undefined = undefined;
+
+  /** After `deadline` (epoch ms) the call no longer waits out a server pause or retries. */
+  constructor(readonly deadline: number) {
+    super();
+  }
 }
 
 const pausesByGate = new WeakMap<PauseGate, Set<RequestSender>>();
@@ -189,6 +195,8 @@ export class RequestSender {
   #retriesInFlight = 0;
   #consecutive429 = 0;
   #closed = false;
+  /** What close() rejected every call with. */
+  #closeReason: ClientClosedError | undefined;
 
   constructor(options: RequestSenderOptions) {
     this.#o = options;
@@ -209,12 +217,12 @@ export class RequestSender {
   }
 
   /** Send a JSON request and parse its answer with `spec.schema`. */
-  async send<T>(spec: RequestSpec<T>): Promise<T> {
+  send<T>(spec: RequestSpec<T>): Promise<T> {
     return this.#call(spec as RequestSpec<unknown>, (res) => this.#parseJson(spec, res as AxiosResponse<string>) as T, 'text');
   }
 
   /** Send a request whose 2xx body is a stream (the caller owns it). */
-  async sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
+  sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
     return this.#call(
       spec,
       (res) => ({ status: res.status, headers: res.headers as Record<string, unknown>, stream: res.data as Readable }),
@@ -230,42 +238,55 @@ export class RequestSender {
     if (this.#closed) return;
     this.#closed = true;
     pausesByGate.get(this.#o.gate)?.delete(this);
-    const reason = this.#closedError();
+    const reason = (this.#closeReason = this.#closedError());
     for (const scope of this.#calls) {
       if (scope.sending) scope.inFlightAtAbort = true;
-      scope.controller.abort(reason);
+      scope.abort(reason);
     }
   }
 
-  async #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const { signal, timeoutMs } = this.#callOptions(spec);
-    if (this.#closed) throw this.#closedError();
-    if (signal?.aborted) throw this.#aborted(spec, signal.reason, false);
-    const scope: CallScope = {
-      controller: new AbortController(),
-      deadline: Date.now() + this.#retry.maxRetryTimeMs,
-      sent: false,
-      inFlightAtAbort: false,
-      lost: false,
-      sending: false,
-      sentSecrets: [],
-    };
-    const onUserAbort = (): void => {
-      if (scope.sending) scope.inFlightAtAbort = true;
-      scope.controller.abort(signal?.reason);
-    };
-    signal?.addEventListener('abort', onUserAbort, { once: true });
-    this.#calls.add(scope);
-    const release = holdProcess();
+  /**
+   * Promise chains, not async functions, from here to the limiter's line: a queued call holds
+   * a few promises and handlers, not a suspended frame per step (heap per queued call).
+   */
+  #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    let signal: AbortSignal | undefined;
+    let timeoutMs: number;
     try {
-      return await this.#withRetries(spec, scope, timeoutMs, onOk, responseType);
+      ({ signal, timeoutMs } = this.#callOptions(spec));
+      if (this.#closed) throw this.#closedError();
+      if (signal?.aborted) throw this.#aborted(spec, signal.reason, false);
     } catch (error) {
-      throw redactError(this.#finalize(spec, scope, signal, error), this.#secrets(scope));
-    } finally {
-      release();
-      this.#calls.delete(scope);
-      signal?.removeEventListener('abort', onUserAbort);
+      return Promise.reject(error);
     }
+    const scope = new CallScope(Date.now() + this.#retry.maxRetryTimeMs);
+    const userSignal = signal;
+    const onUserAbort = userSignal
+      ? (): void => {
+          if (scope.sending) scope.inFlightAtAbort = true;
+          scope.abort(userSignal.reason);
+        }
+      : undefined;
+    if (onUserAbort) userSignal!.addEventListener('abort', onUserAbort, { once: true });
+    this.#calls.add(scope);
+    holdProcess();
+    const end = (): void => {
+      releaseProcess();
+      this.#calls.delete(scope);
+      if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort);
+    };
+    return this.#withRetries(spec, scope, timeoutMs, onOk, responseType).then(
+      (value) => {
+        end();
+        return value;
+      },
+      (error: unknown) => {
+        end();
+        const final = this.#finalize(spec, scope, userSignal, error);
+        // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
+        throw final === this.#closeReason ? final : redactError(final, this.#secrets(scope));
+      },
+    );
   }
 
   /** Per-call options are checked like any input: nothing is sent on a bad one. */
@@ -298,47 +319,52 @@ export class RequestSender {
     return { signal, timeoutMs };
   }
 
-  async #withRetries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  /**
+   * The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
+   * (its options, its loop, its frames) is only worth entering once a retry may follow.
+   */
+  #withRetries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    const started = performance.now();
+    return this.#attempt(spec, scope, 1, timeoutMs, onOk, responseType).then(
+      (result) => {
+        scope.throwIfAborted();
+        return result;
+      },
+      (error: unknown) => {
+        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
+        if (scope.aborted || !this.#shouldRetry(spec, error)) throw error;
+        return this.#retries(spec, scope, timeoutMs, onOk, responseType, error, started);
+      },
+    );
+  }
+
+  /** Attempts 2 and on, through p-retry, which sees the first failure as its own attempt 1. */
+  async #retries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream', first: unknown, started: number): Promise<R> {
     // Retries this call holds in the client-wide budget; given back however the call ends.
     let held = 0;
     const attempt = async (attemptNumber: number): Promise<R> => {
+      if (attemptNumber === 1) throw first;
       try {
         return await this.#attempt(spec, scope, attemptNumber, timeoutMs, onOk, responseType);
       } catch (error) {
         if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
         throw error;
       } finally {
-        if (attemptNumber > 1) {
-          held -= 1;
-          this.#retriesInFlight -= 1;
-        }
+        held -= 1;
+        this.#retriesInFlight -= 1;
       }
     };
-    const callSignal = scope.controller.signal;
-    const started = performance.now();
-    // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
-    // (its options, its loop, its frames) is only worth entering once a retry may follow.
-    let first: unknown;
-    try {
-      const result = await attempt(1);
-      callSignal.throwIfAborted();
-      return result;
-    } catch (error) {
-      if (callSignal.aborted || !this.#shouldRetry(spec, error)) throw error;
-      first = error;
-    }
     const { default: pRetry } = await loadPRetry();
     try {
-      // p-retry sees the first failure as its own attempt 1: its backoff, budget and clock
-      // (the time left of maxRetryTimeMs) go on from there.
-      return await pRetry((n) => (n === 1 ? Promise.reject(first as Error) : attempt(n)), {
+      return await pRetry(attempt, {
         retries: this.#retry.retries,
         minTimeout: this.#retry.minDelayMs,
         maxTimeout: this.#retry.maxDelayMs,
         factor: 2,
         randomize: true,
+        // The time left of maxRetryTimeMs: p-retry's clock starts after the first attempt.
         maxRetryTime: Math.max(0, this.#retry.maxRetryTimeMs - (performance.now() - started)),
-        signal: callSignal,
+        signal: scope.signal,
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
           // A server pause longer than the call has left: fail now, saying how long.
@@ -438,14 +464,14 @@ export class RequestSender {
 
   #secrets(scope?: CallScope): string[] {
     const own = this.#o.adapter.secrets();
-    return scope?.sentSecrets.length ? [...own, ...scope.sentSecrets] : [...own];
+    return scope?.sentSecrets?.length ? [...own, ...scope.sentSecrets] : [...own];
   }
 
   /** A server pause has begun: calls of this key that cannot wait it out fail now. */
   #onPause(ms: number): void {
     const until = Date.now() + ms;
     for (const scope of this.#calls) {
-      if (!scope.sending && until > scope.deadline) scope.controller.abort(this.#pauseTooLong(ms, ms));
+      if (!scope.sending && until > scope.deadline) scope.abort(this.#pauseTooLong(ms, ms));
     }
   }
 
@@ -469,41 +495,54 @@ export class RequestSender {
     });
   }
 
-  async #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter } = this.#o;
     const auth = spec.auth !== false;
-    adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
-    const paused = this.#o.gate.remainingMs();
-    if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
-    const limiter = this.#o.limiters.get(spec.limitClass);
-    if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
+    let limiter: QuotaLimiter | undefined;
+    try {
+      adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
+      const paused = this.#o.gate.remainingMs();
+      if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
+      limiter = this.#o.limiters.get(spec.limitClass);
+      if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const quota = limiter;
     const send = (): Promise<R> => {
       // The call may have waited in the queue while the key died, a ban began or the client closed.
-      scope.controller.signal.throwIfAborted();
+      scope.throwIfAborted();
       adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
       return this.#send(spec, scope, attemptNumber, timeoutMs, auth, onOk, responseType);
     };
-    const run = (): Promise<R> => limiter.run(spec.cost ?? 1, scope.controller.signal, send);
-    return adapter.around ? adapter.around({ auth, signal: scope.controller.signal }, run) : run();
+    if (!adapter.around) return quota.run(spec.cost ?? 1, scope, send);
+    try {
+      return adapter.around({ auth, signal: scope.signal }, () => quota.run(spec.cost ?? 1, scope, send));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async #send<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter, events } = this.#o;
-    const callSignal = scope.controller.signal;
+    const callSignal = scope;
     const signedPath = this.#o.transport.basePath + spec.path;
     const headers: Record<string, string> = { ...spec.headers };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     if (auth) {
       const authHeaders = adapter.authenticate({ method: spec.method, signedPath });
       Object.assign(headers, authHeaders);
-      for (const value of Object.values(authHeaders)) if (!scope.sentSecrets.includes(value)) scope.sentSecrets.push(value);
+      const sentSecrets = (scope.sentSecrets ??= []);
+      for (const name in authHeaders) {
+        const value = authHeaders[name]!;
+        if (!sentSecrets.includes(value)) sentSecrets.push(value);
+      }
     }
     events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const onCallAbort = (): void => controller.abort();
-    callSignal.addEventListener('abort', onCallAbort, { once: true });
+    const stopListening = callSignal.onAbort(() => controller.abort());
     const started = performance.now();
     let res: AxiosResponse;
     scope.sent = true;
@@ -526,7 +565,7 @@ export class RequestSender {
     } finally {
       scope.sending = false;
       clearTimeout(timer);
-      callSignal.removeEventListener('abort', onCallAbort);
+      stopListening();
     }
     const rawHeaders = res.headers as Record<string, unknown>;
     const requestId = this.#requestId(rawHeaders, scope);
