@@ -29,10 +29,10 @@ export const deadline = (seconds: number): (() => boolean) => {
 
 /**
  * A loopback server in its own process, so the CPU a benchmark measures (process.cpuUsage) is
- * the client's alone. Kinds: `json` (a small JSON answer to every request).
+ * the client's alone (kinds: see server.ts).
  */
-export async function childServer(kind: 'json'): Promise<{ url: string; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./server.js', import.meta.url)), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function childServer(kind: 'json' | 'snapshot', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./server.js', import.meta.url)), kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -41,7 +41,7 @@ export async function childServer(kind: 'json'): Promise<{ url: string; close():
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', () => reject(new Error('bench server exited')));
-    setTimeout(() => reject(new Error('bench server did not start')), 10_000).unref();
+    setTimeout(() => reject(new Error('bench server did not start')), 30_000).unref();
   });
   return {
     url: `http://127.0.0.1:${port}`,

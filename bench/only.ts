@@ -3,6 +3,7 @@ import { rows } from './lib.js';
 
 const steps: Record<string, () => Promise<void>> = {
   'call-path': async () => (await import('./call-path.js')).callPath(),
+  snapshot: async () => (await import('./snapshot.js')).snapshot(),
   queue: async () => (await import('./queue.js')).queuedHeap(),
 };
 for (const name of process.argv.slice(2)) {
