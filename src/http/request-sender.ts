@@ -174,6 +174,9 @@ class CallScope extends CancelScope {
   sending = false;
   /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
   sentSecrets: string[] | undefined = undefined;
+  /** The caller's signal, and what listens to it. */
+  userSignal: AbortSignal | undefined = undefined;
+  onUserAbort: (() => void) | undefined = undefined;
 
   /** After `deadline` (epoch ms) the call no longer waits out a server pause or retries. */
   constructor(readonly deadline: number) {
@@ -260,33 +263,53 @@ export class RequestSender {
       return Promise.reject(error);
     }
     const scope = new CallScope(Date.now() + this.#retry.maxRetryTimeMs);
-    const userSignal = signal;
-    const onUserAbort = userSignal
-      ? (): void => {
-          if (scope.sending) scope.inFlightAtAbort = true;
-          scope.abort(userSignal.reason);
-        }
-      : undefined;
-    if (onUserAbort) userSignal!.addEventListener('abort', onUserAbort, { once: true });
+    if (signal) {
+      const userSignal = signal;
+      scope.userSignal = userSignal;
+      scope.onUserAbort = (): void => {
+        if (scope.sending) scope.inFlightAtAbort = true;
+        scope.abort(userSignal.reason);
+      };
+      userSignal.addEventListener('abort', scope.onUserAbort, { once: true });
+    }
     this.#calls.add(scope);
     holdProcess();
-    const end = (): void => {
-      releaseProcess();
-      this.#calls.delete(scope);
-      if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort);
-    };
-    return this.#withRetries(spec, scope, timeoutMs, onOk, responseType).then(
+    // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
+    // (its options, its loop, its frames) is only worth entering once a retry may follow.
+    const started = performance.now();
+    return this.#attempt(spec, scope, 1, timeoutMs, onOk, responseType).then(
       (value) => {
-        end();
+        if (scope.aborted) return this.#fail(spec, scope, scope.reason);
+        this.#end(scope);
         return value;
       },
       (error: unknown) => {
-        end();
-        const final = this.#finalize(spec, scope, userSignal, error);
-        // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
-        throw final === this.#closeReason ? final : redactError(final, this.#secrets(scope));
+        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
+        if (scope.aborted || !this.#shouldRetry(spec, error)) return this.#fail(spec, scope, error);
+        return this.#retries(spec, scope, timeoutMs, onOk, responseType, error, started).then(
+          (value) => {
+            this.#end(scope);
+            return value;
+          },
+          (final: unknown) => this.#fail(spec, scope, final),
+        );
       },
     );
+  }
+
+  /** The call is over: it no longer holds the process, the client or the caller's signal. */
+  #end(scope: CallScope): void {
+    releaseProcess();
+    this.#calls.delete(scope);
+    if (scope.onUserAbort) scope.userSignal!.removeEventListener('abort', scope.onUserAbort);
+  }
+
+  /** The call failed with `error`: what the caller is told, scrubbed. */
+  #fail(spec: RequestSpec<unknown>, scope: CallScope, error: unknown): never {
+    this.#end(scope);
+    const final = this.#finalize(spec, scope, scope.userSignal, error);
+    // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
+    throw final === this.#closeReason ? final : redactError(final, this.#secrets(scope));
   }
 
   /** Per-call options are checked like any input: nothing is sent on a bad one. */
@@ -317,25 +340,6 @@ export class RequestSender {
       });
     }
     return { signal, timeoutMs };
-  }
-
-  /**
-   * The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
-   * (its options, its loop, its frames) is only worth entering once a retry may follow.
-   */
-  #withRetries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const started = performance.now();
-    return this.#attempt(spec, scope, 1, timeoutMs, onOk, responseType).then(
-      (result) => {
-        scope.throwIfAborted();
-        return result;
-      },
-      (error: unknown) => {
-        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
-        if (scope.aborted || !this.#shouldRetry(spec, error)) throw error;
-        return this.#retries(spec, scope, timeoutMs, onOk, responseType, error, started);
-      },
-    );
   }
 
   /** Attempts 2 and on, through p-retry, which sees the first failure as its own attempt 1. */

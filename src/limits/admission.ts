@@ -4,7 +4,7 @@
  * what the head still needs, is all the line ever holds. The quota itself (in process or in
  * Redis) only answers "taken" or "try again in n ms".
  */
-import { onAbort, type CallSignal } from './cancel.js';
+import { CancelScope, onAbort, type AbortListener, type CallSignal } from './cancel.js';
 
 /** The longest delay a Node timer holds (2^31 − 1 ms); longer ones fire at once, with a warning. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -26,29 +26,46 @@ export interface QuotaSource<G> {
 }
 
 /** One call in the line: what it costs, how to answer it, and its neighbours. */
-class Waiter<G> {
+class Waiter<G> implements AbortListener {
   prev: Waiter<G> | undefined = undefined;
   next: Waiter<G> | undefined = undefined;
   /** Out of the line (granted, cancelled, refused). */
   gone = false;
   /** Told the caller it waits (once). */
   waited = false;
-  /** Stops listening to the call's signal. */
+  /** Stops listening to a plain AbortSignal. */
   stop: (() => void) | undefined = undefined;
+  /** The call's scope, listened to by this waiter itself (no closure per queued call). */
+  scope: CancelScope | undefined = undefined;
 
   constructor(
+    readonly line: { cancelWaiter(waiter: Waiter<G>, reason: unknown): void },
     readonly cost: number,
     readonly resolveWith: (grant: G) => void,
     readonly rejectWith: (error: unknown) => void,
   ) {}
 
-  resolve(grant: G): void {
+  /** The scope aborted (it drops its listeners itself): out of the line with its reason. */
+  handleAbort(): void {
+    const reason = this.scope?.reason;
+    this.scope = undefined;
+    this.line.cancelWaiter(this, reason);
+  }
+
+  unlisten(): void {
     this.stop?.();
+    this.stop = undefined;
+    this.scope?.unlisten(this);
+    this.scope = undefined;
+  }
+
+  resolve(grant: G): void {
+    this.unlisten();
     this.resolveWith(grant);
   }
 
   reject(error: unknown): void {
-    this.stop?.();
+    this.unlisten();
     this.rejectWith(error);
   }
 }
@@ -91,8 +108,11 @@ export class Admission<G> {
     const { maxQueued } = this.#options;
     if (maxQueued !== undefined && this.#size >= maxQueued) return Promise.reject(this.#options.queueFull());
     return new Promise<G>((resolve, reject) => {
-      const waiter = new Waiter<G>(cost, resolve, reject);
-      if (signal) waiter.stop = onAbort(signal, () => this.#cancel(waiter, signal.reason));
+      const waiter = new Waiter<G>(this, cost, resolve, reject);
+      if (signal instanceof CancelScope) {
+        waiter.scope = signal;
+        signal.listen(waiter);
+      } else if (signal) waiter.stop = onAbort(signal, () => this.cancelWaiter(waiter, signal.reason));
       if (this.#tail) {
         this.#tail.next = waiter;
         waiter.prev = this.#tail;
@@ -105,8 +125,8 @@ export class Admission<G> {
     });
   }
 
-  /** The call's signal fired: out of the line at once, refused with its reason. */
-  #cancel(waiter: Waiter<G>, reason: unknown): void {
+  /** The call's signal fired: out of the line at once, refused with its reason (internal to the line). */
+  cancelWaiter(waiter: Waiter<G>, reason: unknown): void {
     if (waiter.gone) return;
     const wasHead = waiter === this.#head;
     this.#unlink(waiter);

@@ -8,11 +8,16 @@
 /** What the limiter and the sender accept as a call's signal. */
 export type CallSignal = AbortSignal | CancelScope;
 
-/** A cancellation: aborted once, with a reason; listeners are plain functions, called in order. */
+/** Something told of an abort by a method call (no closure needed per listener). */
+export interface AbortListener {
+  handleAbort(): void;
+}
+
+/** A cancellation: aborted once, with a reason; listeners are called in order. */
 export class CancelScope {
   aborted = false;
   reason: unknown = undefined;
-  #listeners: (() => void)[] | undefined;
+  #listeners: ((() => void) | AbortListener)[] | undefined;
   #controller: AbortController | undefined;
 
   /** Abort with `reason` (once): every listener is called, then the follower signal fires. */
@@ -22,19 +27,26 @@ export class CancelScope {
     this.reason = reason;
     const listeners = this.#listeners;
     this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
+    if (listeners) for (const listener of listeners) typeof listener === 'function' ? listener() : listener.handleAbort();
     this.#controller?.abort(reason);
   }
 
   /** Call `listener` once when aborted; returns a function that stops listening. */
   onAbort(listener: () => void): () => void {
+    this.listen(listener);
+    return () => this.unlisten(listener);
+  }
+
+  /** Tell `listener` once when aborted (until `unlisten`). */
+  listen(listener: (() => void) | AbortListener): void {
     (this.#listeners ??= []).push(listener);
-    return () => {
-      const list = this.#listeners;
-      if (!list) return;
-      const at = list.indexOf(listener);
-      if (at >= 0) list.splice(at, 1);
-    };
+  }
+
+  unlisten(listener: (() => void) | AbortListener): void {
+    const list = this.#listeners;
+    if (!list) return;
+    const at = list.indexOf(listener);
+    if (at >= 0) list.splice(at, 1);
   }
 
   throwIfAborted(): void {
