@@ -27,7 +27,12 @@ export class CancelScope {
     this.reason = reason;
     const listeners = this.#listeners;
     this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) typeof listener === 'function' ? listener() : listener.handleAbort();
+    if (listeners) {
+      for (const listener of listeners) {
+        if (typeof listener === 'function') listener();
+        else listener.handleAbort();
+      }
+    }
     this.#controller?.abort(reason);
   }
 
