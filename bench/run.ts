@@ -4,65 +4,24 @@
  * bench/results.md with the machine and Node version.
  */
 import axios from 'axios';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import {
-  createCs2CapClient,
-  createCsboardClient,
-  createMarketClient,
-  createPssSigner,
-  generateRsaKeyPair,
-  loadPrivateKey,
-  signKalshiRequest,
-} from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { createCs2CapClient, createCsboardClient, createMarketClient, generateRsaKeyPair } from '../src/index.js';
 import { CsboardSandbox } from '../providers/csboard/sandbox.js';
 import { startSandbox } from '../src/testkit/index.js';
-
-interface Row {
-  name: string;
-  ours: string;
-  anchor: string;
-  ratio: string;
-  goal: string;
-  met?: boolean | undefined;
-}
-const rows: Row[] = [];
-const pct = (values: number[], p: number): number => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const ms = (v: number): string => `${v.toFixed(3)} ms`;
-const deadline = (seconds: number): (() => boolean) => {
-  const end = Date.now() + seconds * 1000;
-  return () => Date.now() < end;
-};
-
-async function signing(): Promise<void> {
-  const { privateKeyPem } = await generateRsaKeyPair({ bits: 2048 });
-  const key = loadPrivateKey({ pem: privateKeyPem });
-  const native = createPssSigner(key, 'native');
-  const forge = createPssSigner(key, 'forge');
-  const time = (fn: () => void, n: number): number[] => {
-    const out: number[] = [];
-    const more = deadline(10);
-    for (let i = 0; i < n && more(); i++) {
-      const t = performance.now();
-      fn();
-      out.push(performance.now() - t);
-    }
-    return out;
-  };
-  const path = '/trade-api/v2/portfolio/balance';
-  const a = pct(time(() => native.sign(`${Date.now()}GET${path}`), 2000), 50);
-  const b = pct(time(() => signKalshiRequest({ method: 'GET', path, privateKey: privateKeyPem }), 500), 50);
-  const c = pct(time(() => forge.sign(`${Date.now()}GET${path}`), 40), 50);
-  rows.push({ name: 'signing p50: native KeyObject vs PEM parsed per call', ours: ms(a), anchor: ms(b), ratio: `${(b / a).toFixed(1)}× faster`, goal: '< 1 ms', met: a < 1 });
-  rows.push({ name: 'signing p50: native KeyObject vs node-forge', ours: ms(a), anchor: ms(c), ratio: `${(c / a).toFixed(1)}× faster`, goal: '< 1 ms', met: a < 1 });
-}
+import { bucketAccuracy } from './bucket.js';
+import { callPath } from './call-path.js';
+import { importCost } from './import-cost.js';
+import { deadline, ms, pct, rows } from './lib.js';
+import { ensurePeers } from './peers.js';
+import { queuedHeap } from './queue.js';
+import { signing } from './signing.js';
+import { snapshot } from './snapshot.js';
 
 async function keygenLoop(): Promise<void> {
   const h = monitorEventLoopDelay({ resolution: 5 });
@@ -158,14 +117,8 @@ async function utilization(): Promise<void> {
   await sandbox.close();
 }
 
-async function utilizationRedis(): Promise<void> {
-  const port = 6390 + Math.floor(Math.random() * 500);
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const failed = await new Promise<boolean>((resolve) => {
-    redis.once('error', () => resolve(true));
-    setTimeout(() => resolve(false), 400);
-  });
-  if (failed) {
+async function utilizationRedis(url: string | undefined): Promise<void> {
+  if (!url) {
     rows.push({ name: 'rolling window, 4 processes through Redis', ours: 'redis-server not installed', anchor: '—', ratio: '—', goal: '≥ 90%, 0 × 429' });
     return;
   }
@@ -176,7 +129,7 @@ async function utilizationRedis(): Promise<void> {
   const key = sandbox.createKey();
   const per = 30;
   await Promise.all(Array.from({ length: 4 }, () => new Promise((resolve) => {
-    const child = spawn(process.execPath, ['test/cluster/worker.mjs', baseUrl, key, `redis://127.0.0.1:${port}`, String(per), String(limit), String(windowMs)], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../test/cluster/worker.mjs', import.meta.url)), baseUrl, key, url, String(per), String(limit), String(windowMs)], { stdio: 'ignore' });
     child.once('exit', resolve);
   })));
   const at = sandbox.server.requests.map((r) => r.at);
@@ -186,8 +139,7 @@ async function utilizationRedis(): Promise<void> {
   const n429 = sandbox.server.requests.filter((r) => r.status === 429).length;
   rows.push({ name: `rolling window ${limit}/${windowMs} ms, 4 processes through Redis`, ours: `${((ideal / elapsed) * 100).toFixed(1)}%, ${n429} × 429`, anchor: `ideal ${ideal} ms for ${total} calls`, ratio: `${(ideal / elapsed).toFixed(3)}`, goal: '≥ 90%, 0 × 429', met: ideal / elapsed >= 0.9 && n429 === 0 });
   await sandbox.close();
-  await redisLatency(`redis://127.0.0.1:${port}`);
-  redis.kill('SIGKILL');
+  await redisLatency(url);
 }
 
 /** What sharing a rolling window through Redis adds to an idle call: the same client, in-process vs shared. */
@@ -225,61 +177,44 @@ async function fanOut(): Promise<void> {
   await sb.close();
 }
 
-async function snapshot(): Promise<void> {
-  const sandbox = new CsboardSandbox({ snapshotRows: 200_000 });
-  const baseUrl = await sandbox.start();
-  const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl });
-  global.gc?.();
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  const t = performance.now();
-  const snap = await client.downloadSnapshot();
-  let n = 0;
-  if (snap.status === 'ok') {
-    for await (const _ of snap.rows) {
-      n += 1;
-      if (n % 5000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-    }
-  }
-  const secs = (performance.now() - t) / 1000;
-  const growth = (peak - rss0) / 1024 / 1024;
-  rows.push({ name: `snapshot: ${n.toLocaleString('en-US')} rows parsed (sandbox gzip in the same process)`, ours: `${(n / secs).toFixed(0)} rows/s`, anchor: `peak RSS +${growth.toFixed(1)} MB`, ratio: '—', goal: '< 64 MB growth', met: growth < 64 });
-  await client.close();
-  await sandbox.close();
-}
-
-async function queuedHeap(): Promise<void> {
-  const sandbox = new CsboardSandbox();
-  const baseUrl = await sandbox.start();
-  const client = createCsboardClient({ apiKey: sandbox.createKey(), baseUrl, maxQueued: 20_000, rateLimit: { read: { limit: 1, windowMs: 3_600_000 } } });
-  await client.getBalance();
-  global.gc?.();
-  const h0 = process.memoryUsage().heapUsed;
-  const pending = Array.from({ length: 10_000 }, () => client.getBalance().catch(() => undefined));
-  await new Promise((r) => setTimeout(r, 500));
-  global.gc?.();
-  const h1 = process.memoryUsage().heapUsed;
-  await client.close();
-  await Promise.all(pending);
-  const perCall = (h1 - h0) / 10_000;
-  rows.push({ name: 'heap growth with 10,000 queued calls', ours: `${((h1 - h0) / 1024 / 1024).toFixed(1)} MB`, anchor: `${(perCall / 1024).toFixed(2)} KiB per queued call`, ratio: '—', goal: 'bounded (maxQueued)', met: true });
-  await sandbox.close();
+/** A redis-server of the bench's own on a free port, or undefined when none is installed. */
+async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
+  const port = 6390 + Math.floor(Math.random() * 500);
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(true));
+    setTimeout(() => resolve(false), 400);
+  });
+  return failed ? undefined : { url: `redis://127.0.0.1:${port}`, child };
 }
 
 async function main(): Promise<void> {
+  // The limiter's timers are unref()'d (a real call holds the process); the bench holds it here.
+  const keepAlive = setInterval(() => undefined, 1000);
+  process.stderr.write('bench: peers (bench/peers)…\n');
+  await ensurePeers();
+  const redis = await startRedis();
   const steps: [string, () => Promise<void>][] = [
+    ['token buckets (1 process and through Redis)', () => bucketAccuracy(redis?.url)],
+    ['call path CPU', callPath],
+    ['queued calls', queuedHeap],
+    ['snapshot', snapshot],
+    ['import cost', importCost],
     ['signing', signing],
     ['key generation', keygenLoop],
-    ['transport overhead', overhead],
-    ['utilization', utilization],
-    ['utilization through Redis', utilizationRedis],
+    ['transport latency', overhead],
+    ['rolling window', utilization],
+    ['rolling window through Redis', () => utilizationRedis(redis?.url)],
     ['fan-out', fanOut],
-    ['snapshot', snapshot],
-    ['queued heap', queuedHeap],
   ];
-  for (const [name, step] of steps) {
-    process.stderr.write(`bench: ${name}…\n`);
-    await step();
+  try {
+    for (const [name, step] of steps) {
+      process.stderr.write(`bench: ${name}…\n`);
+      await step();
+    }
+  } finally {
+    redis?.child.kill('SIGKILL');
+    clearInterval(keepAlive);
   }
   const header = `| measure | ours | anchor (same run) | ratio | goal | met |\n|---|---|---|---|---|---|`;
   const lines = rows.map((r) => `| ${r.name} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.goal} | ${r.met === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
@@ -289,8 +224,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n${machine}\n`);
   const stamp = new Date().toISOString();
   writeFileSync(
-    'bench/results.md',
-    `# marketmux benchmark results\n\nRun ${stamp} on ${machine}.\nRegenerate with \`npm run bench\`. Fingerprint ${createHash('sha1').update(table).digest('hex').slice(0, 8)}.\n\n${table}\n`,
+    fileURLToPath(new URL('../../bench/results.md', import.meta.url)),
+    `# marketmux benchmark results\n\nRun ${stamp} on ${machine}.\nRegenerate with \`npm run bench\` (peers: \`bench/peers\`, installed on demand). Fingerprint ${createHash('sha1').update(table).digest('hex').slice(0, 8)}.\n\n${table}\n`,
   );
 }
 

@@ -67,7 +67,59 @@ export function normalizeDecimal(text: string, minScale = 0): string {
 
 /** Money from a decimal string or a JSON number (its exact decimal text), e.g. `money(14.37, 'USD')`. */
 export function money(amount: string | number, currency: string): Money {
-  return Object.freeze({ currency: currency.toUpperCase(), amount: normalizeDecimal(decimalFromNumber(amount), 2) });
+  return Object.freeze({ currency: upperCase(currency), amount: fastNormalize(amount) ?? normalizeDecimal(decimalFromNumber(amount), 2) });
+}
+
+/** Plain decimal text (no exponent, sign or spaces): the form every price on the wire takes. */
+const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
+let lastCurrency = '';
+let lastUpper = '';
+
+/** `toUpperCase`, remembered for the last currency (a stream of rows names one currency). */
+function upperCase(currency: string): string {
+  if (currency !== lastCurrency) {
+    lastCurrency = currency;
+    lastUpper = currency.toUpperCase();
+  }
+  return lastUpper;
+}
+
+/**
+ * `normalizeDecimal(text, 2)` on text alone for a non-negative price such as 14.37, 0.5 or
+ * 1200 (what a snapshot of 200,000 rows is made of): no bigint, one string. Anything else
+ * (a sign, an exponent, leading zeros, spaces) returns undefined and takes the exact path.
+ */
+function fastNormalize(amount: string | number): string | undefined {
+  let text: string;
+  if (typeof amount === 'number') {
+    // Whole cents below 10^13 (a double's spacing there is far below a cent): the shortest
+    // text of the double has at most two decimals and is exactly cents/100, so it is built
+    // from the integer, without the costly double-to-text conversion.
+    if (amount >= 0 && amount < 1e13) {
+      const cents = Math.round(amount * 100);
+      if (cents / 100 === amount) {
+        const frac = cents % 100;
+        return `${(cents - frac) / 100}.${frac < 10 ? '0' : ''}${frac}`;
+      }
+    }
+    if (!(amount >= 0) || amount >= 1e21 || !Number.isFinite(amount)) return undefined;
+    text = String(amount);
+    if (text.includes('e')) return undefined;
+  } else {
+    text = amount;
+    if (!PLAIN_DECIMAL.test(text)) return undefined;
+  }
+  const dot = text.indexOf('.');
+  const whole = dot < 0 ? text : text.slice(0, dot);
+  if (whole.length > 1 && whole.charCodeAt(0) === 48) return undefined; // leading zeros
+  if (dot < 0) return `${whole}.00`;
+  let end = text.length;
+  // Trailing zeros beyond two decimals go.
+  while (end > dot + 3 && text.charCodeAt(end - 1) === 48) end -= 1;
+  const decimals = end - dot - 1;
+  if (decimals === 2) return end === text.length ? text : text.slice(0, end);
+  if (decimals === 1) return `${text.slice(0, end)}0`;
+  return text.slice(0, end);
 }
 
 /**

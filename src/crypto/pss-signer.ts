@@ -4,7 +4,8 @@
  * without node:crypto, and is slow (pure JS, blocks the event loop).
  */
 import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
+import { loadForge } from './forge.js';
 
 /** `native` (node:crypto) or `forge` (node-forge, pure JS). */
 export type SignerEngine = 'native' | 'forge';
@@ -22,7 +23,8 @@ export const PSS_SALT_LENGTH = 32;
 export function createPssSigner(privateKey: KeyObject, engine: SignerEngine = 'native'): PssSigner {
   if (engine === 'forge') {
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+    const forge = loadForge();
+    const forgeKey = forge.pki.privateKeyFromPem(pem) as forgeModule.pki.rsa.PrivateKey;
     return {
       engine,
       sign(message) {

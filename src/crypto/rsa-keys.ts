@@ -1,11 +1,12 @@
 /**
- * RSA key pairs and PEM handling: generation through node-forge (which hands the work to
+ * RSA key pairs and PEM handling: generation through node-forge (loaded on first use; it hands the work to
  * Node's native, asynchronous generator), import of PKCS#1 and PKCS#8 PEM into a cached
  * `KeyObject`. No error here ever contains key material.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
+import { loadForge } from './forge.js';
 import { ValidationError } from '../errors.js';
 
 /** RSA modulus sizes. */
@@ -31,7 +32,8 @@ export async function generateRsaKeyPair(options: { bits?: RsaKeyBits; format?: 
   if (format !== 'pkcs1' && format !== 'pkcs8') throw invalid("format must be 'pkcs1' or 'pkcs8'");
   // With a callback and Node's crypto available, forge delegates to crypto.generateKeyPair
   // (native, off the main thread) instead of its pure-JS prime search.
-  const pair = await new Promise<forge.pki.rsa.KeyPair>((resolve, reject) => {
+  const forge = loadForge();
+  const pair = await new Promise<forgeModule.pki.rsa.KeyPair>((resolve, reject) => {
     forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 }, (err, keys) => (err ? reject(err) : resolve(keys)));
   });
   const privateKeyPem =

@@ -7,18 +7,17 @@
 let holders = 0;
 let handle: NodeJS.Timeout | undefined;
 
-/** Hold the process open until the returned function is called (once). */
-export function holdProcess(): () => void {
+/** Hold the process open until a matching `releaseProcess()` (each hold released exactly once). */
+export function holdProcess(): void {
   holders += 1;
   handle ??= setInterval(() => undefined, 1 << 30);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    holders -= 1;
-    if (holders === 0 && handle) {
-      clearInterval(handle);
-      handle = undefined;
-    }
-  };
+}
+
+/** Give back one `holdProcess()`; the last one lets the process exit. */
+export function releaseProcess(): void {
+  holders -= 1;
+  if (holders === 0 && handle) {
+    clearInterval(handle);
+    handle = undefined;
+  }
 }

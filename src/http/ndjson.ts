@@ -29,18 +29,8 @@ export interface NdjsonOptions<T> {
 const NEWLINE = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/**
- * Rows of a (possibly gzipped) NDJSON body as they arrive: gunzip and split as bytes
- * come in, so memory stays flat however large the body. Gzip is detected by its magic
- * bytes, since some servers send a `.gz` body that a proxy already decompressed.
- *
- * Lines are split on the newline byte before decoding (0x0A never occurs inside a UTF-8
- * sequence, so a character split across chunks decodes whole), and the pieces of a line are
- * joined once, when its newline arrives: linear time however long the line. A line longer
- * than `maxLineBytes` (default 1 MiB) fails the stream; `\r\n` endings and a last line
- * without a newline are read.
- */
-export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>): AsyncGenerator<T, void, undefined> {
+/** The rows of one decompressed chunk at a time (see `ndjsonRows`). */
+async function* ndjsonBatches<T>(body: Readable, options: NdjsonOptions<T>): AsyncGenerator<T[], void, undefined> {
   const { provider, path } = options;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_NDJSON_MAX_LINE_BYTES;
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError('maxLineBytes must be a positive integer');
@@ -102,6 +92,41 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
     return bytes.toString('utf8');
   };
 
+  /** Parse every whole line of `chunk` into `batch`; keep the unfinished end pending. */
+  const parseChunk = (chunk: Buffer, batch: T[]): void => {
+    let from = 0;
+    const first = chunk.indexOf(NEWLINE);
+    if (first >= 0) {
+      const row = parseLine(takeLine(chunk, 0, first));
+      if (row !== undefined) batch.push(row);
+      from = first + 1;
+      // The lines wholly inside this chunk: decoded at once, split as text (faster than a
+      // decode per line). Only a region longer than the limit can hold a line over it.
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last > first) {
+        const text = chunk.toString('utf8', from, last);
+        const check = last - from > maxLineBytes;
+        let start = 0;
+        for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', start)) {
+          const end = nl < 0 ? text.length : nl;
+          const lineText = text.slice(start, end);
+          if (check && Buffer.byteLength(lineText) > maxLineBytes) throw tooLong();
+          const inner = parseLine(lineText);
+          if (inner !== undefined) batch.push(inner);
+          if (nl < 0) break;
+          start = nl + 1;
+        }
+        from = last + 1;
+      }
+    }
+    if (from < chunk.length) {
+      pending.push(chunk.subarray(from));
+      pendingBytes += chunk.length - from;
+      // Refuse now, before the next chunk: memory stays near the limit.
+      if (pendingBytes > maxLineBytes) throw tooLong();
+    }
+  };
+
   try {
     arm();
     const chunks = await decompressed(
@@ -113,41 +138,20 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
       (gunzip) => (source = gunzip),
     );
     for await (const chunk of chunks) {
-      let from = 0;
-      const first = chunk.indexOf(NEWLINE);
-      if (first >= 0) {
-        const row = parseLine(takeLine(chunk, 0, first));
-        if (row !== undefined) yield row;
-        from = first + 1;
-        // The lines wholly inside this chunk: decoded at once, split as text (faster than a
-        // decode per line). Only a region longer than the limit can hold a line over it.
-        const last = chunk.lastIndexOf(NEWLINE);
-        if (last > first) {
-          const text = chunk.toString('utf8', from, last);
-          const check = last - from > maxLineBytes;
-          let start = 0;
-          for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', start)) {
-            const end = nl < 0 ? text.length : nl;
-            const lineText = text.slice(start, end);
-            if (check && Buffer.byteLength(lineText) > maxLineBytes) throw tooLong();
-            const inner = parseLine(lineText);
-            if (inner !== undefined) yield inner;
-            if (nl < 0) break;
-            start = nl + 1;
-          }
-          from = last + 1;
-        }
+      // The rows of one chunk go out together: one step of this generator per chunk, not per row.
+      const batch: T[] = [];
+      try {
+        parseChunk(chunk, batch);
+      } catch (error) {
+        // The rows before a bad one are still delivered, then the error.
+        if (batch.length) yield batch;
+        throw error;
       }
-      if (from < chunk.length) {
-        pending.push(chunk.subarray(from));
-        pendingBytes += chunk.length - from;
-        // Refuse now, before the next chunk: memory stays near the limit.
-        if (pendingBytes > maxLineBytes) throw tooLong();
-      }
+      if (batch.length) yield batch;
     }
     if (failure) throw failure;
     const last = parseLine(takeLine(Buffer.alloc(0), 0, 0));
-    if (last !== undefined) yield last;
+    if (last !== undefined) yield [last];
   } catch (error) {
     if (failure) throw failure;
     if (error instanceof ResponseShapeError) {
@@ -164,6 +168,108 @@ export async function* ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>):
     options.signal?.removeEventListener('abort', onAbort);
     body.destroy();
     source.destroy();
+  }
+}
+
+/**
+ * Rows of a (possibly gzipped) NDJSON body as they arrive: gunzip and split as bytes
+ * come in, so memory stays flat however large the body. Gzip is detected by its magic
+ * bytes, since some servers send a `.gz` body that a proxy already decompressed.
+ *
+ * Lines are split on the newline byte before decoding (0x0A never occurs inside a UTF-8
+ * sequence, so a character split across chunks decodes whole), and the pieces of a line are
+ * joined once, when its newline arrives: linear time however long the line. A line longer
+ * than `maxLineBytes` (default 1 MiB) fails the stream; `\r\n` endings and a last line
+ * without a newline are read.
+ *
+ * Rows are parsed a chunk at a time and handed out from that batch: a row costs one resolved
+ * promise, not a step through a generator per layer (`mapRows` over these rows maps in the
+ * same layer).
+ */
+export function ndjsonRows<T>(body: Readable, options: NdjsonOptions<T>): AsyncGenerator<T, void, undefined> {
+  return new BatchedRows<T, T>(ndjsonBatches(body, options), undefined);
+}
+
+/** Rows handed out one by one from batches, each mapped (if at all) as it is handed out. */
+class BatchedRows<A, T> implements AsyncGenerator<T, void, undefined> {
+  readonly #batches: AsyncGenerator<A[], void, undefined>;
+  readonly #map: ((row: A) => T) | undefined;
+  #batch: A[] = [];
+  #index = 0;
+  #done = false;
+  /** A batch being fetched: a next() meanwhile waits for it (calls are answered in order). */
+  #fetching: Promise<unknown> | undefined;
+
+  constructor(batches: AsyncGenerator<A[], void, undefined>, map: ((row: A) => T) | undefined) {
+    this.#batches = batches;
+    this.#map = map;
+  }
+
+  /** The same rows, each mapped by `f` after this layer's own mapping. */
+  mapped<B>(f: (row: T) => B): BatchedRows<A, B> {
+    const own = this.#map;
+    const map = own ? (row: A): B => f(own(row)) : (f as unknown as (row: A) => B);
+    return new BatchedRows<A, B>(this.#batches, map);
+  }
+
+  next(): Promise<IteratorResult<T, void>> {
+    if (this.#fetching) return this.#fetching.then(() => this.next());
+    if (this.#index < this.#batch.length) {
+      const row = this.#batch[this.#index]!;
+      this.#index += 1;
+      if (!this.#map) return Promise.resolve({ value: row as unknown as T, done: false });
+      try {
+        return Promise.resolve({ value: this.#map(row), done: false });
+      } catch (error) {
+        // A row the mapping refuses ends the stream, as a throwing loop body would.
+        return this.#end().then(() => Promise.reject(error));
+      }
+    }
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    const fetching = this.#batches.next().then(
+      (r) => {
+        this.#fetching = undefined;
+        if (r.done) this.#done = true;
+        else {
+          this.#batch = r.value;
+          this.#index = 0;
+        }
+      },
+      (error: unknown) => {
+        this.#fetching = undefined;
+        this.#done = true;
+        this.#batch = [];
+        throw error;
+      },
+    );
+    this.#fetching = fetching;
+    return fetching.then(() => this.next());
+  }
+
+  async return(): Promise<IteratorResult<T, void>> {
+    await this.#end();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T, void>> {
+    await this.#end();
+    throw error;
+  }
+
+  /** Stop: the body is destroyed and every timer and listener goes (the batches' finally). */
+  async #end(): Promise<void> {
+    this.#done = true;
+    this.#batch = [];
+    this.#index = 0;
+    await this.#batches.return();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#end();
   }
 }
 
@@ -201,7 +307,10 @@ async function decompressed(body: Readable, onRaw: (chunk: Buffer) => void, onGu
   return gunzip;
 }
 
-/** Rows mapped one by one as they stream. */
-export async function* mapRows<A, B>(rows: AsyncIterable<A>, f: (a: A) => B): AsyncGenerator<B, void, undefined> {
-  for await (const row of rows) yield f(row);
+/** Rows mapped one by one as they stream (over `ndjsonRows`, in the same layer). */
+export function mapRows<A, B>(rows: AsyncIterable<A>, f: (a: A) => B): AsyncGenerator<B, void, undefined> {
+  if (rows instanceof BatchedRows) return (rows as BatchedRows<unknown, A>).mapped(f);
+  return (async function* () {
+    for await (const row of rows) yield f(row);
+  })();
 }

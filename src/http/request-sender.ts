@@ -1,5 +1,4 @@
 import { AxiosError, type AxiosResponse } from 'axios';
-import pRetry from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
@@ -21,7 +20,8 @@ import type { QuotaLimiter } from '../limits/quota-limiter.js';
 import { headerValue, parseRetryAfter } from './headers.js';
 import type { ErrorResponse } from './map-error.js';
 import { encodeQuery, type QueryParams } from './query.js';
-import { holdProcess } from './keep-alive.js';
+import { holdProcess, releaseProcess } from './keep-alive.js';
+import { CancelScope } from '../limits/cancel.js';
 import { redact, redactDeep, redactError } from './redact.js';
 import type { Transport } from './transport.js';
 
@@ -159,21 +159,29 @@ const NOT_SENT = new WeakSet<MarketError>();
 const UNREADABLE_ANSWER = new WeakSet<MarketError>();
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
 
-/** One logical call: its cancellation, deadline, and what its attempts did. */
-interface CallScope {
-  readonly controller: AbortController;
-  /** After this (epoch ms) the call no longer waits out a server pause or retries. */
-  readonly deadline: number;
+/**
+ * One logical call: its cancellation (a `CancelScope`, not an AbortController: a queued call
+ * should cost little), deadline, and what its attempts did.
+ */
+class CallScope extends CancelScope {
   /** Some attempt handed the request to the transport (it may have reached the server). */
-  sent: boolean;
+  sent = false;
   /** An attempt was on the wire when the call was aborted or the client closed. */
-  inFlightAtAbort: boolean;
+  inFlightAtAbort = false;
   /** Some attempt may have reached the server and lost its answer. */
-  lost: boolean;
+  lost = false;
   /** Sending now (not queued): a pause does not cut it short. */
-  sending: boolean;
+  sending = false;
   /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
-  readonly sentSecrets: string[];
+  sentSecrets: string[] | undefined = undefined;
+  /** The caller's signal, and what listens to it. */
+  userSignal: AbortSignal | undefined = undefined;
+  onUserAbort: (() => void) | undefined = undefined;
+
+  /** After `deadline` (epoch ms) the call no longer waits out a server pause or retries. */
+  constructor(readonly deadline: number) {
+    super();
+  }
 }
 
 const pausesByGate = new WeakMap<PauseGate, Set<RequestSender>>();
@@ -190,6 +198,8 @@ export class RequestSender {
   #retriesInFlight = 0;
   #consecutive429 = 0;
   #closed = false;
+  /** What close() rejected every call with. */
+  #closeReason: ClientClosedError | undefined;
 
   constructor(options: RequestSenderOptions) {
     this.#o = options;
@@ -210,12 +220,12 @@ export class RequestSender {
   }
 
   /** Send a JSON request and parse its answer with `spec.schema`. */
-  async send<T>(spec: RequestSpec<T>): Promise<T> {
+  send<T>(spec: RequestSpec<T>): Promise<T> {
     return this.#call(spec as RequestSpec<unknown>, (res) => this.#parseJson(spec, res as AxiosResponse<string>) as T, 'text');
   }
 
   /** Send a request whose 2xx body is a stream (the caller owns it). */
-  async sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
+  sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
     return this.#call(
       spec,
       (res) => ({ status: res.status, headers: res.headers as Record<string, unknown>, stream: res.data as Readable }),
@@ -231,42 +241,75 @@ export class RequestSender {
     if (this.#closed) return;
     this.#closed = true;
     pausesByGate.get(this.#o.gate)?.delete(this);
-    const reason = this.#closedError();
+    const reason = (this.#closeReason = this.#closedError());
     for (const scope of this.#calls) {
       if (scope.sending) scope.inFlightAtAbort = true;
-      scope.controller.abort(reason);
+      scope.abort(reason);
     }
   }
 
-  async #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
-    const { signal, timeoutMs } = this.#callOptions(spec);
-    if (this.#closed) throw this.#closedError();
-    if (signal?.aborted) throw this.#aborted(spec, signal.reason, false);
-    const scope: CallScope = {
-      controller: new AbortController(),
-      deadline: Date.now() + this.#retry.maxRetryTimeMs,
-      sent: false,
-      inFlightAtAbort: false,
-      lost: false,
-      sending: false,
-      sentSecrets: [],
-    };
-    const onUserAbort = (): void => {
-      if (scope.sending) scope.inFlightAtAbort = true;
-      scope.controller.abort(signal?.reason);
-    };
-    signal?.addEventListener('abort', onUserAbort, { once: true });
-    this.#calls.add(scope);
-    const release = holdProcess();
+  /**
+   * Promise chains, not async functions, from here to the limiter's line: a queued call holds
+   * a few promises and handlers, not a suspended frame per step (heap per queued call).
+   */
+  #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+    let signal: AbortSignal | undefined;
+    let timeoutMs: number;
     try {
-      return await this.#withRetries(spec, scope, timeoutMs, onOk, responseType);
+      ({ signal, timeoutMs } = this.#callOptions(spec));
+      if (this.#closed) throw this.#closedError();
+      if (signal?.aborted) throw this.#aborted(spec, signal.reason, false);
     } catch (error) {
-      throw redactError(this.#finalize(spec, scope, signal, error), this.#secrets(scope));
-    } finally {
-      release();
-      this.#calls.delete(scope);
-      signal?.removeEventListener('abort', onUserAbort);
+      return Promise.reject(error);
     }
+    const scope = new CallScope(Date.now() + this.#retry.maxRetryTimeMs);
+    if (signal) {
+      const userSignal = signal;
+      scope.userSignal = userSignal;
+      scope.onUserAbort = (): void => {
+        if (scope.sending) scope.inFlightAtAbort = true;
+        scope.abort(userSignal.reason);
+      };
+      userSignal.addEventListener('abort', scope.onUserAbort, { once: true });
+    }
+    this.#calls.add(scope);
+    holdProcess();
+    // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
+    // (its options, its loop, its frames) is only worth entering once a retry may follow.
+    const started = performance.now();
+    return this.#attempt(spec, scope, 1, timeoutMs, onOk, responseType).then(
+      (value) => {
+        if (scope.aborted) return this.#fail(spec, scope, scope.reason);
+        this.#end(scope);
+        return value;
+      },
+      (error: unknown) => {
+        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
+        if (scope.aborted || !this.#shouldRetry(spec, error)) return this.#fail(spec, scope, error);
+        return this.#retries(spec, scope, timeoutMs, onOk, responseType, error, started).then(
+          (value) => {
+            this.#end(scope);
+            return value;
+          },
+          (final: unknown) => this.#fail(spec, scope, final),
+        );
+      },
+    );
+  }
+
+  /** The call is over: it no longer holds the process, the client or the caller's signal. */
+  #end(scope: CallScope): void {
+    releaseProcess();
+    this.#calls.delete(scope);
+    if (scope.onUserAbort) scope.userSignal!.removeEventListener('abort', scope.onUserAbort);
+  }
+
+  /** The call failed with `error`: what the caller is told, scrubbed. */
+  #fail(spec: RequestSpec<unknown>, scope: CallScope, error: unknown): never {
+    this.#end(scope);
+    const final = this.#finalize(spec, scope, scope.userSignal, error);
+    // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
+    throw final === this.#closeReason ? final : redactError(final, this.#secrets(scope));
   }
 
   /** Per-call options are checked like any input: nothing is sent on a bad one. */
@@ -299,22 +342,23 @@ export class RequestSender {
     return { signal, timeoutMs };
   }
 
-  async #withRetries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  /** Attempts 2 and on, through p-retry, which sees the first failure as its own attempt 1. */
+  async #retries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream', first: unknown, started: number): Promise<R> {
     // Retries this call holds in the client-wide budget; given back however the call ends.
     let held = 0;
     const attempt = async (attemptNumber: number): Promise<R> => {
+      if (attemptNumber === 1) throw first;
       try {
         return await this.#attempt(spec, scope, attemptNumber, timeoutMs, onOk, responseType);
       } catch (error) {
         if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
         throw error;
       } finally {
-        if (attemptNumber > 1) {
-          held -= 1;
-          this.#retriesInFlight -= 1;
-        }
+        held -= 1;
+        this.#retriesInFlight -= 1;
       }
     };
+    const { default: pRetry } = await loadPRetry();
     try {
       return await pRetry(attempt, {
         retries: this.#retry.retries,
@@ -322,8 +366,9 @@ export class RequestSender {
         maxTimeout: this.#retry.maxDelayMs,
         factor: 2,
         randomize: true,
-        maxRetryTime: this.#retry.maxRetryTimeMs,
-        signal: scope.controller.signal,
+        // The time left of maxRetryTimeMs: p-retry's clock starts after the first attempt.
+        maxRetryTime: Math.max(0, this.#retry.maxRetryTimeMs - (performance.now() - started)),
+        signal: scope.signal,
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
           // A server pause longer than the call has left: fail now, saying how long.
@@ -423,14 +468,14 @@ export class RequestSender {
 
   #secrets(scope?: CallScope): string[] {
     const own = this.#o.adapter.secrets();
-    return scope?.sentSecrets.length ? [...own, ...scope.sentSecrets] : [...own];
+    return scope?.sentSecrets?.length ? [...own, ...scope.sentSecrets] : [...own];
   }
 
   /** A server pause has begun: calls of this key that cannot wait it out fail now. */
   #onPause(ms: number): void {
     const until = Date.now() + ms;
     for (const scope of this.#calls) {
-      if (!scope.sending && until > scope.deadline) scope.controller.abort(this.#pauseTooLong(ms, ms));
+      if (!scope.sending && until > scope.deadline) scope.abort(this.#pauseTooLong(ms, ms));
     }
   }
 
@@ -454,55 +499,66 @@ export class RequestSender {
     });
   }
 
-  async #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter } = this.#o;
     const auth = spec.auth !== false;
-    adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
-    const paused = this.#o.gate.remainingMs();
-    if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
-    const limiter = this.#o.limiters.get(spec.limitClass);
-    if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
+    let limiter: QuotaLimiter | undefined;
+    try {
+      adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
+      const paused = this.#o.gate.remainingMs();
+      if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
+      limiter = this.#o.limiters.get(spec.limitClass);
+      if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const quota = limiter;
     const send = (): Promise<R> => {
       // The call may have waited in the queue while the key died, a ban began or the client closed.
-      scope.controller.signal.throwIfAborted();
+      scope.throwIfAborted();
       adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
       return this.#send(spec, scope, attemptNumber, timeoutMs, auth, onOk, responseType);
     };
-    const run = (): Promise<R> => limiter.run(spec.cost ?? 1, scope.controller.signal, send);
-    return adapter.around ? adapter.around({ auth, signal: scope.controller.signal }, run) : run();
+    if (!adapter.around) return quota.run(spec.cost ?? 1, scope, send);
+    try {
+      return adapter.around({ auth, signal: scope.signal }, () => quota.run(spec.cost ?? 1, scope, send));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async #send<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter, events } = this.#o;
-    const callSignal = scope.controller.signal;
+    const callSignal = scope;
     const signedPath = this.#o.transport.basePath + spec.path;
     const headers: Record<string, string> = { ...spec.headers };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     if (auth) {
       const authHeaders = adapter.authenticate({ method: spec.method, signedPath });
       Object.assign(headers, authHeaders);
-      for (const value of Object.values(authHeaders)) if (!scope.sentSecrets.includes(value)) scope.sentSecrets.push(value);
+      const sentSecrets = (scope.sentSecrets ??= []);
+      for (const name in authHeaders) {
+        const value = authHeaders[name]!;
+        if (!sentSecrets.includes(value)) sentSecrets.push(value);
+      }
     }
     events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const onCallAbort = (): void => controller.abort();
-    callSignal.addEventListener('abort', onCallAbort, { once: true });
+    const stopListening = callSignal.onAbort(() => controller.abort());
     const started = performance.now();
     let res: AxiosResponse;
     scope.sent = true;
     scope.sending = true;
     try {
-      res = await this.#o.transport.axios.request({
+      res = await this.#o.transport.request({
         method: spec.method,
-        url: spec.path + encodeQuery(spec.query),
+        url: spec.query ? spec.path + encodeQuery(spec.query) : spec.path,
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         headers,
         signal: controller.signal,
         responseType,
-        transformResponse: (data: unknown) => data,
-        decompress: responseType !== 'stream',
       });
       if (responseType === 'stream' && !isOk(spec, res.status)) {
         res = { ...res, data: await readText(res.data as Readable) };
@@ -513,7 +569,7 @@ export class RequestSender {
     } finally {
       scope.sending = false;
       clearTimeout(timer);
-      callSignal.removeEventListener('abort', onCallAbort);
+      stopListening();
     }
     const rawHeaders = res.headers as Record<string, unknown>;
     const requestId = this.#requestId(rawHeaders, scope);
@@ -647,6 +703,13 @@ export class RequestSender {
     if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') NOT_SENT.add(err);
     return err;
   }
+}
+
+let pRetryModule: Promise<typeof import('p-retry')> | undefined;
+/** p-retry is loaded with the first retry: a process whose calls never fail never loads it. */
+function loadPRetry(): Promise<typeof import('p-retry')> {
+  pRetryModule ??= import('p-retry');
+  return pRetryModule;
 }
 
 /** The request may have been received and its answer lost (or unreadable). */

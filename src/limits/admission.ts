@@ -4,6 +4,7 @@
  * what the head still needs, is all the line ever holds. The quota itself (in process or in
  * Redis) only answers "taken" or "try again in n ms".
  */
+import { CancelScope, onAbort, type AbortListener, type CallSignal } from './cancel.js';
 
 /** The longest delay a Node timer holds (2^31 − 1 ms); longer ones fire at once, with a warning. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -24,16 +25,49 @@ export interface QuotaSource<G> {
   release(grant: G): void;
 }
 
-interface Waiter<G> {
-  cost: number;
-  resolve(grant: G): void;
-  reject(error: unknown): void;
-  prev: Waiter<G> | undefined;
-  next: Waiter<G> | undefined;
+/** One call in the line: what it costs, how to answer it, and its neighbours. */
+class Waiter<G> implements AbortListener {
+  prev: Waiter<G> | undefined = undefined;
+  next: Waiter<G> | undefined = undefined;
   /** Out of the line (granted, cancelled, refused). */
-  gone: boolean;
+  gone = false;
   /** Told the caller it waits (once). */
-  waited: boolean;
+  waited = false;
+  /** Stops listening to a plain AbortSignal. */
+  stop: (() => void) | undefined = undefined;
+  /** The call's scope, listened to by this waiter itself (no closure per queued call). */
+  scope: CancelScope | undefined = undefined;
+
+  constructor(
+    readonly line: { cancelWaiter(waiter: Waiter<G>, reason: unknown): void },
+    readonly cost: number,
+    readonly resolveWith: (grant: G) => void,
+    readonly rejectWith: (error: unknown) => void,
+  ) {}
+
+  /** The scope aborted (it drops its listeners itself): out of the line with its reason. */
+  handleAbort(): void {
+    const reason = this.scope?.reason;
+    this.scope = undefined;
+    this.line.cancelWaiter(this, reason);
+  }
+
+  unlisten(): void {
+    this.stop?.();
+    this.stop = undefined;
+    this.scope?.unlisten(this);
+    this.scope = undefined;
+  }
+
+  resolve(grant: G): void {
+    this.unlisten();
+    this.resolveWith(grant);
+  }
+
+  reject(error: unknown): void {
+    this.unlisten();
+    this.rejectWith(error);
+  }
 }
 
 /** How an `Admission` refuses: a full line, a closed one. */
@@ -68,44 +102,38 @@ export class Admission<G> {
   }
 
   /** Wait for `cost` of the quota, in arrival order; the signal takes the call out of the line. */
-  acquire(cost: number, signal?: AbortSignal): Promise<G> {
+  acquire(cost: number, signal?: CallSignal): Promise<G> {
     if (this.#closed) return Promise.reject(this.#closed());
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const { maxQueued } = this.#options;
     if (maxQueued !== undefined && this.#size >= maxQueued) return Promise.reject(this.#options.queueFull());
     return new Promise<G>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (waiter.gone) return;
-        const wasHead = waiter === this.#head;
-        this.#unlink(waiter);
-        reject(signal!.reason);
-        // The head's wait was for its own cost: the next may need less.
-        if (wasHead && !this.#asking) this.#pump();
-      };
-      const waiter: Waiter<G> = {
-        cost,
-        resolve: (grant) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(grant);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-        prev: this.#tail,
-        next: undefined,
-        gone: false,
-        waited: false,
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.#tail) this.#tail.next = waiter;
-      else this.#head = waiter;
+      const waiter = new Waiter<G>(this, cost, resolve, reject);
+      if (signal instanceof CancelScope) {
+        waiter.scope = signal;
+        signal.listen(waiter);
+      } else if (signal) waiter.stop = onAbort(signal, () => this.cancelWaiter(waiter, signal.reason));
+      if (this.#tail) {
+        this.#tail.next = waiter;
+        waiter.prev = this.#tail;
+      } else this.#head = waiter;
       this.#tail = waiter;
       this.#size += 1;
       if (waiter === this.#head) {
         if (!this.#asking) this.#pump();
       } else this.#told(waiter, 0);
     });
+  }
+
+  /** The call's signal fired: out of the line at once, refused with its reason (internal to the line). */
+  cancelWaiter(waiter: Waiter<G>, reason: unknown): void {
+    if (waiter.gone) return;
+    const wasHead = waiter === this.#head;
+    this.#unlink(waiter);
+    waiter.stop = undefined;
+    waiter.rejectWith(reason);
+    // The head's wait was for its own cost: the next may need less.
+    if (wasHead && !this.#asking) this.#pump();
   }
 
   /** The quota may have room again (an answer freed a slot, the limit grew): ask for the head now. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ClientClosedError, MarketError, NetworkError, RateLimitError } from '../errors.js';
 import { Admission } from './admission.js';
+import { abortSignalOf, type CallSignal } from './cancel.js';
 import { LocalBucket, LocalWindow, type LocalQuota } from './local-quota.js';
 import { PauseGate } from './pause-gate.js';
 import { RedisBucket, RedisWindow, type RedisQuota } from './redis-store.js';
@@ -117,75 +118,106 @@ export class QuotaLimiter {
    * most once, and never after `close()`; if the signal fires first nothing is sent and the
    * call leaves the queue at once.
    */
-  async run<T>(cost: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-    signal?.throwIfAborted();
-    if (this.#closed) throw this.#closedError();
+  run<T>(cost: number, signal: CallSignal | undefined, send: () => Promise<T>): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (this.#closed) return Promise.reject(this.#closedError());
     const spec = this.#spec;
     const weight = isRollingWindow(spec) ? 1 : cost;
     if (!isRollingWindow(spec) && weight > spec.capacity) {
-      throw new RateLimitError({
-        provider: this.provider,
-        code: 'rate_limited',
-        message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${spec.capacity}`,
-      });
+      return Promise.reject(
+        new RateLimitError({
+          provider: this.provider,
+          code: 'rate_limited',
+          message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${spec.capacity}`,
+        }),
+      );
     }
-    for (;;) {
-      try {
-        return await this.#dispatch(weight, signal, send);
-      } catch (error) {
-        if (error !== RETIRED) throw error;
-      }
-    }
+    return this.#dispatch(weight, signal, send);
   }
 
-  async #dispatch<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+  /**
+   * Plain promise chains rather than async functions on the way to the line: a queued call
+   * holds one promise and its handlers here, not a suspended frame per step.
+   */
+  #dispatch<T>(weight: number, signal: CallSignal | undefined, send: () => Promise<T>): Promise<T> {
     const shared = this.#shared;
     if (!shared) return this.#runLane(this.#lane, weight, signal, send);
     if (this.#fallback && shared.client.status === 'ready') this.#leaveFallback();
     if (this.#fallback) return this.#runLane(this.#fallback, weight, signal, send);
-    try {
-      // Checked per call: Redis may come back after an outage.
-      await redisReady(shared.client, REDIS_READY_MS, signal, this.#closing.signal);
-    } catch (error) {
-      this.#throwIfStopped(signal);
-      return this.#redisDown(weight, signal, send, error);
-    }
-    return this.#runLane(this.#lane, weight, signal, send, (error) => this.#redisDown(weight, signal, send, error));
+    // Checked per call: Redis may come back after an outage.
+    return redisReady(shared.client, REDIS_READY_MS, abortSignalOf(signal), this.#closing.signal).then(
+      () => this.#runLane(this.#lane, weight, signal, send, (error) => this.#redisDown(weight, signal, send, error)),
+      (error: unknown) => {
+        this.#throwIfStopped(signal);
+        return this.#redisDown(weight, signal, send, error);
+      },
+    );
+  }
+
+  #paused(): boolean {
+    return this.#options.gate.remainingMs() > 0 || this.classGate.remainingMs() > 0;
   }
 
   /**
    * Wait out pauses, take the quota, wait out any pause that began meanwhile, send. A
    * failure of the quota itself (Redis) goes to `onQuotaFailure`; the caller's errors and
-   * the call's own pass through.
+   * the call's own pass through. A retired line sends its calls to the current one.
    */
-  async #runLane<T>(lane: Lane, weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, onQuotaFailure?: (error: unknown) => Promise<T>): Promise<T> {
-    let grant: unknown;
-    try {
-      await this.#waitPauses(signal);
-      grant = await lane.admission.acquire(weight, signal);
-    } catch (error) {
-      if (onQuotaFailure && !(error instanceof MarketError) && error !== RETIRED && !(signal?.aborted && error === signal.reason)) return onQuotaFailure(error);
-      throw error;
-    }
-    try {
-      await this.#waitPauses(signal);
-      if (this.#closed) throw this.#closedError();
-    } catch (error) {
-      lane.quota.release(grant);
-      throw error;
-    }
-    try {
-      return await send();
-    } finally {
-      // A rolling window's slot comes back a full window after the answer (or failure).
-      await Promise.resolve(lane.quota.answered(grant)).catch(() => undefined);
-    }
+  #runLane<T>(lane: Lane, weight: number, signal: CallSignal | undefined, send: () => Promise<T>, onQuotaFailure?: (error: unknown) => Promise<T>): Promise<T> {
+    const queued = this.#paused() ? this.#waitPauses(signal).then(() => lane.admission.acquire(weight, signal)) : lane.admission.acquire(weight, signal);
+    return queued.then(
+      (grant) => this.#granted(lane, grant, signal, send),
+      (error: unknown) => {
+        if (error === RETIRED) return this.#dispatch(weight, signal, send);
+        if (onQuotaFailure && !(error instanceof MarketError) && !(signal?.aborted && error === signal.reason)) return onQuotaFailure(error);
+        throw error;
+      },
+    );
   }
 
-  async #waitPauses(signal: AbortSignal | undefined): Promise<void> {
+  #granted<T>(lane: Lane, grant: unknown, signal: CallSignal | undefined, send: () => Promise<T>): Promise<T> {
+    if (this.#paused()) {
+      return this.#waitPauses(signal).then(
+        () => this.#granted(lane, grant, signal, send),
+        (error: unknown) => {
+          lane.quota.release(grant);
+          throw error;
+        },
+      );
+    }
+    if (this.#closed) {
+      lane.quota.release(grant);
+      return Promise.reject(this.#closedError());
+    }
+    // A rolling window's slot comes back a full window after the answer (or failure).
+    const answered = (): Promise<void> | undefined => {
+      const done = lane.quota.answered(grant);
+      return done instanceof Promise ? done.catch(() => undefined) : undefined;
+    };
+    let sending: Promise<T>;
+    try {
+      sending = send();
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    return sending.then(
+      (value) => {
+        const done = answered();
+        return done ? done.then(() => value) : value;
+      },
+      (error: unknown) => {
+        const done = answered();
+        if (done) return done.then(() => Promise.reject(error));
+        throw error;
+      },
+    );
+  }
+
+  async #waitPauses(callSignal: CallSignal | undefined): Promise<void> {
     const gate = this.#options.gate;
     if (gate.remainingMs() <= 0 && this.classGate.remainingMs() <= 0) return;
     const closing = this.#closing.signal;
+    const signal = abortSignalOf(callSignal);
     const both = signal ? AbortSignal.any([signal, closing]) : closing;
     try {
       // The key's shared pause is checked by the Redis scripts, in the same step as the take.
@@ -197,12 +229,12 @@ export class QuotaLimiter {
     }
   }
 
-  #throwIfStopped(signal: AbortSignal | undefined): void {
+  #throwIfStopped(signal: CallSignal | undefined): void {
     if (signal?.aborted) throw signal.reason;
     if (this.#closed) throw this.#closedError();
   }
 
-  async #redisDown<T>(weight: number, signal: AbortSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
+  async #redisDown<T>(weight: number, signal: CallSignal | undefined, send: () => Promise<T>, cause: unknown): Promise<T> {
     this.#throwIfStopped(signal);
     const shared = this.#shared!;
     const why = cause instanceof Error ? cause.message.split('\n')[0] : 'error';

@@ -1,0 +1,54 @@
+/** What every bench step shares: the result rows, percentiles, bounded loops, a child server. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** One line of the results table: ours beside its anchor measured in the same run. */
+export interface Row {
+  name: string;
+  ours: string;
+  anchor: string;
+  ratio: string;
+  goal: string;
+  met?: boolean | undefined;
+}
+
+export const rows: Row[] = [];
+
+export const pct = (values: number[], p: number): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+export const median = (values: number[]): number => pct(values, 50);
+export const ms = (v: number): string => `${v.toFixed(3)} ms`;
+export const us = (v: number): string => `${v.toFixed(1)} µs`;
+/** A clock that says when a loop must stop, however many iterations are left. */
+export const deadline = (seconds: number): (() => boolean) => {
+  const end = Date.now() + seconds * 1000;
+  return () => Date.now() < end;
+};
+
+/**
+ * A loopback server in its own process, so the CPU a benchmark measures (process.cpuUsage) is
+ * the client's alone (kinds: see server.ts).
+ */
+export async function childServer(kind: 'json' | 'snapshot', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./server.js', import.meta.url)), kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = /port (\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error('bench server exited')));
+    setTimeout(() => reject(new Error('bench server did not start')), 30_000).unref();
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
