@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
-import { NetworkError, ResponseShapeError, TimeoutError } from '../errors.js';
+import { AbortedError, NetworkError, ResponseShapeError, TimeoutError } from '../errors.js';
 
 /** The longest NDJSON line accepted by default: 1 MiB (a CS2Cap or CSBoard row is well under 1 KiB). */
 export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
@@ -37,16 +37,24 @@ async function* ndjsonBatches<T>(body: Readable, options: NdjsonOptions<T>): Asy
   let source: Readable = body;
   let idle: NodeJS.Timeout | undefined;
   let failure: Error | undefined;
+  // Settles a read that waits on the body when the stream fails (an abort, a stall): a
+  // destroyed body does not always end its iterator (axios's wrapper may already be gone).
+  let rejectFailed: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+  failed.catch(() => undefined);
   const fail = (error: Error): void => {
     failure ??= error;
-    body.destroy();
-    source.destroy();
+    rejectFailed(failure);
+    // Destroyed with the error, so a read waiting on the body settles instead of hanging.
+    body.destroy(error);
+    source.destroy(error);
   };
   const arm = (): void => {
     clearTimeout(idle);
     idle = setTimeout(() => fail(new TimeoutError({ provider, code: 'timeout', path, method: 'GET', retryable: false, message: `${provider} GET ${path}: the stream stalled` })), options.idleTimeoutMs);
   };
-  const onAbort = (): void => fail(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+  const onAbort = (): void =>
+    fail(new AbortedError({ provider, path, method: 'GET', requestSent: true, reason: options.signal?.reason, message: `${provider} GET ${path}: the stream was cancelled by the caller's signal` }));
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   let lineNo = 0;
@@ -129,15 +137,20 @@ async function* ndjsonBatches<T>(body: Readable, options: NdjsonOptions<T>): Asy
 
   try {
     arm();
-    const chunks = await decompressed(
-      body,
-      (raw) => {
-        arm();
-        options.onBytes?.(raw.length);
-      },
-      (gunzip) => (source = gunzip),
-    );
-    for await (const chunk of chunks) {
+    const chunks = await Promise.race([
+      decompressed(
+        body,
+        (raw) => {
+          arm();
+          options.onBytes?.(raw.length);
+        },
+        (gunzip) => (source = gunzip),
+      ),
+      failed,
+    ]);
+    const reader = chunks[Symbol.asyncIterator]();
+    for (let r = await Promise.race([reader.next(), failed]); !r.done; r = await Promise.race([reader.next(), failed])) {
+      const chunk = r.value;
       // The rows of one chunk go out together: one step of this generator per chunk, not per row.
       const batch: T[] = [];
       try {

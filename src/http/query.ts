@@ -5,13 +5,17 @@ export type QueryValue = string | number | boolean | undefined | null | readonly
 export type QueryParams = Readonly<Record<string, QueryValue>>;
 
 /** Encode a query string: repeated keys for arrays, undefined/null skipped, RFC 3986 escaping. */
-export function encodeQuery(params: QueryParams | undefined): string {
+export function encodeQuery(params: QueryParams | undefined, provider = 'marketmux'): string {
   if (!params) return '';
   const parts: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null) continue;
     const values = Array.isArray(value) ? value : [value];
-    for (const v of values as (string | number | boolean)[]) parts.push(`${escape(key)}=${escape(String(v))}`);
+    for (const v of values as (string | number | boolean)[]) {
+      const text = String(v);
+      if (LONE_SURROGATE.test(text)) throw new ValidationError({ provider, message: `${provider}: query ${key} must be well-formed text (it holds a lone surrogate)`, issues: [{ path: key, message: 'holds a lone surrogate' }] });
+      parts.push(`${escape(key)}=${escape(text)}`);
+    }
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }

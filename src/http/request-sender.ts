@@ -372,7 +372,7 @@ export class RequestSender {
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
           // A server pause longer than the call has left: fail now, saying how long.
-          if (this.#o.gate.remainingMs() > scope.deadline - Date.now()) return false;
+          if (this.#pausedMs(spec.limitClass) > scope.deadline - Date.now()) return false;
           if (this.#retriesInFlight >= this.#retry.maxRetriesInFlight) return false;
           this.#retriesInFlight += 1;
           held += 1;
@@ -499,13 +499,18 @@ export class RequestSender {
     });
   }
 
+  /** What is left of the pause this call's class waits out: the key's, or the class's own. */
+  #pausedMs(limitClass: string): number {
+    return Math.max(this.#o.gate.remainingMs(), this.#o.limiters.get(limitClass)?.classGate.remainingMs() ?? 0);
+  }
+
   #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
     const { adapter } = this.#o;
     const auth = spec.auth !== false;
     let limiter: QuotaLimiter | undefined;
     try {
       adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
-      const paused = this.#o.gate.remainingMs();
+      const paused = this.#pausedMs(spec.limitClass);
       if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
       limiter = this.#o.limiters.get(spec.limitClass);
       if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
@@ -544,6 +549,8 @@ export class RequestSender {
     }
     events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
 
+    // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
+    const url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const stopListening = callSignal.onAbort(() => controller.abort());
@@ -554,7 +561,7 @@ export class RequestSender {
     try {
       res = await this.#o.transport.request({
         method: spec.method,
-        url: spec.query ? spec.path + encodeQuery(spec.query) : spec.path,
+        url,
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         headers,
         signal: controller.signal,
@@ -604,9 +611,10 @@ export class RequestSender {
     for (const name of REQUEST_ID_HEADERS) {
       const value = headerValue(headers, name);
       if (!value) continue;
+      // Scrubbed before it is cut: a cut through an echoed key would leave most of it behind.
       // eslint-disable-next-line no-control-regex
-      const printable = value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_REQUEST_ID_LENGTH);
-      return redact(printable, this.#secrets(scope)) || undefined;
+      const printable = value.slice(0, 8 * 1024).replace(/[\u0000-\u001f\u007f]/g, '');
+      return redact(printable, this.#secrets(scope)).slice(0, MAX_REQUEST_ID_LENGTH) || undefined;
     }
     return undefined;
   }
