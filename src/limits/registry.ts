@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { PauseGate } from './pause-gate.js';
 import { QuotaLimiter, type SharedStore } from './quota-limiter.js';
 import { connectRedis, type RedisQuotaOptions } from './redis-store.js';
-import type { LimitSpec } from './specs.js';
+import { isRollingWindow, type LimitSpec } from './specs.js';
+import { ValidationError } from '../errors.js';
 import type { EventHub } from '../events.js';
 
 /** A short, one-way fingerprint of a key: limiters are keyed by it, never by the key. */
@@ -44,8 +45,17 @@ export function acquireQuota(options: {
   /** The longest one attempt can take; leases of a dead process expire after it. */
   maxAttemptMs: number;
 }): QuotaHandle {
-  const id = `${options.provider}:${options.fingerprint}${options.redis ? ':redis' : ''}`;
+  // One entry per provider and key, whatever the redis option: two clients on one key in one
+  // process must never count apart (a local one beside a shared one would send twice the limit).
+  const id = `${options.provider}:${options.fingerprint}`;
   let shared = registry.get(id);
+  if (shared && !!shared.store !== !!options.redis) {
+    throw new ValidationError({
+      provider: options.provider,
+      message: `${options.provider}: this key is already in use in this process ${shared.store ? 'with' : 'without'} a shared (Redis) quota; give every client on one key the same redis option`,
+      issues: [{ path: 'redis', message: 'differs from another client on the same key' }],
+    });
+  }
   if (!shared) {
     shared = { gate: new PauseGate(), limiters: new Map(), users: 0 };
     if (options.redis) {
@@ -63,8 +73,10 @@ export function acquireQuota(options: {
   for (const [limitClass, spec] of Object.entries(options.specs)) {
     const existing = shared.limiters.get(limitClass);
     if (existing) {
-      // Settings given in code win: the newest client's spec applies to the shared limiter.
-      if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) void existing.updateSpec(spec);
+      // Two clients on one key share one limiter at the stricter of their settings: a second
+      // client's looser limit must not lift the first's.
+      const stricter = stricterSpec(existing.spec, spec);
+      if (stricter !== existing.spec) void existing.updateSpec(stricter);
       continue;
     }
     shared.limiters.set(
@@ -99,4 +111,19 @@ export function acquireQuota(options: {
       await entry.disconnect?.();
     },
   };
+}
+
+/** The limit that allows less: the lower rate, then the smaller burst; the same kind only. */
+export function stricterSpec(a: LimitSpec, b: LimitSpec): LimitSpec {
+  if (isRollingWindow(a) && isRollingWindow(b)) {
+    const rate = a.limit * b.windowMs - b.limit * a.windowMs; // sign of a.limit/a.windowMs − b.limit/b.windowMs
+    if (rate !== 0) return rate < 0 ? a : b;
+    return a.limit <= b.limit ? a : b;
+  }
+  if (!isRollingWindow(a) && !isRollingWindow(b)) {
+    if (a.refillPerSecond !== b.refillPerSecond) return a.refillPerSecond < b.refillPerSecond ? a : b;
+    return a.capacity <= b.capacity ? a : b;
+  }
+  // A window and a bucket cannot be compared: the one already counting stays.
+  return a;
 }
