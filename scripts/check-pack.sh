@@ -114,7 +114,7 @@ console.log('ok');
 JS
 esbuild="$root/node_modules/.bin/esbuild"
 "$esbuild" bundled.mjs --bundle --platform=node --format=esm --log-level=warning --outfile=bundle-all.mjs \
-  --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+  --banner:js="import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);"
 test "$(timeout 20 node bundle-all.mjs)" = ok && echo "ESM bundle (esbuild, createRequire banner): ok"
 "$esbuild" bundled.mjs --bundle --platform=node --format=esm --log-level=warning --outfile=bundle-external.mjs --packages=external
 test "$(timeout 20 node bundle-external.mjs)" = ok && echo "ESM bundle (esbuild, --packages=external): ok"
