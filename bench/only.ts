@@ -8,6 +8,7 @@ const steps: Record<string, () => Promise<void>> = {
   import: async () => (await import('./import-cost.js')).importCost(),
   signing: async () => (await import('./signing.js')).signing(),
   queue: async () => (await import('./queue.js')).queuedHeap(),
+  stream: async () => (await import('./stream.js')).streaming(),
 };
 // The limiter's timers are unref()'d (the request sender holds the process for real calls).
 const keepAlive = setInterval(() => undefined, 1000);

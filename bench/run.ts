@@ -22,6 +22,7 @@ import { ensurePeers } from './peers.js';
 import { queuedHeap } from './queue.js';
 import { signing } from './signing.js';
 import { snapshot } from './snapshot.js';
+import { streaming } from './stream.js';
 
 async function keygenLoop(): Promise<void> {
   const h = monitorEventLoopDelay({ resolution: 5 });
@@ -206,6 +207,7 @@ async function main(): Promise<void> {
     ['rolling window', utilization],
     ['rolling window through Redis', () => utilizationRedis(redis?.url)],
     ['fan-out', fanOut],
+    ['Kalshi live books', streaming],
   ];
   try {
     for (const [name, step] of steps) {
