@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectClientOperations, expectNoDrift } from './operation-table.js';
 import { cs2capOperations } from '../../providers/cs2cap/generated/operations.js';
 import { CS2CAP_CLIENT_OPERATIONS } from '../../providers/cs2cap/operation-map.js';
 import { createCs2CapClient } from '../../providers/cs2cap/index.js';
@@ -57,35 +58,11 @@ describe('cs2cap operation coverage', () => {
   it('each mapped name is a function of a real client, and no two operations share one', async () => {
     const client = createCs2CapClient({ apiKey: `sk_live_${'x'.repeat(20)}`, baseUrl: 'http://127.0.0.1:9/v1' });
     try {
-      const names = Object.values(CS2CAP_CLIENT_OPERATIONS);
-      expect(new Set(names).size).toBe(names.length);
-      for (const name of names) {
-        const fn = name.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown> | undefined)?.[part], client);
-        expect(typeof fn, name).toBe('function');
-      }
+      expectClientOperations(client, CS2CAP_CLIENT_OPERATIONS);
     } finally {
       await client.close();
     }
   });
 
-  it('the committed generated module is what the generator makes of the spec (no drift)', async () => {
-    // @ts-expect-error: a plain .mjs module without type declarations
-    const { emitOperationsModule } = (await import('../../scripts/generate/emit-operations.mjs')) as { emitOperationsModule: (i: unknown) => string };
-    // @ts-expect-error: a plain .mjs module without type declarations
-    const { loadSpec } = (await import('../../scripts/generate/load-spec.mjs')) as { loadSpec: (f: string) => unknown };
-    const targets = JSON.parse(readFileSync(resolve(root, 'scripts/generate/targets.json'), 'utf8')) as { prefix: string; typePrefix: string; spec: string; specLabel: string; overlay: string; out: string }[];
-    const target = targets.find((t) => t.prefix === 'cs2cap')!;
-    const emit = () =>
-      emitOperationsModule({
-        doc: loadSpec(resolve(root, target.spec)),
-        overlay: JSON.parse(readFileSync(resolve(root, target.overlay), 'utf8')),
-        specLabel: target.specLabel,
-        specBytes: readFileSync(resolve(root, target.spec), 'utf8'),
-        prefix: target.prefix,
-        typePrefix: target.typePrefix,
-      });
-    const text = emit();
-    expect(emit()).toBe(text);
-    expect(readFileSync(resolve(root, target.out), 'utf8')).toBe(text);
-  });
+  it('the committed generated module is what the generator makes of the spec (no drift)', () => expectNoDrift('cs2cap'));
 });
