@@ -13,6 +13,7 @@ import { ProviderSandbox, SandboxServer, type SandboxRequest, type SandboxRespon
 import type { SandboxOrderView } from './sandbox-market-events.js';
 import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult } from './sandbox-matching.js';
 import { KalshiMarketSimulator } from './sandbox-simulator.js';
+import { KALSHI_SANDBOX_AREAS } from './sandbox-areas.js';
 import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
 import { kalshiSignatureMessage } from './signing.js';
 import { kalshiStreamUrl } from './stream/url.js';
@@ -45,6 +46,30 @@ interface Market {
 interface Bucket {
   tokens: number;
   at: number;
+}
+
+/** The key a signed request was verified with: its id and its user. */
+export interface KalshiSandboxKey {
+  readonly id: string;
+  readonly user: { readonly id: string; readonly tier: string };
+}
+type AreaHandler = (req: SandboxRequest) => SandboxResponse;
+/**
+ * What one area's routes (sandbox-areas.ts) get from the sandbox: routing under the API root,
+ * the same signature check and token bucket as every other route, paging and the error shape.
+ */
+export interface KalshiSandboxKit {
+  readonly sandbox: KalshiSandbox;
+  /** Serve `method path`, `path` under `/trade-api/v2` (`:name` segments become params). */
+  route(method: string, path: string, handler: AreaHandler): void;
+  /** A route that needs a valid signature; charged `cost` tokens (the listed endpoint cost first) to the key's `kind` bucket. */
+  signed(kind: 'read' | 'write', handler: (req: SandboxRequest, key: KalshiSandboxKey) => SandboxResponse, cost?: number): AreaHandler;
+  /** A public route (a signature, when sent, is checked and charged like a signed read). */
+  public(handler: (req: SandboxRequest) => SandboxResponse): AreaHandler;
+  /** One page of `rows` by the request's `limit` and `cursor` (an opaque offset); `cursor` is '' on the last page. */
+  page<T>(req: SandboxRequest, rows: T[], defaultLimit: number): { page: T[]; cursor: string };
+  /** Kalshi's 400 for a malformed parameter. */
+  invalid(field: string, what: string): SandboxResponse;
 }
 
 /** Options of `KalshiSandbox`. */
@@ -421,6 +446,16 @@ export class KalshiSandbox extends ProviderSandbox {
   #routes(): void {
     const r = this.server;
     const p = (path: string): string => PREFIX + path;
+    // Areas first: their literal paths (`/events/multivariate`) must win over `/events/:ticker`.
+    const kit: KalshiSandboxKit = {
+      sandbox: this,
+      route: (method, path, handler) => r.route(method, p(path), handler),
+      signed: (kind, handler, cost) => this.#signed(kind, handler, cost),
+      public: (handler) => this.#public(handler),
+      page: (req, rows, defaultLimit) => this.#page(req, rows, defaultLimit),
+      invalid,
+    };
+    for (const install of KALSHI_SANDBOX_AREAS) install(kit);
 
     r.route('GET', p('/exchange/status'), () => ({ status: 200, body: { exchange_active: true, trading_active: true, exchange_estimated_resume_time: null } }));
 
