@@ -18,7 +18,11 @@ export interface MarketClientOptions {
   cs2cap?: Partial<Cs2CapClientOptions> | false | undefined;
   csboard?: Partial<CsboardClientOptions> | false | undefined;
   kalshi?: Partial<KalshiClientOptions> | false | undefined;
-  /** Where credentials come from (default `process.env`). */
+  /**
+   * Where credentials and endpoints come from (default `process.env`), read by each factory
+   * by the same rule (src/env.ts); a provider is included when its key (Kalshi: its key or
+   * `KALSHI_API_BASE`) is set there or its options are given. `REDIS_URL` shares every quota.
+   */
   env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
@@ -64,20 +68,10 @@ export function createMarketClient(options: MarketClientOptions = {}): MarketCli
   let csboard: CsboardClient | undefined;
   let kalshi: KalshiClient | undefined;
   try {
-    cs2cap = keep(pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ apiKey: env.CS2C_API_KEY ?? '', baseUrl: env.CS2C_API_BASE || undefined, ...redis, ...o })));
-    csboard = keep(pick(options.csboard, env.CSBOARD_API_KEY, (o) => createCsboardClient({ apiKey: env.CSBOARD_API_KEY ?? '', baseUrl: env.CSBOARD_API_BASE || undefined, ...redis, ...o })));
+    cs2cap = keep(pick(options.cs2cap, env.CS2C_API_KEY, (o) => createCs2CapClient({ env, ...redis, ...o })));
+    csboard = keep(pick(options.csboard, env.CSBOARD_TRADING_API_KEY || env.CSBOARD_API_KEY, (o) => createCsboardClient({ env, ...redis, ...o })));
     const kalshiKeyed = env.KALSHI_API_KEY_ID && (env.KALSHI_PRIVATE_KEY || env.KALSHI_PRIVATE_KEY_PATH);
-    kalshi = keep(
-      pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) =>
-        createKalshiClient({
-          baseUrl: env.KALSHI_API_BASE || undefined,
-          streamUrl: env.KALSHI_WS_BASE || undefined,
-          ...redis,
-          ...(kalshiKeyed ? { keyId: env.KALSHI_API_KEY_ID, ...(env.KALSHI_PRIVATE_KEY ? { privateKeyPem: env.KALSHI_PRIVATE_KEY } : { privateKeyPath: env.KALSHI_PRIVATE_KEY_PATH }) } : {}),
-          ...o,
-        }),
-      ),
-    );
+    kalshi = keep(pick(options.kalshi, kalshiKeyed || env.KALSHI_API_BASE, (o) => createKalshiClient({ env, ...redis, ...o })));
   } catch (error) {
     for (const client of built) void client.close().catch(() => undefined);
     throw error;

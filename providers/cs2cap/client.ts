@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { envOnly, withEnvironment, type EnvSource } from '../../src/env.js';
+import { cs2capEnvSettings } from './env.js';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { CapabilityError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
@@ -35,8 +37,13 @@ const STREAM_OUTCOME_HINT =
 
 /** Options of `createCs2CapClient`. */
 export interface Cs2CapClientOptions extends CommonClientOptions<Cs2CapLimitClass> {
-  /** `sk_live_…`; sent only as `Authorization: Bearer`. */
-  apiKey: string;
+  /** `sk_live_…`; sent only as `Authorization: Bearer`. Default: `CS2C_API_KEY` (see `env`). */
+  apiKey?: string | undefined;
+  /**
+   * Where unset settings are read from (default `process.env`; `false` reads nothing):
+   * `CS2C_API_BASE`, and `CS2C_API_KEY` when the endpoint is not given in code (src/env.ts).
+   */
+  env?: EnvSource | undefined;
   /** The key's tier, if known, for the default rate before `syncLimits()` (default `free`). */
   tier?: Cs2CapTier | undefined;
 }
@@ -44,7 +51,7 @@ export interface Cs2CapClientOptions extends CommonClientOptions<Cs2CapLimitClas
 const optionsSchema = z
   .object({
     ...commonOptionsShape,
-    apiKey: z.string().regex(s.API_KEY, 'must be a CS2Cap key starting with sk_'),
+    apiKey: z.string({ message: 'required: give apiKey or set CS2C_API_KEY' }).regex(s.API_KEY, 'must be a CS2Cap key starting with sk_'),
     tier: z.enum(['free', 'starter', 'pro', 'quant']).optional(),
   })
   .strict();
@@ -251,7 +258,8 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
 }
 
 /** A CS2Cap client: typed calls, its rate limit, retries, no key in any output. */
-export function createCs2CapClient(options: Cs2CapClientOptions): Cs2CapClient {
+export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClient {
+  const options = withEnvironment(parseInput(PROVIDER, 'createCs2CapClient', envOnly, given), cs2capEnvSettings);
   const opts = parseInput(PROVIDER, 'createCs2CapClient', optionsSchema, options);
   let apiKey = opts.apiKey;
   const retiredKeys: string[] = [];

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { envOnly, withEnvironment, type EnvSource } from '../../src/env.js';
+import { csboardEnvSettings } from './env.js';
 import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { CapabilityError, type MarketError } from '../../src/errors.js';
@@ -23,8 +25,14 @@ const HEALTH_PATH = '/health';
 
 /** Options of `createCsboardClient`. */
 export interface CsboardClientOptions extends CommonClientOptions<CsboardLimitClass> {
-  /** `csb_pub_…`; sent only in the Authorization header, never as `api_key=`. */
-  apiKey: string;
+  /** `csb_pub_…`; sent only in the Authorization header, never as `api_key=`. Default: from the environment (see `env`). */
+  apiKey?: string | undefined;
+  /**
+   * Where unset settings are read from (default `process.env`; `false` reads nothing):
+   * `CSBOARD_API_BASE`; when the endpoint is not given in code, `CSBOARD_TRADING_API_KEY`
+   * (with `trading: true`) or `CSBOARD_API_KEY` with `CSBOARD_TRADING` (src/env.ts).
+   */
+  env?: EnvSource | undefined;
   /**
    * `false` (default): buying calls are refused locally. `true`: the key may buy.
    * `'detect'`: read `trading_enabled` from `GET /v1/balance` once.
@@ -37,7 +45,7 @@ export interface CsboardClientOptions extends CommonClientOptions<CsboardLimitCl
 const optionsSchema = z
   .object({
     ...commonOptionsShape,
-    apiKey: z.string().regex(s.API_KEY, 'must be a CSBoard key starting with csb_pub_'),
+    apiKey: z.string({ message: 'required: give apiKey or set CSBOARD_API_KEY' }).regex(s.API_KEY, 'must be a CSBoard key starting with csb_pub_'),
     trading: z.union([z.boolean(), z.literal('detect')]).optional(),
     snapshotIdleTimeoutMs: z.number().int().positive().max(600_000).optional(),
   })
@@ -135,7 +143,8 @@ export interface CsboardClient extends MarketProvider {
 }
 
 /** A CSBoard client: read or trading key, safe buying, the IP-ban guard, its rate limits. */
-export function createCsboardClient(options: CsboardClientOptions): CsboardClient {
+export function createCsboardClient(given: CsboardClientOptions = {}): CsboardClient {
+  const options = withEnvironment(parseInput(PROVIDER, 'createCsboardClient', envOnly, given), csboardEnvSettings);
   const opts = parseInput(PROVIDER, 'createCsboardClient', optionsSchema, options);
   const apiKey = opts.apiKey;
   const guard = new CsboardAuthGuard(opts.baseUrl ?? CSBOARD_BASE_URL, apiKey, opts.timeoutMs);

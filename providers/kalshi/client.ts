@@ -1,4 +1,6 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { envOnly, withEnvironment, type EnvSource } from '../../src/env.js';
+import { kalshiEnvSettings } from './env.js';
 import { z } from 'zod';
 import { createClientCore, commonOptionsShape, type CommonClientOptions } from '../../src/client-core.js';
 import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.js';
@@ -36,6 +38,12 @@ const PROVIDER = 'kalshi';
 
 /** Options of `createKalshiClient`. */
 export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClass> {
+  /**
+   * Where unset settings are read from (default `process.env`; `false` reads nothing):
+   * `KALSHI_API_BASE`, `KALSHI_WS_BASE`; when the endpoint is not given in code,
+   * `KALSHI_API_KEY_ID` with `KALSHI_PRIVATE_KEY` or `KALSHI_PRIVATE_KEY_PATH` (src/env.ts).
+   */
+  env?: EnvSource | undefined;
   /** The API key id; with a private key it signs private calls. Public market data needs neither. */
   keyId?: string | undefined;
   /** PKCS#1 or PKCS#8 PEM, real or `\n`-escaped newlines. */
@@ -254,7 +262,8 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls {
 }
 
 /** A Kalshi client: public market data, and with a key pair, signed portfolio and order calls. */
-export function createKalshiClient(options: KalshiClientOptions = {}): KalshiClient {
+export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClient {
+  const options = withEnvironment(parseInput(PROVIDER, 'createKalshiClient', envOnly, given), kalshiEnvSettings);
   const opts = parseInput(PROVIDER, 'createKalshiClient', optionsSchema, options);
   let key: KeyObject | undefined;
   if (opts.privateKeyPem) key = loadPrivateKey({ pem: opts.privateKeyPem });
