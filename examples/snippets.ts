@@ -178,3 +178,23 @@ export async function sandboxForTests(): Promise<void> {
   // … run your bot against sandbox.env / sandbox.csboard.baseUrl …
   await sandbox.close();
 }
+
+export async function eventsAndLogging(sandbox: Sandbox): Promise<string[]> {
+  const latencies: number[] = [];
+  const alerts: string[] = [];
+  const cs2cap = createCs2CapClient({
+    apiKey: sandbox.cs2cap.apiKey,
+    baseUrl: sandbox.cs2cap.baseUrl,
+    on: {
+      response: (e) => latencies.push(e.durationMs),
+      error: (e) => alerts.push(`${e.provider} ${e.path}: ${e.error.name} after ${e.attempts} attempts`),
+    },
+  });
+  await cs2cap.portfolios.items('no-such-portfolio').catch(() => undefined);
+  await cs2cap.close();
+  // Any object with debug, info, warn and error: console, pino(), a winston logger.
+  const kalshi = createKalshiClient({ baseUrl: sandbox.kalshi.baseUrl, logger: console, logLevel: 'warn' });
+  await kalshi.getExchangeStatus();
+  await kalshi.close();
+  return latencies.length > 0 ? alerts : [];
+}

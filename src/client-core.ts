@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { EventHub, type MarketEventListeners } from './events.js';
+import { attachLogger, LOG_LEVELS, type LoggingOptions } from './logging.js';
 import { RequestSender, type ProviderAdapter, type RetryOptions } from './http/request-sender.js';
 import { createTransport } from './http/transport.js';
 import type { QuotaLimiter } from './limits/quota-limiter.js';
@@ -10,7 +11,7 @@ import { limitSpecSchema, type LimitSpec } from './limits/specs.js';
 import { ValidationError } from './errors.js';
 
 /** Options every client factory takes, besides its credentials. */
-export interface CommonClientOptions<LimitClass extends string> {
+export interface CommonClientOptions<LimitClass extends string> extends LoggingOptions {
   /** The API root as documented; point it at a sandbox or a proxy. */
   baseUrl?: string | undefined;
   /** Per-attempt deadline in ms (default 30 000). */
@@ -42,6 +43,10 @@ export const commonOptionsShape = {
     .optional(),
   maxQueued: z.number().int().positive().max(1_000_000).optional(),
   on: z.record(z.string(), z.function()).optional(),
+  logger: z
+    .custom<NonNullable<LoggingOptions['logger']>>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'an object with debug, info, warn and error methods')
+    .optional(),
+  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
   redis: z
     .object({
       url: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
@@ -82,6 +87,7 @@ export function createClientCore<LimitClass extends string>(options: {
     });
   }
   const events = new EventHub(client.on);
+  attachLogger(events, client);
   const transport = createTransport({ baseUrl: client.baseUrl ?? options.defaultBaseUrl });
   const specs = { ...options.defaultLimits, ...client.rateLimit } as Record<string, LimitSpec>;
   const quota = acquireQuota({

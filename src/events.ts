@@ -27,9 +27,21 @@ export interface MarketEvents {
      */
     source: 'server' | 'local';
   };
+  /**
+   * A call failed for good: what it rejects with, scrubbed. A call refused before it starts
+   * (a bad per-call option, an already-aborted signal, a closed client) rejects without one.
+   */
+  error: {
+    provider: string;
+    method: string;
+    path: string;
+    /** Attempts sent (0: it failed while queued or paused — an abort, a close, a deadline). */
+    attempts: number;
+    error: { name: string; code: string; status?: number | undefined; message: string; requestId?: string | undefined };
+  };
 }
 
-/** The event names: `request`, `response`, `retry`, `rateLimited`. */
+/** The event names: `request`, `response`, `retry`, `rateLimited`, `error`. */
 export type MarketEventName = keyof MarketEvents;
 /** Listeners by event name, for a factory's `on` option. */
 export type MarketEventListeners = { [K in MarketEventName]?: (event: MarketEvents[K]) => void };
@@ -55,6 +67,11 @@ export class EventHub {
     }
     set.add(listener as (event: never) => void);
     return () => set.delete(listener as (event: never) => void);
+  }
+
+  /** Whether anything listens to `name` (an event nobody hears need not be built). */
+  has(name: MarketEventName): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
   }
 
   emit<K extends MarketEventName>(name: K, event: MarketEvents[K]): void {

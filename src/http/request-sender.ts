@@ -172,6 +172,8 @@ class CallScope extends CancelScope {
   lost = false;
   /** Sending now (not queued): a pause does not cut it short. */
   sending = false;
+  /** Attempts handed to the transport so far. */
+  attempts = 0;
   /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
   sentSecrets: string[] | undefined = undefined;
   /** The caller's signal, and what listens to it. */
@@ -307,9 +309,14 @@ export class RequestSender {
   /** The call failed with `error`: what the caller is told, scrubbed. */
   #fail(spec: RequestSpec<unknown>, scope: CallScope, error: unknown): never {
     this.#end(scope);
-    const final = this.#finalize(spec, scope, scope.userSignal, error);
+    const found = this.#finalize(spec, scope, scope.userSignal, error);
     // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
-    throw final === this.#closeReason ? final : redactError(final, this.#secrets(scope));
+    const final = found === this.#closeReason ? found : redactError(found, this.#secrets(scope));
+    if (this.#o.events.has('error')) {
+      const { name, code, status, message, requestId } = final;
+      this.#o.events.emit('error', { provider: this.provider, method: spec.method, path: spec.path, attempts: scope.attempts, error: { name, code, status, message, requestId } });
+    }
+    throw final;
   }
 
   /** Per-call options are checked like any input: nothing is sent on a bad one. */
@@ -547,6 +554,7 @@ export class RequestSender {
         if (!sentSecrets.includes(value)) sentSecrets.push(value);
       }
     }
+    scope.attempts++;
     events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
 
     // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.

@@ -34,6 +34,9 @@ describe('the doc samples run against the sandbox', () => {
   });
   afterAll(() => sb.close());
 
+  it('events and logging: the error event names the failed call', async () => {
+    expect(await snippets.eventsAndLogging(sb)).toEqual(['cs2cap /portfolio/no-such-portfolio/items: InvalidRequestError after 1 attempts']);
+  });
   it('CS2Cap webhooks: the documented receiver verifies a signed delivery and acts on it once', async () => {
     expect(await snippets.cs2capWebhooks(sb)).toEqual(['AK-47 | Redline (Field-Tested)']);
   });
