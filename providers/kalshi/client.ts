@@ -23,6 +23,7 @@ import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './recon
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
 import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
+import { createKalshiCommunicationsCalls, type KalshiCommunications } from './communications-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
@@ -150,6 +151,8 @@ export interface KalshiBatchResult {
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
 export interface KalshiClient extends MarketProvider, KalshiSpecCalls {
   readonly id: 'kalshi';
+  /** RFQs, quotes and block-trade proposals (communications-calls.ts). */
+  readonly communications: KalshiCommunications;
 /** Is the exchange open (no key needed). */
   getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
 /** One page of markets (no key needed). */
@@ -420,6 +423,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
 
   const client: KalshiClient = {
     ...createKalshiSpecCalls(sendOperation),
+    ...createKalshiCommunicationsCalls(sendOperation),
     id: PROVIDER,
     has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
 

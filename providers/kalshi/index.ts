@@ -24,3 +24,17 @@ export type {
   KalshiTransfer,
   KalshiVolumeProgress,
 } from './spec-calls.js';
+export type {
+  KalshiCommunications,
+  KalshiRfq,
+  KalshiQuote,
+  KalshiBlockTradeProposal,
+  KalshiRfqsQuery,
+  KalshiQuotesQuery,
+  KalshiBlockTradesQuery,
+  KalshiCreateRfq,
+  KalshiCreateQuote,
+  KalshiAcceptQuote,
+  KalshiProposeBlockTrade,
+  KalshiAcceptBlockTrade,
+} from './communications-calls.js';

@@ -4,6 +4,7 @@
  * `:param` ones). Add an area's installer to this list.
  */
 import type { KalshiSandboxKit } from './sandbox.js';
+import { installCommunications } from './sandbox-communications.js';
 
 /** Every area's route installer (see the file comment). */
-export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [];
+export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [installCommunications];

@@ -347,6 +347,84 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     return this.account(userId)!;
   }
 
+  /**
+   * Execute a negotiated trade off the book (an RFQ quote or a block-trade proposal): `buyer`
+   * buys `count` YES contracts at the YES `price` from `seller`, who takes the NO side at
+   * 1 − price. Neither order ever rests: each party gets one fill-or-kill order, executed in
+   * full at once, so its fill, position, cash, fee (the `maker` party pays the maker rate, the
+   * other the taker rate), the public trade and every stream event come from the same
+   * bookkeeping as a trade on the book. Refused, with nothing changed, when the market is not
+   * open, the price is off its grid, the parties are the same, or either cannot pay.
+   */
+  executeBlockTrade(
+    input: { ticker: string; buyer: string; seller: string; price: number; count: number; maker: 'buyer' | 'seller' },
+    now: number,
+  ): { ok: true; buyerOrder: SandboxOrderView; sellerOrder: SandboxOrderView; trade: SandboxTrade; fills: SandboxFill[] } | { ok: false; error: EngineError } {
+    const ts = this.#time(now);
+    this.#expire(ts);
+    const market = this.#markets.get(input.ticker);
+    if (!market) return refuse(404, 'not_found', 'market not found');
+    if (market.status !== 'active') return refuse(400, 'market_closed', 'market is not open for trading');
+    const badPrice = this.#badPrice(market, input.price);
+    if (badPrice) return badPrice;
+    if (!Number.isSafeInteger(input.count) || input.count <= 0) return refuse(400, 'invalid_order_size', 'count must be a positive multiple of 0.01');
+    if (input.buyer === input.seller) return refuse(400, 'invalid_order', 'a trade needs two different parties');
+    const legs = [
+      { userId: input.buyer, side: 'bid' as const, isTaker: input.maker !== 'buyer' },
+      { userId: input.seller, side: 'ask' as const, isTaker: input.maker === 'buyer' },
+    ];
+    for (const leg of legs) {
+      const account = this.#account(leg.userId);
+      const fee = roundFee(feeNumerator(leg.isTaker ? market.fees.takerPpm : market.fees.makerPpm, input.count, input.price), market.fees.roundingMicros);
+      const cost = BigInt(unitCost(leg.side, input.price)) * BigInt(input.count);
+      // A close returns $1 a pair at once, unless live orders on this side leaned on the closed
+      // holding for their collateral: then they take (less than) that dollar back, so count nothing.
+      const closes = Math.min(input.count, this.#closable(account, market.ticker, leg.side));
+      const leaning = (account.live.get(key(market.ticker, leg.side))?.size ?? 0) > 0;
+      const need = cost + fee - (leaning ? 0n : BigInt(closes) * PAYOUT_PER_UNIT);
+      if (need > account.available) return refuse(400, 'available_balance_too_low', 'available balance too low');
+    }
+    const orders = legs.map((leg) => {
+      const account = this.#account(leg.userId);
+      const clientOrderId = this.#newId('order');
+      const order: Order = {
+        id: this.#newId('order'), clientOrderId, userId: leg.userId, ticker: market.ticker, side: leg.side, price: input.price,
+        initial: input.count, filled: 0, remaining: input.count, status: 'resting', phase: 'taker',
+        timeInForce: 'fill_or_kill', stp: 'taker_at_cross', postOnly: false, reduceOnly: false,
+        expirationTs: undefined, legacy: undefined, createdTs: ts, updatedTs: ts, reason: undefined,
+        feeExact: 0n, feesCharged: 0n, takerFees: 0n, makerFees: 0n, takerFillCost: 0n, makerFillCost: 0n,
+      };
+      account.clientOrderIds.add(clientOrderId);
+      account.orders.push(order);
+      this.#orders.set(order.id, order);
+      return order;
+    });
+    const [buyerOrder, sellerOrder] = orders as [Order, Order];
+    const taker = legs[0]!.isTaker ? buyerOrder : sellerOrder;
+    const tradeId = this.#newId('trade');
+    const trade: SandboxTrade = {
+      type: 'trade', tradeId, ticker: market.ticker, yesPrice: formatPrice(input.price), noPrice: formatPrice(PRICE_SCALE - input.price),
+      count: formatCount(input.count), takerSide: taker.side === 'bid' ? 'yes' : 'no', takerBookSide: taker.side, ts,
+    };
+    this.#trades.push(trade);
+    this.#emit(trade);
+    const fills = orders.map((order, i) => this.#settleFill(market, order, input.count, input.price, legs[i]!.isTaker, tradeId, ts));
+    for (const order of orders) {
+      order.reason = 'Trade';
+      this.#finish(order, ts);
+      const account = this.#accounts.get(order.userId)!;
+      this.#syncCollateral(account, market.ticker, 'bid');
+      this.#syncCollateral(account, market.ticker, 'ask');
+    }
+    for (const fill of fills) this.#emit(fill);
+    for (const order of orders) {
+      this.#emitPosition(order.userId, this.#accounts.get(order.userId)!.positions.get(market.ticker)!, ts);
+      this.#emit({ type: 'order', userId: order.userId, order: this.#view(order), ts });
+    }
+    this.#flush();
+    return { ok: true, buyerOrder: this.#view(buyerOrder), sellerOrder: this.#view(sellerOrder), trade, fills };
+  }
+
   // ---------- orders ----------
 
   /** Place an order (CreateOrderV2). */
