@@ -198,3 +198,18 @@ export async function eventsAndLogging(sandbox: Sandbox): Promise<string[]> {
   await kalshi.close();
   return latencies.length > 0 ? alerts : [];
 }
+
+export async function kalshiRfq(sandbox: Sandbox): Promise<string> {
+  const maker = await sandbox.kalshi.server.createUser({ balanceUsd: 100 });
+  const a = createKalshiClient({ keyId: sandbox.kalshi.keyId, privateKeyPem: sandbox.kalshi.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
+  const b = createKalshiClient({ keyId: maker.keyId, privateKeyPem: maker.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
+  // User A asks for 10 contracts; user B quotes; A takes B's YES bid; B confirms.
+  const { rfqId } = await a.communications.rfqs.create({ ticker: 'KXFEDDECISION-26DEC-C25', contracts: 10, restRemainder: false });
+  const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.40', noBid: '0.55', restRemainder: false });
+  await a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'yes' }); // B buys YES at 0.40, A gets NO at 0.60
+  await b.communications.rfqs.quotes.confirm(rfqId, quoteId);                  // executes: both see the fill
+  const fills = await b.getFills({ ticker: 'KXFEDDECISION-26DEC-C25' });
+  await a.close();
+  await b.close();
+  return fills.fills[0]?.outcome_side ?? 'none';
+}

@@ -53,6 +53,7 @@ describe('the doc samples run against the sandbox', () => {
   it('Kalshi keys and orders', async () => {
     expect(await snippets.kalshiKeys(sb)).toMatch(/-/);
     expect(await snippets.kalshiOrder(sb)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await snippets.kalshiRfq(sb)).toBe('yes');
   });
   it('the sandbox and a shared quota', async () => {
     await snippets.sandboxForTests();
