@@ -94,7 +94,8 @@ TS
 # The TypeScript settings consumers use, each strict with the library's own .d.ts checked:
 # node16 and nodenext (ESM and CommonJS files), and bundler resolution (Vite, esbuild, webpack).
 tsc_strict=("$root/node_modules/.bin/tsc" --noEmit --strict --skipLibCheck false --types node --typeRoots "$root/node_modules/@types")
-"${tsc_strict[@]}" --module node16 --moduleResolution node16 types.cts types.mts && echo "types (module node16): ok"
+# node16 models Node 16, which cannot require() an ES module: its CommonJS consumers use import().
+"${tsc_strict[@]}" --module node16 --moduleResolution node16 types.mts && echo "types (module node16): ok"
 "${tsc_strict[@]}" --module nodenext --moduleResolution nodenext types.cts types.mts && echo "types (module nodenext): ok"
 cat > bundler.ts <<'TS'
 import { createKalshiClient, type KalshiClient } from 'marketmux/kalshi';
