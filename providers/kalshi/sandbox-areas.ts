@@ -4,6 +4,11 @@
  * `:param` ones). Add an area's installer to this list.
  */
 import type { KalshiSandboxKit } from './sandbox.js';
+import { installFcm } from './sandbox-fcm.js';
+import { installSubaccounts } from './sandbox-subaccounts.js';
 
 /** Every area's route installer (see the file comment). */
-export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [];
+export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [
+  installSubaccounts,
+  installFcm,
+];
