@@ -174,9 +174,11 @@ export function installSubaccounts(kit: KalshiSandboxKit): void {
   }));
 
   kit.route('GET', '/portfolio/subaccounts/transfers', kit.signed('read', (req, k) => {
-    const bad = badPage(req, 1000);
-    if (bad) return bad;
-    const { page, cursor } = kit.page(req, stateOf(sandbox, k.user.id).transfers, 100);
+    // The spec gives this list no 400: a bad limit or cursor is ignored, as Kalshi is seen to (kalshi.md §6.3).
+    const query = new URLSearchParams(req.query);
+    if (badPage({ ...req, query: new URLSearchParams({ limit: query.get('limit') ?? '1' }) }, 1000)) query.delete('limit');
+    if (query.get('cursor') && badPage({ ...req, query: new URLSearchParams({ cursor: query.get('cursor')! }) }, 1000)) query.delete('cursor');
+    const { page, cursor } = kit.page({ ...req, query }, stateOf(sandbox, k.user.id).transfers, 100);
     return { status: 200, body: { transfers: page, ...(cursor ? { cursor } : {}) } };
   }));
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError, PermissionError, ValidationError } from '../../src/errors.js';
 import { money } from '../../src/money.js';
-import { createKalshiClient, type KalshiClient } from '../../providers/kalshi/index.js';
+import { createKalshiClient, type KalshiClient, type KalshiFcmFill } from '../../providers/kalshi/index.js';
 import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 import { makeFcmMember } from '../../providers/kalshi/sandbox-fcm.js';
 import { caught } from '../helpers.js';
@@ -137,7 +137,7 @@ describe('kalshi FCM calls against the sandbox', () => {
   });
 
   it('fills: across subtraders, newest first, min_ts/max_ts, paged', async () => {
-    const all = [];
+    const all: KalshiFcmFill[] = [];
     for await (const f of fcm.fcm.fills()) all.push(f);
     // Four fills per subtrader.
     expect(all).toHaveLength(8);

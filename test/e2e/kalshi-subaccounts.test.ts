@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError, OutcomeUnknownError, ValidationError } from '../../src/errors.js';
 import { money } from '../../src/money.js';
-import { createKalshiClient, type KalshiClient } from '../../providers/kalshi/index.js';
+import { createKalshiClient, type KalshiClient, type KalshiSubaccountTransfer } from '../../providers/kalshi/index.js';
 import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 import { exchangeAccountId, subaccountAccountId } from '../../providers/kalshi/sandbox-subaccounts.js';
 import { caught } from '../helpers.js';
@@ -136,7 +136,7 @@ describe('kalshi subaccounts against the sandbox', () => {
   });
 
   it('lists transfers newest first, paged by cursor, amounts as Money', async () => {
-    const all = [];
+    const all: KalshiSubaccountTransfer[] = [];
     for await (const t of client.subaccounts.allTransfers({ limit: 2 })) all.push(t);
     expect(all.map((t) => [t.from_subaccount, t.to_subaccount, t.amount_cents])).toEqual([[0, 2, 300], [0, 1, 200], [2, 0, 500], [1, 2, 1_001], [0, 1, 2_550]]);
     expect(all[3]!.amount).toEqual(money('10.01', 'USD'));
