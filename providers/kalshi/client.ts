@@ -24,6 +24,8 @@ import * as s from './schemas.js';
 import { signWith } from './signing.js';
 import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
 import { createKalshiCommunicationsCalls, type KalshiCommunications } from './communications-calls.js';
+import { createKalshiSubaccountCalls, type KalshiSubaccountCalls } from './subaccount-calls.js';
+import { createKalshiFcmCalls, type KalshiFcmCalls } from './fcm-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
@@ -149,7 +151,7 @@ export interface KalshiBatchResult {
 }
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
-export interface KalshiClient extends MarketProvider, KalshiSpecCalls {
+export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSubaccountCalls, KalshiFcmCalls {
   readonly id: 'kalshi';
   /** RFQs, quotes and block-trade proposals (communications-calls.ts). */
   readonly communications: KalshiCommunications;
@@ -327,7 +329,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     if (signed) needKey(id);
     // Repeat safety from the generated table (GETs read, the overlay's harmless writes idempotent) unless the call decides.
     const safety = o.safety ?? fact.safety;
-    return call(fact.method, path, schema, { query: o.query, body: o.body, auth: signed, limitClass: o.limitClass ?? 'read', safety, outcomeHint: o.outcomeHint, call: o.call });
+    return call(fact.method, path, schema, { query: o.query, body: o.body, auth: signed, limitClass: o.limitClass ?? 'read', cost: o.cost, safety, idempotencyKey: o.idempotencyKey, outcomeHint: o.outcomeHint, call: o.call });
   };
 
 
@@ -424,6 +426,8 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
   const client: KalshiClient = {
     ...createKalshiSpecCalls(sendOperation),
     ...createKalshiCommunicationsCalls(sendOperation),
+    ...createKalshiSubaccountCalls(sendOperation),
+    ...createKalshiFcmCalls(sendOperation),
     id: PROVIDER,
     has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
 

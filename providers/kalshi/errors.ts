@@ -22,6 +22,8 @@ export function normalizeKalshiError(body: unknown): Normalized {
 
 const ORDER_CODES = ['invalid_order', 'available_balance_too_low', 'insufficient_balance', 'order_id_and_client_order_id_mismatch', 'order_side_mismatch', 'order_ticker_mismatch', 'market_closed', 'trading_paused'];
 
+const ORDER_PATH = /^\/(portfolio\/(events\/)?orders|communications)(\/|$)/;
+
 export function mapKalshiError(res: ErrorResponse): MarketError {
   const e = normalizeKalshiError(res.body);
   const code = e.code;
@@ -38,7 +40,9 @@ export function mapKalshiError(res: ErrorResponse): MarketError {
   }
   if (res.status === 403) return errorFromResponse(res, { ...f, cls: PermissionError, code: 'permission_denied' });
   if (res.status === 429) return errorFromResponse(res, { ...f, cls: RateLimitError, code: 'rate_limited', retryable: true });
-  if (res.status === 400 && ORDER_CODES.some((c) => has(c))) return errorFromResponse(res, { ...f, cls: OrderRejectedError, code: 'order_rejected' });
+  // An order (or a quote, or a block trade: orders placed for you) refused; a transfer refused
+  // for the balance is not an order and stays an InvalidRequestError.
+  if (res.status === 400 && ORDER_PATH.test(res.path) && ORDER_CODES.some((c) => has(c))) return errorFromResponse(res, { ...f, cls: OrderRejectedError, code: 'order_rejected' });
   if (res.status === 409) return errorFromResponse(res, { ...f, cls: InvalidRequestError, code: 'conflict' });
   return errorFromResponse(res, f);
 }

@@ -38,3 +38,28 @@ export type {
   KalshiProposeBlockTrade,
   KalshiAcceptBlockTrade,
 } from './communications-calls.js';
+export type {
+  KalshiSubaccountCalls,
+  KalshiSubaccountBalance,
+  KalshiSubaccountTransfer,
+  KalshiSubaccountTransferInput,
+  KalshiSubaccountNetting,
+  KalshiExchangeTransfer,
+  KalshiExchangeTransferInput,
+  KalshiExchangeInstance,
+  KalshiCashAmount,
+  KalshiTargetAllocation,
+  KalshiTargetAllocationInput,
+} from './subaccount-calls.js';
+export type {
+  KalshiFcmCalls,
+  KalshiFcmFill,
+  KalshiFcmOrder,
+  KalshiFcmMarketPosition,
+  KalshiFcmEventPosition,
+  KalshiFcmPositionsPage,
+  KalshiFcmOrdersQuery,
+  KalshiFcmPositionsQuery,
+  KalshiFcmSubtrader,
+  KalshiFcmDailyCap,
+} from './fcm-calls.js';

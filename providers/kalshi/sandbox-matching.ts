@@ -532,6 +532,21 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     this.#flush();
   }
 
+  /**
+   * Move free cash (µ$) from one account to another (created when new), or refuse without a
+   * change: a non-positive amount, the same account, or more than `from`'s free cash (cash
+   * held for live orders cannot move). Nothing is deposited: the sum over accounts stays.
+   */
+  transferCash(fromAccountId: string, toAccountId: string, micros: bigint): { ok: true; from: SandboxAccount; to: SandboxAccount } | { ok: false; reason: 'non_positive' | 'same_account' | 'insufficient_funds' } {
+    if (micros <= 0n) return { ok: false, reason: 'non_positive' };
+    if (fromAccountId === toAccountId) return { ok: false, reason: 'same_account' };
+    const from = this.#accounts.get(fromAccountId);
+    if (!from || from.available < micros) return { ok: false, reason: 'insufficient_funds' };
+    from.available -= micros;
+    this.#account(toAccountId).available += micros;
+    return { ok: true, from: this.account(fromAccountId)!, to: this.account(toAccountId)! };
+  }
+
   // ---------- reads ----------
 
   /** Current YES bids and NO bids of one market, price → resting count (exact strings), best first. */

@@ -29,6 +29,10 @@ export type KalshiOperationSender = <T>(
     safety?: 'read' | 'idempotent' | 'unsafe';
     /** For an unsafe write: how the caller can check whether it happened. */
     outcomeHint?: string;
+    /** The id the server dedupes this write by (e.g. `client_transfer_id`): a lost answer is then an OutcomeUnknownError carrying it. */
+    idempotencyKey?: string;
+    /** Tokens this call costs when the server's endpoint-cost table (syncLimits) does not say. */
+    cost?: number;
     call?: CallOptions | undefined;
   },
 ) => Promise<T>;
@@ -188,7 +192,7 @@ const seriesListQuery = z
   })
   .strict();
 const queuePositionsQuery = z
-  .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(32).optional() })
+  .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(63).optional() })
   .strict();
 
 const period = z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' });
@@ -199,9 +203,9 @@ const candleBatchQuery = z.object({ ...rangeShape, tickers: z.array(tickerSchema
 const eventCandleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, eventTicker: tickerSchema }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
 const transferPageQuery = z.object({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
 const groupId = z.string().min(1).max(200);
-const subaccountQuery = z.object({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
+const subaccountQuery = z.object({ subaccount: z.number().int().min(0).max(63).optional() }).strict();
 const groupLimitInput = z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict();
-const groupCreateInput = groupLimitInput.extend({ subaccount: z.number().int().min(0).max(32).optional() }).strict();
+const groupCreateInput = groupLimitInput.extend({ subaccount: z.number().int().min(0).max(63).optional() }).strict();
 const settlementsQuery = z
   .object({
     limit: z.number().int().min(1).max(1000).optional(),
@@ -210,7 +214,7 @@ const settlementsQuery = z
     eventTicker: tickerSchema.optional(),
     minTs: unixSecondsInput.optional(),
     maxTs: unixSecondsInput.optional(),
-    subaccount: z.number().int().min(0).max(32).optional(),
+    subaccount: z.number().int().min(0).max(63).optional(),
   })
   .strict();
 const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });

@@ -21,18 +21,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /** Operations of the spec the client does not serve yet (sorted). Remove an entry when its call lands. */
 const NOT_YET: readonly string[] = [
-  'ApplySubaccountTransfer',
-  'CreateFCMSubtrader',
   'CreateMarketInMultivariateEventCollection',
-  'CreateSubaccount',
-  'DeleteFCMEventContractDailyCap',
   'GetEventForecastPercentilesHistory',
   'GetEventLiveData',
-  'GetFCMEventContractDailyCap',
-  'GetFCMFills',
-  'GetFCMOrders',
-  'GetFCMPositions',
-  'GetFCMSubtraderBlockedCategories',
   'GetFillsHistorical',
   'GetFiltersForSports',
   'GetGameStats',
@@ -41,8 +32,6 @@ const NOT_YET: readonly string[] = [
   'GetHistoricalOrders',
   'GetHistoricalPositions',
   'GetIncentivePrograms',
-  'GetIntraExchangeInstanceTransfer',
-  'GetIntraExchangeInstanceTransfers',
   'GetLiveData',
   'GetLiveDataByMilestone',
   'GetLiveDatas',
@@ -54,19 +43,9 @@ const NOT_YET: readonly string[] = [
   'GetMultivariateEvents',
   'GetStructuredTarget',
   'GetStructuredTargets',
-  'GetSubaccountBalances',
-  'GetSubaccountNetting',
-  'GetSubaccountTransfers',
-  'GetTargetBalanceAllocation',
   'GetTradesHistorical',
   'GetWeatherIndex',
   'GetWeatherIndexCalibrations',
-  'IntraExchangeInstanceTransfer',
-  'ListFCMSubtraders',
-  'SetTargetBalanceAllocation',
-  'UpdateFCMEventContractDailyCap',
-  'UpdateFCMSubtraderBlockedCategories',
-  'UpdateSubaccountNetting',
 ];
 
 function documented(): Record<string, { method: string; path: string }> {

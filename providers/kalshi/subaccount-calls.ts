@@ -1,0 +1,305 @@
+/**
+ * Subaccounts, transfers of cash between them and between exchange instances/shards, and the
+ * target balance allocation across shards: the spec-driven calls of Kalshi's portfolio money
+ * moves. Amounts are exact (`Money`, a decimal dollar string, or integer cents), checked
+ * before anything is sent; a transfer never goes out twice unless the server dedupes it.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { paginate } from '../../src/http/paginate.js';
+import type { CallOptions } from '../../src/http/request-sender.js';
+import { fromMinorUnits, money, type Money } from '../../src/money.js';
+import { parseInput } from '../../src/validation.js';
+import * as g from './generated/operations.js';
+import type { KalshiOperationSender } from './spec-calls.js';
+
+const PROVIDER = 'kalshi';
+
+/** A subaccount's cash on one exchange shard; `balance` is Kalshi's dollar string, `balanceMoney` the same amount exactly. */
+export type KalshiSubaccountBalance = g.SubaccountBalance & { readonly balanceMoney: Money };
+/** One transfer between two of your subaccounts; `amount` is `amount_cents` as Money. */
+export type KalshiSubaccountTransfer = g.SubaccountTransfer & { readonly amount: Money; readonly createdAt: Date };
+/** Whether netting is on for one subaccount on one shard. */
+export type KalshiSubaccountNetting = g.SubaccountNettingConfig;
+/** A transfer between exchange instances or shards of your account; `amountMoney` is `amount` exactly. */
+export type KalshiExchangeTransfer = g.IntraExchangeInstanceTransfer & { readonly amountMoney: Money; readonly createdAt: Date };
+/** Your target split of sweepable cash across exchange shards, and what a rebalance leaves for resting orders. */
+export type KalshiTargetAllocation = g.GetTargetBalanceAllocationResponse;
+/** An exchange instance: the event-contract exchange or the margined one. */
+export type KalshiExchangeInstance = 'event_contract' | 'margined';
+
+/**
+ * An amount of US dollars: `Money` in USD, or a decimal dollar string (`"12.50"`), or
+ * `amountCents` (an integer). Never a float of dollars.
+ */
+export type KalshiCashAmount = { readonly amount: Money | string; readonly amountCents?: never } | { readonly amountCents: number; readonly amount?: never };
+
+/** A transfer between two of your subaccounts (0 is the primary account, 1–63 the numbered ones). */
+export type KalshiSubaccountTransferInput = KalshiCashAmount & {
+  readonly from: number;
+  readonly to: number;
+  /** The exchange shard to move the cash on (default 0). */
+  readonly exchangeIndex?: number;
+  /**
+   * Kalshi's `client_transfer_id` (a UUID): one is made when you give none. Repeating a call
+   * under the same key does not move the cash twice.
+   */
+  readonly idempotencyKey?: string;
+};
+
+/** A transfer between exchange instances (`event_contract`, `margined`) or shards of your account. */
+export type KalshiExchangeTransferInput = KalshiCashAmount & {
+  readonly source: KalshiExchangeInstance;
+  readonly destination: KalshiExchangeInstance;
+  /** 0–100, default 0. */
+  readonly sourceShard?: number;
+  /** 0–100, default 0. */
+  readonly destinationShard?: number;
+  /** Event contract to event contract only; default 0 (the primary account). */
+  readonly sourceSubaccount?: number;
+  /** Event contract to event contract only; default 0 (the primary account). */
+  readonly destinationSubaccount?: number;
+};
+
+/** A target split: percentages per exchange shard that total 100, or none (rebalancing off). */
+export interface KalshiTargetAllocationInput {
+  readonly allocations: readonly { readonly exchangeIndex: number; readonly percent: number }[];
+  /** What a rebalance leaves behind for resting orders (Kalshi's default `sum`). */
+  readonly restingMarginReservation?: 'none' | 'max' | 'sum';
+}
+
+/** The calls of this module (see the file comment). */
+export interface KalshiSubaccountCalls {
+  readonly subaccounts: {
+    /**
+     * Create the next numbered subaccount (Advanced API tier and above; at most 63). Not
+     * repeat-safe (each call makes a new one, and Kalshi takes no key here): never repeated
+     * once it may have been sent; after an OutcomeUnknownError, `balances()` shows whether a
+     * new number appeared.
+     */
+    create(input?: { exchangeIndex?: number }, options?: CallOptions): Promise<{ subaccount: number }>;
+    /** The cash of every subaccount, the primary (0) included (read). */
+    balances(options?: CallOptions): Promise<KalshiSubaccountBalance[]>;
+    /**
+     * Move cash between two of your subaccounts. Sent under Kalshi's `client_transfer_id`
+     * (the `idempotencyKey`, made when you give none), which the server dedupes: retried on a
+     * lost answer under the same key, and a lost answer the retries did not settle is an
+     * OutcomeUnknownError carrying the key — repeat with that `idempotencyKey`, never without.
+     * Refused before sending: the same subaccount on both sides, an amount of zero or less,
+     * a fraction of a cent.
+     */
+    transfer(input: KalshiSubaccountTransferInput, options?: CallOptions): Promise<{ idempotencyKey: string }>;
+    /** One page of transfers between your subaccounts, newest first (read). */
+    transfers(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ transfers: KalshiSubaccountTransfer[]; cursor?: string | undefined }>;
+    /** Every transfer between your subaccounts, newest first, following `cursor`. */
+    allTransfers(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiSubaccountTransfer, void, undefined>;
+    /** Whether netting is on, per subaccount (read). */
+    netting(options?: CallOptions): Promise<KalshiSubaccountNetting[]>;
+    /** Turn netting on or off for one subaccount (repeat-safe: it sets a value). */
+    setNetting(input: { subaccount: number; enabled: boolean }, options?: CallOptions): Promise<void>;
+  };
+  readonly exchangeTransfers: {
+    /**
+     * Move cash between exchange instances or shards (Kalshi processes it asynchronously).
+     * Not repeat-safe: Kalshi takes no client id here, so it is never repeated once it may
+     * have been sent; after an OutcomeUnknownError, `list()` (newest first) shows whether it
+     * was made. Refused before sending: a transfer to where the cash already is, an amount of
+     * zero or less, more than 4 decimals (Kalshi counts in 1/100 cents), a subaccount on the
+     * margined side.
+     */
+    create(input: KalshiExchangeTransferInput, options?: CallOptions): Promise<{ transferId: string }>;
+    /** One page of your exchange transfers, newest first (read). */
+    list(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ transfers: KalshiExchangeTransfer[]; cursor?: string | undefined }>;
+    /** Every exchange transfer of yours, newest first, following `cursor`. */
+    all(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiExchangeTransfer, void, undefined>;
+    /** One exchange transfer by the id `create` returned (read). */
+    get(transferId: string, options?: CallOptions): Promise<KalshiExchangeTransfer>;
+  };
+  readonly targetAllocation: {
+    /** Your target split of cash across exchange shards (read). */
+    get(options?: CallOptions): Promise<KalshiTargetAllocation>;
+    /**
+     * Replace the target split: percentages per shard that total 100 (each shard once), or an
+     * empty list to turn automatic rebalancing off. Repeat-safe: it sets a value.
+     */
+    set(input: KalshiTargetAllocationInput, options?: CallOptions): Promise<void>;
+  };
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const subaccountNumber = z.number().int().min(0).max(63);
+const shard = z.number().int().min(0).max(100);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID (Kalshi’s client_transfer_id)');
+const transferId = z.string().min(1).max(200);
+const usdMoney = z.object({ currency: z.string(), amount: z.string() }).strict();
+
+/** Dollars (Money in USD or a decimal string) → integer units of 10^-scale dollars, exactly, or an issue. */
+function dollarUnits(scale: number, unit: string) {
+  return z.union([z.string(), usdMoney]).transform((v, ctx) => {
+    if (typeof v !== 'string' && v.currency.toUpperCase() !== 'USD') {
+      ctx.addIssue({ code: 'custom', message: 'must be in USD' });
+      return z.NEVER;
+    }
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(typeof v === 'string' ? v : v.amount);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'must be a positive decimal amount of dollars such as "12.50"' });
+      return z.NEVER;
+    }
+    const frac = (m[2] ?? '').replace(/0+$/, '');
+    if (frac.length > scale) {
+      ctx.addIssue({ code: 'custom', message: `must not have more than ${scale} decimals (a fraction of ${unit})` });
+      return z.NEVER;
+    }
+    const units = BigInt(m[1]! + frac.padEnd(scale, '0'));
+    if (units <= 0n || units > MAX_SAFE) {
+      ctx.addIssue({ code: 'custom', message: units <= 0n ? 'must be above 0' : 'is too large' });
+      return z.NEVER;
+    }
+    return Number(units);
+  });
+}
+const amountShape = { amount: dollarUnits(2, 'a cent').optional(), amountCents: z.number().int('must be whole cents').min(1, 'must be above 0').max(Number.MAX_SAFE_INTEGER).optional() };
+const oneAmount = { message: 'give exactly one of amount and amountCents', path: ['amount'] };
+const hasOneAmount = (q: { amount?: number | undefined; amountCents?: number | undefined }): boolean => (q.amount === undefined) !== (q.amountCents === undefined);
+
+const transferInput = z
+  .object({ ...amountShape, from: subaccountNumber, to: subaccountNumber, exchangeIndex: shard.optional(), idempotencyKey: uuid.optional() })
+  .strict()
+  .refine(hasOneAmount, oneAmount)
+  .refine((q) => q.from !== q.to, { message: 'from and to are the same subaccount: nothing would move', path: ['to'] });
+const instance = z.enum(['event_contract', 'margined']);
+const exchangeTransferInput = z
+  .object({
+    amount: dollarUnits(4, 'a hundredth of a cent').optional(),
+    amountCents: amountShape.amountCents,
+    source: instance,
+    destination: instance,
+    sourceShard: shard.optional(),
+    destinationShard: shard.optional(),
+    sourceSubaccount: subaccountNumber.optional(),
+    destinationSubaccount: subaccountNumber.optional(),
+  })
+  .strict()
+  .refine(hasOneAmount, oneAmount)
+  .refine((q) => (q.source === 'event_contract' && q.destination === 'event_contract') || ((q.sourceSubaccount ?? 0) === 0 && (q.destinationSubaccount ?? 0) === 0), {
+    message: 'subaccounts are only supported for event contract to event contract transfers',
+    path: ['sourceSubaccount'],
+  })
+  .refine((q) => q.source !== q.destination || (q.sourceShard ?? 0) !== (q.destinationShard ?? 0) || (q.sourceSubaccount ?? 0) !== (q.destinationSubaccount ?? 0), {
+    message: 'source and destination are the same place: nothing would move',
+    path: ['destination'],
+  });
+const createInput = z.object({ exchangeIndex: shard.optional() }).strict();
+const nettingInput = z.object({ subaccount: subaccountNumber, enabled: z.boolean() }).strict();
+const pageQuery = (max: number) => z.object({ limit: z.number().int().min(1).max(max).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
+const subaccountPage = pageQuery(1000);
+const exchangePage = pageQuery(500);
+const allocationInput = z
+  .object({
+    allocations: z.array(z.object({ exchangeIndex: z.number().int().min(0).max(100), percent: z.number().int().min(0).max(100) }).strict()).max(101),
+    restingMarginReservation: z.enum(['none', 'max', 'sum']).optional(),
+  })
+  .strict()
+  .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
+  .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] });
+
+const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
+const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });
+const withExchangeMoney = (t: g.IntraExchangeInstanceTransfer): KalshiExchangeTransfer => ({ ...t, amountMoney: money(t.amount, 'USD'), createdAt: new Date(t.created_ts * 1000) });
+
+/** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
+export function createKalshiSubaccountCalls(send: KalshiOperationSender): KalshiSubaccountCalls {
+  const calls: KalshiSubaccountCalls = {
+    subaccounts: {
+      async create(input = {}, c) {
+        const q = parseInput(PROVIDER, 'subaccounts.create', createInput, input);
+        const res = await send('CreateSubaccount', g.CreateSubaccountResponseSchema, {
+          body: { exchange_index: q.exchangeIndex },
+          safety: 'unsafe',
+          outcomeHint: 'subaccounts.balances() lists every subaccount: check whether a new number appeared before creating another.',
+          call: c,
+        });
+        return { subaccount: res.subaccount_number };
+      },
+      async balances(c) {
+        return (await send('GetSubaccountBalances', g.GetSubaccountBalancesResponseSchema, { call: c })).subaccount_balances.map(withBalanceMoney);
+      },
+      async transfer(input, c) {
+        const q = parseInput(PROVIDER, 'subaccounts.transfer', transferInput, input);
+        const key = q.idempotencyKey ?? randomUUID();
+        // Kalshi dedupes client_transfer_id, which every attempt carries; a lost answer is an
+        // OutcomeUnknownError carrying it (the sender's), to repeat the transfer under.
+        await send('ApplySubaccountTransfer', g.ApplySubaccountTransferResponseSchema, {
+          body: { client_transfer_id: key, from_subaccount: q.from, to_subaccount: q.to, amount_cents: q.amount ?? q.amountCents, exchange_index: q.exchangeIndex },
+          safety: 'idempotent',
+          idempotencyKey: key,
+          call: c,
+        });
+        return { idempotencyKey: key };
+      },
+      async transfers(query = {}, c) {
+        const q = parseInput(PROVIDER, 'subaccounts.transfers', subaccountPage, query);
+        const res = await send('GetSubaccountTransfers', g.GetSubaccountTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+        return { transfers: res.transfers.map(withTransferMoney), cursor: res.cursor };
+      },
+      allTransfers(query = {}, c) {
+        parseInput(PROVIDER, 'subaccounts.allTransfers', subaccountPage, query);
+        return paginate((cursor) => calls.subaccounts.transfers({ ...query, cursor }, c), (p) => p.transfers, (p) => p.cursor);
+      },
+      async netting(c) {
+        return (await send('GetSubaccountNetting', g.GetSubaccountNettingResponseSchema, { call: c })).netting_configs;
+      },
+      async setNetting(input, c) {
+        const q = parseInput(PROVIDER, 'subaccounts.setNetting', nettingInput, input);
+        await send('UpdateSubaccountNetting', z.unknown(), { body: { subaccount_number: q.subaccount, enabled: q.enabled }, safety: 'idempotent', call: c });
+      },
+    },
+    exchangeTransfers: {
+      async create(input, c) {
+        const q = parseInput(PROVIDER, 'exchangeTransfers.create', exchangeTransferInput, input);
+        const res = await send('IntraExchangeInstanceTransfer', g.IntraExchangeInstanceTransferResponseSchema, {
+          body: {
+            source: q.source,
+            destination: q.destination,
+            // Kalshi counts this amount in centicents (1/100 of a cent).
+            amount: q.amount ?? q.amountCents! * 100,
+            source_exchange_shard: q.sourceShard,
+            destination_exchange_shard: q.destinationShard,
+            source_subaccount: q.sourceSubaccount,
+            destination_subaccount: q.destinationSubaccount,
+          },
+          safety: 'unsafe',
+          outcomeHint: 'exchangeTransfers.list() lists your transfers newest first: look for this one before sending it again.',
+          call: c,
+        });
+        return { transferId: res.transfer_id };
+      },
+      async list(query = {}, c) {
+        const q = parseInput(PROVIDER, 'exchangeTransfers.list', exchangePage, query);
+        const res = await send('GetIntraExchangeInstanceTransfers', g.GetIntraExchangeInstanceTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+        return { transfers: res.transfers.map(withExchangeMoney), cursor: res.cursor };
+      },
+      all(query = {}, c) {
+        parseInput(PROVIDER, 'exchangeTransfers.all', exchangePage, query);
+        return paginate((cursor) => calls.exchangeTransfers.list({ ...query, cursor }, c), (p) => p.transfers, (p) => p.cursor);
+      },
+      async get(id, c) {
+        const t = parseInput(PROVIDER, 'exchangeTransfers.get', transferId, id);
+        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', g.GetIntraExchangeInstanceTransferResponseSchema, { params: { transfer_id: t }, call: c })).transfer);
+      },
+    },
+    targetAllocation: {
+      get: (c) => send('GetTargetBalanceAllocation', g.GetTargetBalanceAllocationResponseSchema, { call: c }),
+      async set(input, c) {
+        const q = parseInput(PROVIDER, 'targetAllocation.set', allocationInput, input);
+        await send('SetTargetBalanceAllocation', g.EmptyResponseSchema, {
+          body: { allocations: q.allocations.map((a) => ({ exchange_index: a.exchangeIndex, percent: a.percent })), resting_margin_reservation: q.restingMarginReservation },
+          // It replaces the allocation: sending it twice sets the same value.
+          safety: 'idempotent',
+          call: c,
+        });
+      },
+    },
+  };
+  return calls;
+}
