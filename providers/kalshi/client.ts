@@ -21,6 +21,8 @@ import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './recon
 import * as s from './schemas.js';
 import { signWith } from './signing.js';
 import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
+import { createKalshiDataCalls, type KalshiDataCalls } from './data-calls.js';
+import { createKalshiHistoricalCalls, type KalshiHistoricalCalls } from './historical-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
@@ -140,7 +142,7 @@ export interface KalshiBatchResult {
 }
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
-export interface KalshiClient extends MarketProvider, KalshiSpecCalls {
+export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiDataCalls, KalshiHistoricalCalls {
   readonly id: 'kalshi';
 /** Is the exchange open (no key needed). */
   getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
@@ -411,6 +413,8 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
 
   const client: KalshiClient = {
     ...createKalshiSpecCalls(sendOperation),
+    ...createKalshiDataCalls(sendOperation),
+    ...createKalshiHistoricalCalls(sendOperation),
     id: PROVIDER,
     has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
 
