@@ -4,6 +4,11 @@
  * `:param` ones). Add an area's installer to this list.
  */
 import type { KalshiSandboxKit } from './sandbox.js';
+import { installData } from './sandbox-data.js';
+import { installHistorical } from './sandbox-historical.js';
 
 /** Every area's route installer (see the file comment). */
-export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [];
+export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [
+  installData,
+  installHistorical,
+];
