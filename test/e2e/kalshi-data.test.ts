@@ -215,6 +215,20 @@ describe('kalshi market-data calls against the sandbox', () => {
     });
   });
 
+  it('the sample of docs/kalshi.md runs as written', async () => {
+    const kalshi = signed;
+    const made = await kalshi.multivariate.createMarket('KXMVECROSS-26', {
+      selectedMarkets: [
+        { marketTicker: 'KXFEDDECISION-26DEC-C25', eventTicker: 'KXFEDDECISION-26DEC', side: 'yes' },
+        { marketTicker: 'KXBTCMAXY-26-T150000', eventTicker: 'KXBTCMAXY-26', side: 'yes' },
+      ],
+    });
+    const prices: string[] = [];
+    for await (const t of kalshi.historical.allTrades({ minTs: new Date('2025-12-01T00:00:00Z'), isBlockTrade: false })) prices.push(t.yes_price_dollars);
+    expect(made.marketTicker).toBe(comboMarkets(sandbox)[0]!.marketTicker);
+    expect(prices).toHaveLength(8);
+  });
+
   describe('multivariate collections', () => {
     it('lists collections by status, event and series, pages, and gets one', async () => {
       const tickers = async (q: Parameters<KalshiClient['multivariate']['listCollections']>[0]) => (await anon.multivariate.listCollections(q)).collections.map((c) => c.collection_ticker);
