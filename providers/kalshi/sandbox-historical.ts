@@ -70,6 +70,8 @@ const SEEDED_BLOCK_TRADES = new Set(SEEDED_TRADE_ROWS.flatMap((r, i) => (r[5] ? 
 
 interface HistoricalState {
   cutoff: HistoricalCutoff;
+  /** Whether a test moved the cut-off (then `GET /historical/cutoff` also names the positions one). */
+  moved: boolean;
   /** When the engine settled each market (from its lifecycle events). */
   settledAt: Map<string, number>;
 }
@@ -88,6 +90,7 @@ const stateOf = (sandbox: KalshiSandbox): HistoricalState => {
 export function setHistoricalCutoff(sandbox: KalshiSandbox, at: Date | { marketSettled?: Date; tradesCreated?: Date; ordersUpdated?: Date; positionsUpdated?: Date }): void {
   const s = stateOf(sandbox);
   const all = at instanceof Date ? { marketSettled: at, tradesCreated: at, ordersUpdated: at, positionsUpdated: at } : at;
+  s.moved = true;
   s.cutoff = {
     marketSettled: all.marketSettled?.getTime() ?? s.cutoff.marketSettled,
     tradesCreated: all.tradesCreated?.getTime() ?? s.cutoff.tradesCreated,
@@ -111,6 +114,8 @@ export function archivedLiveTickers(sandbox: KalshiSandbox): string[] {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** RFC 3339 as the core sandbox writes its cut-off: no fraction on a whole second. */
+const rfc3339 = (ms: number): string => iso(ms).replace(/\.000Z$/, 'Z');
 /** `min_ts` / `max_ts` (Unix seconds, both inclusive) over epoch ms. */
 const within = (ms: number, min: number | undefined, max: number | undefined): boolean => (min === undefined || ms >= min * 1000) && (max === undefined || ms <= max * 1000);
 
@@ -131,6 +136,7 @@ export function installHistorical(kit: KalshiSandboxKit): void {
   const sandbox = kit.sandbox;
   const state: HistoricalState = {
     cutoff: { marketSettled: DEFAULT_CUTOFF_MS, tradesCreated: DEFAULT_CUTOFF_MS, ordersUpdated: DEFAULT_CUTOFF_MS, positionsUpdated: DEFAULT_CUTOFF_MS },
+    moved: false,
     settledAt: new Map(),
   };
   states.set(sandbox, state);
@@ -183,9 +189,13 @@ export function installHistorical(kit: KalshiSandboxKit): void {
     return { ...(min.value !== undefined ? { min: min.value } : {}), ...(max.value !== undefined ? { max: max.value } : {}), ...(min.error ?? max.error ? { error: (min.error ?? max.error)! } : {}) };
   };
 
+  // Until a test moves it, the answer is the core sandbox's own, field for field.
   kit.route('GET', '/historical/cutoff', kit.public(() => ({
     status: 200,
-    body: { market_settled_ts: iso(state.cutoff.marketSettled), trades_created_ts: iso(state.cutoff.tradesCreated), orders_updated_ts: iso(state.cutoff.ordersUpdated), market_positions_last_updated_ts: iso(state.cutoff.positionsUpdated) },
+    body: {
+      market_settled_ts: rfc3339(state.cutoff.marketSettled), trades_created_ts: rfc3339(state.cutoff.tradesCreated), orders_updated_ts: rfc3339(state.cutoff.ordersUpdated),
+      ...(state.moved ? { market_positions_last_updated_ts: rfc3339(state.cutoff.positionsUpdated) } : {}),
+    },
   })));
 
   kit.route('GET', '/historical/markets', kit.public((req) => {

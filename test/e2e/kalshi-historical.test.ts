@@ -34,8 +34,8 @@ describe('kalshi historical calls against the sandbox', () => {
   const last = () => sandbox.server.requests.at(-1)!;
 
   describe('the seeded archive, before the cut-off', () => {
-    it('the cut-off: the core sandbox\'s date for every kind of data', async () => {
-      expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: DEFAULT_CUTOFF, trades_created_ts: DEFAULT_CUTOFF, orders_updated_ts: DEFAULT_CUTOFF, market_positions_last_updated_ts: DEFAULT_CUTOFF });
+    it('the cut-off: the core sandbox\'s answer, field for field, until a test moves it', async () => {
+      expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' });
     });
 
     it('markets settled before it: newest settlement first, each filter, paging, one by ticker', async () => {
@@ -138,8 +138,9 @@ describe('kalshi historical calls against the sandbox', () => {
       const moved = new Date(Date.now() + 1000);
       setHistoricalCutoff(sandbox, moved);
       expect(historicalCutoff(sandbox).tradesCreated).toBe(moved.getTime());
-      const iso = moved.toISOString();
-      expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: iso, trades_created_ts: iso, orders_updated_ts: iso, market_positions_last_updated_ts: iso });
+      const cutoff = await anon.getHistoricalCutoff();
+      expect(Object.keys(cutoff).sort()).toEqual(['market_positions_last_updated_ts', 'market_settled_ts', 'orders_updated_ts', 'trades_created_ts']);
+      expect(Object.values(cutoff).map((t) => Date.parse(t!))).toEqual([moved.getTime(), moved.getTime(), moved.getTime(), moved.getTime()]);
     });
 
     it('markets the engine settled, with their result, last price and volume', async () => {
@@ -210,7 +211,7 @@ describe('kalshi historical calls against the sandbox', () => {
       expect((await signed.historical.fills()).fills).toEqual([]);
       expect((await anon.historical.trades({ ticker: 'KXCS2MAJOR-26-NAVI' })).trades).toEqual([]);
       expect((await signed.historical.orders()).orders).toHaveLength(4);
-      expect((await anon.getHistoricalCutoff()).trades_created_ts).toBe(DEFAULT_CUTOFF);
+      expect((await anon.getHistoricalCutoff()).trades_created_ts).toBe('2026-01-01T00:00:00Z');
     });
   });
 });
