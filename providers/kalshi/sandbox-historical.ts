@@ -99,6 +99,13 @@ export function setHistoricalCutoff(sandbox: KalshiSandbox, at: Date | { marketS
   };
 }
 
+/** Put a sandbox's cut-off back where the core sandbox has it (and its answer back to the core's). */
+export function resetHistoricalCutoff(sandbox: KalshiSandbox): void {
+  const s = stateOf(sandbox);
+  s.moved = false;
+  s.cutoff = { marketSettled: DEFAULT_CUTOFF_MS, tradesCreated: DEFAULT_CUTOFF_MS, ordersUpdated: DEFAULT_CUTOFF_MS, positionsUpdated: DEFAULT_CUTOFF_MS };
+}
+
 /** A sandbox's cut-off times now (epoch ms). */
 export function historicalCutoff(sandbox: KalshiSandbox): HistoricalCutoff {
   return stateOf(sandbox).cutoff;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapabilityError, ValidationError } from '../../src/errors.js';
 import { createKalshiClient, type KalshiClient } from '../../providers/kalshi/index.js';
 import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
-import { historicalCutoff, setHistoricalCutoff } from '../../providers/kalshi/sandbox-historical.js';
+import { historicalCutoff, resetHistoricalCutoff, setHistoricalCutoff } from '../../providers/kalshi/sandbox-historical.js';
 import { caught } from '../helpers.js';
 
 const at = (iso: string): number => Date.parse(iso) / 1000;
@@ -212,6 +212,10 @@ describe('kalshi historical calls against the sandbox', () => {
       expect((await anon.historical.trades({ ticker: 'KXCS2MAJOR-26-NAVI' })).trades).toEqual([]);
       expect((await signed.historical.orders()).orders).toHaveLength(4);
       expect((await anon.getHistoricalCutoff()).trades_created_ts).toBe('2026-01-01T00:00:00Z');
+      resetHistoricalCutoff(sandbox);
+      expect(await anon.getHistoricalCutoff()).toEqual({ market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' });
+      expect((await signed.historical.orders()).orders).toEqual([]);
+      expect((await anon.historical.markets()).markets).toHaveLength(4);
     });
   });
 });

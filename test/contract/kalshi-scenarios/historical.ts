@@ -6,7 +6,7 @@
  * Error statuses: 400 bad parameter, 401 unsigned, 404 unknown market.
  */
 import { expect } from 'vitest';
-import { historicalCutoff, setHistoricalCutoff } from '../../../providers/kalshi/sandbox-historical.js';
+import { resetHistoricalCutoff, setHistoricalCutoff } from '../../../providers/kalshi/sandbox-historical.js';
 import type { KalshiScenario } from './types.js';
 
 /** An event and market of this scenario's own, settled here (no other scenario trades it). */
@@ -37,7 +37,6 @@ export const scenario: KalshiScenario = {
     expect(await raw('GET', '/historical/trades?min_ts=yesterday', { as: 'none' })).toBe(400);
 
     // ---- the engine's records, the cut-off moved past them ----
-    const before = historicalCutoff(sandbox);
     sandbox.markets.push({ ticker: MARKET, event_ticker: EVENT, title: 'The contract run archives this market', close_time: '2026-12-31T23:59:00Z' });
     sandbox.engine.addMarket({ ticker: MARKET }, Date.now());
     await other.createOrder({ ticker: MARKET, side: 'ask', count: '3', price: '0.40', timeInForce: 'good_till_canceled' });
@@ -63,7 +62,7 @@ export const scenario: KalshiScenario = {
       expect(await raw('GET', '/historical/orders?max_ts=later')).toBe(400);
       expect(await raw('GET', '/historical/positions?subaccount=64')).toBe(400);
     } finally {
-      setHistoricalCutoff(sandbox, { marketSettled: new Date(before.marketSettled), tradesCreated: new Date(before.tradesCreated), ordersUpdated: new Date(before.ordersUpdated), positionsUpdated: new Date(before.positionsUpdated) });
+      resetHistoricalCutoff(sandbox);
     }
   },
 };
