@@ -26,6 +26,8 @@ import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSen
 import { createKalshiCommunicationsCalls, type KalshiCommunications } from './communications-calls.js';
 import { createKalshiSubaccountCalls, type KalshiSubaccountCalls } from './subaccount-calls.js';
 import { createKalshiFcmCalls, type KalshiFcmCalls } from './fcm-calls.js';
+import { createKalshiDataCalls, type KalshiDataCalls } from './data-calls.js';
+import { createKalshiHistoricalCalls, type KalshiHistoricalCalls } from './historical-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
@@ -151,7 +153,7 @@ export interface KalshiBatchResult {
 }
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
-export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSubaccountCalls, KalshiFcmCalls {
+export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSubaccountCalls, KalshiFcmCalls, KalshiDataCalls, KalshiHistoricalCalls {
   readonly id: 'kalshi';
   /** RFQs, quotes and block-trade proposals (communications-calls.ts). */
   readonly communications: KalshiCommunications;
@@ -428,6 +430,8 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     ...createKalshiCommunicationsCalls(sendOperation),
     ...createKalshiSubaccountCalls(sendOperation),
     ...createKalshiFcmCalls(sendOperation),
+    ...createKalshiDataCalls(sendOperation),
+    ...createKalshiHistoricalCalls(sendOperation),
     id: PROVIDER,
     has: Object.freeze({ asks: false, bids: false, listings: false, trading: signer !== undefined, fx: false, eventMarkets: true }) satisfies Capabilities,
 

@@ -7,6 +7,8 @@ import type { KalshiSandboxKit } from './sandbox.js';
 import { installCommunications } from './sandbox-communications.js';
 import { installFcm } from './sandbox-fcm.js';
 import { installSubaccounts } from './sandbox-subaccounts.js';
+import { installData } from './sandbox-data.js';
+import { installHistorical } from './sandbox-historical.js';
 
 /** Every area's route installer (see the file comment). */
-export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [installCommunications, installSubaccounts, installFcm];
+export const KALSHI_SANDBOX_AREAS: readonly ((kit: KalshiSandboxKit) => void)[] = [installCommunications, installSubaccounts, installFcm, installData, installHistorical];
