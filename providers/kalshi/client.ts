@@ -709,6 +709,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
       reduce_only: o.reduceOnly,
       cancel_order_on_pause: o.cancelOrderOnPause,
       subaccount: o.subaccount,
+      order_group_id: o.orderGroupId,
     };
   }
 
