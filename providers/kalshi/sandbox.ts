@@ -11,7 +11,7 @@ import { generateRsaKeyPair } from '../../src/crypto/rsa-keys.js';
 import { verifyPss } from '../../src/crypto/pss-signer.js';
 import { ProviderSandbox, SandboxServer, type Handler, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import type { SandboxOrderView } from './sandbox-market-events.js';
-import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult } from './sandbox-matching.js';
+import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult, type SandboxOrderGroup } from './sandbox-matching.js';
 import { KalshiMarketSimulator } from './sandbox-simulator.js';
 import { KALSHI_SANDBOX_AREAS } from './sandbox-areas.js';
 import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
@@ -199,11 +199,6 @@ export class KalshiSandbox extends ProviderSandbox {
   ];
   /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
   readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
-  /**
-   * Order groups per user. Kept as records only: the engine does not yet count their fills
-   * or cancel their orders at the limit (a trigger or delete empties `orders`).
-   */
-  readonly orderGroups = new Map<string, { id: string; userId: string; limit: string; triggered: boolean; orders: string[] }>();
   /** Settlements per user, newest first, as `settleMarket` recorded them. */
   readonly settlements = new Map<string, Record<string, unknown>[]>();
   /** The cost of any endpoint not in `endpointCosts`. */
@@ -655,55 +650,36 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
     }));
 
-    const group = (req: SandboxRequest, k: ApiKeyRecord) => {
-      const g = this.orderGroups.get(req.params.id!);
-      return g && g.userId === k.user.id ? g : undefined;
+    // Order groups live in the engine: their orders' fills count toward the limit there.
+    const groupAnswer = (res: ReturnType<KalshiMatchingEngine['resetOrderGroup']>): SandboxResponse => ('ok' in res ? refusal(res.error) : { status: 200, body: {} });
+    /** `contracts_limit_fp` (or the integer `contracts_limit`) of a create or limit body, in count units. */
+    const groupLimit = (b: Record<string, unknown>): number | SandboxResponse => {
+      if (b.contracts_limit_fp === undefined && Number.isSafeInteger(b.contracts_limit) && (b.contracts_limit as number) > 0) return (b.contracts_limit as number) * 100;
+      return badCount('contracts_limit_fp', b.contracts_limit_fp) ?? parseCount(b.contracts_limit_fp as string)!;
     };
-    const noGroup: SandboxResponse = { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
-    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({
-      status: 200,
-      body: { order_groups: [...this.orderGroups.values()].filter((g) => g.userId === k.user.id).map((g) => ({ id: g.id, contracts_limit_fp: g.limit, is_auto_cancel_enabled: !g.triggered, exchange_index: 0 })) },
-    })));
+    const groupJson = (g: SandboxOrderGroup): Record<string, unknown> => ({ id: g.id, contracts_limit_fp: formatCount(g.limit), is_auto_cancel_enabled: !g.triggered, exchange_index: 0 });
+    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({ status: 200, body: { order_groups: this.engine.orderGroups(k.user.id).map(groupJson) } })));
     r.route('POST', p('/portfolio/order_groups/create'), this.#signed('write', (req, k) => {
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
-      if (bad) return bad;
-      const id = randomUUID();
-      this.orderGroups.set(id, { id, userId: k.user.id, limit: formatCount(parseCount(b.contracts_limit_fp as string)!), triggered: false, orders: [] });
-      return { status: 201, body: { order_group_id: id, subaccount: 0, exchange_index: 0 } };
+      const limit = groupLimit((req.body ?? {}) as Record<string, unknown>);
+      if (typeof limit !== 'number') return limit;
+      const res = this.engine.createOrderGroup(k.user.id, limit, Date.now());
+      if ('ok' in res) return refusal(res.error);
+      return { status: 201, body: { order_group_id: res.id, subaccount: 0, exchange_index: 0 } };
     }));
     r.route('GET', p('/portfolio/order_groups/:id'), this.#signed('read', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: g.limit, orders: g.orders, exchange_index: 0 } };
+      const g = this.engine.orderGroup(k.user.id, req.params.id!);
+      if (!g) return { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: formatCount(g.limit), orders: g.orderIds, exchange_index: 0 } };
     }));
-    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      this.orderGroups.delete(g.id);
-      return { status: 200, body: {} };
-    }));
-    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      g.triggered = false;
-      return { status: 200, body: {} };
-    }));
-    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      g.triggered = true;
-      g.orders = [];
-      return { status: 200, body: {} };
-    }));
+    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => groupAnswer(this.engine.deleteOrderGroup(k.user.id, req.params.id!, Date.now()))));
+    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => groupAnswer(this.engine.resetOrderGroup(k.user.id, req.params.id!, Date.now()))));
+    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => groupAnswer(this.engine.triggerOrderGroup(k.user.id, req.params.id!, Date.now()))));
     r.route('PUT', p('/portfolio/order_groups/:id/limit'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
-      if (bad) return bad;
-      g.limit = formatCount(parseCount(b.contracts_limit_fp as string)!);
-      return { status: 200, body: {} };
+      // An unknown group is a 404 before its body is looked at.
+      if (!this.engine.orderGroup(k.user.id, req.params.id!)) return { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+      const limit = groupLimit((req.body ?? {}) as Record<string, unknown>);
+      if (typeof limit !== 'number') return limit;
+      return groupAnswer(this.engine.updateOrderGroupLimit(k.user.id, req.params.id!, limit, Date.now()));
     }));
 
     r.route('GET', p('/portfolio/settlements'), this.#signed('read', (req, k) => {
@@ -1009,6 +985,7 @@ export class KalshiSandbox extends ProviderSandbox {
     const malformed = badCount('count', b.count) ?? badPrice('price', b.price) ?? (b.expiration_time === undefined || isUnixSeconds(b.expiration_time) ? undefined : invalid('expiration_time', 'must be a Unix timestamp in seconds (an integer)'));
     if (malformed) return malformed;
     if (b.expiration_time !== undefined && b.time_in_force === 'immediate_or_cancel') return bad('immediate_or_cancel cannot be combined with expiration_time');
+    if (b.order_group_id !== undefined && (typeof b.order_group_id !== 'string' || !b.order_group_id)) return invalid('order_group_id', 'must be an order group id');
     // CreateOrderV2 lists no 404 (reference/kalshi.md §7.3: 400, 401, 409, 429, 500): an unknown market is invalid input.
     if (!this.markets.some((x) => x.ticker === b.ticker)) return bad(`market ${b.ticker} not found`, 'market_not_found');
     const price = parsePrice(b.price as string);
@@ -1023,6 +1000,7 @@ export class KalshiSandbox extends ProviderSandbox {
       postOnly: b.post_only === true,
       reduceOnly: b.reduce_only === true,
       ...(typeof b.expiration_time === 'number' ? { expirationTs: b.expiration_time * 1000 } : {}),
+      ...(typeof b.order_group_id === 'string' ? { orderGroupId: b.order_group_id } : {}),
     }, Date.now());
     if (!res.ok) return refusal(res.error);
     this.#placed.push(res.order.order_id);

@@ -177,6 +177,13 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   expect(await statusOf(a.orderGroups.updateLimit(gone, { contractsLimit: 1 }))).toBe(404);
   expect(await statusOf(a.orderGroups.delete(gone))).toBe(404);
   expect(await raw('POST', '/portfolio/order_groups/create', { body: { contracts_limit_fp: 'lots' } })).toBe(400);
+  // Orders in an unknown group, and in a triggered one, are refused (400: CreateOrderV2 lists no 404).
+  expect(await raw('POST', '/portfolio/events/orders', { body: { ticker: FED, side: 'bid', count: '1', price: '0.20', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'maker', order_group_id: gone } })).toBe(400);
+  const hit = await a.orderGroups.create({ contractsLimit: '1' });
+  await a.orderGroups.trigger(hit.orderGroupId);
+  expect(await statusOf(a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.20', timeInForce: 'good_till_canceled', orderGroupId: hit.orderGroupId }))).toBe(400);
+  expect(await raw('PUT', `/portfolio/order_groups/${hit.orderGroupId}/limit`, { body: { contracts_limit_fp: '-1' } })).toBe(400);
+  await a.orderGroups.delete(hit.orderGroupId);
 
   // ---- API keys ----
   await a.apiKeys.list();
