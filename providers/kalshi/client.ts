@@ -730,6 +730,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       reduce_only: o.reduceOnly,
       cancel_order_on_pause: o.cancelOrderOnPause,
       subaccount: o.subaccount,
+      order_group_id: o.orderGroupId,
     };
   }
 

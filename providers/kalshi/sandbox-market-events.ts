@@ -71,6 +71,8 @@ export interface SandboxOrderView {
   last_update_time: string;
   last_updated_ts_ms: number;
   last_update_reason?: KalshiOrderUpdateReason;
+  /** The order group the order was placed in, if any. */
+  order_group_id?: string;
   /** Contracts ahead of this order at its price level (resting orders only), e.g. "12.00". */
   queue_position_fp?: string;
 }
@@ -150,7 +152,17 @@ export type SandboxMarketEvent =
     volume: string;
     ts: number;
   }
-  | { type: 'lifecycle'; ticker: string; event: KalshiLifecycleEvent; result?: KalshiSide; ts: number };
+  | { type: 'lifecycle'; ticker: string; event: KalshiLifecycleEvent; result?: KalshiSide; ts: number }
+  | {
+    /** An order group changed (the AsyncAPI `order_group_updates` event types). */
+    type: 'order_group';
+    userId: string;
+    orderGroupId: string;
+    event: 'created' | 'triggered' | 'reset' | 'deleted' | 'limit_updated';
+    /** The group's contracts limit after the change, e.g. "10.00". */
+    contractsLimit: string;
+    ts: number;
+  };
 
 /** What a stream server reads from the engine. */
 export interface SandboxMarketFeed {

@@ -2,8 +2,9 @@
  * The Kalshi sandbox's matching engine: a pure, synchronous, deterministic price-time
  * priority book per market over Kalshi's bids-only YES/NO ladders, with the V2 order
  * features (time in force, post_only, reduce_only, self-trade prevention, expiry, amend,
- * decrease), fees, collateral, netted positions, queue positions, and an event for every
- * state change (sandbox-market-events.ts). Time only moves through the `now` arguments.
+ * decrease), order groups (a contracts limit over a rolling 15 s window that cancels the
+ * group's orders when hit), fees, collateral, netted positions, queue positions, and an event
+ * for every state change (sandbox-market-events.ts). Time only moves through the `now` arguments.
  *
  * Units (all integers, never floats):
  * - price: 1/10 000 dollar ("0.5600" = 5600), always the YES price of an order or trade;
@@ -154,6 +155,25 @@ export interface PlaceOrderInput {
   expirationTs?: number;
   /** The legacy wording the order came in with, kept for the deprecated side/action fields. */
   legacy?: { side: KalshiSide; action: 'buy' | 'sell' };
+  /** The user's order group this order's fills count toward (`createOrderGroup`). */
+  orderGroupId?: string;
+}
+
+/** How long matched contracts count toward an order group's limit (the spec: "a rolling 15-second window"). */
+export const ORDER_GROUP_WINDOW_MS = 15_000;
+
+/** An order group as the engine keeps it (`orderGroup`, `orderGroups`). */
+export interface SandboxOrderGroup {
+  id: string;
+  userId: string;
+  /** The contracts limit, in count units. */
+  limit: number;
+  /** Hit (or triggered by hand): its orders are cancelled and new ones refused until a reset. */
+  triggered: boolean;
+  /** Contracts its orders matched within the last `ORDER_GROUP_WINDOW_MS`, in count units. */
+  matched: number;
+  /** Every order placed in the group, oldest first. */
+  orderIds: string[];
 }
 
 /** Why a request was refused, with the HTTP status and Kalshi error code to answer with. */
@@ -247,6 +267,7 @@ interface Order {
   reduceOnly: boolean;
   expirationTs: number | undefined;
   legacy: { side: KalshiSide; action: 'buy' | 'sell' } | undefined;
+  group: Group | undefined;
   createdTs: number;
   updatedTs: number;
   reason: KalshiOrderUpdateReason | undefined;
@@ -258,6 +279,16 @@ interface Order {
   makerFees: bigint;
   takerFillCost: bigint;
   makerFillCost: bigint;
+}
+
+interface Group {
+  id: string;
+  userId: string;
+  limit: number;
+  triggered: boolean;
+  /** Fills of its orders, oldest first (pruned past the window). */
+  window: { ts: number; count: number }[];
+  orders: Order[];
 }
 
 interface Market extends SandboxMarketInfo {
@@ -303,6 +334,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
   readonly #accounts = new Map<string, Account>();
   readonly #orders = new Map<string, Order>();
   readonly #trades: SandboxTrade[] = [];
+  readonly #groups = new Map<string, Group>();
   /** Resting orders with an expiry. */
   readonly #expiring = new Set<Order>();
   readonly #listeners = new Set<(event: SandboxMarketEvent) => void>();
@@ -483,6 +515,70 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     const result = this.#amend(userId, orderId, change, ts);
     this.#flush();
     return result;
+  }
+
+  // ---------- order groups ----------
+
+  /**
+   * A new order group of a user: orders placed with its id count their matched contracts
+   * toward `limit` (count units) over a rolling 15 s window. A fill is capped at what the limit
+   * leaves, so the group never matches past it; when the count reaches the limit every live
+   * order of the group is cancelled and new ones are refused until `resetOrderGroup`.
+   */
+  createOrderGroup(userId: string, limit: number, now: number): SandboxOrderGroup | { ok: false; error: EngineError } {
+    const ts = this.#time(now);
+    if (!Number.isSafeInteger(limit) || limit <= 0) return refuse(400, 'invalid_parameters', 'contracts_limit must be above 0');
+    this.#account(userId);
+    this.#counter += 1;
+    const group: Group = { id: `00000000-0000-4000-b000-${this.#counter.toString(16).padStart(12, '0')}`, userId, limit, triggered: false, window: [], orders: [] };
+    this.#groups.set(group.id, group);
+    this.#emitGroup(group, 'created', ts);
+    this.#flush();
+    return this.#groupView(group, ts);
+  }
+
+  /** One of a user's order groups, or undefined. */
+  orderGroup(userId: string, groupId: string): SandboxOrderGroup | undefined {
+    const group = this.#groups.get(groupId);
+    return group && group.userId === userId ? this.#groupView(group, this.#clock) : undefined;
+  }
+
+  /** A user's order groups, oldest first. */
+  orderGroups(userId: string): SandboxOrderGroup[] {
+    return [...this.#groups.values()].filter((g) => g.userId === userId).map((g) => this.#groupView(g, this.#clock));
+  }
+
+  /** Cancel the group's resting orders and refuse new ones until a reset (TriggerOrderGroup). */
+  triggerOrderGroup(userId: string, groupId: string, now: number): SandboxOrderGroup | { ok: false; error: EngineError } {
+    return this.#onGroup(userId, groupId, now, (group, ts) => this.#trigger(group, ts));
+  }
+
+  /** Zero the group's matched count and let it take orders again (ResetOrderGroup). */
+  resetOrderGroup(userId: string, groupId: string, now: number): SandboxOrderGroup | { ok: false; error: EngineError } {
+    return this.#onGroup(userId, groupId, now, (group, ts) => {
+      group.window = [];
+      group.triggered = false;
+      this.#emitGroup(group, 'reset', ts);
+    });
+  }
+
+  /** Set the group's limit; a limit its window has already reached triggers it at once (UpdateOrderGroupLimit). */
+  updateOrderGroupLimit(userId: string, groupId: string, limit: number, now: number): SandboxOrderGroup | { ok: false; error: EngineError } {
+    if (!Number.isSafeInteger(limit) || limit <= 0) return refuse(400, 'invalid_parameters', 'contracts_limit must be above 0');
+    return this.#onGroup(userId, groupId, now, (group, ts) => {
+      group.limit = limit;
+      this.#emitGroup(group, 'limit_updated', ts);
+      this.#checkGroup(group, ts);
+    });
+  }
+
+  /** Cancel the group's resting orders and remove it (DeleteOrderGroup); its id is unknown afterwards. */
+  deleteOrderGroup(userId: string, groupId: string, now: number): SandboxOrderGroup | { ok: false; error: EngineError } {
+    return this.#onGroup(userId, groupId, now, (group, ts) => {
+      this.#cancelGroupOrders(group, ts);
+      this.#groups.delete(group.id);
+      this.#emitGroup(group, 'deleted', ts);
+    });
   }
 
   /** Cancel every order whose expiry is at or before `now`. */
@@ -674,12 +770,18 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     const account = this.#account(input.userId);
     const clientOrderId = input.clientOrderId ?? this.#newId('order');
     if (account.clientOrderIds.has(clientOrderId)) return refuse(409, 'order_already_exists', 'Order with this client_order_id already exists');
+    let group: Group | undefined;
+    if (input.orderGroupId !== undefined) {
+      group = this.#groups.get(input.orderGroupId);
+      if (!group || group.userId !== input.userId) return refuse(400, 'order_group_not_found', 'order_group_id is not an order group of yours');
+      if (group.triggered) return refuse(400, 'order_group_triggered', 'the order group has hit its contracts limit (or was triggered); reset it before placing orders in it');
+    }
 
     const order: Order = {
       id: this.#newId('order'), clientOrderId, userId: input.userId, ticker: market.ticker, side: input.side, price: input.price,
       initial: input.count, filled: 0, remaining: input.count, status: 'resting', phase: 'taker',
       timeInForce: input.timeInForce, stp: input.selfTradePrevention, postOnly: input.postOnly === true, reduceOnly: input.reduceOnly === true,
-      expirationTs: input.expirationTs, legacy: input.legacy, createdTs: ts, updatedTs: ts, reason: undefined,
+      expirationTs: input.expirationTs, legacy: input.legacy, group, createdTs: ts, updatedTs: ts, reason: undefined,
       feeExact: 0n, feesCharged: 0n, takerFees: 0n, makerFees: 0n, takerFillCost: 0n, makerFillCost: 0n,
     };
     if (order.reduceOnly) {
@@ -698,6 +800,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     }
     account.clientOrderIds.add(clientOrderId);
     account.orders.push(order);
+    group?.orders.push(order);
     this.#orders.set(order.id, order);
     this.#syncCollateral(account, market.ticker, order.side);
 
@@ -709,7 +812,8 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
       else if (order.timeInForce === 'fill_or_kill' && this.#fillable(market, order) < order.remaining) killed = true;
       else stop = this.#match(market, order, ts, fills);
     }
-    if (!killed && stop === undefined && order.remaining > 0 && order.timeInForce === 'good_till_canceled') {
+    // An order whose own group hit its limit while it matched stops there (its rest is cancelled).
+    if (!killed && stop === undefined && order.remaining > 0 && order.timeInForce === 'good_till_canceled' && !order.group?.triggered) {
       this.#rest(market, order, ts);
     } else {
       if (stop !== undefined) order.reason = stop;
@@ -746,19 +850,25 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
   /** How much of `order` could trade now, honouring its self-trade prevention (for fill_or_kill). */
   #fillable(market: Market, order: Order): number {
     const ladder = this.#opposite(market, order.side);
+    const own = this.#allowance(order, this.#clock);
+    // What each makers' group can still match (its limit caps it, then it cancels the rest).
+    const left = new Map<Group, number>();
     let total = 0;
     for (let i = ladder.prices.length - 1; i >= 0 && total < order.remaining; i--) {
       const price = ladder.prices[i]!;
       if (!this.#priceCrosses(order, price)) break;
       for (const maker of ladder.queues.get(price) ?? []) {
         if (maker.userId === order.userId) {
-          if (order.stp === 'taker_at_cross') return total;
+          if (order.stp === 'taker_at_cross') return Math.min(total, own);
           continue;
         }
-        total += maker.remaining;
+        const group = maker.group;
+        const take = group ? Math.min(maker.remaining, left.get(group) ?? this.#allowance(maker, this.#clock)) : maker.remaining;
+        if (group) left.set(group, (left.get(group) ?? this.#allowance(maker, this.#clock)) - take);
+        total += take;
       }
     }
-    return total;
+    return Math.min(total, own);
   }
 
   /**
@@ -767,7 +877,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
    */
   #match(market: Market, taker: Order, ts: number, fills: SandboxFill[]): KalshiOrderUpdateReason | undefined {
     const ladder = this.#opposite(market, taker.side);
-    while (taker.remaining > 0) {
+    while (taker.remaining > 0 && !taker.group?.triggered) {
       const price = ladder.prices.at(-1);
       if (price === undefined || !this.#priceCrosses(taker, price)) return undefined;
       const maker = ladder.queues.get(price)![0]!;
@@ -776,7 +886,11 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
         this.#reduce(maker, maker.remaining, ts, 'SelfTradeCancel', { userId: taker.userId, clientOrderId: taker.clientOrderId });
         continue;
       }
-      this.#fill(market, taker, maker, Math.min(taker.remaining, maker.remaining), ts, fills);
+      // A fill never takes a group past its limit: it is capped at what the limit leaves. (A
+      // group at its limit has no live orders, so neither cap is 0; if one were, nothing trades.)
+      const count = Math.min(taker.remaining, maker.remaining, this.#allowance(taker, ts), this.#allowance(maker, ts));
+      if (count <= 0) return undefined;
+      this.#fill(market, taker, maker, count, ts, fills);
     }
     return undefined;
   }
@@ -809,6 +923,58 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
       this.#emitPosition(account.userId, account.positions.get(market.ticker)!, ts);
     }
     this.#emit({ type: 'order', userId: maker.userId, order: this.#view(maker), ts });
+    // Matched contracts count toward each side's group; one that reaches its limit cancels its orders.
+    for (const order of [maker, taker]) {
+      if (!order.group) continue;
+      order.group.window.push({ ts, count });
+      this.#checkGroup(order.group, ts);
+    }
+  }
+
+  /** Contracts a group's orders matched within the window ending at `ts` (older fills are dropped). */
+  #matched(group: Group, ts: number): number {
+    while (group.window.length && group.window[0]!.ts <= ts - ORDER_GROUP_WINDOW_MS) group.window.shift();
+    return group.window.reduce((sum, f) => sum + f.count, 0);
+  }
+
+  /** Contracts an order may still match before its group's limit (unbounded outside a group). */
+  #allowance(order: Order, ts: number): number {
+    return order.group ? Math.max(0, order.group.limit - this.#matched(order.group, ts)) : Number.MAX_SAFE_INTEGER;
+  }
+
+  #checkGroup(group: Group, ts: number): void {
+    if (!group.triggered && this.#matched(group, ts) >= group.limit) this.#trigger(group, ts);
+  }
+
+  #trigger(group: Group, ts: number): void {
+    group.triggered = true;
+    this.#cancelGroupOrders(group, ts);
+    this.#emitGroup(group, 'triggered', ts);
+  }
+
+  /** Cancel what rests of every order of a group (an order still matching stops in `#match`). */
+  #cancelGroupOrders(group: Group, ts: number): void {
+    for (const order of group.orders) {
+      if (order.phase === 'resting' && order.remaining > 0) this.#reduce(order, order.remaining, ts, undefined, { userId: order.userId, clientOrderId: order.clientOrderId });
+    }
+  }
+
+  #onGroup(userId: string, groupId: string, now: number, change: (group: Group, ts: number) => void): SandboxOrderGroup | { ok: false; error: EngineError } {
+    const ts = this.#time(now);
+    this.#expire(ts);
+    const group = this.#groups.get(groupId);
+    if (!group || group.userId !== userId) return refuse(404, 'not_found', 'order group not found');
+    change(group, ts);
+    this.#flush();
+    return this.#groupView(group, ts);
+  }
+
+  #groupView(group: Group, ts: number): SandboxOrderGroup {
+    return { id: group.id, userId: group.userId, limit: group.limit, triggered: group.triggered, matched: this.#matched(group, ts), orderIds: group.orders.map((o) => o.id) };
+  }
+
+  #emitGroup(group: Group, event: 'created' | 'triggered' | 'reset' | 'deleted' | 'limit_updated', ts: number): void {
+    this.#emit({ type: 'order_group', userId: group.userId, orderGroupId: group.id, event, contractsLimit: formatCount(group.limit), ts });
   }
 
   /** One side of a fill: counts, fee, cash, position. */
@@ -1020,7 +1186,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
       order.remaining = remaining;
       order.phase = 'taker';
       const stop = crosses ? this.#match(market, order, ts, fills) : undefined;
-      if (order.remaining > 0 && stop === undefined) {
+      if (order.remaining > 0 && stop === undefined && !order.group?.triggered) {
         this.#rest(market, order, ts);
       } else {
         if (stop !== undefined) order.reason = stop;
@@ -1176,6 +1342,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
       time_in_force: o.timeInForce, self_trade_prevention_type: o.stp, post_only: o.postOnly, reduce_only: o.reduceOnly,
       expiration_time: o.expirationTs === undefined ? null : iso(o.expirationTs), expiration_ts_ms: o.expirationTs ?? null,
       created_time: iso(o.createdTs), created_ts_ms: o.createdTs, last_update_time: iso(o.updatedTs), last_updated_ts_ms: o.updatedTs,
+      ...(o.group ? { order_group_id: o.group.id } : {}),
       ...(o.reason ? { last_update_reason: o.reason } : {}),
       ...(queue !== undefined ? { queue_position_fp: formatCount(queue) } : {}),
     };

@@ -9,9 +9,9 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { generateRsaKeyPair } from '../../src/crypto/rsa-keys.js';
 import { verifyPss } from '../../src/crypto/pss-signer.js';
-import { ProviderSandbox, SandboxServer, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
+import { ProviderSandbox, SandboxServer, type Handler, type SandboxRequest, type SandboxResponse } from '../../src/testkit/server.js';
 import type { SandboxOrderView } from './sandbox-market-events.js';
-import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult } from './sandbox-matching.js';
+import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult, type SandboxOrderGroup } from './sandbox-matching.js';
 import { KalshiMarketSimulator } from './sandbox-simulator.js';
 import { KALSHI_SANDBOX_AREAS } from './sandbox-areas.js';
 import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
@@ -46,6 +46,17 @@ interface Market {
 interface Bucket {
   tokens: number;
   at: number;
+}
+
+/** One request an API route received, as `observe` shows it. */
+export interface KalshiSandboxExchange {
+  readonly method: string;
+  /** The full path, `/trade-api/v2/…`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: SandboxRequest['headers'];
+  /** The parsed JSON body, or undefined when there was none. */
+  readonly body: unknown;
 }
 
 /** The key a signed request was verified with: its id and its user. */
@@ -138,6 +149,14 @@ const EXCHANGE_SCHEDULE = {
 const HISTORICAL_CUTOFF = { market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' };
 /** The series of an event: its ticker up to the first dash (`KXFEDDECISION-26DEC` → `KXFEDDECISION`). */
 const seriesOf = (eventTicker: string): string => eventTicker.split('-')[0]!;
+/**
+ * The spec's `Market.status` of an engine market: trading → `active`, stopped → `closed`,
+ * settled → `finalized` (the response enum has no "settled"; reference/kalshi.md §11 #10).
+ */
+const marketStatus = (status: 'active' | 'closed' | 'settled' | undefined): string => (status === 'active' ? 'active' : status === 'settled' ? 'finalized' : 'closed');
+/** Whether an engine market matches the `status` query filter (its own vocabulary, §11 #10). */
+const matchesStatusFilter = (filter: string, status: 'active' | 'closed' | 'settled' | undefined): boolean =>
+  filter === 'open' ? status === 'active' : filter === 'closed' ? status === 'closed' : filter === 'settled' ? status === 'settled' : false;
 const refusal = (e: EngineError): SandboxResponse => ({ status: e.status, body: { code: e.code, message: e.message, details: '' } });
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** `min_ts` / `max_ts` (Unix seconds) as a filter on epoch ms. */
@@ -180,11 +199,6 @@ export class KalshiSandbox extends ProviderSandbox {
   ];
   /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
   readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
-  /**
-   * Order groups per user. Kept as records only: the engine does not yet count their fills
-   * or cancel their orders at the limit (a trigger or delete empties `orders`).
-   */
-  readonly orderGroups = new Map<string, { id: string; userId: string; limit: string; triggered: boolean; orders: string[] }>();
   /** Settlements per user, newest first, as `settleMarket` recorded them. */
   readonly settlements = new Map<string, Record<string, unknown>[]>();
   /** The cost of any endpoint not in `endpointCosts`. */
@@ -416,17 +430,26 @@ export class KalshiSandbox extends ProviderSandbox {
     const depth = this.engine.depth(m.ticker);
     const bestYes = depth?.yes[0];
     const bestNo = depth?.no[0];
-    const last = this.engine.trades(m.ticker).at(-1);
-    const status = this.engine.market(m.ticker)?.status ?? 'closed';
+    const trades = this.engine.trades(m.ticker);
+    const last = trades.at(-1);
+    const info = this.engine.market(m.ticker);
+    const yesBid = bestYes ? formatPrice(bestYes[0]) : '0.0000';
+    const yesAsk = bestNo ? formatPrice(10_000 - bestNo[0]) : '1.0000';
+    const lastPrice = last?.yesPrice ?? '0.0000';
     return {
-      ticker: m.ticker, event_ticker: m.event_ticker, market_type: 'binary', title: m.title, yes_sub_title: 'Yes', no_sub_title: 'No', status,
+      ticker: m.ticker, event_ticker: m.event_ticker, market_type: 'binary', title: m.title, yes_sub_title: 'Yes', no_sub_title: 'No', status: marketStatus(info?.status),
       created_time: '2026-01-01T00:00:00Z', updated_time: new Date().toISOString(), open_time: '2026-01-02T00:00:00Z', close_time: m.close_time, latest_expiration_time: m.close_time,
       settlement_timer_seconds: 300, notional_value_dollars: '1.0000',
-      yes_bid_dollars: bestYes ? formatPrice(bestYes[0]) : '0.0000', yes_ask_dollars: bestNo ? formatPrice(10_000 - bestNo[0]) : '1.0000',
+      yes_bid_dollars: yesBid, yes_ask_dollars: yesAsk,
       no_bid_dollars: bestNo ? formatPrice(bestNo[0]) : '0.0000', no_ask_dollars: bestYes ? formatPrice(10_000 - bestYes[0]) : '1.0000',
       yes_bid_size_fp: bestYes ? formatCount(bestYes[1]) : '0.00', yes_ask_size_fp: bestNo ? formatCount(bestNo[1]) : '0.00',
-      last_price_dollars: last?.yesPrice ?? '0.0000', volume_fp: '125000.00', volume_24h_fp: '8200.00', open_interest_fp: '40100.00', result: this.engine.market(m.ticker)?.result ?? '',
-      can_close_early: true, price_level_structure: 'linear_cent', price_ranges: [{ start: '0.0000', end: '1.0000', step: '0.0100' }],
+      // A day ago is the seeded book: the sandbox has no history of quotes, so "previous" is today's (the last trade's price before the latest).
+      previous_yes_bid_dollars: yesBid, previous_yes_ask_dollars: yesAsk, previous_price_dollars: trades.at(-2)?.yesPrice ?? lastPrice,
+      last_price_dollars: lastPrice, volume_fp: '125000.00', volume_24h_fp: '8200.00', open_interest_fp: '40100.00', result: info?.result ?? '',
+      can_close_early: true, expiration_value: info?.result ?? '', settlement_bounds_type: 'default',
+      rules_primary: `If ${m.title.replace(/^(.)/, (c) => c.toLowerCase())}, the market resolves to Yes.`, rules_secondary: '',
+      price_level_structure: 'linear_cent', price_ranges: [{ start: '0.0000', end: '1.0000', step: '0.0100' }], exchange_index: 0,
+      ...(info?.result ? { settlement_value_dollars: info.result === 'yes' ? '1.0000' : '0.0000' } : {}),
     };
   }
 
@@ -443,8 +466,32 @@ export class KalshiSandbox extends ProviderSandbox {
     return order?.user_id === userId ? order : undefined;
   }
 
+  readonly #observers = new Set<(req: KalshiSandboxExchange, res: SandboxResponse) => void>();
+
+  /**
+   * See every request an API route receives and the answer it gives (the contract test
+   * validates both against the spec). Returns an unsubscribe function.
+   */
+  observe(listener: (req: KalshiSandboxExchange, res: SandboxResponse) => void): () => void {
+    this.#observers.add(listener);
+    return () => this.#observers.delete(listener);
+  }
+
+  /** A handler whose request and answer the observers see. */
+  #observed(handler: Handler): Handler {
+    const tell = (req: SandboxRequest, res: SandboxResponse): SandboxResponse => {
+      for (const observe of this.#observers) observe({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }, res);
+      return res;
+    };
+    return (req) => {
+      const res = handler(req);
+      return res instanceof Promise ? res.then((r) => tell(req, r)) : tell(req, res);
+    };
+  }
+
   #routes(): void {
-    const r = this.server;
+    // Every route, the areas' too, is observed.
+    const r = { route: (method: string, path: string, handler: Handler): void => this.server.route(method, path, this.#observed(handler)) };
     const p = (path: string): string => PREFIX + path;
     // Areas first: their literal paths (`/events/multivariate`) must win over `/events/:ticker`.
     const kit: KalshiSandboxKit = {
@@ -521,7 +568,7 @@ export class KalshiSandbox extends ProviderSandbox {
       const rows = this.markets.filter((m) => {
         const closeMs = Date.parse(m.close_time);
         return (!ev || m.event_ticker === ev) && (!series || seriesOf(m.event_ticker) === series) && (!tickers || tickers.includes(m.ticker))
-          && (!status || (status === 'open') === (this.engine.market(m.ticker)?.status === 'active'))
+          && (!status || matchesStatusFilter(status, this.engine.market(m.ticker)?.status))
           && (minClose === null || closeMs >= Number(minClose) * 1000) && (maxClose === null || closeMs <= Number(maxClose) * 1000);
       });
       const { page, cursor } = this.#page(req, rows, 100);
@@ -603,55 +650,36 @@ export class KalshiSandbox extends ProviderSandbox {
       return { status: 200, body: { balance: Number(available / 10_000n), balance_dollars: formatMicros(available), portfolio_value: Number((available + reserved) / 10_000n), updated_ts: Math.floor(Date.now() / 1000) } };
     }));
 
-    const group = (req: SandboxRequest, k: ApiKeyRecord) => {
-      const g = this.orderGroups.get(req.params.id!);
-      return g && g.userId === k.user.id ? g : undefined;
+    // Order groups live in the engine: their orders' fills count toward the limit there.
+    const groupAnswer = (res: ReturnType<KalshiMatchingEngine['resetOrderGroup']>): SandboxResponse => ('ok' in res ? refusal(res.error) : { status: 200, body: {} });
+    /** `contracts_limit_fp` (or the integer `contracts_limit`) of a create or limit body, in count units. */
+    const groupLimit = (b: Record<string, unknown>): number | SandboxResponse => {
+      if (b.contracts_limit_fp === undefined && Number.isSafeInteger(b.contracts_limit) && (b.contracts_limit as number) > 0) return (b.contracts_limit as number) * 100;
+      return badCount('contracts_limit_fp', b.contracts_limit_fp) ?? parseCount(b.contracts_limit_fp as string)!;
     };
-    const noGroup: SandboxResponse = { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
-    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({
-      status: 200,
-      body: { order_groups: [...this.orderGroups.values()].filter((g) => g.userId === k.user.id).map((g) => ({ id: g.id, contracts_limit_fp: g.limit, is_auto_cancel_enabled: !g.triggered, exchange_index: 0 })) },
-    })));
+    const groupJson = (g: SandboxOrderGroup): Record<string, unknown> => ({ id: g.id, contracts_limit_fp: formatCount(g.limit), is_auto_cancel_enabled: !g.triggered, exchange_index: 0 });
+    r.route('GET', p('/portfolio/order_groups'), this.#signed('read', (_req, k) => ({ status: 200, body: { order_groups: this.engine.orderGroups(k.user.id).map(groupJson) } })));
     r.route('POST', p('/portfolio/order_groups/create'), this.#signed('write', (req, k) => {
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
-      if (bad) return bad;
-      const id = randomUUID();
-      this.orderGroups.set(id, { id, userId: k.user.id, limit: formatCount(parseCount(b.contracts_limit_fp as string)!), triggered: false, orders: [] });
-      return { status: 201, body: { order_group_id: id, subaccount: 0, exchange_index: 0 } };
+      const limit = groupLimit((req.body ?? {}) as Record<string, unknown>);
+      if (typeof limit !== 'number') return limit;
+      const res = this.engine.createOrderGroup(k.user.id, limit, Date.now());
+      if ('ok' in res) return refusal(res.error);
+      return { status: 201, body: { order_group_id: res.id, subaccount: 0, exchange_index: 0 } };
     }));
     r.route('GET', p('/portfolio/order_groups/:id'), this.#signed('read', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: g.limit, orders: g.orders, exchange_index: 0 } };
+      const g = this.engine.orderGroup(k.user.id, req.params.id!);
+      if (!g) return { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+      return { status: 200, body: { is_auto_cancel_enabled: !g.triggered, contracts_limit_fp: formatCount(g.limit), orders: g.orderIds, exchange_index: 0 } };
     }));
-    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      this.orderGroups.delete(g.id);
-      return { status: 200, body: {} };
-    }));
-    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      g.triggered = false;
-      return { status: 200, body: {} };
-    }));
-    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      g.triggered = true;
-      g.orders = [];
-      return { status: 200, body: {} };
-    }));
+    r.route('DELETE', p('/portfolio/order_groups/:id'), this.#signed('write', (req, k) => groupAnswer(this.engine.deleteOrderGroup(k.user.id, req.params.id!, Date.now()))));
+    r.route('PUT', p('/portfolio/order_groups/:id/reset'), this.#signed('write', (req, k) => groupAnswer(this.engine.resetOrderGroup(k.user.id, req.params.id!, Date.now()))));
+    r.route('PUT', p('/portfolio/order_groups/:id/trigger'), this.#signed('write', (req, k) => groupAnswer(this.engine.triggerOrderGroup(k.user.id, req.params.id!, Date.now()))));
     r.route('PUT', p('/portfolio/order_groups/:id/limit'), this.#signed('write', (req, k) => {
-      const g = group(req, k);
-      if (!g) return noGroup;
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const bad = badCount('contracts_limit_fp', b.contracts_limit_fp);
-      if (bad) return bad;
-      g.limit = formatCount(parseCount(b.contracts_limit_fp as string)!);
-      return { status: 200, body: {} };
+      // An unknown group is a 404 before its body is looked at.
+      if (!this.engine.orderGroup(k.user.id, req.params.id!)) return { status: 404, body: { code: 'not_found', message: 'order group not found', details: '' } };
+      const limit = groupLimit((req.body ?? {}) as Record<string, unknown>);
+      if (typeof limit !== 'number') return limit;
+      return groupAnswer(this.engine.updateOrderGroupLimit(k.user.id, req.params.id!, limit, Date.now()));
     }));
 
     r.route('GET', p('/portfolio/settlements'), this.#signed('read', (req, k) => {
@@ -692,7 +720,7 @@ export class KalshiSandbox extends ProviderSandbox {
       const ticker = req.query.get('ticker');
       const event = req.query.get('event_ticker');
       const rows = this.engine.positions(k.user.id).filter((x) => (!ticker || x.ticker === ticker) && (!event || this.markets.find((m) => m.ticker === x.ticker)?.event_ticker === event)).map((x) => ({
-        ticker: x.ticker, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
+        ticker: x.ticker, exchange_index: 0, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
         fees_paid_dollars: formatMicros(x.feesPaid), total_traded_dollars: formatMicros(x.totalTraded), resting_orders_count: this.engine.orders(k.user.id, { ticker: x.ticker, status: 'resting' }).length,
         last_updated_ts: iso(x.lastUpdatedTs),
       }));
@@ -703,7 +731,8 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       const fills = this.engine.fills(k.user.id, { ticker: req.query.get('ticker') ?? undefined, orderId: req.query.get('order_id') ?? undefined }).filter((f) => withinSeconds(req, f.ts)).reverse().map((f) => ({
-        fill_id: f.fillId, trade_id: f.tradeId, order_id: f.orderId, client_order_id: f.clientOrderId, ticker: f.ticker, market_ticker: f.ticker,
+        // `client_order_id` was removed from fills (reference/kalshi.md §7.2, CL Mar 30 2026).
+        fill_id: f.fillId, exchange_index: 0, trade_id: f.tradeId, order_id: f.orderId, ticker: f.ticker, market_ticker: f.ticker,
         side: f.side, action: f.action, outcome_side: f.outcomeSide, book_side: f.bookSide, count_fp: f.count, yes_price_dollars: f.yesPrice, no_price_dollars: f.noPrice,
         is_taker: f.isTaker, fee_cost: f.fee, created_time: iso(f.ts), ts: Math.floor(f.ts / 1000),
       }));
@@ -768,7 +797,8 @@ export class KalshiSandbox extends ProviderSandbox {
         body: {
           orders: orders.map((o) => {
             const res = this.engine.cancelOrder(k.user.id, String(o.order_id ?? ''), Date.now());
-            if (!res.ok) return { order_id: o.order_id ?? '', error: { code: res.error.code, message: res.error.message } };
+            // `reduced_by` is required on every item, a refused one too: nothing was reduced.
+            if (!res.ok) return { order_id: String(o.order_id ?? ''), reduced_by: '0.00', error: { code: res.error.code, message: res.error.message, details: '' } };
             return { order_id: res.order.order_id, client_order_id: res.order.client_order_id, reduced_by: formatCount(res.reducedBy), ts_ms: Date.now() };
           }),
         },
@@ -796,7 +826,15 @@ export class KalshiSandbox extends ProviderSandbox {
         ...(expiration !== undefined ? { expirationTs: expiration } : {}),
       }, Date.now());
       if (!res.ok) return refusal(res.error);
-      return { status: 200, body: { order_id: res.order.order_id, client_order_id: res.order.client_order_id, remaining_count: res.order.remaining_count_fp, fill_count: res.order.fill_count_fp, ts_ms: Date.now() } };
+      return {
+        status: 200,
+        body: {
+          order_id: res.order.order_id, client_order_id: res.order.client_order_id, remaining_count: res.order.remaining_count_fp, fill_count: res.order.fill_count_fp, ts_ms: Date.now(),
+          // When the new price crossed and traded: this request's fills, as a create reports them.
+          ...(res.averageFillPrice !== undefined ? { average_fill_price: res.averageFillPrice } : {}),
+          ...(res.averageFeePaid !== undefined ? { average_fee_paid: res.averageFeePaid } : {}),
+        },
+      };
     }));
 
     r.route('POST', p('/portfolio/events/orders/:id/decrease'), this.#signed('write', (req, k) => {
@@ -947,7 +985,9 @@ export class KalshiSandbox extends ProviderSandbox {
     const malformed = badCount('count', b.count) ?? badPrice('price', b.price) ?? (b.expiration_time === undefined || isUnixSeconds(b.expiration_time) ? undefined : invalid('expiration_time', 'must be a Unix timestamp in seconds (an integer)'));
     if (malformed) return malformed;
     if (b.expiration_time !== undefined && b.time_in_force === 'immediate_or_cancel') return bad('immediate_or_cancel cannot be combined with expiration_time');
-    if (!this.markets.some((x) => x.ticker === b.ticker)) return { status: 404, body: { code: 'not_found', message: 'market not found', details: '' } };
+    if (b.order_group_id !== undefined && (typeof b.order_group_id !== 'string' || !b.order_group_id)) return invalid('order_group_id', 'must be an order group id');
+    // CreateOrderV2 lists no 404 (reference/kalshi.md §7.3: 400, 401, 409, 429, 500): an unknown market is invalid input.
+    if (!this.markets.some((x) => x.ticker === b.ticker)) return bad(`market ${b.ticker} not found`, 'market_not_found');
     const price = parsePrice(b.price as string);
     const count = parseCount(b.count as string);
     if (price === undefined) return invalid('price', 'must be a fixed-point dollar string with 2-4 decimals');
@@ -960,13 +1000,19 @@ export class KalshiSandbox extends ProviderSandbox {
       postOnly: b.post_only === true,
       reduceOnly: b.reduce_only === true,
       ...(typeof b.expiration_time === 'number' ? { expirationTs: b.expiration_time * 1000 } : {}),
+      ...(typeof b.order_group_id === 'string' ? { orderGroupId: b.order_group_id } : {}),
     }, Date.now());
     if (!res.ok) return refusal(res.error);
     this.#placed.push(res.order.order_id);
     const o = res.order;
     return {
       status: 201,
-      body: { order_id: o.order_id, client_order_id: o.client_order_id, fill_count: o.fill_count_fp, remaining_count: o.remaining_count_fp, average_fill_price: res.averageFillPrice ?? null, average_fee_paid: res.averageFeePaid ?? null, ts_ms: Date.now() },
+      // The averages are FixedPointDollars, not nullable: present only when the order filled.
+      body: {
+        order_id: o.order_id, client_order_id: o.client_order_id, fill_count: o.fill_count_fp, remaining_count: o.remaining_count_fp, ts_ms: Date.now(),
+        ...(res.averageFillPrice !== undefined ? { average_fill_price: res.averageFillPrice } : {}),
+        ...(res.averageFeePaid !== undefined ? { average_fee_paid: res.averageFeePaid } : {}),
+      },
     };
   }
 }

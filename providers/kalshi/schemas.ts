@@ -242,6 +242,11 @@ export const createOrderInputSchema = z
     reduceOnly: z.boolean().optional(),
     cancelOrderOnPause: z.boolean().optional(),
     subaccount: z.number().int().min(0).max(63).optional(),
+    /**
+     * The order group (`orderGroups.create`) whose contracts limit this order's fills count
+     * toward; when the group's limit is hit, all its resting orders are cancelled.
+     */
+    orderGroupId: z.string().min(1).max(200).optional(),
   })
   .strict()
   .refine((o) => !(o.timeInForce === 'immediate_or_cancel' && o.expirationTime !== undefined), { message: 'immediate_or_cancel cannot have an expirationTime', path: ['expirationTime'] });
