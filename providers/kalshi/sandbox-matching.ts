@@ -424,7 +424,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
         initial: input.count, filled: 0, remaining: input.count, status: 'resting', phase: 'taker',
         timeInForce: 'fill_or_kill', stp: 'taker_at_cross', postOnly: false, reduceOnly: false,
         expirationTs: undefined, legacy: undefined, createdTs: ts, updatedTs: ts, reason: undefined,
-        feeExact: 0n, feesCharged: 0n, takerFees: 0n, makerFees: 0n, takerFillCost: 0n, makerFillCost: 0n,
+        feeExact: 0n, feesCharged: 0n, takerFees: 0n, makerFees: 0n, takerFillCost: 0n, makerFillCost: 0n, group: undefined,
       };
       account.clientOrderIds.add(clientOrderId);
       account.orders.push(order);
