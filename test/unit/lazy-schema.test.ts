@@ -119,6 +119,22 @@ describe('lazySchema', () => {
     expect(lazy.array().parse([inputs[0]])).toEqual([inputs[0]]);
   });
 
+  it('serves as a discriminated union option, inside z.lazy, and as a record value', () => {
+    const yes = pair(() => z.object({ side: z.literal('yes'), price: z.number() }));
+    const no = pair(() => z.object({ side: z.literal('no'), price: z.number() }));
+    const unionLazy = z.discriminatedUnion('side', [yes.lazy, no.lazy]);
+    const unionEager = z.discriminatedUnion('side', [yes.eager, no.eager]);
+    // A discriminated union reads its options' shapes as it is made: that builds them, once.
+    expect([yes.builds(), no.builds()]).toEqual([1, 1]);
+    for (const value of [{ side: 'yes', price: 1 }, { side: 'no', price: 'x' }, { side: 'maybe' }, null]) {
+      expect(outcome(unionLazy, value)).toEqual(outcome(unionEager, value));
+      expect(outcome(z.lazy(() => yes.lazy), value)).toEqual(outcome(z.lazy(() => yes.eager), value));
+      expect(outcome(z.record(z.string(), no.lazy), { a: value })).toEqual(outcome(z.record(z.string(), no.eager), { a: value }));
+    }
+    expect(yes.lazy.keyof().options).toEqual(['side', 'price']);
+    expect(yes.lazy instanceof z.core.$ZodObject).toBe(true);
+  });
+
   it('refines, transforms and pipes like the eager schema', () => {
     const { eager, lazy } = pair(order);
     const twoOrMore = (o: { count: number }) => o.count >= 2;
