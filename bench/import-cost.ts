@@ -1,6 +1,8 @@
 /**
- * Goal 5: what `import 'marketmux/kalshi'` costs (time to import, RSS after) vs axios alone,
- * each in a fresh process, interleaved, medians of 5.
+ * Goal 5: what importing the package costs (time to import, CPU spent importing, RSS after)
+ * vs axios alone. Each import runs in a fresh process; the entry points and axios take
+ * turns in every round, so a busy machine slows all of them alike; medians of the rounds.
+ * `marketmux/kalshi` carries the goal; the other entry points are reported beside it.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -8,27 +10,50 @@ import { promisify } from 'node:util';
 import { median, rows } from './lib.js';
 
 const run = promisify(execFile);
-const KALSHI = fileURLToPath(new URL('../providers/kalshi/index.js', import.meta.url));
-const AXIOS_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const built = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const ENTRY_POINTS: readonly { name: string; file: string; goal: boolean }[] = [
+  { name: 'marketmux/kalshi', file: built('providers/kalshi/index.js'), goal: true },
+  { name: 'marketmux', file: built('src/index.js'), goal: false },
+  { name: 'marketmux/cs2cap', file: built('providers/cs2cap/index.js'), goal: false },
+  { name: 'marketmux/csboard', file: built('providers/csboard/index.js'), goal: false },
+];
+const ROUNDS = 9;
 
-async function once(specifier: string): Promise<{ ms: number; mb: number }> {
-  const code = `const t = performance.now(); await import(${JSON.stringify(specifier)}); const ms = performance.now() - t; process.stdout.write(ms + ' ' + process.memoryUsage().rss / 1048576);`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: AXIOS_DIR, timeout: 60_000 });
-  const [ms, mb] = stdout.split(' ').map(Number) as [number, number];
-  return { ms, mb };
+interface Sample {
+  ms: number;
+  cpuMs: number;
+  mb: number;
+}
+
+async function once(specifier: string): Promise<Sample> {
+  const code = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(specifier)}); const ms = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(ms + ' ' + (u.user + u.system) / 1000 + ' ' + process.memoryUsage().rss / 1048576);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, timeout: 60_000 });
+  const [ms, cpuMs, mb] = stdout.split(' ').map(Number) as [number, number, number];
+  return { ms, cpuMs, mb };
 }
 
 export async function importCost(): Promise<void> {
-  const ours: { ms: number; mb: number }[] = [];
-  const axios: { ms: number; mb: number }[] = [];
-  for (let r = 0; r < 5; r++) {
+  const axios: Sample[] = [];
+  const ours = new Map<string, Sample[]>(ENTRY_POINTS.map((e) => [e.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
     axios.push(await once('axios'));
-    ours.push(await once(KALSHI));
+    for (const e of ENTRY_POINTS) ours.get(e.name)!.push(await once(e.file));
   }
-  const om = median(ours.map((x) => x.ms));
-  const am = median(axios.map((x) => x.ms));
-  const or = median(ours.map((x) => x.mb));
-  const ar = median(axios.map((x) => x.mb));
-  rows.push({ name: "import 'marketmux/kalshi': time to import", ours: `${om.toFixed(0)} ms`, anchor: `axios alone ${am.toFixed(0)} ms`, ratio: `${(om / am).toFixed(2)}×`, goal: '≤ 1.3×', met: om / am <= 1.3 });
-  rows.push({ name: "import 'marketmux/kalshi': RSS after import", ours: `${or.toFixed(0)} MB`, anchor: `axios alone ${ar.toFixed(0)} MB`, ratio: `${(or / ar).toFixed(2)}×`, goal: '≤ 1.3×', met: or / ar <= 1.3 });
+  const of = (samples: Sample[], key: keyof Sample): number => median(samples.map((s) => s[key]));
+  const measures: readonly { key: keyof Sample; what: string; unit: string }[] = [
+    { key: 'ms', what: 'time to import', unit: 'ms' },
+    { key: 'cpuMs', what: 'CPU time to import', unit: 'ms' },
+    { key: 'mb', what: 'RSS after import', unit: 'MB' },
+  ];
+  for (const e of ENTRY_POINTS) {
+    for (const m of measures) {
+      const mine = of(ours.get(e.name)!, m.key);
+      const anchor = of(axios, m.key);
+      const ratio = mine / anchor;
+      // CPU time is a steadier reading of the same cost on a shared machine; the goal is set on wall time and RSS.
+      const goal = e.goal && m.key !== 'cpuMs';
+      rows.push({ name: `import '${e.name}': ${m.what}`, ours: `${mine.toFixed(0)} ${m.unit}`, anchor: `axios alone ${anchor.toFixed(0)} ${m.unit}`, ratio: `${ratio.toFixed(2)}×`, goal: goal ? '≤ 1.3×' : '(reported)', met: goal ? ratio <= 1.3 : undefined });
+    }
+  }
 }

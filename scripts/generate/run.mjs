@@ -5,7 +5,7 @@
  * `--only <prefix>` limits the run to one target.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitOperationsModule } from './emit-operations.mjs';
 import { loadSpec } from './load-spec.mjs';
@@ -25,8 +25,9 @@ for (const target of targets) {
   const specFile = resolve(root, target.spec);
   const specBytes = readFileSync(specFile, 'utf8');
   const overlay = target.overlay ? JSON.parse(readFileSync(resolve(root, target.overlay), 'utf8')) : {};
-  const text = emitOperationsModule({ doc: loadSpec(specFile), overlay, specLabel: target.specLabel ?? target.spec, specBytes, prefix: target.prefix, typePrefix: target.typePrefix });
   const out = resolve(root, target.out);
+  const validationImport = relative(dirname(out), resolve(root, 'src/validation.js')).split(sep).join('/');
+  const text = emitOperationsModule({ doc: loadSpec(specFile), overlay, specLabel: target.specLabel ?? target.spec, specBytes, prefix: target.prefix, typePrefix: target.typePrefix, validationImport });
   const current = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
   if (check) {
     if (current !== text) {
