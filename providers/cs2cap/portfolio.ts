@@ -356,9 +356,10 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
         call,
       });
     },
-    async importCsv(portfolioId, csv, options = {}) {
+    async importCsv(portfolioId, csv, options) {
       const pid = id('portfolios.importCsv', portfolioId);
-      const { format: wanted, ...call } = options;
+      // The call options go on to the sender, which checks them; `format` is this call's own.
+      const { format: wanted, ...call } = (options ?? {}) as Cs2CapCsvImportOptions;
       parseInput(PROVIDER, 'portfolios.importCsv', z.enum(['transactions', 'items']).optional(), wanted);
       const file = checkCsv(csv, wanted);
       const check = file.format === 'transactions' ? `portfolios.transactions('${pid}')` : `portfolios.items('${pid}')`;
