@@ -45,6 +45,7 @@ export const CS2CAP_CLIENT_OPERATIONS: Readonly<Partial<Record<Cs2CapOperationId
   updateTransaction: 'portfolios.updateTransaction',
   deleteTransaction: 'portfolios.deleteTransaction',
   importSteamInventory: 'portfolios.importSteam',
+  importPortfolioCsv: 'portfolios.importCsv',
   exportPortfolioCsv: 'portfolios.exportCsv',
   getSteamInventory: 'inventory.get',
   getSteamInventoryBySteamId: 'inventory.lookup',

@@ -3,15 +3,17 @@
  * holdings, a transaction ledger, valuations and value history, Steam imports and CSV export.
  * Prices are integer minor units on the wire; here they are also exact Money. Creates and
  * imports are never repeated (no idempotency key exists): a lost answer says how to check.
+ * The CSV import is checked here before it is sent (size, UTF-8, the header of one of the two
+ * formats, the shape of every record); its rows are the server's to judge.
  */
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { ResponseShapeError } from '../../src/errors.js';
+import { ResponseShapeError, ValidationError } from '../../src/errors.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { paginate } from '../../src/http/paginate.js';
 import { fromMinorUnits, money, toMinorUnits, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
-import type { PortfolioHistoryPage, PortfolioImportResult, PortfolioItemOut, PortfolioOut, PortfolioResponse, TransactionOut } from './generated/operations.js';
+import { cs2capOperations, type PortfolioHistoryPage, type PortfolioImportResult, type PortfolioItemOut, type PortfolioOut, type PortfolioResponse, type TransactionOut } from './generated/operations.js';
 import { operationPath, type createOperationSender } from './operation-kit.js';
 import { MAX_CURSOR_CHARS, MAX_INT_INPUT, MAX_NAME_CHARS, PHASES, providerListSchema, resourceIdSchema } from './schemas.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
@@ -19,6 +21,17 @@ import type { RequestSender } from '../../src/http/request-sender.js';
 const PROVIDER = 'cs2cap';
 /** The largest CSV export read, in bytes (a 10,000-item portfolio is well under 2 MB). */
 export const MAX_CSV_BYTES = 16 * 1024 * 1024;
+/** The largest CSV import sent, in bytes (the docs give none: the export's read bound). */
+export const MAX_CSV_IMPORT_BYTES = MAX_CSV_BYTES;
+/** Data rows of one CSV import at most (the docs give none; a Quant portfolio holds 10,000 items). */
+export const MAX_CSV_IMPORT_ROWS = 100_000;
+/**
+ * The columns of the ledger CSV (`format=transactions`), as the export writes them. An import
+ * needs `date`, `type`, `quantity`, `price` and an item (`item_id` or `market_hash_name`).
+ */
+export const CSV_TRANSACTION_COLUMNS = ['date', 'type', 'item_id', 'market_hash_name', 'phase', 'quantity', 'price', 'currency', 'fee_amount', 'fee_percentage', 'marketplace', 'note'] as const;
+/** The columns of the holdings CSV (`format=items`): an import needs `quantity` and an item. */
+export const CSV_ITEM_COLUMNS = ['item_id', 'market_hash_name', 'phase', 'quantity', 'source'] as const;
 /** Distinct items of a one-off valuation (`POST /v1/portfolio/value`). */
 export const MAX_VALUATION_ITEMS = 100;
 
@@ -122,6 +135,24 @@ export interface Cs2CapPortfolioHistory extends Omit<PortfolioHistoryPage, 'data
 }
 /** What a Steam import did. */
 export type Cs2CapImportResult = PortfolioImportResult;
+/** The two CSV layouts: a ledger (one transaction a row) or a holdings snapshot (one holding a row). */
+export type Cs2CapCsvFormat = 'transactions' | 'items';
+/** Options of `portfolios.importCsv`: the call's, and the format the file must be in. */
+export interface Cs2CapCsvImportOptions extends CallOptions {
+  /** Refuse a file whose header row is not of this format (default: either, read from the header). */
+  format?: Cs2CapCsvFormat | undefined;
+}
+/** What a CSV import did. The server's answer is not documented: it is kept as it came. */
+export interface Cs2CapCsvImportResult {
+  /** The format the header row shows. */
+  readonly format: Cs2CapCsvFormat;
+  /** Data rows sent (blank lines not counted). */
+  readonly rows: number;
+  /** Rows the server says it imported, when its answer has an `imported` count. */
+  readonly imported: number | undefined;
+  /** The server's answer. */
+  readonly answer: Readonly<Record<string, unknown>>;
+}
 /** Input of `portfolios.value`. */
 export type Cs2CapValuationInput = z.input<typeof valuationSchema>;
 /** Input of `portfolios.addItem`. */
@@ -165,12 +196,20 @@ export interface Cs2CapPortfolios {
   deleteTransaction(portfolioId: string, transactionId: string, options?: CallOptions): Promise<void>;
   /** Import the linked Steam inventory (or some of its assets). Never repeated (a second import skips what is there). */
   importSteam(portfolioId: string, input?: { assetIds?: string[] }, options?: CallOptions): Promise<Cs2CapImportResult>;
+  /**
+   * Import a CSV file (a ledger or a holdings snapshot, told apart by its header row; the
+   * columns are those `exportCsv` writes), UTF-8, at most 16 MiB and 100,000 rows. Checked
+   * before it is sent; a row the server refuses is an `InvalidRequestError` (422) naming the
+   * line. Never repeated: a lost answer is an `OutcomeUnknownError` saying how to check,
+   * since a second import would add the rows again.
+   */
+  importCsv(portfolioId: string, csv: string | Uint8Array, options?: Cs2CapCsvImportOptions): Promise<Cs2CapCsvImportResult>;
   /** The ledger (`transactions`, default) or the holdings (`items`) as CSV text. */
   exportCsv(portfolioId: string, query?: { format?: 'transactions' | 'items' }, options?: CallOptions): Promise<string>;
 }
 
 /** The `portfolios` calls of a CS2Cap client. */
-export function createPortfolioCalls(send: ReturnType<typeof createOperationSender>, sender: Pick<RequestSender, 'sendStream'>): Cs2CapPortfolios {
+export function createPortfolioCalls(send: ReturnType<typeof createOperationSender>, sender: Pick<RequestSender, 'send' | 'sendStream'>): Cs2CapPortfolios {
   const id = (operation: string, value: string): string => parseInput(PROVIDER, operation, resourceIdSchema, value);
   const minor = (amount: string, cur: string): number => Number(toMinorUnits(money(amount, cur)));
   const valued = (res: PortfolioResponse): Cs2CapValuation => {
@@ -317,6 +356,25 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
         call,
       });
     },
+    async importCsv(portfolioId, csv, options) {
+      const pid = id('portfolios.importCsv', portfolioId);
+      // The call options go on to the sender, which checks them; `format` is this call's own.
+      const { format: wanted, ...call } = (options ?? {}) as Cs2CapCsvImportOptions;
+      parseInput(PROVIDER, 'portfolios.importCsv', z.enum(['transactions', 'items']).optional(), wanted);
+      const file = checkCsv(csv, wanted);
+      const check = file.format === 'transactions' ? `portfolios.transactions('${pid}')` : `portfolios.items('${pid}')`;
+      const answer = await sender.send({
+        method: 'POST',
+        path: operationPath('importPortfolioCsv', { portfolio_id: pid }),
+        rawBody: { contentType: 'text/csv; charset=utf-8', data: file.data },
+        limitClass: 'default',
+        safety: cs2capOperations.importPortfolioCsv.safety,
+        outcomeHint: `The CSV may have been imported, wholly or in part. To check: call ${check} and look for its ${file.rows} row${file.rows === 1 ? '' : 's'}; import it again only if they are not there (a second import adds them again)`,
+        schema: csvImportAnswerSchema,
+        call,
+      });
+      return { format: file.format, rows: file.rows, imported: typeof answer.imported === 'number' ? answer.imported : undefined, answer };
+    },
     async exportCsv(portfolioId, query = {}, call) {
       const pid = id('portfolios.exportCsv', portfolioId);
       const q = parseInput(PROVIDER, 'portfolios.exportCsv', z.object({ format: z.enum(['transactions', 'items']).optional() }).strict(), query);
@@ -342,4 +400,126 @@ async function readBounded(stream: Readable, path: string): Promise<string> {
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The import's answer: undocumented, so any object; a count, when there is one, must be one. */
+const csvImportAnswerSchema = z.looseObject({ imported: z.number().int().min(0).optional() });
+
+/** One problem of a CSV file, as a `ValidationError` naming where (never echoing a cell). */
+function csvError(path: string, message: string): ValidationError {
+  return new ValidationError({ provider: PROVIDER, message: `${PROVIDER}.portfolios.importCsv: invalid input — ${path}: ${message}`, issues: [{ path, message }] });
+}
+
+// A lone surrogate cannot be sent as UTF-8.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Check a CSV import before it is sent: at most `MAX_CSV_IMPORT_BYTES`, UTF-8 without NUL, a
+ * header row of one of the two formats (columns as the export writes them, any order and
+ * case), every record as many fields as the header, quotes closed, at least one data row.
+ * A leading byte-order mark is dropped (spreadsheets write one; it carries no data).
+ */
+function checkCsv(csv: string | Uint8Array, wanted: Cs2CapCsvFormat | undefined): { format: Cs2CapCsvFormat; rows: number; data: string | Uint8Array } {
+  let text: string;
+  let data: string | Uint8Array;
+  if (typeof csv === 'string') {
+    if (Buffer.byteLength(csv, 'utf8') > MAX_CSV_IMPORT_BYTES) throw csvError('csv', `larger than ${MAX_CSV_IMPORT_BYTES} bytes`);
+    if (LONE_SURROGATE.test(csv)) throw csvError('csv', 'not valid Unicode text (a lone surrogate)');
+    text = csv.startsWith('\uFEFF') ? csv.slice(1) : csv;
+    data = text;
+  } else if (csv instanceof Uint8Array) {
+    if (csv.byteLength > MAX_CSV_IMPORT_BYTES) throw csvError('csv', `larger than ${MAX_CSV_IMPORT_BYTES} bytes`);
+    const bom = csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf ? 3 : 0;
+    data = csv.subarray(bom);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data);
+    } catch {
+      throw csvError('csv', 'not UTF-8 text');
+    }
+  } else {
+    throw csvError('csv', 'must be a string or a Uint8Array');
+  }
+  if (text.includes('\u0000')) throw csvError('csv', 'holds a NUL character (not a text file?)');
+  const records = csvRecords(text);
+  const header = records.next();
+  if (header.done) throw csvError('csv', 'empty: no header row');
+  const columns = header.value.fields.map((c) => c.trim().toLowerCase());
+  const format = csvFormat(columns);
+  if (wanted !== undefined && format !== wanted) throw csvError('format', `the header row is of the ${format} format, not ${wanted}`);
+  let rows = 0;
+  for (const record of records) {
+    if (record.fields.length === 1 && record.fields[0] === '') continue;
+    if (record.fields.length !== columns.length) throw csvError(`csv.line ${record.line}`, `${record.fields.length} fields where the header has ${columns.length}`);
+    rows += 1;
+    if (rows > MAX_CSV_IMPORT_ROWS) throw csvError('csv', `more than ${MAX_CSV_IMPORT_ROWS} rows`);
+  }
+  if (rows === 0) throw csvError('csv', 'no data rows under the header');
+  return { format, rows, data };
+}
+
+/** The format a header row shows, or a `ValidationError` saying what is wrong with it. */
+function csvFormat(columns: string[]): Cs2CapCsvFormat {
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) throw csvError('csv.header', `column ${JSON.stringify(c)} appears twice`);
+    seen.add(c);
+  }
+  const ledger = ['date', 'type', 'price'].some((c) => seen.has(c));
+  const format: Cs2CapCsvFormat = ledger ? 'transactions' : 'items';
+  const known: readonly string[] = ledger ? CSV_TRANSACTION_COLUMNS : CSV_ITEM_COLUMNS;
+  const unknown = columns.filter((c) => !known.includes(c));
+  if (unknown.length) throw csvError('csv.header', `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => JSON.stringify(c.slice(0, 40))).join(', ')} for the ${format} format (columns: ${known.join(', ')})`);
+  const missing = (ledger ? ['date', 'type', 'quantity', 'price'] : ['quantity']).filter((c) => !seen.has(c));
+  if (missing.length) throw csvError('csv.header', `the ${format} format needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (!seen.has('item_id') && !seen.has('market_hash_name')) throw csvError('csv.header', 'needs an item_id or a market_hash_name column');
+  return format;
+}
+
+/** RFC 4180 records (CRLF or LF; quoted fields may hold commas, quotes as "" and line breaks). */
+function* csvRecords(text: string): Generator<{ line: number; fields: string[] }, void, undefined> {
+  let i = 0;
+  let line = 1;
+  while (i < text.length) {
+    const start = line;
+    const fields: string[] = [];
+    for (;;) {
+      let field = '';
+      if (text[i] === '"') {
+        i += 1;
+        for (;;) {
+          if (i >= text.length) throw csvError(`csv.line ${start}`, 'a quoted field is not closed');
+          const ch = text[i]!;
+          if (ch === '"') {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i += 1;
+            break;
+          }
+          if (ch === '\n') line += 1;
+          field += ch;
+          i += 1;
+        }
+        if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw csvError(`csv.line ${start}`, 'text after a closing quote');
+      } else {
+        while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          if (text[i] === '"') throw csvError(`csv.line ${start}`, 'a quote inside an unquoted field');
+          field += text[i];
+          i += 1;
+        }
+      }
+      fields.push(field);
+      if (text[i] === ',') {
+        i += 1;
+        continue;
+      }
+      break;
+    }
+    if (text[i] === '\r') i += 1;
+    if (text[i] === '\n') i += 1;
+    line += 1;
+    yield { line: start, fields };
+  }
 }

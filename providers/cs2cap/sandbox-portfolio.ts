@@ -10,6 +10,12 @@
  * the sum. History values every day at today's prices (the sandbox keeps no past prices):
  * the `ledger` basis holds what the transactions dated up to that day add up to, the
  * `holdings` basis the current holdings.
+ *
+ * CSV import (`POST /v1/portfolio/{id}/import/csv`, a `text/csv` body): the docs say only that
+ * a ledger and a snapshot format are told apart; the sandbox reads the columns its own export
+ * writes (see `readCsvImport`). It is all or nothing: a row it cannot take is a 422 in the
+ * spec's `ValidationErrorResponse` shape, `loc` = `['body', 'csv', line, column]`, and
+ * nothing is imported. Ledger rows are applied oldest first, so a file's order does not matter.
  */
 import { randomUUID } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../src/testkit/server.js';
@@ -54,7 +60,8 @@ interface Holding {
   market_hash_name: string;
   phase: null;
   quantity: number;
-  source: 'manual' | 'steam';
+  /** `csv` for a holding a snapshot import made (the field reference lists it; the spec does not). */
+  source: 'manual' | 'steam' | 'csv';
   steam_assetid: string | null;
   float_value: number | null;
   paint_seed: number | null;
@@ -402,7 +409,7 @@ export class Cs2CapPortfolioDesk {
       if (!('rootId' in p)) return p;
       const format = req.query.get('format') ?? 'transactions';
       if (format !== 'transactions' && format !== 'items') return invalid(['query', 'format'], "Input should be 'transactions' or 'items'", format);
-      const major = (minor: number | null): string => (minor === null ? '' : (minor / 100).toFixed(2));
+      const major = (minor: number | null): string => (minor === null ? '' : `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`);
       const rows =
         format === 'items'
           ? [['item_id', 'market_hash_name', 'phase', 'quantity', 'source'], ...p.items.map((h) => [h.item_id, h.market_hash_name, h.phase ?? '', h.quantity, h.source])]
@@ -414,6 +421,23 @@ export class Cs2CapPortfolioDesk {
             ];
       const csv = rows.map((row) => row.map((cell) => csvCell(String(cell))).join(',')).join('\r\n') + '\r\n';
       return { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="portfolio-${format}.csv"` }, raw: Buffer.from(csv, 'utf8') };
+    }));
+
+    r.route('POST', '/v1/portfolio/:id/import/csv', authed((req, k) => {
+      const p = this.#portfolio(req, k);
+      if (!('rootId' in p)) return p;
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'text/csv') return bad('Expected a text/csv body');
+      if (!req.rawBody.length) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'missing', loc: ['body'], msg: 'Field required' }] } };
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(req.rawBody);
+      } catch {
+        return bad('The CSV is not UTF-8 text');
+      }
+      const file = readCsvImport(text);
+      if ('error' in file) return bad(file.error);
+      return file.format === 'transactions' ? this.#importLedger(p, file.rows) : this.#importHoldings(p, file.rows, k);
     }));
 
     const inventory = (steamId: string): SandboxResponse => {
@@ -434,6 +458,97 @@ export class Cs2CapPortfolioDesk {
       if (/^7656\d{13}$/.test(raw)) return inventory(raw);
       return bad(`Could not resolve Steam id: ${raw}`);
     }));
+  }
+
+  /** Ledger rows → transactions, oldest first, all or none. */
+  #importLedger(p: Portfolio, rows: CsvRow[]): SandboxResponse {
+    const problems: RowProblem[] = [];
+    const made: { line: number; t: Transaction }[] = [];
+    for (const row of rows) {
+      const t = this.#ledgerRow(row, problems);
+      if (t) made.push({ line: row.line, t });
+    }
+    if (!problems.length) {
+      // Try on a copy of the holdings: nothing changes unless every row stands.
+      const trial: Portfolio = { ...p, items: structuredClone(p.items) };
+      for (const { line, t } of made.sort((a, b) => a.t.date.localeCompare(b.t.date) || a.line - b.line)) {
+        if (!this.#apply(trial, t, 1)) problems.push({ line, column: 'quantity', msg: 'Sell quantity exceeds the holdings', input: String(t.quantity) });
+      }
+      if (!problems.length) {
+        p.items = trial.items;
+        p.transactions.push(...made.map((m) => m.t));
+        p.updated_at = new Date().toISOString();
+        return { status: 200, body: { format: 'transactions', imported: made.length } };
+      }
+    }
+    return rowErrors(problems);
+  }
+
+  #ledgerRow(row: CsvRow, problems: RowProblem[]): Transaction | undefined {
+    const before = problems.length;
+    const cell = (c: string): string => row.cells[c] ?? '';
+    const fail = (column: string, msg: string): void => void problems.push({ line: row.line, column, msg, input: cell(column) });
+    const type = cell('type').toLowerCase();
+    if (type !== 'buy' && type !== 'sell') fail('type', "Input should be 'buy' or 'sell'");
+    const quantity = Number(cell('quantity'));
+    if (!/^\d{1,9}$/.test(cell('quantity')) || quantity < 1) fail('quantity', 'Input should be a whole number, 1 or more');
+    if (!isDate(cell('date'))) fail('date', 'Input should be a valid date (YYYY-MM-DD)');
+    const currency = (cell('currency') || 'USD').toUpperCase();
+    if (currency.length > 8 || this.#host.money(100, currency) === undefined) fail('currency', 'Unsupported currency');
+    const price = minorUnits(cell('price'));
+    if (price === undefined) fail('price', 'Input should be an amount such as 25.50, 0 or more');
+    const fee = cell('fee_amount') === '' ? null : minorUnits(cell('fee_amount'));
+    if (fee === undefined) fail('fee_amount', 'Input should be an amount such as 0.50, 0 or more');
+    const pct = cell('fee_percentage') === '' ? null : Number(cell('fee_percentage'));
+    if (pct !== null && (!/^\d{1,3}(\.\d+)?$/.test(cell('fee_percentage')) || pct > 100)) fail('fee_percentage', 'Input should be between 0 and 100');
+    if (cell('marketplace').length > 64) fail('marketplace', 'String should have at most 64 characters');
+    if (cell('note').length > 1000) fail('note', 'String should have at most 1000 characters');
+    const item = this.#csvItem(row, problems);
+    if (problems.length > before || !item) return undefined;
+    const now = new Date().toISOString();
+    return {
+      id: randomUUID(), ...item, phase: null, type: type as 'buy' | 'sell', quantity, price: price!, fee_amount: fee ?? null, fee_percentage: pct, marketplace: cell('marketplace') || null,
+      date: cell('date'), note: cell('note') || null, currency, created_at: now, updated_at: now,
+    };
+  }
+
+  /** Snapshot rows → holdings (source `csv`), all or none. */
+  #importHoldings(p: Portfolio, rows: CsvRow[], k: AccountKey): SandboxResponse {
+    const problems: RowProblem[] = [];
+    const made: Holding[] = [];
+    for (const row of rows) {
+      const before = problems.length;
+      const q = row.cells.quantity ?? '';
+      if (!/^\d{1,9}$/.test(q) || Number(q) < 1) problems.push({ line: row.line, column: 'quantity', msg: 'Input should be a whole number, 1 or more', input: q });
+      const item = this.#csvItem(row, problems);
+      if (problems.length === before && item) made.push({ ...this.#holding(item.item_id, item.market_hash_name, Number(q)), source: 'csv' });
+    }
+    if (problems.length) return rowErrors(problems);
+    const cap = SANDBOX_PORTFOLIO_ITEM_CAP[k.tier] ?? 1_000;
+    if (p.items.length + made.length > cap) return { status: 409, body: { code: 'PORTFOLIO_ITEM_LIMIT_REACHED', detail: `Portfolio item limit reached (${cap})` } };
+    p.items.push(...made);
+    p.updated_at = new Date().toISOString();
+    return { status: 200, body: { format: 'items', imported: made.length } };
+  }
+
+  /** The catalog item a CSV row names (by id, else by name), or a row problem. */
+  #csvItem(row: CsvRow, problems: RowProblem[]): { item_id: number; market_hash_name: string } | undefined {
+    const id = row.cells.item_id ?? '';
+    const name = row.cells.market_hash_name ?? '';
+    if (id === '' && name === '') {
+      problems.push({ line: row.line, column: 'item_id', msg: 'Provide item_id or market_hash_name', input: '' });
+      return undefined;
+    }
+    if (id !== '' && !/^\d{1,10}$/.test(id)) {
+      problems.push({ line: row.line, column: 'item_id', msg: 'Input should be a valid integer', input: id });
+      return undefined;
+    }
+    const found = this.#host.prices.find((x) => (id !== '' ? x.item_id === Number(id) : x.market_hash_name === name));
+    if (!found) {
+      problems.push({ line: row.line, column: id !== '' ? 'item_id' : 'market_hash_name', msg: 'Item not found', input: id || name });
+      return undefined;
+    }
+    return { item_id: found.item_id, market_hash_name: found.market_hash_name };
   }
 
   #holdings(items: readonly Holding[]): Map<number, number> {
@@ -514,4 +629,91 @@ export class Cs2CapPortfolioDesk {
 /** One CSV field, quoted when it holds a comma, a quote or a line break. */
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One data row of a CSV import: its line in the file (the header is line 1), cells by column. */
+interface CsvRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+interface RowProblem {
+  line: number;
+  column: string;
+  msg: string;
+  input: string;
+}
+
+/** Row errors reported at most, then one entry saying how many more there were. */
+const MAX_ROW_ERRORS = 20;
+
+function rowErrors(problems: RowProblem[]): SandboxResponse {
+  const detail: Record<string, unknown>[] = problems.slice(0, MAX_ROW_ERRORS).map((p) => ({ type: 'value_error', loc: ['body', 'csv', p.line, p.column], msg: p.msg, input: p.input.slice(0, 100) }));
+  if (problems.length > MAX_ROW_ERRORS) detail.push({ type: 'too_many_errors', loc: ['body', 'csv'], msg: `${problems.length - MAX_ROW_ERRORS} more row errors not listed` });
+  return { status: 422, body: { code: 'VALIDATION_ERROR', detail } };
+}
+
+/** A major-unit amount ("25.50", "3", "0.5") → minor units (×100), or undefined. */
+function minorUnits(text: string): number | undefined {
+  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text);
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : undefined;
+}
+
+/**
+ * The sandbox's reading of an import: RFC 4180 records; the header row names the columns
+ * (trimmed, any case). `date`, `type` and `price` make it a ledger (`transactions`), else it
+ * is a snapshot (`items`) if it has `quantity`. Blank lines are skipped; cells are trimmed.
+ */
+export function readCsvImport(text: string): { format: 'transactions' | 'items'; rows: CsvRow[] } | { error: string } {
+  const records: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const endRecord = (): void => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
+    fields = [];
+    field = '';
+    start = line;
+  };
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line += 1;
+        field += ch;
+      }
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && body[i + 1] === '\n') i += 1;
+      line += 1;
+      endRecord();
+    } else field += ch;
+  }
+  if (quoted) return { error: `Unclosed quote in the record starting on line ${start}` };
+  if (field !== '' || fields.length) endRecord();
+  const [header, ...data] = records;
+  if (!header) return { error: 'The CSV is empty' };
+  const columns = header.fields.map((c) => c.trim().toLowerCase());
+  const has = (c: string): boolean => columns.includes(c);
+  const format = has('date') && has('type') && has('price') ? 'transactions' : has('quantity') && !has('type') ? 'items' : undefined;
+  if (!format) return { error: 'Unrecognised CSV header: expected the columns of the transactions or the items export' };
+  if (!has('item_id') && !has('market_hash_name')) return { error: 'The CSV header needs an item_id or a market_hash_name column' };
+  if (!data.length) return { error: 'The CSV has no rows' };
+  const rows: CsvRow[] = [];
+  for (const r of data) {
+    if (r.fields.length !== columns.length) return { error: `Line ${r.line} has ${r.fields.length} fields; the header has ${columns.length}` };
+    rows.push({ line: r.line, cells: Object.fromEntries(columns.map((c, i) => [c, r.fields[i]!.trim()])) });
+  }
+  return { format, rows };
 }

@@ -14,6 +14,7 @@ import type { Comparison } from '../compare.js';
 import { need, withMarket } from './context.js';
 import { amount, bold, comparisonTable, createIo, dim, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
 import { price, seconds, wholeNumber, withFlags } from './values.js';
+import { portfolioCommand, watchlistCommand } from './portfolio-commands.js';
 
 /** The flags every command takes. */
 interface CommonOptions {
@@ -550,5 +551,6 @@ function sandboxCommand(): Command {
 
 /** Every command, in the order `marketmux --help` lists them. */
 export function commands(): Command[] {
-  return [demoCommand(), compareCommand(), candlesCommand(), listingsCommand(), snapshotCommand(), keysCommand(), kalshiCommand(), healthCommand(), sandboxCommand()];
+  const common = (cmd: Command): Command => withCommon(cmd);
+  return [demoCommand(), compareCommand(), candlesCommand(), listingsCommand(), snapshotCommand(), keysCommand(), portfolioCommand(common), watchlistCommand(common), kalshiCommand(), healthCommand(), sandboxCommand()];
 }

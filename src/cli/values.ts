@@ -42,3 +42,19 @@ export async function withFlags<T>(flags: Record<string, string>, call: () => Pr
     throw new UsageError(named.map((i) => `${i.flag}: ${i.message}`).join('; '));
   }
 }
+
+/**
+ * An amount of money, 0 or more, with at most two decimals (`12.50`), kept as its text so it
+ * stays exact (never a float).
+ */
+export const moneyText = (text: string): string => {
+  if (!/^\d{1,15}(\.\d{1,2})?$/.test(text)) throw new InvalidArgumentError('must be an amount of 0 or more with at most two decimals, e.g. 12.50');
+  return text;
+};
+
+/** A calendar date as YYYY-MM-DD. */
+export const calendarDate = (text: string): string => {
+  const day = new Date(`${text}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw new InvalidArgumentError('must be a date as YYYY-MM-DD, e.g. 2026-01-31');
+  return text;
+};

@@ -48,6 +48,11 @@ export interface RequestSpec<T> {
   path: string;
   query?: QueryParams | undefined;
   body?: unknown;
+  /**
+   * A body that is not JSON (a CSV upload): sent as-is with that Content-Type, never
+   * JSON-encoded. Mutually exclusive with `body`: a spec with both is a programming error.
+   */
+  rawBody?: { readonly contentType: string; readonly data: string | Uint8Array } | undefined;
   /** Non-secret extra headers (Idempotency-Key, If-None-Match). */
   headers?: Record<string, string> | undefined;
   limitClass: string;
@@ -544,7 +549,15 @@ export class RequestSender {
     const callSignal = scope;
     const signedPath = this.#o.transport.basePath + spec.path;
     const headers: Record<string, string> = { ...spec.headers };
+    if (spec.body !== undefined && spec.rawBody !== undefined) {
+      // A programming error, refused unsent; a ValidationError keeps its message to the caller.
+      throw new ValidationError({ provider: this.provider, message: `${this.provider} ${spec.method} ${spec.path}: a request takes a body or a rawBody, not both`, issues: [{ path: 'rawBody', message: 'not with body' }] });
+    }
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (spec.rawBody !== undefined) headers['Content-Type'] = spec.rawBody.contentType;
+    // axios sends a string or a Buffer as it is (a plain Uint8Array it refuses): a view, no copy.
+    const raw = spec.rawBody?.data;
+    const data = raw === undefined || typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (auth) {
       const authHeaders = adapter.authenticate({ method: spec.method, signedPath });
       Object.assign(headers, authHeaders);
@@ -570,7 +583,8 @@ export class RequestSender {
       res = await this.#o.transport.request({
         method: spec.method,
         url,
-        data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        // TransportRequest types its data as text; the transport hands it to axios untouched.
+        data: spec.body === undefined ? (data as string | undefined) : JSON.stringify(spec.body),
         headers,
         signal: controller.signal,
         responseType,

@@ -12,8 +12,24 @@ export interface SandboxRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
+  /**
+   * The body parsed as JSON when it is JSON (no Content-Type, `application/json`, or a
+   * `+json` type); `undefined` for any other Content-Type (CSV, form data), which only
+   * `rawBody` holds.
+   */
   body: unknown;
+  /** The body's bytes as received (empty when there is none); at most `maxBodyBytes`. */
   rawBody: Buffer;
+}
+
+/** The default cap on a request body; a larger one is answered 413 unread. */
+export const SANDBOX_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Whether a Content-Type is JSON, or absent (then the body is read as JSON, as it always was). */
+function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const essence = contentType.split(';')[0]!.trim().toLowerCase();
+  return essence === '' || essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));
 }
 
 export interface SandboxResponse {
@@ -92,6 +108,9 @@ export class SandboxServer {
   /** The request header that identifies the caller, fingerprinted in the log. */
   readonly #authHeader: string;
 
+  /** The largest request body read, in bytes; a larger one is answered 413 and not handled. */
+  maxBodyBytes = SANDBOX_MAX_BODY_BYTES;
+
   constructor(name: string, authHeader = 'authorization') {
     this.name = name;
     this.#authHeader = authHeader;
@@ -102,7 +121,8 @@ export class SandboxServer {
       socket.on('close', () => this.#sockets.delete(socket));
     });
     this.route('POST', '/__sandbox/faults', (req) => {
-      this.inject(req.body as Fault);
+      // `curl -d` sends form-encoded: the fault's JSON is read whatever the Content-Type says.
+      this.inject((req.body ?? JSON.parse(req.rawBody.toString('utf8'))) as Fault);
       return { status: 204 };
     });
     this.route('DELETE', '/__sandbox/faults', () => {
@@ -179,14 +199,18 @@ export class SandboxServer {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
     const auth = req.headers[this.#authHeader] as string | undefined;
     const entry: LoggedRequest = { method, path: url.pathname, query: url.search, at: Date.now(), auth: auth ? auth.slice(-6) : undefined };
     if (!url.pathname.startsWith('/__sandbox')) this.requests.push(entry);
+    const rawBody = await this.#readBody(req);
+    if (!rawBody) {
+      entry.status = 413;
+      // Answered unread; the connection closes so the rest of the body is not waited for.
+      res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
+      return void res.end(JSON.stringify({ code: 'PAYLOAD_TOO_LARGE', detail: `Request body larger than ${this.maxBodyBytes} bytes` }));
+    }
 
     const fault = url.pathname.startsWith('/__sandbox') ? undefined : this.#takeFault(method, url.pathname);
     if (fault?.kind === 'reset-before') return void req.socket.destroy();
@@ -235,6 +259,21 @@ export class SandboxServer {
     this.#send(res, response);
   }
 
+  /**
+   * The body, or `undefined` when it is larger than `maxBodyBytes`: a declared length over it
+   * is not read at all; a chunked one is drained past the cap without being kept.
+   */
+  async #readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+    if (Number(req.headers['content-length'] ?? 0) > this.maxBodyBytes) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= this.maxBodyBytes) chunks.push(chunk as Buffer);
+    }
+    return size > this.maxBodyBytes ? undefined : Buffer.concat(chunks);
+  }
+
   async #dispatch(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<SandboxResponse> {
     let pathMatched = false;
     for (const route of this.#routes) {
@@ -245,7 +284,7 @@ export class SandboxServer {
       const params: Record<string, string> = {};
       route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] ?? '')));
       let body: unknown;
-      if (rawBody.length) {
+      if (rawBody.length && isJsonContentType(headers['content-type'])) {
         try {
           body = JSON.parse(rawBody.toString('utf8'));
         } catch {

@@ -2286,7 +2286,11 @@ export const cs2capOperations = {
       200: { mediaType: 'application/json', schema: lazySchema(() => z.record(z.string(), z.unknown())), component: undefined },
       400: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
       401: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
+      403: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
       404: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
+      409: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
+      422: { mediaType: 'application/json', schema: ValidationErrorResponseSchema, component: 'ValidationErrorResponse' },
+      429: { mediaType: 'application/json', schema: ErrorResponseSchema, component: 'ErrorResponse' },
     },
   },
   /** POST /v1/portfolio/{portfolio_id}/import; unsafe. */
