@@ -18,7 +18,11 @@ export type {
   Cs2CapWebhookWithSecret,
 } from './notifications.js';
 export type { Cs2CapWatchlist, Cs2CapWatchlistEntry, Cs2CapWatchlistPage, Cs2CapWatchlistQuery } from './watchlist.js';
+export { MAX_CSV_IMPORT_BYTES, MAX_CSV_IMPORT_ROWS, CSV_TRANSACTION_COLUMNS, CSV_ITEM_COLUMNS } from './portfolio.js';
 export type {
+  Cs2CapCsvFormat,
+  Cs2CapCsvImportOptions,
+  Cs2CapCsvImportResult,
   Cs2CapImportResult,
   Cs2CapPortfolio,
   Cs2CapPortfolioDay,
