@@ -1,7 +1,8 @@
 /**
  * One snapshot read in a fresh process, so its RSS growth is its own: `ours` (the CSBoard
  * client: every row validated, prices as Money) or `floor` (axios stream + gunzip + readline +
- * JSON.parse). Prints `rows rowsPerSecond peakRssGrowthBytes`.
+ * JSON.parse). Prints `rows rowsPerSecond peakRssGrowthBytes heapPeakBytes cpuMs` (cpuMs: user +
+ * system CPU of the read, steadier than the wall clock on a shared machine).
  */
 import axios from 'axios';
 import { createInterface } from 'node:readline';
@@ -24,6 +25,7 @@ const tick = (): void => {
   }
 };
 const t = performance.now();
+const cpu0 = process.cpuUsage();
 if (variant === 'floor') {
   const res = await axios.get<Readable>(`${baseUrl}/v1/prices/snapshot.ndjson.gz`, { responseType: 'stream', decompress: false });
   const lines = createInterface({ input: res.data.pipe(createGunzip()), crlfDelay: Infinity });
@@ -38,6 +40,7 @@ if (variant === 'floor') {
   await client.close();
 }
 const secs = (performance.now() - t) / 1000;
+const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, process.memoryUsage().rss);
-process.stdout.write(`${n} ${(n / secs).toFixed(0)} ${peak - rss0} ${heapPeak}\n`);
+process.stdout.write(`${n} ${(n / secs).toFixed(0)} ${peak - rss0} ${heapPeak} ${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
 process.exit(0);

@@ -49,6 +49,49 @@ export const buyOrderItemSchema = z.object({
   last_updated: isoTime,
 });
 
+const nullishText = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const nullishDecimal = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && DECIMAL_TEXT.test(v));
+const isRecord = (json: unknown): json is Record<string, unknown> => typeof json === 'object' && json !== null && !Array.isArray(json);
+
+/**
+ * Exactly what `marketItemSchema` accepts, checked in place: the rows of a bulk stream are
+ * checked by this instead of being copied by the schema and then again into the row the
+ * caller gets. The schema stays the source of truth (a row this refuses is parsed by it, which
+ * names the bad field); test/unit/snapshot-rows.property.test.ts proves the two agree.
+ */
+export function isMarketItem(json: unknown): json is z.output<typeof marketItemSchema> {
+  if (!isRecord(json)) return false;
+  return (
+    typeof json['provider'] === 'string' &&
+    Number.isSafeInteger(json['item_id']) &&
+    typeof json['market_hash_name'] === 'string' &&
+    nullishText(json['phase']) &&
+    Number.isSafeInteger(json['lowest_ask']) &&
+    nullishDecimal(json['lowest_ask_decimal']) &&
+    Number.isSafeInteger(json['quantity']) &&
+    nullishText(json['link']) &&
+    nullishText(json['url']) &&
+    nullishText(json['timestamp']) &&
+    nullishText(json['last_updated'])
+  );
+}
+
+/** Exactly what `buyOrderItemSchema` accepts, checked in place (see `isMarketItem`). */
+export function isBuyOrderItem(json: unknown): json is z.output<typeof buyOrderItemSchema> {
+  if (!isRecord(json)) return false;
+  return (
+    typeof json['provider'] === 'string' &&
+    Number.isSafeInteger(json['item_id']) &&
+    typeof json['market_hash_name'] === 'string' &&
+    nullishText(json['phase']) &&
+    Number.isSafeInteger(json['highest_bid']) &&
+    nullishDecimal(json['highest_bid_decimal']) &&
+    Number.isSafeInteger(json['num_bids']) &&
+    nullishText(json['timestamp']) &&
+    nullishText(json['last_updated'])
+  );
+}
+
 export const pricesPageSchema = z.object({ meta: pricesMetaSchema, items: z.array(marketItemSchema), pagination: paginationSchema });
 export const bidsPageSchema = z.object({ meta: pricesMetaSchema, items: z.array(buyOrderItemSchema), pagination: paginationSchema });
 

@@ -48,6 +48,28 @@ export const priceRowSchema = z.object({
 });
 export const pricesPageSchema = z.object({ items: z.array(priceRowSchema), next_cursor: z.string().nullable() });
 
+/**
+ * Exactly what `priceRowSchema` accepts, checked in place: a snapshot's 200,000 rows are
+ * checked by this instead of being copied by the schema and then again into the row the caller
+ * gets. The schema stays the source of truth (a row this refuses is parsed by it, which names
+ * the bad field); test/unit/snapshot-rows.property.test.ts proves the two agree.
+ */
+export function isPriceRow(json: unknown): json is z.output<typeof priceRowSchema> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const row = json as Record<string, unknown>;
+  const wear = row['wear'];
+  const phase = row['doppler_phase'];
+  const price = row['min_price_usd'];
+  return (
+    typeof row['market_hash_name'] === 'string' &&
+    (wear === undefined || wear === null || typeof wear === 'string') &&
+    (phase === undefined || phase === null || typeof phase === 'string') &&
+    typeof price === 'number' &&
+    Number.isFinite(price) &&
+    Number.isSafeInteger(row['qty'])
+  );
+}
+
 export const currencySchema = z.object({
   base: z.string(),
   rates: z.record(z.string(), z.number()),
