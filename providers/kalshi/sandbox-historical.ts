@@ -26,10 +26,7 @@ export interface HistoricalCutoff {
   /** Positions of events settled before it. */
   readonly positionsUpdated: number;
 }
-/**
- * The core sandbox's values (`HISTORICAL_CUTOFF` in sandbox.ts, not exported): the same date
- * for every kind of data.
- */
+/** The sandbox's cut-off until a test moves it: the same date for every kind of data. */
 const DEFAULT_CUTOFF_MS = Date.parse('2026-01-01T00:00:00Z');
 
 interface ArchivedMarket {

@@ -14,6 +14,7 @@ import type { SandboxOrderView } from './sandbox-market-events.js';
 import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult, type SandboxOrderGroup } from './sandbox-matching.js';
 import { KalshiMarketSimulator } from './sandbox-simulator.js';
 import { KALSHI_SANDBOX_AREAS } from './sandbox-areas.js';
+import { archivedLiveTickers, historicalCutoff } from './sandbox-historical.js';
 import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
 import { kalshiSignatureMessage } from './signing.js';
 import { kalshiStreamUrl } from './stream/url.js';
@@ -146,7 +147,6 @@ const EXCHANGE_SCHEDULE = {
   }],
   maintenance_windows: [{ start_datetime: '2026-12-24T08:00:00Z', end_datetime: '2026-12-24T10:00:00Z' }],
 };
-const HISTORICAL_CUTOFF = { market_settled_ts: '2026-01-01T00:00:00Z', trades_created_ts: '2026-01-01T00:00:00Z', orders_updated_ts: '2026-01-01T00:00:00Z' };
 /** The series of an event: its ticker up to the first dash (`KXFEDDECISION-26DEC` → `KXFEDDECISION`). */
 const seriesOf = (eventTicker: string): string => eventTicker.split('-')[0]!;
 /**
@@ -196,6 +196,8 @@ export class KalshiSandbox extends ProviderSandbox {
     { method: 'GET', path: '/communications/quotes/{quote_id}', cost: 2 },
     { method: 'POST', path: '/communications/quotes', cost: 2 },
     { method: 'DELETE', path: '/communications/quotes/{quote_id}', cost: 2 },
+    { method: 'GET', path: '/communications/rfqs/{rfq_id}/quotes/{quote_id}', cost: 2 },
+    { method: 'DELETE', path: '/communications/rfqs/{rfq_id}/quotes/{quote_id}', cost: 2 },
   ];
   /** Deposits per user (one per `createUser`, applied), newest first as Kalshi lists them. */
   readonly deposits = new Map<string, { id: string; status: string; type: string; amount_cents: number; fee_cents: number; created_ts: number; finalized_ts: number }[]>();
@@ -510,7 +512,7 @@ export class KalshiSandbox extends ProviderSandbox {
     // The spec lists no security here; the sandbox's user data is always current.
     r.route('GET', p('/exchange/user_data_timestamp'), this.#public(() => ({ status: 200, body: { as_of_time: new Date().toISOString() } })));
     r.route('GET', p('/account/endpoint_costs'), () => ({ status: 200, body: { default_cost: this.defaultCost, endpoint_costs: this.endpointCosts } }));
-    r.route('GET', p('/historical/cutoff'), this.#public(() => ({ status: 200, body: HISTORICAL_CUTOFF })));
+    // GET /historical/cutoff: sandbox-historical.ts, which also archives what falls before it.
 
     // Before /series/:ticker, which would take "fee_changes" for a ticker.
     r.route('GET', p('/series/fee_changes'), this.#public((req) => {
@@ -565,9 +567,11 @@ export class KalshiSandbox extends ProviderSandbox {
       const status = req.query.get('status');
       const minClose = req.query.get('min_close_ts');
       const maxClose = req.query.get('max_close_ts');
+      // Markets settled before the historical cut-off are served under /historical only.
+      const archived = new Set(archivedLiveTickers(this));
       const rows = this.markets.filter((m) => {
         const closeMs = Date.parse(m.close_time);
-        return (!ev || m.event_ticker === ev) && (!series || seriesOf(m.event_ticker) === series) && (!tickers || tickers.includes(m.ticker))
+        return !archived.has(m.ticker) && (!ev || m.event_ticker === ev) && (!series || seriesOf(m.event_ticker) === series) && (!tickers || tickers.includes(m.ticker))
           && (!status || matchesStatusFilter(status, this.engine.market(m.ticker)?.status))
           && (minClose === null || closeMs >= Number(minClose) * 1000) && (maxClose === null || closeMs <= Number(maxClose) * 1000);
       });
@@ -730,7 +734,7 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/portfolio/fills'), this.#signed('read', (req, k) => {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
-      const fills = this.engine.fills(k.user.id, { ticker: req.query.get('ticker') ?? undefined, orderId: req.query.get('order_id') ?? undefined }).filter((f) => withinSeconds(req, f.ts)).reverse().map((f) => ({
+      const fills = this.engine.fills(k.user.id, { ticker: req.query.get('ticker') ?? undefined, orderId: req.query.get('order_id') ?? undefined }).filter((f) => f.ts >= historicalCutoff(this).tradesCreated && withinSeconds(req, f.ts)).reverse().map((f) => ({
         // `client_order_id` was removed from fills (reference/kalshi.md §7.2, CL Mar 30 2026).
         fill_id: f.fillId, exchange_index: 0, trade_id: f.tradeId, order_id: f.orderId, ticker: f.ticker, market_ticker: f.ticker,
         side: f.side, action: f.action, outcome_side: f.outcomeSide, book_side: f.bookSide, count_fp: f.count, yes_price_dollars: f.yesPrice, no_price_dollars: f.noPrice,
@@ -746,7 +750,9 @@ export class KalshiSandbox extends ProviderSandbox {
       const visibleBy = Date.now() - this.orderListLagMs;
       const status = req.query.get('status');
       const rows = this.engine.orders(k.user.id, { ticker: req.query.get('ticker') ?? undefined, ...(status === 'resting' || status === 'canceled' || status === 'executed' ? { status } : {}) })
-        .filter((o) => o.created_ts_ms <= visibleBy && withinSeconds(req, o.created_ts_ms) && (!status || o.status === status));
+        .filter((o) => o.created_ts_ms <= visibleBy && withinSeconds(req, o.created_ts_ms) && (!status || o.status === status))
+        // Orders that ended before the historical cut-off are served under /historical only.
+        .filter((o) => o.status === 'resting' || o.last_updated_ts_ms >= historicalCutoff(this).ordersUpdated);
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { orders: page, cursor } };
     }));

@@ -116,6 +116,7 @@ describe('kalshi historical calls against the sandbox', () => {
   describe('the engine\'s records, once the cut-off moves past them', () => {
     let navi: { orderId: string };
     let canceled: string;
+    let liveBefore: Awaited<ReturnType<KalshiClient['getFills']>>["fills"];
     let resting: string;
     beforeAll(async () => {
       // Buy 10 NAVI YES at the ask (0.16), cancel a resting bid, leave one resting, buy 1 Fed cut YES.
@@ -130,6 +131,7 @@ describe('kalshi historical calls against the sandbox', () => {
       sandbox.settleMarket('KXCS2MAJOR-26-VITALITY', 'no');
       sandbox.settleMarket('KXCS2MAJOR-26-SPIRIT', 'no');
       sandbox.settleMarket('KXFEDDECISION-26DEC-C25', 'no');
+      liveBefore = (await signed.getFills()).fills;
     });
 
     it('before the move the archive holds none of it; after, the cut-off answers the new time', async () => {
@@ -170,7 +172,10 @@ describe('kalshi historical calls against the sandbox', () => {
     it('trades and fills are the engine\'s, the same the live routes listed', async () => {
       const engineIds = sandbox.engine.trades('KXCS2MAJOR-26-NAVI').map((t) => t.tradeId).reverse();
       expect((await anon.historical.trades({ ticker: 'KXCS2MAJOR-26-NAVI' })).trades.map((t) => t.trade_id)).toEqual(engineIds);
-      const live = (await signed.getFills()).fills;
+      // Fills before the cut-off moved from the live list to the archive, in the same order.
+      expect(liveBefore.length).toBeGreaterThan(0);
+      expect((await signed.getFills()).fills).toEqual([]);
+      const live = liveBefore;
       const archived: string[] = [];
       for await (const f of signed.historical.allFills({ limit: 2 })) archived.push(f.fill_id);
       expect(archived).toEqual(live.map((f) => f.fill_id));
