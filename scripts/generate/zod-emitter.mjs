@@ -148,6 +148,9 @@ function plain(node, ctx) {
 function objectOf(node, ctx) {
   const props = Object.entries(node.properties ?? {});
   const extra = node.additionalProperties;
+  // An object the spec leaves open (no properties, no additionalProperties) may hold anything:
+  // z.object({}) would strip every key of it.
+  if (!props.length && extra === undefined) return 'z.record(z.string(), z.unknown())';
   if (!props.length && extra !== undefined && extra !== false) {
     return `z.record(z.string(), ${extra === true ? 'z.unknown()' : zodOf(extra, { ...ctx, where: `${ctx.where}{}` })})`;
   }

@@ -1321,7 +1321,7 @@ export const ValidationErrorItemSchema = lazySchema(() => z.object({
   /** string, required */ type: z.string(),
   /** string | integer[], required */ loc: z.array(z.union([z.string(), z.number().int()])),
   /** string, required */ msg: z.string(),
-  /** object, optional, nullable */ input: z.object({}).nullable().optional(),
+  /** object, optional, nullable */ input: z.record(z.string(), z.unknown()).nullable().optional(),
   /** object, optional, nullable */ ctx: z.record(z.string(), z.unknown()).nullable().optional(),
 }));
 /** Spec component `ValidationErrorItem` (answer reading), parsed. */

@@ -244,7 +244,7 @@ export const ApplySubaccountTransferRequestSchema = lazySchema(() => z.object({
 export type ApplySubaccountTransferRequest = z.output<typeof ApplySubaccountTransferRequestSchema>;
 
 /** Spec component `ApplySubaccountTransferResponse`, as answers carry it (enums open): object. */
-export const ApplySubaccountTransferResponseSchema = lazySchema(() => z.object({}));
+export const ApplySubaccountTransferResponseSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 /** Spec component `ApplySubaccountTransferResponse` (answer reading), parsed. */
 export type ApplySubaccountTransferResponse = z.output<typeof ApplySubaccountTransferResponseSchema>;
 
@@ -642,7 +642,7 @@ export const MarketSchema = lazySchema(() => z.object({
   /** number (double), optional, nullable */ floor_strike: z.number().nullable().optional(),
   /** number (double), optional, nullable */ cap_strike: z.number().nullable().optional(),
   /** string, optional, nullable */ functional_strike: z.string().nullable().optional(),
-  /** object, optional, nullable */ custom_strike: z.object({}).nullable().optional(),
+  /** object, optional, nullable */ custom_strike: z.record(z.string(), z.unknown()).nullable().optional(),
   /** string, required */ rules_primary: z.string(),
   /** string, required */ rules_secondary: z.string(),
   /** string, optional */ mve_collection_ticker: z.string().optional(),
@@ -803,12 +803,12 @@ export const DepositSchema = lazySchema(() => z.object({
 export type Deposit = z.output<typeof DepositSchema>;
 
 /** Spec component `EmptyResponse`, as answers carry it (enums open): object. */
-export const EmptyResponseSchema = lazySchema(() => z.object({}));
+export const EmptyResponseSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 /** Spec component `EmptyResponse` (answer reading), parsed. */
 export type EmptyResponse = z.output<typeof EmptyResponseSchema>;
 
 /** Spec component `EmptyResponse`, as requests send it (enums closed): object. */
-export const EmptyResponseInputSchema = lazySchema(() => z.object({}));
+export const EmptyResponseInputSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 /** Spec component `EmptyResponse` (request reading), parsed. */
 export type EmptyResponseInput = z.output<typeof EmptyResponseInputSchema>;
 
@@ -841,7 +841,7 @@ export const EventDataSchema = lazySchema(() => z.object({
   /** string (date-time), optional, nullable */ strike_date: z.string().nullable().optional(),
   /** string, optional, nullable */ strike_period: z.string().nullable().optional(),
   /** Market[], optional */ markets: z.array(MarketSchema).optional(),
-  /** object, optional, nullable */ product_metadata: z.object({}).nullable().optional(),
+  /** object, optional, nullable */ product_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   /** SettlementSource[], required, nullable */ settlement_sources: z.array(SettlementSourceSchema).nullable(),
   /** string (date-time), optional */ last_updated_ts: z.string().optional(),
   /** string, optional, nullable */ fee_type_override: z.string().nullable().optional(),
@@ -1742,7 +1742,7 @@ export const SeriesSchema = lazySchema(() => z.object({
   /** SettlementSource[], required, nullable */ settlement_sources: z.array(SettlementSourceSchema).nullable(),
   /** string, required */ contract_url: z.string(),
   /** string, required */ contract_terms_url: z.string(),
-  /** object, optional, nullable */ product_metadata: z.object({}).nullable().optional(),
+  /** object, optional, nullable */ product_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   /** FeeType, required */ fee_type: FeeTypeSchema,
   /** number (double), required */ fee_multiplier: z.number(),
   /** string[], required, nullable */ additional_prohibitions: z.array(z.string()).nullable(),
@@ -1798,7 +1798,7 @@ export const StructuredTargetSchema = lazySchema(() => z.object({
   /** string, optional */ id: z.string().optional(),
   /** string, optional */ name: z.string().optional(),
   /** string, optional */ type: z.string().optional(),
-  /** object, optional */ details: z.object({}).optional(),
+  /** object, optional */ details: z.record(z.string(), z.unknown()).optional(),
   /** string, optional */ source_id: z.string().optional(),
   /** { [key]: string }, optional */ source_ids: z.record(z.string(), z.string()).optional(),
   /** string (date-time), optional */ last_updated_ts: z.string().optional(),
