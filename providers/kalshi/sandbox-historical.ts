@@ -264,7 +264,7 @@ export function installHistorical(kit: KalshiSandboxKit): void {
     const { min, max } = range(req);
     const ticker = req.query.get('ticker');
     const block = req.query.get('is_block_trade');
-    const isBlock = (t: SandboxTrade): boolean => SEEDED_BLOCK_TRADES.has(t.tradeId);
+    const isBlock = (t: SandboxTrade): boolean => t.blockTrade === true || SEEDED_BLOCK_TRADES.has(t.tradeId);
     const rows = historicalTrades().filter((t) => (!ticker || t.ticker === ticker) && within(t.ts, min, max) && (block === null || (block === 'true') === isBlock(t))).reverse().map((t) => ({
       trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
       taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: isBlock(t),

@@ -108,6 +108,8 @@ export type SandboxMarketEvent =
     takerSide: KalshiSide;
     takerBookSide: KalshiBookSide;
     ts: number;
+    /** Executed off the book (an RFQ quote or a block-trade proposal). */
+    blockTrade?: true;
   }
   | {
     type: 'fill';

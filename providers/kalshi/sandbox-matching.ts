@@ -436,7 +436,7 @@ export class KalshiMatchingEngine implements SandboxMarketFeed {
     const tradeId = this.#newId('trade');
     const trade: SandboxTrade = {
       type: 'trade', tradeId, ticker: market.ticker, yesPrice: formatPrice(input.price), noPrice: formatPrice(PRICE_SCALE - input.price),
-      count: formatCount(input.count), takerSide: taker.side === 'bid' ? 'yes' : 'no', takerBookSide: taker.side, ts,
+      count: formatCount(input.count), takerSide: taker.side === 'bid' ? 'yes' : 'no', takerBookSide: taker.side, ts, blockTrade: true,
     };
     this.#trades.push(trade);
     this.#emit(trade);

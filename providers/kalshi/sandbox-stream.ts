@@ -523,7 +523,7 @@ export class KalshiStreamSandbox {
           taker_side: e.takerSide,
           taker_outcome_side: e.takerSide,
           taker_book_side: e.takerBookSide,
-          is_block_trade: false,
+          is_block_trade: e.blockTrade === true,
           ts: Math.floor(e.ts / 1000),
           ts_ms: e.ts,
         };

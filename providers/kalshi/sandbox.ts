@@ -583,11 +583,10 @@ export class KalshiSandbox extends ProviderSandbox {
       const badTs = badSecondsQuery(req, 'min_ts', 'max_ts');
       if (badTs) return badTs;
       // Newest first, as Kalshi lists them.
-      // Sandbox trades are all on the book: asking for block trades finds none.
-      const blockOnly = req.query.get('is_block_trade') === 'true';
-      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => !blockOnly && withinSeconds(req, t.ts)).reverse().map((t) => ({
+      const block = req.query.get('is_block_trade');
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => (block === null || (block === 'true') === (t.blockTrade === true)) && withinSeconds(req, t.ts)).reverse().map((t) => ({
         trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
-        taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: false,
+        taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: t.blockTrade === true,
       }));
       const { page, cursor } = this.#page(req, rows, 100);
       return { status: 200, body: { trades: page, cursor } };

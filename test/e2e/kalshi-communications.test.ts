@@ -88,6 +88,10 @@ describe('kalshi communications against the sandbox', () => {
     expect((await b.getFills({ ticker })).fills).toHaveLength(1);
     expect(fillB).toMatchObject({ count_fp: '10.00', yes_price_dollars: '0.4000', outcome_side: 'yes', is_taker: false });
     expect(fillA).toMatchObject({ count_fp: '10.00', yes_price_dollars: '0.4000', outcome_side: 'no', is_taker: true, trade_id: fillB!.trade_id });
+    // The public tape marks it as executed off the book, and the block-trade filter finds it.
+    const blocks = (await a.listTrades({ ticker, isBlockTrade: true })).trades;
+    expect(blocks.map((t) => [t.trade_id, t.is_block_trade])).toEqual([[fillB!.trade_id, true]]);
+    expect((await a.listTrades({ ticker, isBlockTrade: false })).trades.map((t) => t.trade_id)).not.toContain(fillB!.trade_id);
     // Engine fees: taker 0.07 × 10 × 0.4 × 0.6 = 0.168 → $0.17; maker 0.0175 × 10 × 0.24 = 0.042 → $0.05.
     expect([feeCents(fillA!.fee_cost), feeCents(fillB!.fee_cost)]).toEqual([17, 5]);
     expect(beforeA - afterA).toBe(600 + 17);
