@@ -213,3 +213,13 @@ export async function kalshiRfq(sandbox: Sandbox): Promise<string> {
   await b.close();
   return fills.fills[0]?.outcome_side ?? 'none';
 }
+
+export async function lists(sandbox: Sandbox): Promise<{ firstPage: number; all: number }> {
+  const kalshi = createKalshiClient({ baseUrl: sandbox.kalshi.baseUrl });
+  const markets = kalshi.listMarkets({ status: 'open', limit: 2 });
+  const page = await markets; // one page: { markets, cursor }
+  const tickers: string[] = [];
+  for await (const market of markets) tickers.push(market.ticker); // every market, from that page on
+  await kalshi.close();
+  return { firstPage: page.markets.length, all: tickers.length };
+}

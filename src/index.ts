@@ -4,6 +4,7 @@ export type { MarketEvents, MarketEventName, MarketEventListeners } from './even
 export type { LoggingOptions, LogLevel, MarketLogger } from './logging.js';
 export type { EnvSource } from './env.js';
 export type { CallOptions, RetryOptions } from './http/request-sender.js';
+export { PagePromise, type PageWalk } from './http/paginate.js';
 export type { LimitSpec, RollingWindow, TokenBucket } from './limits/specs.js';
 export type { Capabilities, MarketProvider, Quote, QuoteOptions } from './provider.js';
 export * from './money.js';

@@ -6,7 +6,7 @@ import { CapabilityError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { isRollingWindow } from '../../src/limits/specs.js';
 import { ndjsonRows } from '../../src/http/ndjson.js';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
 import { fromMinorUnits, fxTable, money, type FxTable, type Money } from '../../src/money.js';
@@ -174,8 +174,11 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
 /** Highest buy orders per marketplace (Starter and above). */
   getBids(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapBidsPage>;
 /** One page of price history (Pro and above). */
-  getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): Promise<Cs2CapPriceHistoryPage>;
-  /** Every price-history record, following `next_cursor`. */
+  getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): PagePromise<Cs2CapPriceHistoryPage, Cs2CapPriceSnapshot>;
+  /**
+   * Every price-history record, following `next_cursor`.
+   * @deprecated Iterate the page call instead: `for await (const snapshot of cs2cap.getPriceHistory(query))`.
+   */
   priceHistory(query: Omit<Cs2CapHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPriceSnapshot, void, undefined>;
   /**
    * Composite OHLCV candles across all marketplaces (`GET /v1/prices/candles`), oldest first.
@@ -183,8 +186,11 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
    */
   getPriceCandles(query: Cs2CapCandlesQuery, options?: CallOptions): Promise<Cs2CapCandles>;
 /** One page of recent sales (Pro and above). */
-  getSales(query?: Cs2CapSalesQuery, options?: CallOptions): Promise<Cs2CapSalesPage>;
-  /** Every recent sale, following `next_cursor`. */
+  getSales(query?: Cs2CapSalesQuery, options?: CallOptions): PagePromise<Cs2CapSalesPage, Cs2CapSale>;
+  /**
+   * Every recent sale, following `next_cursor`.
+   * @deprecated Iterate the page call instead: `for await (const sale of cs2cap.getSales(query))`.
+   */
   sales(query?: Omit<Cs2CapSalesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapSale, void, undefined>;
 /** The catalog, filtered. */
   listItems(query?: Cs2CapItemsQuery, options?: CallOptions): Promise<Cs2CapItemsPage>;
@@ -196,8 +202,11 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
    * The server's own cross-marketplace opportunities (`GET /v1/market/arbitrage`, Quant):
    * buy at one marketplace's ask, sell into another's bid, after its estimated fees.
    */
-  getArbitrage(query?: Cs2CapArbitrageQuery, options?: CallOptions): Promise<Cs2CapArbitragePage>;
-  /** Every opportunity, following the offset pages. */
+  getArbitrage(query?: Cs2CapArbitrageQuery, options?: CallOptions): PagePromise<Cs2CapArbitragePage, Cs2CapArbitrage>;
+  /**
+   * Every opportunity, following the offset pages.
+   * @deprecated Iterate the page call instead: `for await (const opportunity of cs2cap.getArbitrage(query))`.
+   */
   arbitrage(query?: Omit<Cs2CapArbitrageQuery, 'offset'>, options?: CallOptions): AsyncGenerator<Cs2CapArbitrage, void, undefined>;
   /**
    * The whole price list as NDJSON (`POST /v1/prices`, Pro and above, in USD), streamed row
@@ -378,18 +387,14 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       return withBid(page);
     },
 
-    async getPriceHistory(query, call) {
+    getPriceHistory: cursorList(PROVIDER, (p) => p.items, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query, call) => {
       const q = parseInput(PROVIDER, 'getPriceHistory', s.historyQuerySchema, query);
       return get('/prices/history', s.priceHistoryPageSchema, { ...itemQuery(q), provider: q.provider, start: q.start, end: q.end, currency: q.currency, limit: q.limit, cursor: q.cursor }, call);
-    },
+    }),
 
     priceHistory(query, call) {
       parseInput(PROVIDER, 'priceHistory', s.historyQuerySchema, query);
-      return paginate(
-        (cursor) => client.getPriceHistory({ ...query, cursor }, call),
-        (p) => p.items,
-        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
-      );
+      return itemsWhenIterated(() => client.getPriceHistory(query, call));
     },
 
     async getPriceCandles(query, call) {
@@ -414,7 +419,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       };
     },
 
-    async getSales(query = {}, call) {
+    getSales: cursorList(PROVIDER, (p) => p.items, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'getSales', s.salesQuerySchema, query);
       return get(
         '/sales',
@@ -433,15 +438,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         },
         call,
       );
-    },
+    }),
 
     sales(query = {}, call) {
       parseInput(PROVIDER, 'sales', s.salesQuerySchema, query);
-      return paginate(
-        (cursor) => client.getSales({ ...query, cursor }, call),
-        (p) => p.items,
-        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
-      );
+      return itemsWhenIterated(() => client.getSales(query, call));
     },
 
     async listItems(query = {}, call) {
@@ -484,7 +485,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       return fxTable('USD', fx.rates, PROVIDER, fx.timestamp ?? undefined);
     },
 
-    async getArbitrage(query = {}, call) {
+    getArbitrage: offsetList(PROVIDER, (p) => p.data.items, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'getArbitrage', s.arbitrageQuerySchema, query);
       const page = await get(
         '/market/arbitrage',
@@ -499,20 +500,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
           items: page.data.items.map((i) => ({ ...i, buyPrice: usd(i.buy_price_usd), sellPrice: usd(i.sell_price_usd), estimatedFees: usd(i.estimated_fees_usd), netProfit: usd(i.net_profit_usd) })),
         },
       };
-    },
+    }),
 
     arbitrage(query = {}, call) {
       parseInput(PROVIDER, 'arbitrage', s.arbitrageQuerySchema, query);
-      // Offset pages: the next offset is the one asked for plus what came back.
-      let asked = 0;
-      return paginate(
-        (cursor) => {
-          asked = cursor === undefined ? 0 : Number(cursor);
-          return client.getArbitrage({ ...query, offset: asked }, call);
-        },
-        (p) => p.data.items,
-        (p) => (p.pagination.has_next && p.data.items.length > 0 ? String(asked + p.data.items.length) : null),
-      );
+      return itemsWhenIterated(() => client.getArbitrage({ ...query, offset: 0 }, call));
     },
 
     streamPrices(query = {}, call) {

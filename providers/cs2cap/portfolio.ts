@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { ResponseShapeError, ValidationError } from '../../src/errors.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorPages, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { fromMinorUnits, money, toMinorUnits, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
 import { cs2capOperations, type PortfolioHistoryPage, type PortfolioImportResult, type PortfolioItemOut, type PortfolioOut, type PortfolioResponse, type TransactionOut } from './generated/operations.js';
@@ -183,8 +183,11 @@ export interface Cs2CapPortfolios {
   /** Value the holdings now. */
   getValue(portfolioId: string, query?: { currency?: string; providers?: string[] }, options?: CallOptions): Promise<Cs2CapValuation>;
   /** One page of daily values (`ledger` basis by default: it needs transactions). */
-  getHistory(portfolioId: string, query?: Cs2CapPortfolioHistoryQuery, options?: CallOptions): Promise<Cs2CapPortfolioHistory>;
-  /** Every day of the window, following `next_cursor`. */
+  getHistory(portfolioId: string, query?: Cs2CapPortfolioHistoryQuery, options?: CallOptions): PagePromise<Cs2CapPortfolioHistory, Cs2CapPortfolioDay>;
+  /**
+   * Every day of the window, following `next_cursor`.
+   * @deprecated Iterate the page call instead: `for await (const day of cs2cap.portfolios.getHistory(portfolioId, query))`.
+   */
   history(portfolioId: string, query?: Omit<Cs2CapPortfolioHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPortfolioDay, void, undefined>;
   /** Record a buy or sell (a buy of an item not held adds the holding). Never repeated. */
   addTransaction(portfolioId: string, input: Cs2CapTransactionInput, options?: CallOptions): Promise<Cs2CapTransaction>;
@@ -268,33 +271,31 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
       const q = parseInput(PROVIDER, 'portfolios.getValue', portfolioValueQuerySchema, query);
       return valued(await send('getPortfolioValue', { pathParams: { portfolio_id: pid }, query: { currency: q.currency?.toUpperCase(), providers: q.providers }, call }));
     },
-    async getHistory(portfolioId, query = {}, call) {
-      const pid = id('portfolios.getHistory', portfolioId);
-      const q = parseInput(PROVIDER, 'portfolios.getHistory', portfolioHistoryQuerySchema, query);
-      const page = await send('getPortfolioValueHistory', {
-        pathParams: { portfolio_id: pid },
-        query: {
-          start_date: q.startDate,
-          end_date: q.endDate,
-          lookback: q.lookbackDays === undefined ? undefined : `${q.lookbackDays}d`,
-          currency: q.currency?.toUpperCase(),
-          providers: q.providers,
-          basis: q.basis,
-          limit: q.limit,
-          cursor: q.cursor,
-        },
-        call,
+    getHistory(portfolioId, query = {}, call) {
+      return cursorPages(PROVIDER, query, call, (p) => p.data, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query = {}, call) => {
+        const pid = id('portfolios.getHistory', portfolioId);
+        const q = parseInput(PROVIDER, 'portfolios.getHistory', portfolioHistoryQuerySchema, query);
+        const page = await send('getPortfolioValueHistory', {
+          pathParams: { portfolio_id: pid },
+          query: {
+            start_date: q.startDate,
+            end_date: q.endDate,
+            lookback: q.lookbackDays === undefined ? undefined : `${q.lookbackDays}d`,
+            currency: q.currency?.toUpperCase(),
+            providers: q.providers,
+            basis: q.basis,
+            limit: q.limit,
+            cursor: q.cursor,
+          },
+          call,
+        });
+        const cur = page.meta.currency;
+        return { ...page, data: page.data.map((d) => ({ ...d, value: fromMinorUnits(d.total_value, cur) })) };
       });
-      const cur = page.meta.currency;
-      return { ...page, data: page.data.map((d) => ({ ...d, value: fromMinorUnits(d.total_value, cur) })) };
     },
     history(portfolioId, query = {}, call) {
       parseInput(PROVIDER, 'portfolios.history', portfolioHistoryQuerySchema, query);
-      return paginate(
-        (cursor) => portfolios.getHistory(portfolioId, { ...query, cursor }, call),
-        (p) => p.data,
-        (p) => (p.pagination.has_next ? p.pagination.next_cursor : null),
-      );
+      return itemsWhenIterated(() => portfolios.getHistory(portfolioId, query, call));
     },
     async addTransaction(portfolioId, input, call) {
       const pid = id('portfolios.addTransaction', portfolioId);

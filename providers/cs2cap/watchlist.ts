@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { paginate } from '../../src/http/paginate.js';
+import { itemsWhenIterated, offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { parseInput } from '../../src/validation.js';
 import type { WatchlistItem, WatchlistResponse } from './generated/operations.js';
 import type { createOperationSender } from './operation-kit.js';
@@ -30,8 +30,11 @@ export type Cs2CapWatchlistQuery = z.input<typeof watchlistQuerySchema>;
 /** The account's watchlist (API key or session JWT; its size cap depends on the tier). */
 export interface Cs2CapWatchlist {
   /** One page of watched items. */
-  list(query?: Cs2CapWatchlistQuery, options?: CallOptions): Promise<Cs2CapWatchlistPage>;
-  /** Every watched item, following the offset pages. */
+  list(query?: Cs2CapWatchlistQuery, options?: CallOptions): PagePromise<Cs2CapWatchlistPage, Cs2CapWatchlistEntry>;
+  /**
+   * Every watched item, following the offset pages.
+   * @deprecated Iterate the page call instead: `for await (const entry of cs2cap.watchlist.list(query))`.
+   */
   entries(query?: Omit<Cs2CapWatchlistQuery, 'offset'>, options?: CallOptions): AsyncGenerator<Cs2CapWatchlistEntry, void, undefined>;
   /**
    * Watch one item or several (all or nothing); returns the new entries. Never repeated: a
@@ -45,22 +48,14 @@ export interface Cs2CapWatchlist {
 /** The `watchlist` calls of a CS2Cap client. */
 export function createWatchlistCalls(send: ReturnType<typeof createOperationSender>): Cs2CapWatchlist {
   const watchlist: Cs2CapWatchlist = {
-    async list(query = {}, call) {
+    list: offsetList(PROVIDER, (p) => p.items, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'watchlist.list', watchlistQuerySchema, query);
       // The docs' default page size is not pinned down: always send one.
       return send('listWatchlist', { query: { limit: q.limit ?? 50, offset: q.offset, search: q.search }, call });
-    },
+    }),
     entries(query = {}, call) {
       parseInput(PROVIDER, 'watchlist.entries', watchlistQuerySchema, query);
-      let asked = 0;
-      return paginate(
-        (cursor) => {
-          asked = cursor === undefined ? 0 : Number(cursor);
-          return watchlist.list({ ...query, offset: asked }, call);
-        },
-        (p) => p.items,
-        (p) => (p.pagination.has_next && p.items.length > 0 ? String(asked + p.items.length) : null),
-      );
+      return itemsWhenIterated(() => watchlist.list({ ...query, offset: 0 }, call));
     },
     async add(itemIds, call) {
       const ids = parseInput(PROVIDER, 'watchlist.add', watchlistAddSchema, itemIds);

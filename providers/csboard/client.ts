@@ -6,7 +6,7 @@ import { createClientCore, commonOptionsShape, type CommonClientOptions } from '
 import { CapabilityError, type MarketError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { ndjsonRows } from '../../src/http/ndjson.js';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter, RequestSpec } from '../../src/http/request-sender.js';
 import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
@@ -106,14 +106,20 @@ export interface CsboardClient extends MarketProvider {
 /** Is the API up, and how old are its prices (no key needed). */
   health(options?: CallOptions): Promise<CsboardHealth>;
 /** One page of live listings. */
-  listListings(query?: CsboardListingsQuery, options?: CallOptions): Promise<CsboardListingsPage>;
-  /** Every listing matching the query, following `next_cursor`. */
+  listListings(query?: CsboardListingsQuery, options?: CallOptions): PagePromise<CsboardListingsPage, CsboardListing>;
+  /**
+   * Every listing matching the query, following `next_cursor`.
+   * @deprecated Iterate the page call instead: `for await (const listing of csboard.listListings(query))`.
+   */
   listings(query?: Omit<CsboardListingsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardListing, void, undefined>;
 /** Which of up to 100 listings are still buyable. */
   checkAvailability(ids: readonly string[], options?: CallOptions): Promise<CsboardAvailability>;
 /** One page of min-ask prices per item group. */
-  listPrices(query?: CsboardPricesQuery, options?: CallOptions): Promise<CsboardPricesPage>;
-/** Every min-ask price row, following `next_cursor`. */
+  listPrices(query?: CsboardPricesQuery, options?: CallOptions): PagePromise<CsboardPricesPage, CsboardPriceRow>;
+/**
+ * Every min-ask price row, following `next_cursor`.
+ * @deprecated Iterate the page call instead: `for await (const row of csboard.listPrices(query))`.
+ */
   prices(query?: Omit<CsboardPricesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardPriceRow, void, undefined>;
   /** The whole price list, streamed; `etag` from a previous download gives `unchanged` when nothing changed. */
   downloadSnapshot(options?: CallOptions & { etag?: string | undefined; onBytes?: (bytes: number) => void }): Promise<CsboardSnapshot>;
@@ -129,8 +135,11 @@ export interface CsboardClient extends MarketProvider {
   /** Buy up to 100 listings delivered to a trade URL; `customId` is the idempotency key. */
   marketBuy(input: CsboardMarketBuyInput, options?: CallOptions): Promise<CsboardMarketBuy>;
 /** One page of the order history, newest first. */
-  listOrders(query?: CsboardOrdersQuery, options?: CallOptions): Promise<CsboardOrdersPage>;
-/** Every order in the history, following `meta.next_cursor`. */
+  listOrders(query?: CsboardOrdersQuery, options?: CallOptions): PagePromise<CsboardOrdersPage, CsboardOrder>;
+/**
+ * Every order in the history, following `meta.next_cursor`.
+ * @deprecated Iterate the page call instead: `for await (const order of csboard.listOrders(query))`.
+ */
   orders(query?: Omit<CsboardOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardOrder, void, undefined>;
 /** One order with its items. */
   getOrder(orderId: string, options?: CallOptions): Promise<CsboardOrder>;
@@ -213,15 +222,15 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
 
     health: (call) => get(HEALTH_PATH, s.healthSchema, undefined, call, false),
 
-    async listListings(query = {}, call) {
+    listListings: cursorList(PROVIDER, (p) => p.items, (p) => p.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listListings', s.listingsQuerySchema, query);
       const page = await get('/listings', s.listingsPageSchema, listingParams(q), call);
       return { items: page.items.map(withPrice), next_cursor: page.next_cursor };
-    },
+    }),
 
     listings(query = {}, call) {
       parseInput(PROVIDER, 'listings', s.listingsQuerySchema, query);
-      return paginate((cursor) => client.listListings({ ...query, cursor }, call), (p) => p.items, (p) => p.next_cursor);
+      return itemsWhenIterated(() => client.listListings(query, call));
     },
 
     async checkAvailability(ids, call) {
@@ -229,15 +238,15 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       return (await get('/listings/availability', s.availabilitySchema, { ids: list.join(',') }, call)).data;
     },
 
-    async listPrices(query = {}, call) {
+    listPrices: cursorList(PROVIDER, (p) => p.items, (p) => p.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listPrices', s.pricesQuerySchema, query);
       const page = await get('/prices', s.pricesPageSchema, { search: q.search, category: q.category, wear: q.wear, rarity: q.rarity, min_price: q.minPrice, max_price: q.maxPrice, cursor: q.cursor, limit: q.limit }, call);
       return { items: page.items.map(withMinPrice), next_cursor: page.next_cursor };
-    },
+    }),
 
     prices(query = {}, call) {
       parseInput(PROVIDER, 'prices', s.pricesQuerySchema, query);
-      return paginate((cursor) => client.listPrices({ ...query, cursor }, call), (p) => p.items, (p) => p.next_cursor);
+      return itemsWhenIterated(() => client.listPrices(query, call));
     },
 
     async downloadSnapshot(snapOptions = {}) {
@@ -313,15 +322,15 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       return { ...res.data, customId };
     },
 
-    async listOrders(query = {}, call) {
+    listOrders: cursorList(PROVIDER, (p) => p.data, (p) => p.meta.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
       const page = await get('/orders', s.ordersPageSchema, { limit: q.limit, start_unix_time: q.startUnixTime, end_unix_time: q.endUnixTime, status: q.status, cursor: q.cursor }, call);
       return { data: page.data.map(withCharged), meta: page.meta };
-    },
+    }),
 
     orders(query = {}, call) {
       parseInput(PROVIDER, 'orders', s.ordersQuerySchema, query);
-      return paginate((cursor) => client.listOrders({ ...query, cursor }, call), (p) => p.data, (p) => p.meta.next_cursor);
+      return itemsWhenIterated(() => client.listOrders(query, call));
     },
 
     async getOrder(orderId, call) {

@@ -7,7 +7,7 @@ import { createPssSigner, type SignerEngine } from '../../src/crypto/pss-signer.
 import { loadPrivateKey } from '../../src/crypto/rsa-keys.js';
 import { AbortedError, CapabilityError, ClientClosedError, InvalidRequestError, MarketError, type MarketErrorInit, OutcomeUnknownError, PermissionError, ResponseShapeError, ValidationError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, HttpMethod, ProviderAdapter, RepeatSafety } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, subtractMoney, type Money } from '../../src/money.js';
@@ -160,8 +160,11 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
 /** Is the exchange open (no key needed). */
   getExchangeStatus(options?: CallOptions): Promise<KalshiExchangeStatus>;
 /** One page of markets (no key needed). */
-  listMarkets(query?: KalshiMarketsQuery, options?: CallOptions): Promise<KalshiMarketsPage>;
-/** Every market matching the query, following `cursor`. */
+  listMarkets(query?: KalshiMarketsQuery, options?: CallOptions): PagePromise<KalshiMarketsPage, KalshiMarket>;
+/**
+ * Every market matching the query, following `cursor`.
+ * @deprecated Iterate the page call instead: `for await (const market of kalshi.listMarkets(query))`.
+ */
   markets(query?: Omit<KalshiMarketsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMarket, void, undefined>;
 /** One market. */
   getMarket(ticker: string, options?: CallOptions): Promise<KalshiMarket>;
@@ -173,12 +176,18 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    */
   getOrderbooks(tickers: string[], options?: CallOptions): Promise<Record<string, KalshiOrderbook>>;
 /** One page of public trades. */
-  listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): Promise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }>;
-/** Every public trade matching the query. */
+  listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): PagePromise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }, KalshiTrade>;
+/**
+ * Every public trade matching the query.
+ * @deprecated Iterate the page call instead: `for await (const trade of kalshi.listTrades(query))`.
+ */
   trades(query?: Omit<z.input<typeof s.tradesQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiTrade, void, undefined>;
 /** One page of events. */
-  listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): Promise<{ events: KalshiEvent[]; cursor?: string | null | undefined }>;
-/** Every event matching the query. */
+  listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): PagePromise<{ events: KalshiEvent[]; cursor?: string | null | undefined }, KalshiEvent>;
+/**
+ * Every event matching the query.
+ * @deprecated Iterate the page call instead: `for await (const event of kalshi.listEvents(query))`.
+ */
   events(query?: Omit<z.input<typeof s.eventsQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiEvent, void, undefined>;
 /** One event and its markets. */
   getEvent(eventTicker: string, options?: CallOptions): Promise<{ event: KalshiEvent; markets: KalshiMarket[] }>;
@@ -189,8 +198,11 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
 /** Your fills (signed). */
   getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<{ fills: KalshiFill[]; cursor?: string | null | undefined }>;
 /** One page of your orders (signed). */
-  listOrders(query?: KalshiOrdersQuery, options?: CallOptions): Promise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }>;
-/** Every order of yours matching the query. */
+  listOrders(query?: KalshiOrdersQuery, options?: CallOptions): PagePromise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }, KalshiOrder>;
+/**
+ * Every order of yours matching the query.
+ * @deprecated Iterate the page call instead: `for await (const order of kalshi.listOrders(query))`.
+ */
   orders(query?: Omit<KalshiOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiOrder, void, undefined>;
 /** One of your orders. */
   getOrder(orderId: string, options?: CallOptions): Promise<KalshiOrder>;
@@ -437,17 +449,17 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
 
     getExchangeStatus: (c) => call('GET', '/exchange/status', s.exchangeStatusSchema, { auth: false, call: c }),
 
-    async listMarkets(query = {}, c) {
+    listMarkets: cursorList(PROVIDER, (p) => p.markets, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listMarkets', s.marketsQuerySchema, query);
       return call('GET', '/markets', s.marketsPageSchema, {
         auth: false,
         call: c,
         query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, series_ticker: q.seriesTicker, status: q.status, tickers: q.tickers?.join(','), min_close_ts: q.minCloseTs, max_close_ts: q.maxCloseTs },
       });
-    },
+    }),
     markets(query = {}, c) {
       parseInput(PROVIDER, 'markets', s.marketsQuerySchema, query);
-      return paginate((cursor) => client.listMarkets({ ...query, cursor }, c), (p) => p.markets, (p) => p.cursor);
+      return itemsWhenIterated(() => client.listMarkets(query, c));
     },
     async getMarket(ticker, c) {
       const t = parseInput(PROVIDER, 'getMarket', s.tickerSchema, ticker);
@@ -468,21 +480,21 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       return Object.fromEntries(res.orderbooks.map((b) => [b.ticker, orderbookFrom(b.ticker, b.orderbook_fp)]));
     },
 
-    async listTrades(query = {}, c) {
+    listTrades: cursorList(PROVIDER, (p) => p.trades, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listTrades', s.tradesQuerySchema, query);
       return call('GET', '/markets/trades', s.tradesPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, is_block_trade: q.isBlockTrade } });
-    },
+    }),
     trades(query = {}, c) {
       parseInput(PROVIDER, 'trades', s.tradesQuerySchema, query);
-      return paginate((cursor) => client.listTrades({ ...query, cursor }, c), (p) => p.trades, (p) => p.cursor);
+      return itemsWhenIterated(() => client.listTrades(query, c));
     },
-    async listEvents(query = {}, c) {
+    listEvents: cursorList(PROVIDER, (p) => p.events, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listEvents', s.eventsQuerySchema, query);
       return call('GET', '/events', s.eventsPageSchema, { auth: false, call: c, query: { limit: q.limit, cursor: q.cursor, status: q.status, series_ticker: q.seriesTicker, with_nested_markets: q.withNestedMarkets } });
-    },
+    }),
     events(query = {}, c) {
       parseInput(PROVIDER, 'events', s.eventsQuerySchema, query);
-      return paginate((cursor) => client.listEvents({ ...query, cursor }, c), (p) => p.events, (p) => p.cursor);
+      return itemsWhenIterated(() => client.listEvents(query, c));
     },
     async getEvent(eventTicker, c) {
       const t = parseInput(PROVIDER, 'getEvent', s.tickerSchema, eventTicker);
@@ -503,13 +515,13 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       const q = parseInput(PROVIDER, 'getFills', s.fillsQuerySchema, query);
       return priv('getFills', 'GET', '/portfolio/fills', s.fillsPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, order_id: q.orderId, min_ts: q.minTs, max_ts: q.maxTs } });
     },
-    async listOrders(query = {}, c) {
+    listOrders: cursorList(PROVIDER, (p) => p.orders, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
       return priv('listOrders', 'GET', '/portfolio/orders', s.ordersPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, status: q.status, min_ts: q.minTs, max_ts: q.maxTs } });
-    },
+    }),
     orders(query = {}, c) {
       parseInput(PROVIDER, 'orders', s.ordersQuerySchema, query);
-      return paginate((cursor) => client.listOrders({ ...query, cursor }, c), (p) => p.orders, (p) => p.cursor);
+      return itemsWhenIterated(() => client.listOrders(query, c));
     },
     async getOrder(orderId, c) {
       const id = parseInput(PROVIDER, 'getOrder', z.string().min(1).max(200), orderId);

@@ -10,7 +10,7 @@
  * bucket; RFQ create/delete, proposals and every read on the Read bucket.
  */
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -180,8 +180,11 @@ export interface KalshiCommunications {
   getId(options?: CallOptions): Promise<string>;
   readonly rfqs: {
     /** One page of RFQs (every user's, as they are broadcast), filtered (signed, read). */
-    list(query?: KalshiRfqsQuery, options?: CallOptions): Promise<{ rfqs: KalshiRfq[]; cursor?: string | undefined }>;
-    /** Every RFQ matching the query, following `cursor`. */
+    list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<{ rfqs: KalshiRfq[]; cursor?: string | undefined }, KalshiRfq>;
+    /**
+     * Every RFQ matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const rfq of kalshi.communications.rfqs.list(query))`.
+     */
     all(query?: Omit<KalshiRfqsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiRfq, void, undefined>;
     /** One RFQ by id (signed, read). */
     get(rfqId: string, options?: CallOptions): Promise<KalshiRfq>;
@@ -212,8 +215,11 @@ export interface KalshiCommunications {
   };
   readonly quotes: {
     /** One page of the quotes you can see (yours, and those on your RFQs), filtered (signed, read). */
-    list(query?: KalshiQuotesQuery, options?: CallOptions): Promise<{ quotes: KalshiQuote[]; cursor?: string | undefined }>;
-    /** Every quote matching the query, following `cursor`. */
+    list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<{ quotes: KalshiQuote[]; cursor?: string | undefined }, KalshiQuote>;
+    /**
+     * Every quote matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const quote of kalshi.communications.quotes.list(query))`.
+     */
     all(query?: Omit<KalshiQuotesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiQuote, void, undefined>;
     /**
      * Quote on an RFQ (Write bucket, 2 tokens); a new quote replaces your earlier one on that
@@ -232,8 +238,11 @@ export interface KalshiCommunications {
   };
   readonly blockTrades: {
     /** One page of the block-trade proposals you are a party to (signed, read). */
-    list(query?: KalshiBlockTradesQuery, options?: CallOptions): Promise<{ proposals: KalshiBlockTradeProposal[]; cursor?: string | undefined }>;
-    /** Every proposal matching the query, following `cursor`. */
+    list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<{ proposals: KalshiBlockTradeProposal[]; cursor?: string | undefined }, KalshiBlockTradeProposal>;
+    /**
+     * Every proposal matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const proposal of kalshi.communications.blockTrades.list(query))`.
+     */
     all(query?: Omit<KalshiBlockTradesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiBlockTradeProposal, void, undefined>;
     /**
      * Propose a block trade. Not repeat-safe (no client id): never retried once it may have
@@ -377,17 +386,17 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       return (await send('GetCommunicationsID', g.GetCommunicationsIDResponseSchema, { call: c })).communications_id;
     },
     rfqs: {
-      async list(query = {}, c) {
+      list: cursorList(PROVIDER, (p) => p.rfqs, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.rfqs.list', rfqsQuery, query);
         const res = await send('GetRFQs', g.GetRFQsResponseSchema, {
           query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, market_ticker: q.ticker, subaccount: q.subaccount, status: q.status, user_filter: q.userFilter, creator_user_id: q.creatorUserId },
           call: c,
         });
         return { rfqs: res.rfqs.map(rfqOut), cursor: res.cursor };
-      },
+      }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.rfqs.all', rfqsQuery, query);
-        return paginate((next) => communications.rfqs.list({ ...query, cursor: next }, c), (p) => p.rfqs, (p) => p.cursor);
+        return itemsWhenIterated(() => communications.rfqs.list(query, c));
       },
       async get(rfqId, c) {
         const r = parseInput(PROVIDER, 'communications.rfqs.get', id, rfqId);
@@ -431,7 +440,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
     },
     quotes: {
-      async list(query = {}, c) {
+      list: cursorList(PROVIDER, (p) => p.quotes, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.quotes.list', quotesQuery, query);
         const res = await send('GetQuotes', g.GetQuotesResponseSchema, {
           query: {
@@ -441,10 +450,10 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
           call: c,
         });
         return { quotes: res.quotes.map(quoteOut), cursor: res.cursor };
-      },
+      }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.quotes.all', quotesQuery, query);
-        return paginate((next) => communications.quotes.list({ ...query, cursor: next }, c), (p) => p.quotes, (p) => p.cursor);
+        return itemsWhenIterated(() => communications.quotes.list(query, c));
       },
       async create(input, c) {
         const q = parseInput(PROVIDER, 'communications.quotes.create', createQuoteInput, input);
@@ -476,14 +485,14 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
     },
     blockTrades: {
-      async list(query = {}, c) {
+      list: cursorList(PROVIDER, (p) => p.proposals, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.blockTrades.list', blockTradesQuery, query);
         const res = await send('GetBlockTradeProposals', g.GetBlockTradeProposalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor, market_ticker: q.ticker, status: q.status }, call: c });
         return { proposals: res.block_trade_proposals.map(proposalOut), cursor: res.cursor };
-      },
+      }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.blockTrades.all', blockTradesQuery, query);
-        return paginate((next) => communications.blockTrades.list({ ...query, cursor: next }, c), (p) => p.proposals, (p) => p.cursor);
+        return itemsWhenIterated(() => communications.blockTrades.list(query, c));
       },
       async propose(input, c) {
         const p = parseInput(PROVIDER, 'communications.blockTrades.propose', proposeInput, input);

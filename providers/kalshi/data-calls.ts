@@ -7,7 +7,7 @@
  * seconds for the spec's seconds, a `Date` or Unix milliseconds for its milliseconds.
  */
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -160,26 +160,38 @@ export interface KalshiDataCalls {
     /** One milestone (public, read). */
     get(milestoneId: string, options?: CallOptions): Promise<KalshiMilestone>;
     /** One page of milestones (public, read). */
-    list(query?: KalshiMilestonesQuery, options?: CallOptions): Promise<{ milestones: KalshiMilestone[]; cursor?: string | undefined }>;
-    /** Every milestone matching the query, following `cursor`. */
+    list(query?: KalshiMilestonesQuery, options?: CallOptions): PagePromise<{ milestones: KalshiMilestone[]; cursor?: string | undefined }, KalshiMilestone>;
+    /**
+     * Every milestone matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const milestone of kalshi.milestones.list(query))`.
+     */
     all(query?: Omit<KalshiMilestonesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMilestone, void, undefined>;
   };
   readonly structuredTargets: {
     /** One structured target (public, read). */
     get(structuredTargetId: string, options?: CallOptions): Promise<KalshiStructuredTarget>;
     /** One page of structured targets (public, read). */
-    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): Promise<{ structuredTargets: KalshiStructuredTarget[]; cursor?: string | undefined }>;
-    /** Every structured target matching the query, following `cursor`. */
+    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): PagePromise<{ structuredTargets: KalshiStructuredTarget[]; cursor?: string | undefined }, KalshiStructuredTarget>;
+    /**
+     * Every structured target matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const target of kalshi.structuredTargets.list(query))`.
+     */
     all(query?: Omit<KalshiStructuredTargetsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiStructuredTarget, void, undefined>;
   };
   readonly multivariate: {
     /** One page of multivariate (combo) events (public, read). */
-    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): Promise<{ events: KalshiMultivariateEvent[]; cursor: string }>;
-    /** Every multivariate event matching the query, following `cursor`. */
+    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<{ events: KalshiMultivariateEvent[]; cursor: string }, KalshiMultivariateEvent>;
+    /**
+     * Every multivariate event matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const event of kalshi.multivariate.listEvents(query))`.
+     */
     events(query?: Omit<KalshiMultivariateEventsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMultivariateEvent, void, undefined>;
     /** One page of multivariate event collections (public, read). */
-    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): Promise<{ collections: KalshiMultivariateCollection[]; cursor?: string | undefined }>;
-    /** Every collection matching the query, following `cursor`. */
+    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): PagePromise<{ collections: KalshiMultivariateCollection[]; cursor?: string | undefined }, KalshiMultivariateCollection>;
+    /**
+     * Every collection matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const collection of kalshi.multivariate.listCollections(query))`.
+     */
     collections(query?: Omit<KalshiCollectionsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMultivariateCollection, void, undefined>;
     /** One collection (public, read). */
     getCollection(collectionTicker: string, options?: CallOptions): Promise<KalshiMultivariateCollection>;
@@ -194,8 +206,11 @@ export interface KalshiDataCalls {
   };
   readonly incentivePrograms: {
     /** One page of incentive programs (public, read). */
-    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): Promise<{ incentivePrograms: KalshiIncentiveProgram[]; cursor?: string | undefined }>;
-    /** Every incentive program matching the query, following `cursor`. */
+    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<{ incentivePrograms: KalshiIncentiveProgram[]; cursor?: string | undefined }, KalshiIncentiveProgram>;
+    /**
+     * Every incentive program matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const program of kalshi.incentivePrograms.list(query))`.
+     */
     all(query?: Omit<KalshiIncentiveProgramsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiIncentiveProgram, void, undefined>;
   };
   /** An event's forecast at some percentiles over time (signed, read). */
@@ -349,7 +364,7 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
       const m = parseInput(PROVIDER, 'milestones.get', id, milestoneId);
       return (await send('GetMilestone', g.GetMilestoneResponseSchema, { params: { milestone_id: m }, call: c })).milestone;
     },
-    async list(query = {}, c) {
+    list: cursorList(PROVIDER, (p) => p.milestones, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'milestones.list', milestonesQuery, query);
       const res = await send('GetMilestones', g.GetMilestonesResponseSchema, {
         query: {
@@ -360,10 +375,10 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
         call: c,
       });
       return { milestones: res.milestones, cursor: res.cursor };
-    },
+    }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'milestones.all', milestonesQuery, query);
-      return paginate((next) => milestones.list({ ...query, cursor: next }, c), (p) => p.milestones, (p) => p.cursor);
+      return itemsWhenIterated(() => milestones.list(query, c));
     },
   };
 
@@ -373,41 +388,41 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
       const res = await send('GetStructuredTarget', structuredTargetResponse, { params: { structured_target_id: t }, call: c });
       return res.structured_target ?? {};
     },
-    async list(query = {}, c) {
+    list: cursorList(PROVIDER, (p) => p.structuredTargets, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'structuredTargets.list', structuredTargetsQuery, query);
       const res = await send('GetStructuredTargets', structuredTargetsResponse, { query: { ids: q.ids, type: q.type, competition: q.competition, page_size: q.pageSize, cursor: q.cursor }, call: c });
       return { structuredTargets: res.structured_targets ?? [], cursor: res.cursor };
-    },
+    }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'structuredTargets.all', structuredTargetsQuery, query);
-      return paginate((next) => structuredTargets.list({ ...query, cursor: next }, c), (p) => p.structuredTargets, (p) => p.cursor);
+      return itemsWhenIterated(() => structuredTargets.list(query, c));
     },
   };
 
   const multivariate: KalshiDataCalls['multivariate'] = {
-    async listEvents(query = {}, c) {
+    listEvents: cursorList(PROVIDER, (p) => p.events, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listEvents', multivariateEventsQuery, query);
       const res = await send('GetMultivariateEvents', g.GetMultivariateEventsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, series_ticker: q.seriesTicker, collection_ticker: q.collectionTicker, with_nested_markets: q.withNestedMarkets },
         call: c,
       });
       return { events: res.events, cursor: res.cursor };
-    },
+    }),
     events(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.events', multivariateEventsQuery, query);
-      return paginate((next) => multivariate.listEvents({ ...query, cursor: next }, c), (p) => p.events, (p) => p.cursor);
+      return itemsWhenIterated(() => multivariate.listEvents(query, c));
     },
-    async listCollections(query = {}, c) {
+    listCollections: cursorList(PROVIDER, (p) => p.collections, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listCollections', collectionsQuery, query);
       const res = await send('GetMultivariateEventCollections', g.GetMultivariateEventCollectionsResponseSchema, {
         query: { status: q.status, associated_event_ticker: q.associatedEventTicker, series_ticker: q.seriesTicker, limit: q.limit, cursor: q.cursor },
         call: c,
       });
       return { collections: res.multivariate_contracts, cursor: res.cursor };
-    },
+    }),
     collections(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.collections', collectionsQuery, query);
-      return paginate((next) => multivariate.listCollections({ ...query, cursor: next }, c), (p) => p.collections, (p) => p.cursor);
+      return itemsWhenIterated(() => multivariate.listCollections(query, c));
     },
     async getCollection(collectionTicker, c) {
       const t = parseInput(PROVIDER, 'multivariate.getCollection', tickerSchema, collectionTicker);
@@ -428,17 +443,17 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
   };
 
   const incentivePrograms: KalshiDataCalls['incentivePrograms'] = {
-    async list(query = {}, c) {
+    list: cursorList(PROVIDER, (p) => p.incentivePrograms, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'incentivePrograms.list', incentiveQuery, query);
       const res = await send('GetIncentivePrograms', g.GetIncentiveProgramsResponseSchema, {
         query: { status: q.status, type: q.type, incentive_description: q.incentiveDescription, limit: q.limit, cursor: q.cursor },
         call: c,
       });
       return { incentivePrograms: res.incentive_programs.map(withRewards), cursor: res.next_cursor };
-    },
+    }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'incentivePrograms.all', incentiveQuery, query);
-      return paginate((next) => incentivePrograms.list({ ...query, cursor: next }, c), (p) => p.incentivePrograms, (p) => p.cursor);
+      return itemsWhenIterated(() => incentivePrograms.list(query, c));
     },
   };
 

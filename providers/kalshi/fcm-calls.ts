@@ -5,7 +5,7 @@
  * not an FCM member gets a PermissionError (403) from every one of them.
  */
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -71,16 +71,25 @@ export interface KalshiFcmPositionsPage {
 export interface KalshiFcmCalls {
   readonly fcm: {
     /** One page of fills across your subtraders (read); `minTs`/`maxTs` a `Date` or Unix seconds. */
-    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): Promise<{ fills: KalshiFcmFill[]; cursor: string }>;
-    /** Every fill across your subtraders matching the range, following `cursor`. */
+    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<{ fills: KalshiFcmFill[]; cursor: string }, KalshiFcmFill>;
+    /**
+     * Every fill across your subtraders matching the range, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const fill of kalshi.fcm.listFills(query))`.
+     */
     fills(query?: { minTs?: Date | number; maxTs?: Date | number }, options?: CallOptions): AsyncGenerator<KalshiFcmFill, void, undefined>;
     /** One page of a subtrader's orders, or of orders found by client order id (read). */
-    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): Promise<{ orders: KalshiFcmOrder[]; cursor: string }>;
-    /** Every order matching the query, following `cursor`. */
+    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): PagePromise<{ orders: KalshiFcmOrder[]; cursor: string }, KalshiFcmOrder>;
+    /**
+     * Every order matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const order of kalshi.fcm.listOrders(query))`.
+     */
     orders(query: Omit<KalshiFcmOrdersQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiFcmOrder, void, undefined>;
     /** One page of a subtrader's positions (read). */
-    listPositions(query?: KalshiFcmPositionsQuery, options?: CallOptions): Promise<KalshiFcmPositionsPage>;
-    /** Every market position matching the query, following `cursor` (event positions: `listPositions`). */
+    listPositions(query?: KalshiFcmPositionsQuery, options?: CallOptions): PagePromise<KalshiFcmPositionsPage, KalshiFcmMarketPosition>;
+    /**
+     * Every market position matching the query, following `cursor` (event positions: `listPositions`).
+     * @deprecated Iterate the page call instead: `for await (const position of kalshi.fcm.listPositions(query))`.
+     */
     positions(query?: Omit<KalshiFcmPositionsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiFcmMarketPosition, void, undefined>;
     readonly subtraders: {
       /** Your event-contract subtraders (read). */
@@ -166,38 +175,38 @@ const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyC
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCalls {
   const fcm: KalshiFcmCalls['fcm'] = {
-    async listFills(query = {}, c) {
+    listFills: cursorList(PROVIDER, (p) => p.fills, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'fcm.listFills', fillsQuery, query);
       const res = await send('GetFCMFills', g.GetFcmFillsResponseSchema, { query: { min_ts: q.minTs, max_ts: q.maxTs, cursor: q.cursor }, call: c });
       return { fills: res.fills, cursor: res.cursor };
-    },
+    }),
     fills(query = {}, c) {
       parseInput(PROVIDER, 'fcm.fills', fillsQuery, query);
-      return paginate((cur) => fcm.listFills({ ...query, cursor: cur }, c), (p) => p.fills, (p) => p.cursor);
+      return itemsWhenIterated(() => fcm.listFills(query, c));
     },
-    async listOrders(query, c) {
+    listOrders: cursorList(PROVIDER, (p) => p.orders, (p) => p.cursor, async (query, c) => {
       const q = parseInput(PROVIDER, 'fcm.listOrders', ordersQuery, query);
       const res = await send('GetFCMOrders', g.GetOrdersResponseSchema, {
         query: { subtrader_id: q.subtraderId, client_order_ids: q.clientOrderIds?.join(','), event_ticker: q.eventTicker, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, status: q.status, limit: q.limit, cursor: q.cursor },
         call: c,
       });
       return { orders: res.orders, cursor: res.cursor };
-    },
+    }),
     orders(query, c) {
       parseInput(PROVIDER, 'fcm.orders', ordersQuery, query);
-      return paginate((cur) => fcm.listOrders({ ...query, cursor: cur }, c), (p) => p.orders, (p) => p.cursor);
+      return itemsWhenIterated(() => fcm.listOrders(query, c));
     },
-    async listPositions(query = {}, c) {
+    listPositions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'fcm.listPositions', positionsQuery, query);
       const res = await send('GetFCMPositions', g.GetPositionsResponseSchema, {
         query: { subtrader_id: q.subtraderId, ticker: q.ticker, event_ticker: q.eventTicker, count_filter: q.countFilter?.join(','), settlement_status: q.settlementStatus, limit: q.limit, cursor: q.cursor },
         call: c,
       });
       return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
-    },
+    }),
     positions(query = {}, c) {
       parseInput(PROVIDER, 'fcm.positions', positionsQuery, query);
-      return paginate((cur) => fcm.listPositions({ ...query, cursor: cur }, c), (p) => p.marketPositions, (p) => p.cursor);
+      return itemsWhenIterated(() => fcm.listPositions(query, c));
     },
     subtraders: {
       async list(c) {

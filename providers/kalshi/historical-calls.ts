@@ -6,7 +6,7 @@
  * are public, fills, orders and positions signed. Times in: `Date`s or Unix seconds.
  */
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
@@ -95,28 +95,43 @@ export interface KalshiHistoricalCandleQuery {
 export interface KalshiHistoricalCalls {
   readonly historical: {
     /** One page of archived markets (public, read). */
-    markets(query?: KalshiHistoricalMarketsQuery, options?: CallOptions): Promise<{ markets: KalshiHistoricalMarket[]; cursor: string }>;
-    /** Every archived market matching the query, following `cursor`. */
+    markets(query?: KalshiHistoricalMarketsQuery, options?: CallOptions): PagePromise<{ markets: KalshiHistoricalMarket[]; cursor: string }, KalshiHistoricalMarket>;
+    /**
+     * Every archived market matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const market of kalshi.historical.markets(query))`.
+     */
     allMarkets(query?: Omit<KalshiHistoricalMarketsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiHistoricalMarket, void, undefined>;
     /** One archived market (public, read). */
     market(ticker: string, options?: CallOptions): Promise<KalshiHistoricalMarket>;
     /** Candles of an archived market (public, read). */
     candlesticks(query: KalshiHistoricalCandleQuery, options?: CallOptions): Promise<KalshiHistoricalCandlestick[]>;
     /** One page of trades older than the cut-off, newest first (public, read). */
-    trades(query?: KalshiHistoricalTradesQuery, options?: CallOptions): Promise<{ trades: KalshiHistoricalTrade[]; cursor: string }>;
-    /** Every historical trade matching the query, following `cursor`. */
+    trades(query?: KalshiHistoricalTradesQuery, options?: CallOptions): PagePromise<{ trades: KalshiHistoricalTrade[]; cursor: string }, KalshiHistoricalTrade>;
+    /**
+     * Every historical trade matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const trade of kalshi.historical.trades(query))`.
+     */
     allTrades(query?: Omit<KalshiHistoricalTradesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiHistoricalTrade, void, undefined>;
     /** One page of your fills older than the cut-off, newest first (signed, read). */
-    fills(query?: KalshiHistoricalPortfolioQuery, options?: CallOptions): Promise<{ fills: KalshiHistoricalFill[]; cursor: string }>;
-    /** Every historical fill of yours matching the query, following `cursor`. */
+    fills(query?: KalshiHistoricalPortfolioQuery, options?: CallOptions): PagePromise<{ fills: KalshiHistoricalFill[]; cursor: string }, KalshiHistoricalFill>;
+    /**
+     * Every historical fill of yours matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const fill of kalshi.historical.fills(query))`.
+     */
     allFills(query?: Omit<KalshiHistoricalPortfolioQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiHistoricalFill, void, undefined>;
     /** One page of your archived orders (signed, read). */
-    orders(query?: KalshiHistoricalPortfolioQuery, options?: CallOptions): Promise<{ orders: KalshiHistoricalOrder[]; cursor: string }>;
-    /** Every archived order of yours matching the query, following `cursor`. */
+    orders(query?: KalshiHistoricalPortfolioQuery, options?: CallOptions): PagePromise<{ orders: KalshiHistoricalOrder[]; cursor: string }, KalshiHistoricalOrder>;
+    /**
+     * Every archived order of yours matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const order of kalshi.historical.orders(query))`.
+     */
     allOrders(query?: Omit<KalshiHistoricalPortfolioQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiHistoricalOrder, void, undefined>;
     /** One page of your archived positions (signed, read). */
-    positions(query?: KalshiHistoricalPositionsQuery, options?: CallOptions): Promise<KalshiHistoricalPositionsPage>;
-    /** Every archived market position of yours matching the query, following `cursor`. */
+    positions(query?: KalshiHistoricalPositionsQuery, options?: CallOptions): PagePromise<KalshiHistoricalPositionsPage, KalshiHistoricalMarketPosition>;
+    /**
+     * Every archived market position of yours matching the query, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const position of kalshi.historical.positions(query))`.
+     */
     allPositions(query?: Omit<KalshiHistoricalPositionsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiHistoricalMarketPosition, void, undefined>;
   };
 }
@@ -152,17 +167,17 @@ const candleQuery = z
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiHistoricalCalls(send: KalshiOperationSender): KalshiHistoricalCalls {
   const historical: KalshiHistoricalCalls['historical'] = {
-    async markets(query = {}, c) {
+    markets: cursorList(PROVIDER, (p) => p.markets, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.markets', marketsQuery, query);
       const res = await send('GetHistoricalMarkets', g.GetMarketsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, tickers: q.tickers?.join(','), event_ticker: q.eventTicker, series_ticker: q.seriesTicker, mve_filter: q.mveFilter },
         call: c,
       });
       return { markets: res.markets, cursor: res.cursor };
-    },
+    }),
     allMarkets(query = {}, c) {
       parseInput(PROVIDER, 'historical.allMarkets', marketsQuery, query);
-      return paginate((next) => historical.markets({ ...query, cursor: next }, c), (p) => p.markets, (p) => p.cursor);
+      return itemsWhenIterated(() => historical.markets(query, c));
     },
     async market(ticker, c) {
       const t = parseInput(PROVIDER, 'historical.market', tickerSchema, ticker);
@@ -177,53 +192,53 @@ export function createKalshiHistoricalCalls(send: KalshiOperationSender): Kalshi
       });
       return res.candlesticks;
     },
-    async trades(query = {}, c) {
+    trades: cursorList(PROVIDER, (p) => p.trades, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.trades', tradesQuery, query);
       const res = await send('GetTradesHistorical', g.GetTradesResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, is_block_trade: q.isBlockTrade },
         call: c,
       });
       return { trades: res.trades, cursor: res.cursor };
-    },
+    }),
     allTrades(query = {}, c) {
       parseInput(PROVIDER, 'historical.allTrades', tradesQuery, query);
-      return paginate((next) => historical.trades({ ...query, cursor: next }, c), (p) => p.trades, (p) => p.cursor);
+      return itemsWhenIterated(() => historical.trades(query, c));
     },
-    async fills(query = {}, c) {
+    fills: cursorList(PROVIDER, (p) => p.fills, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.fills', portfolioQuery, query);
       const res = await send('GetFillsHistorical', g.GetFillsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, subaccount: q.subaccount },
         call: c,
       });
       return { fills: res.fills, cursor: res.cursor };
-    },
+    }),
     allFills(query = {}, c) {
       parseInput(PROVIDER, 'historical.allFills', portfolioQuery, query);
-      return paginate((next) => historical.fills({ ...query, cursor: next }, c), (p) => p.fills, (p) => p.cursor);
+      return itemsWhenIterated(() => historical.fills(query, c));
     },
-    async orders(query = {}, c) {
+    orders: cursorList(PROVIDER, (p) => p.orders, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.orders', portfolioQuery, query);
       const res = await send('GetHistoricalOrders', g.GetOrdersResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, min_ts: q.minTs, max_ts: q.maxTs, subaccount: q.subaccount },
         call: c,
       });
       return { orders: res.orders, cursor: res.cursor };
-    },
+    }),
     allOrders(query = {}, c) {
       parseInput(PROVIDER, 'historical.allOrders', portfolioQuery, query);
-      return paginate((next) => historical.orders({ ...query, cursor: next }, c), (p) => p.orders, (p) => p.cursor);
+      return itemsWhenIterated(() => historical.orders(query, c));
     },
-    async positions(query = {}, c) {
+    positions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.positions', positionsQuery, query);
       const res = await send('GetHistoricalPositions', g.GetPositionsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, subaccount: q.subaccount },
         call: c,
       });
       return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
-    },
+    }),
     allPositions(query = {}, c) {
       parseInput(PROVIDER, 'historical.allPositions', positionsQuery, query);
-      return paginate((next) => historical.positions({ ...query, cursor: next }, c), (p) => p.marketPositions, (p) => p.cursor);
+      return itemsWhenIterated(() => historical.positions(query, c));
     },
   };
   return { historical };

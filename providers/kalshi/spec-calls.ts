@@ -5,7 +5,7 @@
  * means (a `Date` or Unix seconds, tickers as strings) and checked before anything is sent.
  */
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -109,8 +109,11 @@ export interface KalshiSpecCalls {
   /** Scheduled fee changes of series (public); `showHistorical` includes past ones. */
   getSeriesFeeChanges(query?: { seriesTicker?: string; showHistorical?: boolean }, options?: CallOptions): Promise<KalshiSeriesFeeChange[]>;
   /** One page of scheduled event fee changes (public). */
-  listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): Promise<{ eventFeeChanges: KalshiEventFeeChange[]; cursor: string }>;
-  /** Every scheduled event fee change matching the filter, following `cursor`. */
+  listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ eventFeeChanges: KalshiEventFeeChange[]; cursor: string }, KalshiEventFeeChange>;
+  /**
+   * Every scheduled event fee change matching the filter, following `cursor`.
+   * @deprecated Iterate the page call instead: `for await (const change of kalshi.listEventFeeChanges(query))`.
+   */
   eventFeeChanges(query?: { eventTicker?: string; limit?: number }, options?: CallOptions): AsyncGenerator<KalshiEventFeeChange, void, undefined>;
   /** The tags used by series, by category (public): the values `listSeries({ category, tags })` accepts. */
   getTagsByCategory(options?: CallOptions): Promise<Record<string, string[]>>;
@@ -158,8 +161,11 @@ export interface KalshiSpecCalls {
     updateLimit(orderGroupId: string, input: { contractsLimit: string | number }, options?: CallOptions): Promise<void>;
   };
   /** One page of your settlements (signed); `minTs`/`maxTs` a `Date` or Unix seconds. */
-  listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): Promise<{ settlements: KalshiSettlement[]; cursor?: string | undefined }>;
-  /** Every settlement of yours matching the query, following `cursor`. */
+  listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): PagePromise<{ settlements: KalshiSettlement[]; cursor?: string | undefined }, KalshiSettlement>;
+  /**
+   * Every settlement of yours matching the query, following `cursor`.
+   * @deprecated Iterate the page call instead: `for await (const settlement of kalshi.listSettlements(query))`.
+   */
   settlements(query?: Omit<KalshiSettlementsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiSettlement, void, undefined>;
   /** Your trailing volume against the volume goals of the earned API usage levels (signed). */
   getVolumeProgress(options?: CallOptions): Promise<KalshiVolumeProgress[]>;
@@ -169,12 +175,18 @@ export interface KalshiSpecCalls {
    */
   upgradeUsageLevel(options?: CallOptions): Promise<void>;
   /** One page of your deposits (signed). */
-  listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }>;
-  /** Every deposit of yours, following `cursor`. */
+  listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }, KalshiTransfer>;
+  /**
+   * Every deposit of yours, following `cursor`.
+   * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.listDeposits(query))`.
+   */
   deposits(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
   /** One page of your withdrawals (signed). */
-  listWithdrawals(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ withdrawals: KalshiTransfer[]; cursor?: string | undefined }>;
-  /** Every withdrawal of yours, following `cursor`. */
+  listWithdrawals(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ withdrawals: KalshiTransfer[]; cursor?: string | undefined }, KalshiTransfer>;
+  /**
+   * Every withdrawal of yours, following `cursor`.
+   * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.listWithdrawals(query))`.
+   */
   withdrawals(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
 }
 
@@ -234,14 +246,14 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       const res = await send('GetSeriesFeeChanges', g.GetSeriesFeeChangesResponseSchema, { query: { series_ticker: q.seriesTicker, show_historical: q.showHistorical }, call: c });
       return res.series_fee_change_arr;
     },
-    async listEventFeeChanges(query = {}, c) {
+    listEventFeeChanges: cursorList(PROVIDER, (p) => p.eventFeeChanges, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listEventFeeChanges', eventFeeQuery, query);
       const res = await send('GetEventFeeChanges', g.GetEventFeeChangesResponseSchema, { query: { event_ticker: q.eventTicker, limit: q.limit, cursor: q.cursor }, call: c });
       return { eventFeeChanges: res.event_fee_changes, cursor: res.cursor };
-    },
+    }),
     eventFeeChanges(query = {}, c) {
       parseInput(PROVIDER, 'eventFeeChanges', eventFeeQuery, query);
-      return paginate((cursor) => calls.listEventFeeChanges({ ...query, cursor }, c), (p) => p.eventFeeChanges, (p) => p.cursor);
+      return itemsWhenIterated(() => calls.listEventFeeChanges(query, c));
     },
     async getTagsByCategory(c) {
       return (await send('GetTagsForSeriesCategories', g.GetTagsForSeriesCategoriesResponseSchema, { call: c })).tags_by_categories;
@@ -350,17 +362,17 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
         await send('UpdateOrderGroupLimit', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: { contracts_limit_fp: q.contractsLimit }, limitClass: 'write', call: c });
       },
     },
-    async listSettlements(query = {}, c) {
+    listSettlements: cursorList(PROVIDER, (p) => p.settlements, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listSettlements', settlementsQuery, query);
       const res = await send('GetSettlements', g.GetSettlementsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, min_ts: q.minTs, max_ts: q.maxTs, subaccount: q.subaccount },
         call: c,
       });
       return { settlements: res.settlements.map((x) => ({ ...x, revenueMoney: fromMinorUnits(x.revenue, 'USD') })), cursor: res.cursor };
-    },
+    }),
     settlements(query = {}, c) {
       parseInput(PROVIDER, 'settlements', settlementsQuery, query);
-      return paginate((cursor) => calls.listSettlements({ ...query, cursor }, c), (p) => p.settlements, (p) => p.cursor);
+      return itemsWhenIterated(() => calls.listSettlements(query, c));
     },
     async getVolumeProgress(c) {
       return (await send('GetAccountApiUsageLevelVolumeProgress', g.GetAccountApiUsageLevelVolumeProgressResponseSchema, { call: c })).volume_progress;
@@ -368,23 +380,23 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     async upgradeUsageLevel(c) {
       await send('UpgradeAccountApiUsageLevel', z.unknown(), { safety: 'unsafe', outcomeHint: 'syncLimits() reports the usage tier the account is on now.', call: c });
     },
-    async listDeposits(query = {}, c) {
+    listDeposits: cursorList(PROVIDER, (p) => p.deposits, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);
       const res = await send('GetDeposits', g.GetDepositsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
       return { deposits: res.deposits.map(withMoney), cursor: res.cursor };
-    },
+    }),
     deposits(query = {}, c) {
       parseInput(PROVIDER, 'deposits', transferPageQuery, query);
-      return paginate((cursor) => calls.listDeposits({ ...query, cursor }, c), (p) => p.deposits, (p) => p.cursor);
+      return itemsWhenIterated(() => calls.listDeposits(query, c));
     },
-    async listWithdrawals(query = {}, c) {
+    listWithdrawals: cursorList(PROVIDER, (p) => p.withdrawals, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listWithdrawals', transferPageQuery, query);
       const res = await send('GetWithdrawals', g.GetWithdrawalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
       return { withdrawals: res.withdrawals.map(withMoney), cursor: res.cursor };
-    },
+    }),
     withdrawals(query = {}, c) {
       parseInput(PROVIDER, 'withdrawals', transferPageQuery, query);
-      return paginate((cursor) => calls.listWithdrawals({ ...query, cursor }, c), (p) => p.withdrawals, (p) => p.cursor);
+      return itemsWhenIterated(() => calls.listWithdrawals(query, c));
     },
   };
   return calls;

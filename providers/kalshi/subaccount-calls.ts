@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { paginate } from '../../src/http/paginate.js';
+import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
@@ -90,8 +90,11 @@ export interface KalshiSubaccountCalls {
      */
     transfer(input: KalshiSubaccountTransferInput, options?: CallOptions): Promise<{ idempotencyKey: string }>;
     /** One page of transfers between your subaccounts, newest first (read). */
-    transfers(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ transfers: KalshiSubaccountTransfer[]; cursor?: string | undefined }>;
-    /** Every transfer between your subaccounts, newest first, following `cursor`. */
+    transfers(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ transfers: KalshiSubaccountTransfer[]; cursor?: string | undefined }, KalshiSubaccountTransfer>;
+    /**
+     * Every transfer between your subaccounts, newest first, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.subaccounts.transfers(query))`.
+     */
     allTransfers(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiSubaccountTransfer, void, undefined>;
     /** Whether netting is on, per subaccount (read). */
     netting(options?: CallOptions): Promise<KalshiSubaccountNetting[]>;
@@ -109,8 +112,11 @@ export interface KalshiSubaccountCalls {
      */
     create(input: KalshiExchangeTransferInput, options?: CallOptions): Promise<{ transferId: string }>;
     /** One page of your exchange transfers, newest first (read). */
-    list(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<{ transfers: KalshiExchangeTransfer[]; cursor?: string | undefined }>;
-    /** Every exchange transfer of yours, newest first, following `cursor`. */
+    list(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ transfers: KalshiExchangeTransfer[]; cursor?: string | undefined }, KalshiExchangeTransfer>;
+    /**
+     * Every exchange transfer of yours, newest first, following `cursor`.
+     * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.exchangeTransfers.list(query))`.
+     */
     all(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiExchangeTransfer, void, undefined>;
     /** One exchange transfer by the id `create` returned (read). */
     get(transferId: string, options?: CallOptions): Promise<KalshiExchangeTransfer>;
@@ -237,14 +243,14 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
         });
         return { idempotencyKey: key };
       },
-      async transfers(query = {}, c) {
+      transfers: cursorList(PROVIDER, (p) => p.transfers, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'subaccounts.transfers', subaccountPage, query);
         const res = await send('GetSubaccountTransfers', g.GetSubaccountTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
         return { transfers: res.transfers.map(withTransferMoney), cursor: res.cursor };
-      },
+      }),
       allTransfers(query = {}, c) {
         parseInput(PROVIDER, 'subaccounts.allTransfers', subaccountPage, query);
-        return paginate((cursor) => calls.subaccounts.transfers({ ...query, cursor }, c), (p) => p.transfers, (p) => p.cursor);
+        return itemsWhenIterated(() => calls.subaccounts.transfers(query, c));
       },
       async netting(c) {
         return (await send('GetSubaccountNetting', g.GetSubaccountNettingResponseSchema, { call: c })).netting_configs;
@@ -274,14 +280,14 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
         });
         return { transferId: res.transfer_id };
       },
-      async list(query = {}, c) {
+      list: cursorList(PROVIDER, (p) => p.transfers, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'exchangeTransfers.list', exchangePage, query);
         const res = await send('GetIntraExchangeInstanceTransfers', g.GetIntraExchangeInstanceTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
         return { transfers: res.transfers.map(withExchangeMoney), cursor: res.cursor };
-      },
+      }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'exchangeTransfers.all', exchangePage, query);
-        return paginate((cursor) => calls.exchangeTransfers.list({ ...query, cursor }, c), (p) => p.transfers, (p) => p.cursor);
+        return itemsWhenIterated(() => calls.exchangeTransfers.list(query, c));
       },
       async get(id, c) {
         const t = parseInput(PROVIDER, 'exchangeTransfers.get', transferId, id);

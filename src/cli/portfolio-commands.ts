@@ -101,7 +101,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
         await withCs2Cap(opts, async (client) => {
           const days = await withFlags({ '(input)': 'ID', lookbackDays: '--days', currency: '--currency' }, async () => {
             const out = [];
-            for await (const day of client.portfolios.history(portfolioId, { lookbackDays: opts.days, basis: opts.basis, currency: opts.currency })) out.push(day);
+            for await (const day of client.portfolios.getHistory(portfolioId, { lookbackDays: opts.days, basis: opts.basis, currency: opts.currency })) out.push(day);
             return out;
           });
           if (io.json) return io.out(JSON.stringify(days, null, 2));
@@ -230,7 +230,7 @@ export function watchlistCommand(common: AddCommonFlags): Command {
         const io = createIo(opts);
         await withCs2Cap(opts, async (client) => {
           const entries = [];
-          for await (const e of client.watchlist.entries()) entries.push(e);
+          for await (const e of client.watchlist.list()) entries.push(e);
           if (io.json) return io.out(JSON.stringify(entries, null, 2));
           if (!entries.length) return io.out(dim(io, 'the watchlist is empty'));
           io.out(table(['item', 'name', 'since'], entries.map((e) => [String(e.item_id), e.market_hash_name, e.created_at]), ['r', 'l', 'l']));

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKalshiClient } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testkit/index.js';
 import * as snippets from '../../examples/snippets.js';
 import { startRedis } from '../cluster/redis-server.js';
@@ -54,6 +55,14 @@ describe('the doc samples run against the sandbox', () => {
     expect(await snippets.kalshiKeys(sb)).toMatch(/-/);
     expect(await snippets.kalshiOrder(sb)).toMatch(/^[0-9a-f-]{36}$/);
     expect(await snippets.kalshiRfq(sb)).toBe('yes');
+  });
+  it('lists: one call awaited is a page, iterated is every item', async () => {
+    // Every open market, as one page big enough to hold them all says: more than the first page.
+    const kalshi = createKalshiClient({ baseUrl: sb.kalshi.baseUrl });
+    const open = (await kalshi.listMarkets({ status: 'open', limit: 1000 })).markets.length;
+    await kalshi.close();
+    expect(open).toBeGreaterThan(2);
+    expect(await snippets.lists(sb)).toEqual({ firstPage: 2, all: open });
   });
   it('the sandbox and a shared quota', async () => {
     await snippets.sandboxForTests();
