@@ -19,7 +19,7 @@ import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type Kals
 import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from './order-tracker.js';
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
-import { signWith } from './signing.js';
+import { signForAttempt, signWith } from './signing.js';
 import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
 import { createKalshiStream, type KalshiStream, type KalshiStreamOptions } from './stream/connection.js';
 import type { LiveOrderBook } from './stream/order-book.js';
@@ -276,7 +276,7 @@ export function createKalshiClient(options: KalshiClientOptions = {}): KalshiCli
   const adapter: ProviderAdapter = {
     provider: PROVIDER,
     // A fresh timestamp and signature on every attempt, over the final URL's path.
-    authenticate: ({ method, signedPath }) => (signer ? { ...signWith(signer, keyId, method, signedPath, Date.now()) } : {}),
+    authenticate: ({ method, signedPath, inFlight }) => (signer ? signForAttempt(signer, keyId, method, signedPath, Date.now(), inFlight) : {}),
     mapError: mapKalshiError,
     secrets: () => [...secretTexts],
   };

@@ -344,6 +344,11 @@ export class RequestSender {
       else retry.reject(outcome);
       return;
     }
+    if (!ok && outcome === this.#closeReason && !scope.sent) {
+      // Closed before anything was sent (close() of many queued calls): the reason as it is.
+      this.#end(scope);
+      return scope.rejectCall(outcome);
+    }
     if (ok) {
       if (scope.aborted) return this.#fail(scope, scope.reason);
       this.#end(scope);
