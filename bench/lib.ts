@@ -52,3 +52,30 @@ export async function childServer(kind: 'json' | 'snapshot', ...args: string[]):
       }),
   };
 }
+
+/**
+ * A loopback server in its own process answering every request with `body` (JSON): for a call
+ * whose schema the shared `json` server's answer does not fit.
+ */
+export async function bodyServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const code = `const b=${JSON.stringify(body)};const s=require('node:http').createServer((q,r)=>{r.writeHead(200,{'Content-Type':'application/json','Content-Length':Buffer.byteLength(b)});r.end(b)});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'))`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = /port (\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error('bench server exited')));
+    setTimeout(() => reject(new Error('bench server did not start')), 30_000).unref();
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}

@@ -7,6 +7,7 @@ const steps: Record<string, () => Promise<void>> = {
   bucket: async () => (await import('./bucket.js')).bucketAccuracy(process.env.BENCH_REDIS_URL),
   import: async () => (await import('./import-cost.js')).importCost(),
   signing: async () => (await import('./signing.js')).signing(),
+  'signed-calls': async () => (await import('./signing.js')).signedCalls(),
   queue: async () => (await import('./queue.js')).queuedHeap(),
   stream: async () => (await import('./stream.js')).streaming(),
 };

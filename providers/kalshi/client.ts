@@ -21,7 +21,7 @@ import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type Kals
 import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from './order-tracker.js';
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
-import { signWith } from './signing.js';
+import { signForAttempt, signWith } from './signing.js';
 import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
 import { createKalshiCommunicationsCalls, type KalshiCommunications } from './communications-calls.js';
 import { createKalshiSubaccountCalls, type KalshiSubaccountCalls } from './subaccount-calls.js';
@@ -304,7 +304,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
   const adapter: ProviderAdapter = {
     provider: PROVIDER,
     // A fresh timestamp and signature on every attempt, over the final URL's path.
-    authenticate: ({ method, signedPath }) => (signer ? { ...signWith(signer, keyId, method, signedPath, Date.now()) } : {}),
+    authenticate: ({ method, signedPath, inFlight }) => (signer ? signForAttempt(signer, keyId, method, signedPath, Date.now(), inFlight) : {}),
     mapError: mapKalshiError,
     secrets: () => [...secretTexts],
   };

@@ -49,3 +49,13 @@ export function signWith(signer: PssSigner, keyId: string, method: string, path:
     'KALSHI-ACCESS-SIGNATURE': signer.sign(message),
   };
 }
+
+/**
+ * The headers for one attempt, signed where it costs least (`PssSigner.signFor`: at once when
+ * the client is idle, on the threadpool when `inFlight` attempts are on their way).
+ */
+export function signForAttempt(signer: PssSigner, keyId: string, method: string, path: string, timestampMs: number, inFlight: number): Record<string, string> | Promise<Record<string, string>> {
+  const signature = signer.signFor(kalshiSignatureMessage(timestampMs, method, path), inFlight);
+  const headers = (value: string): Record<string, string> => ({ 'KALSHI-ACCESS-KEY': keyId, 'KALSHI-ACCESS-TIMESTAMP': String(timestampMs), 'KALSHI-ACCESS-SIGNATURE': value });
+  return typeof signature === 'string' ? headers(signature) : signature.then(headers);
+}

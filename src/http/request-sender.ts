@@ -21,7 +21,7 @@ import { headerValue, parseRetryAfter } from './headers.js';
 import type { ErrorResponse } from './map-error.js';
 import { encodeQuery, type QueryParams } from './query.js';
 import { holdProcess, releaseProcess } from './keep-alive.js';
-import { CancelScope } from '../limits/cancel.js';
+import { QueuedCall } from '../limits/quota-limiter.js';
 import { redact, redactDeep, redactError } from './redact.js';
 import type { Transport } from './transport.js';
 
@@ -93,11 +93,26 @@ export interface StreamResponse {
   stream: Readable;
 }
 
+/** What `authenticate` is told of the attempt it signs. */
+export interface AuthenticateRequest {
+  method: HttpMethod;
+  /** The URL path from the host root, without the query. */
+  signedPath: string;
+  /**
+   * Attempts of this client being authenticated or on the wire right now, this one included:
+   * at 1 the client is idle (sign at once); above it, work off the main thread pays.
+   */
+  inFlight: number;
+}
+
 /** Everything a provider plugs into the shared pipeline. */
 export interface ProviderAdapter {
   readonly provider: string;
-  /** Headers that authenticate one attempt; called right before each send. */
-  authenticate(request: { method: HttpMethod; signedPath: string }): Record<string, string>;
+  /**
+   * Headers that authenticate one attempt; called right before each send. May answer later (a
+   * signature made off the main thread): nothing is sent until it does.
+   */
+  authenticate(request: AuthenticateRequest): Record<string, string> | Promise<Record<string, string>>;
   /** A non-2xx answer → the right `MarketError`. */
   mapError(response: ErrorResponse): MarketError;
   /**
@@ -164,11 +179,18 @@ const NOT_SENT = new WeakSet<MarketError>();
 const UNREADABLE_ANSWER = new WeakSet<MarketError>();
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
 
+/** What a call's scope asks of its sender: one object per sender, not a closure per call. */
+interface CallOwner {
+  sendAdmitted(scope: CallScope): Promise<unknown>;
+  attemptEnded(scope: CallScope, ok: boolean, outcome: unknown): void;
+}
+
 /**
- * One logical call: its cancellation (a `CancelScope`, not an AbortController: a queued call
- * should cost little), deadline, and what its attempts did.
+ * One logical call, and the one object it is while it waits: its spec, its cancellation (a
+ * `CancelScope`, not an AbortController), its place in the limiter's line (a `QueuedCall`),
+ * the ends of the caller's promise, its deadline, and what its attempts did.
  */
-class CallScope extends CancelScope {
+class CallScope extends QueuedCall<unknown> {
   /** Some attempt handed the request to the transport (it may have reached the server). */
   sent = false;
   /** An attempt was on the wire when the call was aborted or the client closed. */
@@ -181,15 +203,47 @@ class CallScope extends CancelScope {
   attempts = 0;
   /** Values of the authentication headers sent (a per-attempt signature is a secret too). */
   sentSecrets: string[] | undefined = undefined;
-  /** The caller's signal, and what listens to it. */
+  /** The caller's signal (this scope listens to it as an event listener object). */
   userSignal: AbortSignal | undefined = undefined;
-  onUserAbort: (() => void) | undefined = undefined;
+  /** The attempt being made, from 1. */
+  attemptNumber = 1;
+  /** Where a retry reports (p-retry waits on it); the first attempt reports to the call itself. */
+  retry: { resolve(value: unknown): void; reject(error: unknown): void } | undefined = undefined;
+  resolveCall: (value: unknown) => void = noop;
+  rejectCall: (error: unknown) => void = noop;
 
   /** After `deadline` (epoch ms) the call no longer waits out a server pause or retries. */
-  constructor(readonly deadline: number) {
+  constructor(
+    readonly owner: CallOwner,
+    readonly spec: RequestSpec<unknown>,
+    /** The 2xx body is handed over as a stream (else parsed as JSON by `spec.schema`). */
+    readonly stream: boolean,
+    readonly timeoutMs: number,
+    readonly deadline: number,
+  ) {
     super();
   }
+
+  sendAdmitted(): Promise<unknown> {
+    return this.owner.sendAdmitted(this);
+  }
+
+  ran(value: unknown): void {
+    this.owner.attemptEnded(this, true, value);
+  }
+
+  failed(error: unknown): void {
+    this.owner.attemptEnded(this, false, error);
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    if (this.sending) this.inFlightAtAbort = true;
+    this.abort(this.userSignal!.reason);
+  }
 }
+
+const noop = (): void => undefined;
 
 const pausesByGate = new WeakMap<PauseGate, Set<RequestSender>>();
 
@@ -203,6 +257,12 @@ export class RequestSender {
   readonly #retry: Required<RetryOptions>;
   readonly #calls = new Set<CallScope>();
   #retriesInFlight = 0;
+  /** Attempts being authenticated or on the wire. */
+  #inFlight = 0;
+  readonly #owner: CallOwner = {
+    sendAdmitted: (scope) => this.#sendAdmitted(scope),
+    attemptEnded: (scope, ok, outcome) => this.#attemptEnded(scope, ok, outcome),
+  };
   #consecutive429 = 0;
   #closed = false;
   /** What close() rejected every call with. */
@@ -228,16 +288,12 @@ export class RequestSender {
 
   /** Send a JSON request and parse its answer with `spec.schema`. */
   send<T>(spec: RequestSpec<T>): Promise<T> {
-    return this.#call(spec as RequestSpec<unknown>, (res) => this.#parseJson(spec, res as AxiosResponse<string>) as T, 'text');
+    return this.#call(spec as RequestSpec<unknown>, false) as Promise<T>;
   }
 
   /** Send a request whose 2xx body is a stream (the caller owns it). */
   sendStream(spec: RequestSpec<unknown>): Promise<StreamResponse> {
-    return this.#call(
-      spec,
-      (res) => ({ status: res.status, headers: res.headers as Record<string, unknown>, stream: res.data as Readable }),
-      'stream',
-    );
+    return this.#call(spec, true) as Promise<StreamResponse>;
   }
 
   /**
@@ -256,10 +312,11 @@ export class RequestSender {
   }
 
   /**
-   * Promise chains, not async functions, from here to the limiter's line: a queued call holds
-   * a few promises and handlers, not a suspended frame per step (heap per queued call).
+   * One object from here to the limiter's line: the call's scope is its job, queued in the line
+   * itself, told its outcome by method. No async frame, closure or promise per level waits
+   * with it — only the caller's promise.
    */
-  #call<R>(spec: RequestSpec<unknown>, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  #call(spec: RequestSpec<unknown>, stream: boolean): Promise<unknown> {
     let signal: AbortSignal | undefined;
     let timeoutMs: number;
     try {
@@ -269,38 +326,49 @@ export class RequestSender {
     } catch (error) {
       return Promise.reject(error);
     }
-    const scope = new CallScope(Date.now() + this.#retry.maxRetryTimeMs);
+    const scope = new CallScope(this.#owner, spec, stream, timeoutMs, Date.now() + this.#retry.maxRetryTimeMs);
     if (signal) {
-      const userSignal = signal;
-      scope.userSignal = userSignal;
-      scope.onUserAbort = (): void => {
-        if (scope.sending) scope.inFlightAtAbort = true;
-        scope.abort(userSignal.reason);
-      };
-      userSignal.addEventListener('abort', scope.onUserAbort, { once: true });
+      scope.userSignal = signal;
+      signal.addEventListener('abort', scope, { once: true });
     }
     this.#calls.add(scope);
     holdProcess();
-    // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
-    // (its options, its loop, its frames) is only worth entering once a retry may follow.
-    const started = performance.now();
-    return this.#attempt(spec, scope, 1, timeoutMs, onOk, responseType).then(
+    return new Promise((resolve, reject) => {
+      scope.resolveCall = resolve;
+      scope.rejectCall = reject;
+      // The first attempt runs directly: most calls succeed or fail for good on it, and p-retry
+      // (its options, its loop, its frames) is only worth entering once a retry may follow.
+      this.#attempt(scope);
+    });
+  }
+
+  /** An attempt ended: a retry's goes to p-retry; the first settles the call or starts retries. */
+  #attemptEnded(scope: CallScope, ok: boolean, outcome: unknown): void {
+    const retry = scope.retry;
+    if (retry) {
+      scope.retry = undefined;
+      if (ok) retry.resolve(outcome);
+      else retry.reject(outcome);
+      return;
+    }
+    if (!ok && outcome === this.#closeReason && !scope.sent) {
+      // Closed before anything was sent (close() of many queued calls): the reason as it is.
+      this.#end(scope);
+      return scope.rejectCall(outcome);
+    }
+    if (ok) {
+      if (scope.aborted) return this.#fail(scope, scope.reason);
+      this.#end(scope);
+      return scope.resolveCall(outcome);
+    }
+    if (outcome instanceof MarketError && mayHaveLostAnswer(outcome)) scope.lost = true;
+    if (scope.aborted || !this.#shouldRetry(scope.spec, outcome)) return this.#fail(scope, outcome);
+    this.#retries(scope, outcome).then(
       (value) => {
-        if (scope.aborted) return this.#fail(spec, scope, scope.reason);
         this.#end(scope);
-        return value;
+        scope.resolveCall(value);
       },
-      (error: unknown) => {
-        if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
-        if (scope.aborted || !this.#shouldRetry(spec, error)) return this.#fail(spec, scope, error);
-        return this.#retries(spec, scope, timeoutMs, onOk, responseType, error, started).then(
-          (value) => {
-            this.#end(scope);
-            return value;
-          },
-          (final: unknown) => this.#fail(spec, scope, final),
-        );
-      },
+      (final: unknown) => this.#fail(scope, final),
     );
   }
 
@@ -308,20 +376,20 @@ export class RequestSender {
   #end(scope: CallScope): void {
     releaseProcess();
     this.#calls.delete(scope);
-    if (scope.onUserAbort) scope.userSignal!.removeEventListener('abort', scope.onUserAbort);
+    scope.userSignal?.removeEventListener('abort', scope);
   }
 
-  /** The call failed with `error`: what the caller is told, scrubbed. */
-  #fail(spec: RequestSpec<unknown>, scope: CallScope, error: unknown): never {
+  /** The call failed with `error`: the caller is told, scrubbed. */
+  #fail(scope: CallScope, error: unknown): void {
     this.#end(scope);
-    const found = this.#finalize(spec, scope, scope.userSignal, error);
+    const found = this.#finalize(scope.spec, scope, scope.userSignal, error);
     // The close() reason is ours and names no secret: 10,000 queued calls need no scan each.
     const final = found === this.#closeReason ? found : redactError(found, this.#secrets(scope));
     if (this.#o.events.has('error')) {
       const { name, code, status, message, requestId } = final;
-      this.#o.events.emit('error', { provider: this.provider, method: spec.method, path: spec.path, attempts: scope.attempts, error: { name, code, status, message, requestId } });
+      this.#o.events.emit('error', { provider: this.provider, method: scope.spec.method, path: scope.spec.path, attempts: scope.attempts, error: { name, code, status, message, requestId } });
     }
-    throw final;
+    scope.rejectCall(final);
   }
 
   /** Per-call options are checked like any input: nothing is sent on a bad one. */
@@ -355,13 +423,18 @@ export class RequestSender {
   }
 
   /** Attempts 2 and on, through p-retry, which sees the first failure as its own attempt 1. */
-  async #retries<R>(spec: RequestSpec<unknown>, scope: CallScope, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream', first: unknown, started: number): Promise<R> {
+  async #retries(scope: CallScope, first: unknown): Promise<unknown> {
+    const spec = scope.spec;
     // Retries this call holds in the client-wide budget; given back however the call ends.
     let held = 0;
-    const attempt = async (attemptNumber: number): Promise<R> => {
+    const attempt = async (attemptNumber: number): Promise<unknown> => {
       if (attemptNumber === 1) throw first;
       try {
-        return await this.#attempt(spec, scope, attemptNumber, timeoutMs, onOk, responseType);
+        return await new Promise((resolve, reject) => {
+          scope.attemptNumber = attemptNumber;
+          scope.retry = { resolve, reject };
+          this.#attempt(scope);
+        });
       } catch (error) {
         if (error instanceof MarketError && mayHaveLostAnswer(error)) scope.lost = true;
         throw error;
@@ -379,7 +452,7 @@ export class RequestSender {
         factor: 2,
         randomize: true,
         // The time left of maxRetryTimeMs: p-retry's clock starts after the first attempt.
-        maxRetryTime: Math.max(0, this.#retry.maxRetryTimeMs - (performance.now() - started)),
+        maxRetryTime: Math.max(0, scope.deadline - Date.now()),
         signal: scope.signal,
         shouldRetry: ({ error, attemptNumber }) => {
           if (!this.#shouldRetry(spec, error)) return false;
@@ -516,35 +589,47 @@ export class RequestSender {
     return Math.max(this.#o.gate.remainingMs(), this.#o.limiters.get(limitClass)?.classGate.remainingMs() ?? 0);
   }
 
-  #attempt<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  /** One attempt: checks, then the limiter's line; its end comes to `#attemptEnded`. */
+  #attempt(scope: CallScope): void {
     const { adapter } = this.#o;
-    const auth = spec.auth !== false;
+    const spec = scope.spec;
     let limiter: QuotaLimiter | undefined;
     try {
-      adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: false });
+      adapter.guard?.({ method: spec.method, path: spec.path, auth: spec.auth !== false, sending: false });
       const paused = this.#pausedMs(spec.limitClass);
       if (paused > 0 && Date.now() + paused > scope.deadline) throw this.#pauseTooLong(paused, paused);
       limiter = this.#o.limiters.get(spec.limitClass);
       if (!limiter) throw new TypeError(`no limiter for class ${spec.limitClass}`);
     } catch (error) {
-      return Promise.reject(error);
+      return scope.failed(error);
     }
+    if (!adapter.around) return limiter.submit(scope, spec.cost ?? 1);
     const quota = limiter;
-    const send = (): Promise<R> => {
-      // The call may have waited in the queue while the key died, a ban began or the client closed.
-      scope.throwIfAborted();
-      adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
-      return this.#send(spec, scope, attemptNumber, timeoutMs, auth, onOk, responseType);
-    };
-    if (!adapter.around) return quota.run(spec.cost ?? 1, scope, send);
+    let attempt: Promise<unknown>;
     try {
-      return adapter.around({ auth, signal: scope.signal }, () => quota.run(spec.cost ?? 1, scope, send));
+      attempt = adapter.around({ auth: spec.auth !== false, signal: scope.signal }, () => quota.run(spec.cost ?? 1, scope, () => this.#sendAdmitted(scope)));
     } catch (error) {
-      return Promise.reject(error);
+      attempt = Promise.reject(error);
     }
+    attempt.then(
+      (value) => scope.ran(value),
+      (error: unknown) => scope.failed(error),
+    );
   }
 
-  async #send<R>(spec: RequestSpec<unknown>, scope: CallScope, attemptNumber: number, timeoutMs: number, auth: boolean, onOk: (res: AxiosResponse) => R, responseType: 'text' | 'stream'): Promise<R> {
+  /** The quota was granted: send, unless the call was cancelled or refused meanwhile. */
+  #sendAdmitted(scope: CallScope): Promise<unknown> {
+    // The call may have waited in the queue while the key died, a ban began or the client closed.
+    scope.throwIfAborted();
+    const spec = scope.spec;
+    const auth = spec.auth !== false;
+    this.#o.adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
+    return this.#send(scope, auth);
+  }
+
+  async #send(scope: CallScope, auth: boolean): Promise<unknown> {
+    const { spec, attemptNumber, timeoutMs } = scope;
+    const responseType = scope.stream ? 'stream' : 'text';
     const { adapter, events } = this.#o;
     const callSignal = scope;
     const signedPath = this.#o.transport.basePath + spec.path;
@@ -558,20 +643,20 @@ export class RequestSender {
     // axios sends a string or a Buffer as it is (a plain Uint8Array it refuses): a view, no copy.
     const raw = spec.rawBody?.data;
     const data = raw === undefined || typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (auth) {
-      const authHeaders = adapter.authenticate({ method: spec.method, signedPath });
-      Object.assign(headers, authHeaders);
-      const sentSecrets = (scope.sentSecrets ??= []);
-      for (const name in authHeaders) {
-        const value = authHeaders[name]!;
-        if (!sentSecrets.includes(value)) sentSecrets.push(value);
-      }
+    // Counted from its signature to its answer (given back where the transport's wait ends).
+    this.#inFlight += 1;
+    let url: string;
+    try {
+      const signing = auth ? this.#authenticate(scope, signedPath, headers) : undefined;
+      if (signing) await signing;
+      scope.attempts++;
+      events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
+      // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
+      url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
+    } catch (error) {
+      this.#inFlight -= 1;
+      throw error;
     }
-    scope.attempts++;
-    events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
-
-    // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
-    const url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const stopListening = callSignal.onAbort(() => controller.abort());
@@ -596,6 +681,7 @@ export class RequestSender {
       if (callSignal.aborted) throw callSignal.reason;
       throw this.#transportError(spec, scope, error, controller.signal.aborted);
     } finally {
+      this.#inFlight -= 1;
       scope.sending = false;
       clearTimeout(timer);
       stopListening();
@@ -616,7 +702,7 @@ export class RequestSender {
       this.#consecutive429 = 0;
       // Throttle before the 429 rather than after it: the server said the window is spent.
       if (typeof pauseHintMs === 'number' && pauseHintMs > 0) this.#pause(spec.limitClass, pauseHintMs, false);
-      return onOk(res);
+      return scope.stream ? ({ status: res.status, headers: rawHeaders, stream: res.data as Readable } satisfies StreamResponse) : this.#parseJson(spec, res as AxiosResponse<string>);
     }
 
     const error = this.#mapError(spec, scope, res, requestId);
@@ -626,6 +712,17 @@ export class RequestSender {
     }
     adapter.observeError?.(error);
     throw error;
+  }
+
+  /** The adapter's headers for this attempt, and their values remembered as secrets of the call. */
+  #authenticate(scope: CallScope, signedPath: string, headers: Record<string, string>): Promise<void> | undefined {
+    const authHeaders = this.#o.adapter.authenticate({ method: scope.spec.method, signedPath, inFlight: this.#inFlight });
+    if (!(authHeaders instanceof Promise)) return void addAuth(scope, authHeaders, headers);
+    return authHeaders.then((signed) => {
+      // Closed, cancelled or paused past its deadline while it was signed: nothing was sent.
+      scope.throwIfAborted();
+      addAuth(scope, signed, headers);
+    });
   }
 
   /** The server's request id, scrubbed and bounded: a proxy may echo anything into it. */
@@ -732,6 +829,15 @@ export class RequestSender {
     const err = new NetworkError({ ...base, code: 'network_error', message: `${this.provider} ${spec.method} ${spec.path}: network error (${redact(String(cause), this.#secrets(scope)).slice(0, 200)})` });
     if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') NOT_SENT.add(err);
     return err;
+  }
+}
+
+function addAuth(scope: CallScope, authHeaders: Record<string, string>, headers: Record<string, string>): void {
+  Object.assign(headers, authHeaders);
+  const sentSecrets = (scope.sentSecrets ??= []);
+  for (const name in authHeaders) {
+    const value = authHeaders[name]!;
+    if (!sentSecrets.includes(value)) sentSecrets.push(value);
   }
 }
 

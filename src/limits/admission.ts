@@ -25,13 +25,31 @@ export interface QuotaSource<G> {
   release(grant: G): void;
 }
 
-/** One call in the line: what it costs, how to answer it, and its neighbours. */
-class Waiter<G> implements AbortListener {
-  prev: Waiter<G> | undefined = undefined;
-  next: Waiter<G> | undefined = undefined;
+/**
+ * One call in a line, linked in place (the line wraps it in nothing): a queued call can be a
+ * single object from the client to its grant. The line grants it (`admit`), refuses it
+ * (`refuse`: a closed or failed line, or `cancelWaiter` when its call was cancelled).
+ */
+export interface LineEntry<G> {
+  /** What it needs of the quota. */
+  cost: number;
+  prev: LineEntry<G> | undefined;
+  next: LineEntry<G> | undefined;
   /** Out of the line (granted, cancelled, refused). */
+  gone: boolean;
+  /** Told the line's owner it waits (once). */
+  waited: boolean;
+  /** Given its grant: it now owns it. */
+  admit(grant: G): void;
+  /** Out of the line without a grant, with why. */
+  refuse(error: unknown): void;
+}
+
+/** One call of `acquire()`: a promise's ends, listening to the call's signal. */
+class Waiter<G> implements LineEntry<G>, AbortListener {
+  prev: LineEntry<G> | undefined = undefined;
+  next: LineEntry<G> | undefined = undefined;
   gone = false;
-  /** Told the caller it waits (once). */
   waited = false;
   /** Stops listening to a plain AbortSignal. */
   stop: (() => void) | undefined = undefined;
@@ -39,7 +57,7 @@ class Waiter<G> implements AbortListener {
   scope: CancelScope | undefined = undefined;
 
   constructor(
-    readonly line: { cancelWaiter(waiter: Waiter<G>, reason: unknown): void },
+    readonly line: Admission<G>,
     readonly cost: number,
     readonly resolveWith: (grant: G) => void,
     readonly rejectWith: (error: unknown) => void,
@@ -59,12 +77,12 @@ class Waiter<G> implements AbortListener {
     this.scope = undefined;
   }
 
-  resolve(grant: G): void {
+  admit(grant: G): void {
     this.unlisten();
     this.resolveWith(grant);
   }
 
-  reject(error: unknown): void {
+  refuse(error: unknown): void {
     this.unlisten();
     this.rejectWith(error);
   }
@@ -83,13 +101,17 @@ export interface AdmissionOptions {
 export class Admission<G> {
   readonly #source: QuotaSource<G>;
   readonly #options: AdmissionOptions;
-  #head: Waiter<G> | undefined;
-  #tail: Waiter<G> | undefined;
+  #head: LineEntry<G> | undefined;
+  #tail: LineEntry<G> | undefined;
   #size = 0;
   #timer: NodeJS.Timeout | undefined;
   /** A take of the source (Redis) is in flight for the head. */
   #asking = false;
   #closed: (() => Error) | undefined;
+  /** In `#pump` now (an admitted call may start a new one, or cancel one, synchronously). */
+  #pumping = false;
+  /** The line changed while pumping: pump again before resting. */
+  #repump = false;
 
   constructor(source: QuotaSource<G>, options: AdmissionOptions) {
     this.#source = source;
@@ -105,33 +127,46 @@ export class Admission<G> {
   acquire(cost: number, signal?: CallSignal): Promise<G> {
     if (this.#closed) return Promise.reject(this.#closed());
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    const { maxQueued } = this.#options;
-    if (maxQueued !== undefined && this.#size >= maxQueued) return Promise.reject(this.#options.queueFull());
     return new Promise<G>((resolve, reject) => {
       const waiter = new Waiter<G>(this, cost, resolve, reject);
       if (signal instanceof CancelScope) {
         waiter.scope = signal;
         signal.listen(waiter);
       } else if (signal) waiter.stop = onAbort(signal, () => this.cancelWaiter(waiter, signal.reason));
-      if (this.#tail) {
-        this.#tail.next = waiter;
-        waiter.prev = this.#tail;
-      } else this.#head = waiter;
-      this.#tail = waiter;
-      this.#size += 1;
-      if (waiter === this.#head) {
-        if (!this.#asking) this.#pump();
-      } else this.#told(waiter, 0);
+      const refused = this.enqueue(waiter);
+      if (refused) waiter.refuse(refused);
     });
   }
 
+  /**
+   * Put `entry` at the end of the line, or say why not (the line is closed or full: nothing was
+   * queued). The entry may be admitted before this returns; its cancellation is its own (it
+   * calls `cancelWaiter`).
+   */
+  enqueue(entry: LineEntry<G>): Error | undefined {
+    if (this.#closed) return this.#closed();
+    const { maxQueued } = this.#options;
+    if (maxQueued !== undefined && this.#size >= maxQueued) return this.#options.queueFull();
+    entry.gone = false;
+    entry.waited = false;
+    entry.next = undefined;
+    entry.prev = this.#tail;
+    if (this.#tail) this.#tail.next = entry;
+    else this.#head = entry;
+    this.#tail = entry;
+    this.#size += 1;
+    if (entry === this.#head) {
+      if (!this.#asking) this.#pump();
+    } else this.#told(entry, 0);
+    return undefined;
+  }
+
   /** The call's signal fired: out of the line at once, refused with its reason (internal to the line). */
-  cancelWaiter(waiter: Waiter<G>, reason: unknown): void {
+  cancelWaiter(waiter: LineEntry<G>, reason: unknown): void {
     if (waiter.gone) return;
     const wasHead = waiter === this.#head;
     this.#unlink(waiter);
-    waiter.stop = undefined;
-    waiter.rejectWith(reason);
+    waiter.refuse(reason);
     // The head's wait was for its own cost: the next may need less.
     if (wasHead && !this.#asking) this.#pump();
   }
@@ -148,7 +183,12 @@ export class Admission<G> {
     let w = this.#head;
     this.#head = this.#tail = undefined;
     this.#size = 0;
-    for (; w; w = w.next) w.reject(error);
+    while (w) {
+      const next = w.next;
+      w.prev = w.next = undefined;
+      w.refuse(error);
+      w = next;
+    }
   }
 
   /** Refuse everything waiting and everything that comes later with `closed()`. */
@@ -159,6 +199,22 @@ export class Admission<G> {
   }
 
   #pump(): void {
+    if (this.#pumping) {
+      this.#repump = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#repump = false;
+        this.#pumpOnce();
+      } while (this.#repump && !this.#asking && !this.#closed);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #pumpOnce(): void {
     this.#disarm();
     while (this.#head && !this.#closed) {
       const head = this.#head;
@@ -189,14 +245,14 @@ export class Admission<G> {
   }
 
   /** Apply the answer for `waiter`; false when the line now waits (a timer is armed). */
-  #settle(waiter: Waiter<G>, answer: Take<G>): boolean {
+  #settle(waiter: LineEntry<G>, answer: Take<G>): boolean {
     if ('grant' in answer) {
       if (waiter.gone || this.#closed) {
         this.#source.release(answer.grant);
         return true;
       }
       this.#unlink(waiter);
-      waiter.resolve(answer.grant);
+      waiter.admit(answer.grant);
       return true;
     }
     // Left while we asked: ask again for the new head at once.
@@ -213,13 +269,13 @@ export class Admission<G> {
     return false;
   }
 
-  #told(waiter: Waiter<G>, waitMs: number): void {
+  #told(waiter: LineEntry<G>, waitMs: number): void {
     if (waiter.waited) return;
     waiter.waited = true;
     this.#options.onWait?.(waitMs === Infinity ? 0 : waitMs);
   }
 
-  #unlink(waiter: Waiter<G>): void {
+  #unlink(waiter: LineEntry<G>): void {
     waiter.gone = true;
     if (waiter.prev) waiter.prev.next = waiter.next;
     else this.#head = waiter.next;

@@ -17,7 +17,12 @@ export interface AbortListener {
 export class CancelScope {
   aborted = false;
   reason: unknown = undefined;
-  #listeners: ((() => void) | AbortListener)[] | undefined;
+  /**
+   * The first listener, kept out of any array: a queued call has one listener (its line), and
+   * an array for it would cost ~190 bytes a call. Always older than everything in `#more`.
+   */
+  #first: (() => void) | AbortListener | undefined;
+  #more: ((() => void) | AbortListener)[] | undefined;
   #controller: AbortController | undefined;
 
   /** Abort with `reason` (once): every listener is called, then the follower signal fires. */
@@ -25,14 +30,11 @@ export class CancelScope {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.#listeners;
-    this.#listeners = undefined;
-    if (listeners) {
-      for (const listener of listeners) {
-        if (typeof listener === 'function') listener();
-        else listener.handleAbort();
-      }
-    }
+    const first = this.#first;
+    const more = this.#more;
+    this.#first = this.#more = undefined;
+    if (first) call(first);
+    if (more) for (const listener of more) call(listener);
     this.#controller?.abort(reason);
   }
 
@@ -44,11 +46,17 @@ export class CancelScope {
 
   /** Tell `listener` once when aborted (until `unlisten`). */
   listen(listener: (() => void) | AbortListener): void {
-    (this.#listeners ??= []).push(listener);
+    if (this.aborted) return;
+    if (this.#first === undefined && !this.#more?.length) this.#first = listener;
+    else (this.#more ??= []).push(listener);
   }
 
   unlisten(listener: (() => void) | AbortListener): void {
-    const list = this.#listeners;
+    if (this.#first === listener) {
+      this.#first = undefined;
+      return;
+    }
+    const list = this.#more;
     if (!list) return;
     const at = list.indexOf(listener);
     if (at >= 0) list.splice(at, 1);
@@ -66,6 +74,11 @@ export class CancelScope {
     }
     return this.#controller.signal;
   }
+}
+
+function call(listener: (() => void) | AbortListener): void {
+  if (typeof listener === 'function') listener();
+  else listener.handleAbort();
 }
 
 /** The AbortSignal of a call signal (for APIs that need a real one). */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ClientClosedError, MarketError, NetworkError, RateLimitError } from '../errors.js';
-import { Admission } from './admission.js';
-import { abortSignalOf, type CallSignal } from './cancel.js';
+import { Admission, type LineEntry } from './admission.js';
+import { abortSignalOf, CancelScope, type AbortListener, type CallSignal } from './cancel.js';
 import { LocalBucket, LocalWindow, type LocalQuota } from './local-quota.js';
 import { PauseGate } from './pause-gate.js';
 import { RedisBucket, RedisWindow, type RedisQuota } from './redis-store.js';
@@ -47,6 +47,60 @@ const RETIRED = new Retired('retired');
 interface Lane {
   quota: LocalQuota<unknown> | RedisQuota<unknown>;
   admission: Admission<unknown>;
+}
+
+/** The limiter's side of a `QueuedCall` (its private steps, reached from the call). */
+let admitCall: <T>(limiter: QuotaLimiter, lane: Lane, call: QueuedCall<T>, grant: unknown) => void;
+
+/**
+ * A call that waits in a limiter's line itself: the request sender's per-call object extends
+ * it, so from the client to its grant a queued call is this one object — no promise, closure
+ * or suspended frame per level. The limiter tells it its outcome by method (`ran`, `failed`).
+ */
+export abstract class QueuedCall<T> extends CancelScope implements LineEntry<unknown>, AbortListener {
+  cost = 1;
+  prev: LineEntry<unknown> | undefined = undefined;
+  next: LineEntry<unknown> | undefined = undefined;
+  gone = false;
+  waited = false;
+  /** While queued: whose line it waits in. */
+  limiter: QuotaLimiter | undefined = undefined;
+  lane: Lane | undefined = undefined;
+
+  /** Send the attempt the quota was granted for (called at most once per `submit`). */
+  abstract sendAdmitted(): Promise<T>;
+  /** The attempt's answer. */
+  abstract ran(value: T): void;
+  /** Why the attempt failed or was never sent. */
+  abstract failed(error: unknown): void;
+
+  /** Granted by the line (internal to the limiter). */
+  admit(grant: unknown): void {
+    const limiter = this.limiter!;
+    const lane = this.lane!;
+    this.leaveLine();
+    admitCall(limiter, lane, this, grant);
+  }
+
+  /** Refused by the line (internal to the limiter): a retired line sends it to the current one. */
+  refuse(error: unknown): void {
+    const limiter = this.limiter;
+    this.leaveLine();
+    if (error === RETIRED && limiter) limiter.submit(this, this.cost);
+    else this.failed(error);
+  }
+
+  /** This call was cancelled while queued: out of the line at once. */
+  handleAbort(): void {
+    this.lane?.admission.cancelWaiter(this, this.reason);
+  }
+
+  /** No longer queued: stops listening to its own abort. */
+  leaveLine(): void {
+    this.unlisten(this);
+    this.limiter = undefined;
+    this.lane = undefined;
+  }
 }
 
 /**
@@ -121,18 +175,95 @@ export class QuotaLimiter {
   run<T>(cost: number, signal: CallSignal | undefined, send: () => Promise<T>): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     if (this.#closed) return Promise.reject(this.#closedError());
-    const spec = this.#spec;
-    const weight = isRollingWindow(spec) ? 1 : cost;
-    if (!isRollingWindow(spec) && weight > spec.capacity) {
-      return Promise.reject(
-        new RateLimitError({
-          provider: this.provider,
-          code: 'rate_limited',
-          message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${spec.capacity}`,
-        }),
-      );
-    }
+    const weight = this.#weight(cost);
+    const tooBig = this.#tooBig(weight);
+    if (tooBig) return Promise.reject(tooBig);
     return this.#dispatch(weight, signal, send);
+  }
+
+  /**
+   * `run` for a call that waits in the line itself: its `sendAdmitted` is called at most once,
+   * and it hears how the attempt ended by `ran` or `failed` (possibly before this returns).
+   * A local line, unpaused, holds nothing for it but the call object.
+   */
+  submit<T>(call: QueuedCall<T>, cost: number): void {
+    if (call.aborted) return call.failed(call.reason);
+    if (this.#closed) return call.failed(this.#closedError());
+    const weight = this.#weight(cost);
+    const tooBig = this.#tooBig(weight);
+    if (tooBig) return call.failed(tooBig);
+    if (this.#shared || this.#paused()) {
+      // Redis, a fallback or a pause: the general path (its promises are few next to a wait).
+      this.#dispatch(weight, call, () => call.sendAdmitted()).then(
+        (value) => call.ran(value),
+        (error: unknown) => call.failed(error),
+      );
+      return;
+    }
+    const lane = this.#lane;
+    call.cost = weight;
+    call.limiter = this;
+    call.lane = lane;
+    call.listen(call);
+    const refused = lane.admission.enqueue(call);
+    if (refused) {
+      call.leaveLine();
+      call.failed(refused);
+    }
+  }
+
+  static {
+    admitCall = (limiter, lane, call, grant) => limiter.#admitted(lane, call, grant);
+  }
+
+  /** A queued call got its grant: send it, and give the grant back as its answer comes. */
+  #admitted<T>(lane: Lane, call: QueuedCall<T>, grant: unknown): void {
+    if (this.#paused() || this.#closed) {
+      this.#granted(lane, grant, call, () => call.sendAdmitted()).then(
+        (value) => call.ran(value),
+        (error: unknown) => call.failed(error),
+      );
+      return;
+    }
+    let sending: Promise<T>;
+    try {
+      sending = call.sendAdmitted();
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending.then(
+      (value) => {
+        const done = this.#answered(lane, grant);
+        if (done) void done.then(() => call.ran(value));
+        else call.ran(value);
+      },
+      (error: unknown) => {
+        const done = this.#answered(lane, grant);
+        if (done) void done.then(() => call.failed(error));
+        else call.failed(error);
+      },
+    );
+  }
+
+  /** A rolling window's slot comes back a full window after the answer (or failure). */
+  #answered(lane: Lane, grant: unknown): Promise<void> | undefined {
+    const done = lane.quota.answered(grant);
+    return done instanceof Promise ? done.catch(() => undefined) : undefined;
+  }
+
+  /** A bucket counts a call's cost; a window counts starts. */
+  #weight(cost: number): number {
+    return isRollingWindow(this.#spec) ? 1 : cost;
+  }
+
+  #tooBig(weight: number): RateLimitError | undefined {
+    const spec = this.#spec;
+    if (isRollingWindow(spec) || weight <= spec.capacity) return undefined;
+    return new RateLimitError({
+      provider: this.provider,
+      code: 'rate_limited',
+      message: `a request costing ${weight} tokens can never fit the ${this.limitClass} bucket of ${spec.capacity}`,
+    });
   }
 
   /**
@@ -189,11 +320,7 @@ export class QuotaLimiter {
       lane.quota.release(grant);
       return Promise.reject(this.#closedError());
     }
-    // A rolling window's slot comes back a full window after the answer (or failure).
-    const answered = (): Promise<void> | undefined => {
-      const done = lane.quota.answered(grant);
-      return done instanceof Promise ? done.catch(() => undefined) : undefined;
-    };
+    const answered = (): Promise<void> | undefined => this.#answered(lane, grant);
     let sending: Promise<T>;
     try {
       sending = send();
