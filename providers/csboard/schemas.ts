@@ -180,7 +180,13 @@ export const ordersPageSchema = outputIs<t.CsboardOrdersPage>()(
   z.object({ data: z.array(orderSchema), meta: outputIs<t.CsboardOrdersPageMeta>()(z.object({ next_cursor: z.string().nullable(), per_page: z.number().int().optional() })) }),
 );
 export const ordersInfoSchema = z.object({ data: z.array(orderSchema) });
-export const orderEnvelopeSchema = outputIs<t.CsboardOrder>()(z.union([z.object({ data: orderSchema }).transform((v) => v.data), orderSchema]));
+/**
+ * `GET /v1/orders/{id}`: the bare Order the docs show, or one wrapped in `{ data }`. Unwrapped
+ * before parsing (not a union), so a bad field is named (`items.0.price_usd`), not `(body)`.
+ */
+export const orderEnvelopeSchema = outputIs<t.CsboardOrder>()(
+  z.preprocess((v) => (typeof v === 'object' && v !== null && !('order_id' in v) && 'data' in v ? (v as { data: unknown }).data : v), orderSchema),
+);
 
 const placedOrderItemSchema = outputIs<t.CsboardPlacedOrderItem>()(z.object({ item_id: z.string(), charged_usd: usd, delivery: z.string().nullish() }));
 /** The answer of `POST /v1/orders`; the client adds `idempotencyKey`. */
