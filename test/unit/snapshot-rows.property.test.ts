@@ -122,6 +122,21 @@ describe('the exact row checks accept what their schemas accept', () => {
   }
 });
 
+describe("CSBoard's two price row schemas", () => {
+  it('the Money schema of GET /v1/prices accepts exactly what the wire schema of the snapshot accepts, and makes priceRowFromWire of it', () => {
+    const value = fc.oneof({ arbitrary: validRow(csboardRow), weight: 2 }, { arbitrary: nearRow(csboardRow), weight: 5 }, { arbitrary: fc.anything(), weight: 1 });
+    fc.assert(
+      fc.property(value, (v) => {
+        const wire = csboard.priceRowWireSchema.safeParse(v);
+        const exact = csboard.priceRowSchema.safeParse(v);
+        expect(exact.success).toBe(wire.success);
+        if (wire.success && exact.success) expect(allKeys(csboard.priceRowSchema, exact.data)).toStrictEqual(csboard.priceRowFromWire(wire.data));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 /** Every key of the schema present (undefined when the wire left it out), in the schema's order. */
 function allKeys(schema: z.ZodObject, row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(schema.shape).map((key) => [key, row[key]]));
