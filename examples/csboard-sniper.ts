@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     // In the sandbox, someone lists a cheap one between polls.
     onPoll: (n) => sandbox?.csboard.server.addListing(item, 12 + n),
   });
-  for (const o of orders) console.log(`bought ${o.order_id} for ${o.totalCharged.amount} USD (key ${o.idempotencyKey})`);
+  for (const o of orders) console.log(`bought ${o.order_id} for ${o.total_charged_usd.amount} USD (key ${o.idempotencyKey})`);
   await sandbox?.close();
 }
 

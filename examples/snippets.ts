@@ -17,6 +17,7 @@ import {
   verifyCs2CapWebhook,
   WebhookVerificationError,
   writeSecretFile,
+  type Money,
   type SecretString,
 } from 'marketmux';
 import { startSandbox, type Sandbox } from 'marketmux/testkit';
@@ -66,6 +67,17 @@ export async function cs2capWebhooks(sandbox: Sandbox): Promise<string[]> {
   await cs2cap.close();
   await new Promise((resolve) => receiver.close(resolve));
   return alerts;
+}
+
+export async function csboardResults(sandbox: Sandbox): Promise<Money | undefined> {
+  const csboard = createCsboardClient({ apiKey: sandbox.csboard.apiKey, baseUrl: sandbox.csboard.baseUrl });
+  try {
+    const [listing] = (await csboard.listListings({ search: 'AK-47 | Redline', limit: 1 })).items;
+    const price = listing?.price_usd; // { currency: 'USD', amount: '14.37' }, never 14.37
+    return price;
+  } finally {
+    await csboard.close();
+  }
 }
 
 export async function csboardBuying(sandbox: Sandbox): Promise<string> {

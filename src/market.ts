@@ -110,7 +110,7 @@ export function createMarketClient(options: MarketClientOptions = {}): MarketCli
     if (includeListings) {
       const page = await client.listListings({ search: item, sort: 'price_asc', limit: 5 }, call);
       for (const l of page.items.filter((x) => x.market_hash_name === item)) {
-        rows.push({ provider: 'csboard', venue: `csboard:${l.id}`, instrument: l.market_hash_name, ask: l.price, askQuantity: '1', url: l.inspect_link ?? undefined });
+        rows.push({ provider: 'csboard', venue: `csboard:${l.id}`, instrument: l.market_hash_name, ask: l.price_usd, askQuantity: '1', url: l.inspect_link ?? undefined });
       }
     }
     return rows;

@@ -9,13 +9,35 @@ import { ndjsonRows } from '../../src/http/ndjson.js';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter, RequestSpec } from '../../src/http/request-sender.js';
-import { compareMoney, fxTable, money, type FxTable, type Money } from '../../src/money.js';
+import { compareMoney, fxTable, type FxTable } from '../../src/money.js';
 import type { Capabilities, MarketProvider, QuoteOptions } from '../../src/provider.js';
 import { parseInput } from '../../src/validation.js';
 import { CsboardAuthGuard } from './auth-guard.js';
 import { mapCsboardError } from './errors.js';
 import { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';
 import * as s from './schemas.js';
+import type {
+  CsboardAvailability,
+  CsboardBalance,
+  CsboardClaim,
+  CsboardHealth,
+  CsboardListing,
+  CsboardListingsPage,
+  CsboardListingsQuery,
+  CsboardMarketBuy,
+  CsboardMarketBuyInput,
+  CsboardOrder,
+  CsboardOrdersInfoQuery,
+  CsboardOrdersPage,
+  CsboardOrdersQuery,
+  CsboardPlacedOrder,
+  CsboardPlaceOrder,
+  CsboardPriceRow,
+  CsboardPricesPage,
+  CsboardPricesQuery,
+  CsboardSnapshot,
+  CsboardSnapshotOptions,
+} from './types.js';
 
 /** The documented CSBoard API root. */
 export const CSBOARD_BASE_URL = 'https://csboard.com/v1';
@@ -52,54 +74,6 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
-/** A buyable listing, with its price as exact Money. */
-export type CsboardListing = Raw<typeof s.listingSchema> & { readonly price: Money };
-/** A page of listings; `next_cursor` is null on the last. */
-export interface CsboardListingsPage {
-  items: CsboardListing[];
-  next_cursor: string | null;
-}
-/** The cheapest ask of one item group (name + wear + phase), as exact Money. */
-export type CsboardPriceRow = Raw<typeof s.priceRowSchema> & { readonly minPrice: Money };
-/** A page of min-ask prices. */
-export interface CsboardPricesPage {
-  items: CsboardPriceRow[];
-  next_cursor: string | null;
-}
-/** `GET /v1/health`: status, groups, price list age. */
-export type CsboardHealth = Raw<typeof s.healthSchema>;
-/** Which listings are still available, and how many. */
-export type CsboardAvailability = Raw<typeof s.availabilitySchema>['data'];
-/** The balance, settled and held parts as exact Money, and whether this key may trade. */
-export type CsboardBalance = Raw<typeof s.balanceSchema> & { readonly balance: Money; readonly settledBalance: Money; readonly held: Money };
-/** An order in the history, with its charged total as exact Money. */
-export type CsboardOrder = Raw<typeof s.orderSchema> & { readonly chargedTotal: Money };
-/** A page of the order history. */
-export interface CsboardOrdersPage {
-  data: CsboardOrder[];
-  meta: { next_cursor: string | null; per_page?: number | undefined };
-}
-/** A placed order, with the idempotency key it was sent under. */
-export type CsboardPlacedOrder = Raw<typeof s.placedOrderSchema> & { readonly totalCharged: Money; readonly idempotencyKey: string };
-/** A `/market/buy` purchase, with the `customId` it was sent under. */
-export type CsboardMarketBuy = Raw<typeof s.marketBuySchema>['data'] & { readonly customId: string };
-/** The answer of a claim: `claimed` false means the order delivers by itself. */
-export type CsboardClaim = Raw<typeof s.claimSchema>;
-/** Filters, sort and paging of `listListings`. */
-export type CsboardListingsQuery = z.input<typeof s.listingsQuerySchema>;
-/** Filters and paging of `listPrices`. */
-export type CsboardPricesQuery = z.input<typeof s.pricesQuerySchema>;
-/** Filters and paging of `listOrders`. */
-export type CsboardOrdersQuery = z.input<typeof s.ordersQuerySchema>;
-/** Input of `placeOrder`. */
-export type CsboardPlaceOrder = z.input<typeof s.placeOrderSchema>;
-/** Input of `marketBuy`. */
-export type CsboardMarketBuyInput = z.input<typeof s.marketBuyInputSchema>;
-
-/** A snapshot download: `unchanged` for a matching ETag, else the rows as they stream in. */
-export type CsboardSnapshot =
-  | { readonly status: 'unchanged'; readonly etag: string }
-  | { readonly status: 'ok'; readonly etag: string | undefined; readonly rows: AsyncGenerator<CsboardPriceRow, void, undefined> };
 
 export interface CsboardClient extends MarketProvider {
   readonly id: 'csboard';
@@ -122,7 +96,7 @@ export interface CsboardClient extends MarketProvider {
  */
   prices(query?: Omit<CsboardPricesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<CsboardPriceRow, void, undefined>;
   /** The whole price list, streamed; `etag` from a previous download gives `unchanged` when nothing changed. */
-  downloadSnapshot(options?: CallOptions & { etag?: string | undefined; onBytes?: (bytes: number) => void }): Promise<CsboardSnapshot>;
+  downloadSnapshot(options?: CsboardSnapshotOptions): Promise<CsboardSnapshot>;
 /** CSBoard's FX table (1 USD = rate). */
   getCurrencyRates(options?: CallOptions): Promise<FxTable>;
 /** The balance, and whether this key may trade. */
@@ -144,7 +118,7 @@ export interface CsboardClient extends MarketProvider {
 /** One order with its items. */
   getOrder(orderId: string, options?: CallOptions): Promise<CsboardOrder>;
 /** Up to 200 orders by order id or custom id. */
-  getOrdersInfo(query: { orderIds?: string[]; customIds?: string[] }, options?: CallOptions): Promise<CsboardOrder[]>;
+  getOrdersInfo(query: CsboardOrdersInfoQuery, options?: CallOptions): Promise<CsboardOrder[]>;
   /** Release a held order. A `425 hold_not_cleared` error carries `details.holdUntil`. */
   claimOrder(orderId: string, options?: CallOptions): Promise<CsboardClaim>;
 /** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
@@ -196,19 +170,6 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     }
   };
 
-  const withPrice = (l: Raw<typeof s.listingSchema>): CsboardListing => ({ ...l, price: money(l.price_usd, 'USD') });
-  const withMinPrice = (r: Raw<typeof s.priceRowSchema>): CsboardPriceRow => ({ ...r, minPrice: money(r.min_price_usd, 'USD') });
-  // The snapshot's rows, field by field: one shape for every row, and no object spread (a
-  // spread of a parsed row was the slowest step of a snapshot and made V8 keep its garbage).
-  const snapshotRow = (r: Raw<typeof s.priceRowSchema>): CsboardPriceRow => ({
-    market_hash_name: r.market_hash_name,
-    wear: r.wear,
-    doppler_phase: r.doppler_phase,
-    min_price_usd: r.min_price_usd,
-    qty: r.qty,
-    minPrice: money(r.min_price_usd, 'USD'),
-  });
-  const withCharged = (o: Raw<typeof s.orderSchema>): CsboardOrder => ({ ...o, chargedTotal: money(o.charged_total_usd, 'USD') });
   const listingParams = (q: Raw<typeof s.listingsQuerySchema>) => ({
     search: q.search, category: q.category, wear: q.wear, rarity: q.rarity, min_price: q.minPrice, max_price: q.maxPrice,
     min_float: q.minFloat, max_float: q.maxFloat, stat_trak: q.statTrak, souvenir: q.souvenir, sort: q.sort, cursor: q.cursor, limit: q.limit,
@@ -225,7 +186,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     listListings: cursorList(PROVIDER, (p) => p.items, (p) => p.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listListings', s.listingsQuerySchema, query);
       const page = await get('/listings', s.listingsPageSchema, listingParams(q), call);
-      return { items: page.items.map(withPrice), next_cursor: page.next_cursor };
+      return { items: page.items, next_cursor: page.next_cursor };
     }),
 
     listings(query = {}, call) {
@@ -241,7 +202,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     listPrices: cursorList(PROVIDER, (p) => p.items, (p) => p.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listPrices', s.pricesQuerySchema, query);
       const page = await get('/prices', s.pricesPageSchema, { search: q.search, category: q.category, wear: q.wear, rarity: q.rarity, min_price: q.minPrice, max_price: q.maxPrice, cursor: q.cursor, limit: q.limit }, call);
-      return { items: page.items.map(withMinPrice), next_cursor: page.next_cursor };
+      return { items: page.items, next_cursor: page.next_cursor };
     }),
 
     prices(query = {}, call) {
@@ -269,9 +230,9 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       const rows = ndjsonRows(res.stream, {
         provider: PROVIDER,
         path: '/prices/snapshot.ndjson.gz',
-        schema: s.priceRowSchema,
+        schema: s.priceRowWireSchema,
         accepts: s.isPriceRow,
-        map: snapshotRow,
+        map: s.priceRowFromWire,
         idleTimeoutMs: opts.snapshotIdleTimeoutMs ?? opts.timeoutMs ?? 30_000,
         signal: snapOptions.signal,
         onBytes: snapOptions.onBytes,
@@ -288,7 +249,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       const b = await get('/balance', s.balanceSchema, undefined, call);
       // The server's word wins over `trading: true`; a client left at the default never buys.
       tradingEnabled = opts.trading === true || opts.trading === 'detect' ? b.trading_enabled && !guard.isReadOnly() : false;
-      return { ...b, balance: money(b.balance_usd, 'USD'), settledBalance: money(b.settled_balance_usd, 'USD'), held: money(b.held_usd, 'USD') };
+      return b;
     },
 
     async placeOrder(input, call) {
@@ -309,7 +270,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
         schema: s.placedOrderSchema,
         call,
       });
-      return { ...res, totalCharged: money(res.total_charged_usd, 'USD'), idempotencyKey };
+      return { ...res, idempotencyKey };
     },
 
     async marketBuy(input, call) {
@@ -325,7 +286,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     listOrders: cursorList(PROVIDER, (p) => p.data, (p) => p.meta.next_cursor, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
       const page = await get('/orders', s.ordersPageSchema, { limit: q.limit, start_unix_time: q.startUnixTime, end_unix_time: q.endUnixTime, status: q.status, cursor: q.cursor }, call);
-      return { data: page.data.map(withCharged), meta: page.meta };
+      return { data: page.data, meta: page.meta };
     }),
 
     orders(query = {}, call) {
@@ -335,13 +296,13 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
 
     async getOrder(orderId, call) {
       const id = parseInput(PROVIDER, 'getOrder', s.orderIdSchema, orderId);
-      return withCharged(await get(`/orders/${pathSegment(id)}`, s.orderEnvelopeSchema, undefined, call));
+      return get(`/orders/${pathSegment(id)}`, s.orderEnvelopeSchema, undefined, call);
     },
 
     async getOrdersInfo(query, call) {
       const q = parseInput(PROVIDER, 'getOrdersInfo', s.ordersInfoInputSchema, query);
       const res = await get('/orders/info', s.ordersInfoSchema, { order_ids: q.orderIds?.join(','), custom_ids: q.customIds?.join(',') }, call);
-      return res.data.map(withCharged);
+      return res.data;
     },
 
     async claimOrder(orderId, call) {
@@ -358,9 +319,9 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       if (!rows.length) return [];
       // One row per name and phase: like CS2Cap for a phaseless Doppler name, take the
       // cheapest phase and the total quantity.
-      const cheapest = rows.reduce((a, b) => (compareMoney(b.minPrice, a.minPrice) < 0 ? b : a));
+      const cheapest = rows.reduce((a, b) => (compareMoney(b.min_price_usd, a.min_price_usd) < 0 ? b : a));
       const qty = rows.reduce((n, r) => n + r.qty, 0);
-      return [{ provider: PROVIDER, venue: PROVIDER, instrument, ask: cheapest.minPrice, askQuantity: String(qty) }];
+      return [{ provider: PROVIDER, venue: PROVIDER, instrument, ask: cheapest.min_price_usd, askQuantity: String(qty) }];
     },
 
     on: (event, listener) => core.events.on(event, listener),

@@ -1,2 +1,3 @@
 export * from './client.js';
+export type * from './types.js';
 export { CSBOARD_DEFAULT_LIMITS, type CsboardLimitClass } from './limits.js';

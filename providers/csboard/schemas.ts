@@ -1,60 +1,106 @@
-/** CSBoard wire shapes (reference/csboard.md §6, §12). Optional where the two doc sets disagree. */
+/**
+ * CSBoard wire shapes (reference/csboard.md §6, §12), optional where the two doc sets disagree.
+ * Each result schema turns the wire's float money into exact `Money` under the same name and
+ * drops fields it does not know (docs/results.md); its output is checked at compile time to be
+ * exactly the hand-written type of types.ts, so the two cannot drift.
+ */
 import { z } from 'zod';
+import { money, type Money } from '../../src/money.js';
+import type * as t from './types.js';
 
 const time = z.string().nullish();
-const usd = z.number().finite();
+/** A USD amount as the wire sends it: a finite JSON number. */
+const usdNumber = z.number().finite();
+/**
+ * A USD amount as the client hands it out: exact `Money` from the number's shortest decimal
+ * text (the text the server sent). A number `money` cannot read fails the parse at this field.
+ */
+const usd = usdNumber.transform((v, ctx): Money => {
+  try {
+    return money(v, 'USD');
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'not a USD amount', input: v });
+    return z.NEVER;
+  }
+});
 const status = z.string(); // known values plus new ones
 
+/** True when A and B are the same type (mutual assignability would let optional pass for required). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+/** The schema itself, compiling only when what it parses to is exactly `T`. */
+const outputIs =
+  <T>() =>
+  <S extends z.ZodType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : { 'schema output differs from': T })): S =>
+    schema;
+/** The schema itself, compiling only when what it accepts is exactly `T`. */
+const inputIs =
+  <T>() =>
+  <S extends z.ZodType>(schema: S & (Same<z.input<S>, T> extends true ? unknown : { 'schema input differs from': T })): S =>
+    schema;
+
 export const API_KEY = /^csb_pub_[A-Za-z0-9_-]{4,200}$/;
-export const WEARS = ['Factory New', 'Minimal Wear', 'Field-Tested', 'Well-Worn', 'Battle-Scarred'] as const;
+export const WEARS = ['Factory New', 'Minimal Wear', 'Field-Tested', 'Well-Worn', 'Battle-Scarred'] as const satisfies readonly t.CsboardWear[];
 
-export const healthSchema = z.object({
-  status: z.string(),
-  groups: z.number().int(),
-  price_list_age_seconds: z.number(),
-  version: z.string().nullish(),
-  server_now: time,
-});
+export const healthSchema = outputIs<t.CsboardHealth>()(
+  z.object({
+    status: z.string(),
+    groups: z.number().int(),
+    price_list_age_seconds: z.number(),
+    version: z.string().nullish(),
+    server_now: time,
+  }),
+);
 
-export const listingSchema = z.object({
-  id: z.string(),
-  market_hash_name: z.string(),
-  wear: z.string().nullish(),
-  doppler_phase: z.string().nullish(),
-  float_value: z.number().nullish(),
-  paint_seed: z.number().int().nullish(),
-  stickers: z.array(z.object({ name: z.string(), image: z.string().nullish(), slot: z.number().int().nullish(), wear: z.number().nullish() })).nullish(),
-  price_usd: usd,
-  category: z.string().nullish(),
-  rarity: z.string().nullish(),
-  image: z.string().nullish(),
-  inspect_link: z.string().nullish(),
-  tradable: z.boolean().nullish(),
-  tradable_at: time,
-  delivery: z.string().nullish(),
-});
-export const listingsPageSchema = z.object({ items: z.array(listingSchema), next_cursor: z.string().nullable() });
+const stickerSchema = outputIs<t.CsboardSticker>()(z.object({ name: z.string(), image: z.string().nullish(), slot: z.number().int().nullish(), wear: z.number().nullish() }));
+
+export const listingSchema = outputIs<t.CsboardListing>()(
+  z.object({
+    id: z.string(),
+    market_hash_name: z.string(),
+    wear: z.string().nullish(),
+    doppler_phase: z.string().nullish(),
+    float_value: z.number().nullish(),
+    paint_seed: z.number().int().nullish(),
+    stickers: z.array(stickerSchema).nullish(),
+    price_usd: usd,
+    category: z.string().nullish(),
+    rarity: z.string().nullish(),
+    image: z.string().nullish(),
+    inspect_link: z.string().nullish(),
+    tradable: z.boolean().nullish(),
+    tradable_at: time,
+    delivery: z.string().nullish(),
+  }),
+);
+export const listingsPageSchema = outputIs<t.CsboardListingsPage>()(z.object({ items: z.array(listingSchema), next_cursor: z.string().nullable() }));
 
 export const availabilitySchema = z.object({
-  data: z.object({ available: z.record(z.string(), z.number().int()), unavailable_ids: z.array(z.string()) }),
+  data: outputIs<t.CsboardAvailability>()(z.object({ available: z.record(z.string(), z.number().int()), unavailable_ids: z.array(z.string()) })),
 });
 
-export const priceRowSchema = z.object({
+/** A price row's fields, with the money field as given: the wire's number or exact Money. */
+const priceRowShape = <U extends z.ZodType>(minPriceUsd: U) => ({
   market_hash_name: z.string(),
   wear: z.string().nullish(),
   doppler_phase: z.string().nullish(),
-  min_price_usd: usd,
+  min_price_usd: minPriceUsd,
   qty: z.number().int(),
 });
-export const pricesPageSchema = z.object({ items: z.array(priceRowSchema), next_cursor: z.string().nullable() });
+/** A price row as the client hands it out (`min_price_usd` as Money). */
+export const priceRowSchema = outputIs<t.CsboardPriceRow>()(z.object(priceRowShape(usd)));
+/** A price row as the wire sends it (`min_price_usd` a number): what the snapshot's rows are checked by. */
+export const priceRowWireSchema = z.object(priceRowShape(usdNumber));
+/** A price row as the wire sends it. */
+export type PriceRowWire = z.output<typeof priceRowWireSchema>;
+export const pricesPageSchema = outputIs<t.CsboardPricesPage>()(z.object({ items: z.array(priceRowSchema), next_cursor: z.string().nullable() }));
 
 /**
- * Exactly what `priceRowSchema` accepts, checked in place: a snapshot's 200,000 rows are
+ * Exactly what `priceRowWireSchema` accepts, checked in place: a snapshot's 200,000 rows are
  * checked by this instead of being copied by the schema and then again into the row the caller
  * gets. The schema stays the source of truth (a row this refuses is parsed by it, which names
  * the bad field); test/unit/snapshot-rows.property.test.ts proves the two agree.
  */
-export function isPriceRow(json: unknown): json is z.output<typeof priceRowSchema> {
+export function isPriceRow(json: unknown): json is PriceRowWire {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const row = json as Record<string, unknown>;
   const wear = row['wear'];
@@ -70,6 +116,21 @@ export function isPriceRow(json: unknown): json is z.output<typeof priceRowSchem
   );
 }
 
+/**
+ * A checked wire row as the row the caller gets, field by field: one shape for every row and
+ * no object spread (a spread of a parsed row was the slowest step of a snapshot and made V8
+ * keep its garbage). Equal, key for key, to what `priceRowSchema` makes of the same row.
+ */
+export function priceRowFromWire(r: PriceRowWire): t.CsboardPriceRow {
+  return {
+    market_hash_name: r.market_hash_name,
+    wear: r.wear,
+    doppler_phase: r.doppler_phase,
+    min_price_usd: money(r.min_price_usd, 'USD'),
+    qty: r.qty,
+  };
+}
+
 export const currencySchema = z.object({
   base: z.string(),
   rates: z.record(z.string(), z.number()),
@@ -78,73 +139,99 @@ export const currencySchema = z.object({
   base_source: z.string().nullish(),
 });
 
-export const balanceSchema = z.object({
-  currency: z.string(),
-  balance_usd: usd,
-  trading_enabled: z.boolean(),
-  settled_balance_usd: usd,
-  held_usd: usd,
-  held_until: time,
-});
-
-export const orderItemSchema = z.object({
-  market_hash_name: z.string(),
-  price_usd: usd,
-  status,
-  tradable_at: time,
-  return_reason: z.string().nullish(),
-  steam_trade_offer_id: z.string().nullish(),
-  steam_trade_offer_finished_at: time,
-});
-export const orderSchema = z.object({
-  order_id: z.string(),
-  steam_id: z.string().nullish(),
-  status,
-  custom_id: z.string().nullish(),
-  currency: z.string(),
-  charged_total_usd: usd,
-  item_count: z.number().int(),
-  hold_until: time,
-  created_at: z.string(),
-  updated_at: time,
-  items: z.array(orderItemSchema),
-});
-export const ordersPageSchema = z.object({ data: z.array(orderSchema), meta: z.object({ next_cursor: z.string().nullable(), per_page: z.number().int().optional() }) });
-export const ordersInfoSchema = z.object({ data: z.array(orderSchema) });
-export const orderEnvelopeSchema = z.union([z.object({ data: orderSchema }).transform((v) => v.data), orderSchema]);
-
-export const placedOrderSchema = z.object({
-  order_id: z.string(),
-  status,
-  items: z.array(z.object({ item_id: z.string(), charged_usd: usd, delivery: z.string().nullish() })).nullish(),
-  total_charged_usd: usd,
-  balance_after_usd: usd.nullish(),
-  created_at: time,
-});
-
-export const marketBuySchema = z.object({
-  data: z.object({
-    purchase_id: z.string(),
-    steam_id: z.string().nullish(),
-    created_at: time,
-    custom_id: z.string().nullish(),
-    skins: z.array(z.object({ name: z.string(), price: usd, status, return_reason: z.string().nullish(), steam_trade_offer_id: z.string().nullish() })),
+export const balanceSchema = outputIs<t.CsboardBalance>()(
+  z.object({
+    currency: z.string(),
+    balance_usd: usd,
+    trading_enabled: z.boolean(),
+    settled_balance_usd: usd,
+    held_usd: usd,
+    held_until: time,
   }),
+);
+
+export const orderItemSchema = outputIs<t.CsboardOrderItem>()(
+  z.object({
+    market_hash_name: z.string(),
+    price_usd: usd,
+    status,
+    tradable_at: time,
+    return_reason: z.string().nullish(),
+    steam_trade_offer_id: z.string().nullish(),
+    steam_trade_offer_finished_at: time,
+  }),
+);
+export const orderSchema = outputIs<t.CsboardOrder>()(
+  z.object({
+    order_id: z.string(),
+    steam_id: z.string().nullish(),
+    status,
+    custom_id: z.string().nullish(),
+    currency: z.string(),
+    charged_total_usd: usd,
+    item_count: z.number().int(),
+    hold_until: time,
+    created_at: z.string(),
+    updated_at: time,
+    items: z.array(orderItemSchema),
+  }),
+);
+export const ordersPageSchema = outputIs<t.CsboardOrdersPage>()(
+  z.object({ data: z.array(orderSchema), meta: outputIs<t.CsboardOrdersPageMeta>()(z.object({ next_cursor: z.string().nullable(), per_page: z.number().int().optional() })) }),
+);
+export const ordersInfoSchema = z.object({ data: z.array(orderSchema) });
+/**
+ * `GET /v1/orders/{id}`: the bare Order the docs show, or one wrapped in `{ data }`. Unwrapped
+ * before parsing (not a union), so a bad field is named (`items.0.price_usd`), not `(body)`.
+ */
+export const orderEnvelopeSchema = outputIs<t.CsboardOrder>()(
+  z.preprocess((v) => (typeof v === 'object' && v !== null && !('order_id' in v) && 'data' in v ? (v as { data: unknown }).data : v), orderSchema),
+);
+
+const placedOrderItemSchema = outputIs<t.CsboardPlacedOrderItem>()(z.object({ item_id: z.string(), charged_usd: usd, delivery: z.string().nullish() }));
+/** The answer of `POST /v1/orders`; the client adds `idempotencyKey`. */
+export const placedOrderSchema = outputIs<Omit<t.CsboardPlacedOrder, 'idempotencyKey'>>()(
+  z.object({
+    order_id: z.string(),
+    status,
+    items: z.array(placedOrderItemSchema).nullish(),
+    total_charged_usd: usd,
+    balance_after_usd: usd.nullish(),
+    created_at: time,
+  }),
+);
+
+const marketBuySkinSchema = outputIs<t.CsboardMarketBuySkin>()(
+  z.object({ name: z.string(), price: usd, status, return_reason: z.string().nullish(), steam_trade_offer_id: z.string().nullish() }),
+);
+/** The answer of `POST /v1/market/buy`; the client unwraps `data` and adds `customId`. */
+export const marketBuySchema = z.object({
+  data: outputIs<Omit<t.CsboardMarketBuy, 'customId'>>()(
+    z.object({
+      purchase_id: z.string(),
+      steam_id: z.string().nullish(),
+      created_at: time,
+      custom_id: z.string().nullish(),
+      skins: z.array(marketBuySkinSchema),
+    }),
+  ),
 });
 
-export const claimSchema = z.object({ order_id: z.string(), status, claimed: z.boolean(), steam_trade_offer_id: z.string().nullish() });
+export const claimSchema = outputIs<t.CsboardClaim>()(z.object({ order_id: z.string(), status, claimed: z.boolean(), steam_trade_offer_id: z.string().nullish() }));
 
-export const errorBodySchema = z
-  .object({
-    code: z.string().optional(),
-    detail: z.string().optional(),
-    current_total_usd: z.number().optional(),
-    required_usd: z.number().optional(),
-    settled_usd: z.number().optional(),
-    hold_until: z.string().optional(),
-    refunded: z.boolean().optional(),
-  })
-  .passthrough();
+/**
+ * An error body: `{code, detail}` and the documented extra fields (§4). Only these are read;
+ * anything else is dropped (the raw body stays on the response the mapper is given).
+ */
+export const errorBodySchema = z.object({
+  code: z.string().optional(),
+  detail: z.string().optional(),
+  current_total_usd: z.number().optional(),
+  required_usd: z.number().optional(),
+  settled_usd: z.number().optional(),
+  hold_until: z.string().optional(),
+  refunded: z.boolean().optional(),
+});
 
 // ---- inputs ----
 // Every input has a bound, checked before anything is sent (docs/csboard.md, "Input bounds").
@@ -198,81 +285,93 @@ const priceRangeOk = (v: { minPrice?: number | undefined; maxPrice?: number | un
   v.minPrice === undefined || v.maxPrice === undefined || v.minPrice <= v.maxPrice;
 const priceRange = { message: 'minPrice must not be above maxPrice', path: ['minPrice'] };
 
-export const listingsQuerySchema = z
-  .object({
-    ...itemFilters,
-    minFloat: z.number().min(0).max(1).optional(),
-    maxFloat: z.number().min(0).max(1).optional(),
-    statTrak: z.enum(['only', 'exclude']).optional(),
-    souvenir: z.enum(['only', 'exclude']).optional(),
-    sort: z.enum(['id', 'newest', 'price_asc', 'price_desc']).optional(),
-    cursor,
-    limit: z.number().int().min(1).max(200).optional(),
-  })
-  .strict()
-  .refine(priceRangeOk, priceRange)
-  .refine((v) => v.minFloat === undefined || v.maxFloat === undefined || v.minFloat <= v.maxFloat, { message: 'minFloat must not be above maxFloat', path: ['minFloat'] });
+export const listingsQuerySchema = inputIs<t.CsboardListingsQuery>()(
+  z
+    .object({
+      ...itemFilters,
+      minFloat: z.number().min(0).max(1).optional(),
+      maxFloat: z.number().min(0).max(1).optional(),
+      statTrak: z.enum(['only', 'exclude']).optional(),
+      souvenir: z.enum(['only', 'exclude']).optional(),
+      sort: z.enum(['id', 'newest', 'price_asc', 'price_desc']).optional(),
+      cursor,
+      limit: z.number().int().min(1).max(200).optional(),
+    })
+    .strict()
+    .refine(priceRangeOk, priceRange)
+    .refine((v) => v.minFloat === undefined || v.maxFloat === undefined || v.minFloat <= v.maxFloat, { message: 'minFloat must not be above maxFloat', path: ['minFloat'] }),
+);
 
-export const pricesQuerySchema = z
-  .object({
-    ...itemFilters,
-    cursor,
-    limit: z.number().int().min(1).max(500).optional(),
-  })
-  .strict()
-  .refine(priceRangeOk, priceRange);
+export const pricesQuerySchema = inputIs<t.CsboardPricesQuery>()(
+  z
+    .object({
+      ...itemFilters,
+      cursor,
+      limit: z.number().int().min(1).max(500).optional(),
+    })
+    .strict()
+    .refine(priceRangeOk, priceRange),
+);
 
 export const availabilityInputSchema = uniqueIds(1, 100);
 
-export const placeOrderSchema = z
-  .object({
-    itemIds: uniqueIds(1, 10),
-    maxPriceUsd: usdInput.nullable(),
-    allowUncapped: z.literal(true).optional(),
-    idempotencyKey: idempotencyKey.optional(),
-  })
-  .strict()
-  .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
-    message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
-    path: ['maxPriceUsd'],
-  });
+export const placeOrderSchema = inputIs<t.CsboardPlaceOrder>()(
+  z
+    .object({
+      itemIds: uniqueIds(1, 10),
+      maxPriceUsd: usdInput.nullable(),
+      allowUncapped: z.literal(true).optional(),
+      idempotencyKey: idempotencyKey.optional(),
+    })
+    .strict()
+    .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
+      message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
+      path: ['maxPriceUsd'],
+    }),
+);
 
-export const marketBuyInputSchema = z
-  .object({
-    itemIds: uniqueIds(1, 100),
-    // The two halves of a Steam trade URL (…/tradeoffer/new/?partner=…&token=…), 1–32 each.
-    partner: z.string().min(1).max(32).regex(/^[0-9]+$/, 'the digits of the trade URL partner value'),
-    token: z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'the trade URL token value (letters, digits, _ and -)'),
-    maxPriceUsd: usdInput.nullable(),
-    allowUncapped: z.literal(true).optional(),
-    customId: customId.optional(),
-    skipUnavailable: z.boolean().optional(),
-  })
-  .strict()
-  .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
-    message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
-    path: ['maxPriceUsd'],
-  });
+export const marketBuyInputSchema = inputIs<t.CsboardMarketBuyInput>()(
+  z
+    .object({
+      itemIds: uniqueIds(1, 100),
+      // The two halves of a Steam trade URL (…/tradeoffer/new/?partner=…&token=…), 1–32 each.
+      partner: z.string().min(1).max(32).regex(/^[0-9]+$/, 'the digits of the trade URL partner value'),
+      token: z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'the trade URL token value (letters, digits, _ and -)'),
+      maxPriceUsd: usdInput.nullable(),
+      allowUncapped: z.literal(true).optional(),
+      customId: customId.optional(),
+      skipUnavailable: z.boolean().optional(),
+    })
+    .strict()
+    .refine((v) => v.maxPriceUsd !== null || v.allowUncapped === true, {
+      message: 'maxPriceUsd is required; pass maxPriceUsd: null with allowUncapped: true to buy without a cap',
+      path: ['maxPriceUsd'],
+    }),
+);
 
 const unixTime = z.number().int().nonnegative().max(MAX_UNIX_TIME, 'a Unix time in seconds, at most 2100-01-01');
-export const ordersQuerySchema = z
-  .object({
-    limit: z.number().int().min(1).max(100).optional(),
-    startUnixTime: unixTime.optional(),
-    endUnixTime: unixTime.optional(),
-    status: z.enum(['completed', 'hold', 'delivering', 'pending', 'cancelled', 'failed']).optional(),
-    cursor,
-  })
-  .strict()
-  .refine((v) => v.startUnixTime === undefined || v.endUnixTime === undefined || v.startUnixTime <= v.endUnixTime, {
-    message: 'startUnixTime must not be after endUnixTime',
-    path: ['startUnixTime'],
-  });
+export const ordersQuerySchema = inputIs<t.CsboardOrdersQuery>()(
+  z
+    .object({
+      limit: z.number().int().min(1).max(100).optional(),
+      startUnixTime: unixTime.optional(),
+      endUnixTime: unixTime.optional(),
+      status: z.enum(['completed', 'hold', 'delivering', 'pending', 'cancelled', 'failed']).optional(),
+      cursor,
+    })
+    .strict()
+    .refine((v) => v.startUnixTime === undefined || v.endUnixTime === undefined || v.startUnixTime <= v.endUnixTime, {
+      message: 'startUnixTime must not be after endUnixTime',
+      path: ['startUnixTime'],
+    }),
+);
 
 export const orderIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'an order id such as ord_01J9Z3K8Q2');
 
-export const ordersInfoInputSchema = z
-  .object({ orderIds: z.array(orderIdSchema).max(200).optional(), customIds: z.array(customId).max(200).optional() })
-  .strict()
-  .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) >= 1, 'give at least one order id or custom id')
-  .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) <= 200, 'at most 200 ids in total');
+export const ordersInfoInputSchema = inputIs<t.CsboardOrdersInfoQuery>()(
+  z
+    .object({ orderIds: z.array(orderIdSchema).max(200).optional(), customIds: z.array(customId).max(200).optional() })
+    .strict()
+    .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) >= 1, 'give at least one order id or custom id')
+    .refine((v) => (v.orderIds?.length ?? 0) + (v.customIds?.length ?? 0) <= 200, 'at most 200 ids in total'),
+);

@@ -141,14 +141,14 @@ function candlesCommand(): Command {
 /** Rows of listings in fixed columns, so rows printed later line up under the first header. */
 function listingRows(io: Io, first: readonly CsboardListing[]): { header(): string; row(l: CsboardListing): string } {
   const idWidth = Math.max(10, ...first.map((l) => width(l.id)));
-  const priceWidth = Math.max(12, ...first.map((l) => width(amount(l.price))));
+  const priceWidth = Math.max(12, ...first.map((l) => width(amount(l.price_usd))));
   const floatWidth = 6;
   const itemWidth = Math.max(20, Math.min(60, io.columns - idWidth - priceWidth - floatWidth - 6));
   const line = (cells: [string, string, string, string]) =>
     [fit(cells[0], idWidth), fit(cells[1], itemWidth), fit(cells[2], floatWidth, 'r'), fit(cells[3], priceWidth, 'r')].join('  ').trimEnd();
   return {
     header: () => [line(['id', 'item', 'float', 'price']), ['─'.repeat(idWidth), '─'.repeat(itemWidth), '─'.repeat(floatWidth), '─'.repeat(priceWidth)].join('  ')].join('\n'),
-    row: (l) => line([l.id, l.market_hash_name, l.float_value?.toFixed(4) ?? '—', amount(l.price)]),
+    row: (l) => line([l.id, l.market_hash_name, l.float_value?.toFixed(4) ?? '—', amount(l.price_usd)]),
   };
 }
 

@@ -226,12 +226,33 @@ describe('the marketmux command', () => {
     expect(markets.stdout).toMatch(/KXBTCMAXY-26-T200000/);
   });
 
+  it('listings: a table with exact prices; --json prints each listing with price_usd as Money', async () => {
+    const [table, json] = await Promise.all([cli(['listings', '--search', 'AK-47', '--limit', '3'], sandbox.env), cli(['listings', '--search', 'AK-47', '--limit', '3', '--json'], sandbox.env)]);
+    expect(table.code).toBe(0);
+    expect(json.code).toBe(0);
+    const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; price_usd: { currency: string; amount: string } });
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const listing = sandbox.csboard.server.listings.find((l) => l.id === row.id)!;
+      expect(row.price_usd).toEqual({ currency: 'USD', amount: (listing.cents / 100).toFixed(2) });
+      expect(row).not.toHaveProperty('price');
+      expect(table.stdout.split('\n').find((l) => l.startsWith(`${row.id} `))).toMatch(new RegExp(` ${row.price_usd.amount.replace('.', '\\.')} USD$`));
+    }
+  });
+
   it('snapshot writes rows and skips an unchanged download by ETag', async () => {
     const out = join(dir, 'snap.ndjson');
     const first = await cli(['snapshot', '--out', out, '--json'], sandbox.env);
     expect(first.code).toBe(0);
     const info = JSON.parse(first.stdout) as { rows: number };
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(info.rows);
+    const written = readFileSync(out, 'utf8').trim().split('\n');
+    expect(written).toHaveLength(info.rows);
+    // Each row as the client hands it out: min_price_usd exact Money under its wire name.
+    for (const line of written) {
+      const row = JSON.parse(line) as Record<string, unknown>;
+      expect(row['min_price_usd']).toEqual({ currency: 'USD', amount: expect.stringMatching(/^\d+\.\d{2}$/) });
+      expect(row).not.toHaveProperty('minPrice');
+    }
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
     // The sandbox's snapshot limit is 1/min per key: a second key for the second download.
     const key2 = sandbox.csboard.server.createKey();

@@ -2,12 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   CapabilityError,
+  compareMoney,
   createCsboardClient,
   InvalidRequestError,
+  money,
   NetworkError,
   OrderRejectedError,
   PermissionError,
   ResponseShapeError,
+  toMinorUnits,
   ValidationError,
   type CsboardClient,
   type CsboardClientOptions,
@@ -16,6 +19,8 @@ import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox, type CsboardSandboxOptions } from '../../providers/csboard/sandbox.js';
 import { caught, expectNoSecret } from '../helpers.js';
 
+/** Integer cents as the exact USD text Money holds ("14.37"). */
+const usdText = (c: number): string => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 const fast = { retry: { minDelayMs: 10, maxDelayMs: 50 } };
 const roomy = { read: { limit: 1000, windowMs: 1000 }, order: { limit: 1000, windowMs: 1000 }, snapshot: { limit: 100, windowMs: 1000 } };
 
@@ -34,6 +39,8 @@ describe('csboard against its sandbox', () => {
     clients.push(c);
     return c;
   };
+  /** The sandbox's price of a listing, in integer cents. */
+  const cents = (id: string): number => sandbox.listings.find((l) => l.id === id)!.cents;
   const posts = (path: string) => sandbox.server.requests.filter((r) => r.method === 'POST' && r.path === path);
 
   beforeEach(() => start());
@@ -60,13 +67,15 @@ describe('csboard against its sandbox', () => {
     for await (const l of client.listings({ limit: 200 })) {
       expect(seen.has(l.id)).toBe(false);
       seen.add(l.id);
-      expect(l.price.amount).toBe(l.price_usd.toFixed(2));
+      // Exact, and only under the wire's name: the sandbox's integer cents, to the cent.
+      expect(l.price_usd).toEqual({ currency: 'USD', amount: usdText(cents(l.id)) });
+      expect(l).not.toHaveProperty('price');
     }
     expect(seen.size).toBe(600);
     const page = await client.listListings({ wear: 'Factory New', sort: 'price_asc', maxPrice: 100, limit: 50 });
-    const prices = page.items.map((i) => i.price_usd);
-    expect(prices).toEqual([...prices].sort((a, b) => a - b));
-    expect(page.items.every((i) => i.wear === 'Factory New' && i.price_usd <= 100)).toBe(true);
+    const prices = page.items.map((i) => toMinorUnits(i.price_usd));
+    expect(prices).toEqual([...prices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(page.items.every((i) => i.wear === 'Factory New' && compareMoney(i.price_usd, money('100', 'USD')) <= 0)).toBe(true);
     for (const r of sandbox.server.requests) expect(r.query).not.toContain('api_key');
   });
 
@@ -81,9 +90,14 @@ describe('csboard against its sandbox', () => {
     const fx = await client.getCurrencyRates();
     expect(fx.rates['EUR']).toBe('0.92');
     const balance = await client.getBalance();
-    expect(balance.balance.amount).toBe('1240.55');
-    expect(balance.settledBalance.amount).toBe('980.10');
-    expect(balance.held.amount).toBe('260.45');
+    expect(balance).toEqual({
+      currency: 'USD',
+      balance_usd: { currency: 'USD', amount: '1240.55' },
+      trading_enabled: false,
+      settled_balance_usd: { currency: 'USD', amount: '980.10' },
+      held_usd: { currency: 'USD', amount: '260.45' },
+      held_until: expect.any(String),
+    });
     await expect(client.checkAvailability(Array.from({ length: 101 }, (_, i) => `itm_${i}`))).rejects.toBeInstanceOf(ValidationError);
   });
 
@@ -131,12 +145,15 @@ describe('csboard against its sandbox', () => {
     const client = make(key, { trading: true });
     const [l] = (await client.listListings({ limit: 1, sort: 'price_asc' })).items;
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/v1/orders' });
-    const order = await client.placeOrder({ itemIds: [l!.id], maxPriceUsd: l!.price_usd });
+    const order = await client.placeOrder({ itemIds: [l!.id], maxPriceUsd: Number(l!.price_usd.amount) });
     expect(posts('/v1/orders')).toHaveLength(2);
     expect(sandbox.orders).toHaveLength(1);
     expect(order.order_id).toBe(sandbox.orders[0]!.order_id);
-    expect(order.totalCharged.amount).toBe(l!.price.amount);
-    expect(sandbox.keys.get(key)!.account.balanceCents).toBe(500_000 - Math.round(l!.price_usd * 100));
+    expect(order.total_charged_usd).toEqual(l!.price_usd);
+    expect(order.items?.[0]?.charged_usd).toEqual(l!.price_usd);
+    expect(order.balance_after_usd).toEqual({ currency: 'USD', amount: usdText(500_000 - cents(l!.id)) });
+    expect(order).not.toHaveProperty('totalCharged');
+    expect(sandbox.keys.get(key)!.account.balanceCents).toBe(500_000 - cents(l!.id));
   });
 
   it('price_moved and insufficient_balance are OrderRejectedError, never retried', async () => {
@@ -145,7 +162,7 @@ describe('csboard against its sandbox', () => {
     const moved = (await caught(client.placeOrder({ itemIds: [l!.id], maxPriceUsd: 1 }))) as OrderRejectedError;
     expect(moved).toBeInstanceOf(OrderRejectedError);
     expect(moved.providerCode).toBe('price_moved');
-    expect(moved.details?.currentTotalUsd).toBe(l!.price_usd);
+    expect(moved.details?.currentTotalUsd).toBe(cents(l!.id) / 100);
     const broke = (await caught(client.placeOrder({ itemIds: [l!.id], maxPriceUsd: 1_000_000 }))) as OrderRejectedError;
     expect(broke.providerCode).toBe('insufficient_balance');
     expect(posts('/v1/orders')).toHaveLength(2);
@@ -158,6 +175,8 @@ describe('csboard against its sandbox', () => {
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: '/v1/market/buy' });
     const res = await client.marketBuy({ itemIds: ids, partner: '447383001', token: 'Ab3xZ9Qp', maxPriceUsd: 10_000, customId: 'batch-1' });
     expect(res.skins).toHaveLength(3);
+    expect(res.skins.map((k) => k.price)).toEqual(ids.map((id) => ({ currency: 'USD', amount: usdText(cents(id)) })));
+    expect(res.customId).toBe('batch-1');
     expect(sandbox.orders).toHaveLength(1);
     const found = await client.getOrdersInfo({ customIds: ['batch-1'] });
     expect(found.map((o) => o.custom_id)).toEqual(['batch-1']);
@@ -231,11 +250,19 @@ describe('csboard against its sandbox', () => {
     const snap = await client.downloadSnapshot();
     expect(snap.status).toBe('ok');
     if (snap.status !== 'ok') return;
+    // The cheapest ask of each group, from the sandbox's integer cents.
+    const cheapest = new Map<string, number>();
+    for (const l of sandbox.listings) {
+      if (l.sold) continue;
+      const group = `${l.market_hash_name}|${l.wear}|${l.doppler_phase}`;
+      cheapest.set(group, Math.min(cheapest.get(group) ?? Infinity, l.cents));
+    }
     let rows = 0;
     let bad = 0;
     for await (const row of snap.rows) {
       rows += 1;
-      if (row.minPrice.amount !== row.min_price_usd.toFixed(2)) bad += 1;
+      const group = `${row.market_hash_name.replace(/ #\d+$/, '')}|${row.wear}|${row.doppler_phase}`;
+      if (row.min_price_usd.amount !== usdText(cheapest.get(group) ?? -1) || 'minPrice' in row) bad += 1;
     }
     expect(rows).toBe(200_000);
     expect(bad).toBe(0);

@@ -47,6 +47,7 @@ describe('the doc samples run against the sandbox', () => {
     expect(await snippets.cs2capKeys(sb)).toBe(300);
   });
   it('CSBoard buying, snapshot, errors', async () => {
+    expect(await snippets.csboardResults(sb)).toEqual({ currency: 'USD', amount: expect.stringMatching(/^\d+\.\d{2}$/) });
     expect(await snippets.csboardBuying(sb)).toMatch(/^ord_|^moved to/);
     expect(await snippets.csboardSnapshot(sb)).toBeGreaterThan(50);
     expect(await snippets.handlingErrors(sb)).toBe('read-only key: nothing was sent');

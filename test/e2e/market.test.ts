@@ -22,6 +22,17 @@ describe('createMarketClient against the sandbox', () => {
     expect(market.kalshi?.has.trading).toBe(true);
   });
 
+  it('includeListings: a row per cheap CSBoard listing, its ask the listing\'s exact price_usd', async () => {
+    const c = await market.compare(ITEM, { includeListings: true });
+    const listingRows = c.rows.filter((r) => r.venue.startsWith('csboard:'));
+    expect(listingRows.length).toBeGreaterThan(0);
+    for (const row of listingRows) {
+      const listing = sandbox.csboard.server.listings.find((l) => `csboard:${l.id}` === row.venue)!;
+      expect(row.ask).toEqual({ currency: 'USD', amount: (listing.cents / 100).toFixed(2) });
+      expect(row.askQuantity).toBe('1');
+    }
+  });
+
   it('compares both CS2 providers; best prices match the raw sandbox data', async () => {
     const c = await market.compare(ITEM);
     const venues = c.rows.map((r) => r.venue);

@@ -47,7 +47,7 @@ describe('csboard wire format', () => {
       .query({ search: 'AK-47 | Redline', category: 'Rifle', wear: 'Factory New', rarity: 'Covert', min_price: '1', max_price: '20', min_float: '0.01', max_float: '0.07', stat_trak: 'only', souvenir: 'exclude', sort: 'price_asc', cursor: 'abc', limit: '100' })
       .reply(200, { items: [{ id: 'itm_1', market_hash_name: 'x', price_usd: 14.37 }], next_cursor: null });
     const page = await client.listListings({ search: 'AK-47 | Redline', category: 'Rifle', wear: 'Factory New', rarity: 'Covert', minPrice: 1, maxPrice: 20, minFloat: 0.01, maxFloat: 0.07, statTrak: 'only', souvenir: 'exclude', sort: 'price_asc', cursor: 'abc', limit: 100 });
-    expect(page.items[0]?.price).toEqual({ currency: 'USD', amount: '14.37' });
+    expect(page.items[0]).toEqual({ id: 'itm_1', market_hash_name: 'x', price_usd: { currency: 'USD', amount: '14.37' } });
   });
 
   it('comma-joined id lists for availability and order lookup', async () => {
@@ -55,7 +55,7 @@ describe('csboard wire format', () => {
     nock(BASE).get('/v1/listings/availability').query({ ids: 'itm_1,itm_2' }).reply(200, { data: { available: { itm_1: 1 }, unavailable_ids: ['itm_2'] } });
     nock(BASE).get('/v1/orders/info').query({ order_ids: 'ord_1,ord_2', custom_ids: 'c1' }).reply(200, { data: [order] });
     await client.checkAvailability(['itm_1', 'itm_2']);
-    expect((await client.getOrdersInfo({ orderIds: ['ord_1', 'ord_2'], customIds: ['c1'] }))[0]?.chargedTotal.amount).toBe('26.47');
+    expect((await client.getOrdersInfo({ orderIds: ['ord_1', 'ord_2'], customIds: ['c1'] }))[0]?.charged_total_usd.amount).toBe('26.47');
   });
 
   it('prices, currency, balance, orders, one order, claim', async () => {
@@ -65,7 +65,7 @@ describe('csboard wire format', () => {
     nock(BASE).get('/v1/orders').query({ status: 'completed', limit: '50', start_unix_time: '1', end_unix_time: '2' }).reply(200, { data: [order], meta: { next_cursor: null, per_page: 50 } });
     nock(BASE).get('/v1/orders/ord_1').reply(200, order);
     nock(BASE).post('/v1/orders/ord_1/claim').reply(200, { order_id: 'ord_1', status: 'delivering', claimed: true, steam_trade_offer_id: '5512345678' });
-    expect((await client.listPrices({ category: 'Rifle', wear: 'Field-Tested', limit: 50 })).items[0]?.minPrice.amount).toBe('11.92');
+    expect((await client.listPrices({ category: 'Rifle', wear: 'Field-Tested', limit: 50 })).items[0]).toEqual({ market_hash_name: 'x', wear: null, doppler_phase: null, min_price_usd: { currency: 'USD', amount: '11.92' }, qty: 73 });
     expect((await client.getCurrencyRates()).rates['EUR']).toBe('0.92');
     expect((await client.listOrders({ status: 'completed', limit: 50, startUnixTime: 1, endUnixTime: 2 })).data).toHaveLength(1);
     expect((await client.getOrder('ord_1')).order_id).toBe('ord_1');
@@ -171,7 +171,7 @@ describe('csboard wire format', () => {
     const snap = await client.downloadSnapshot();
     if (snap.status !== 'ok') throw new Error('expected rows');
     const names = [];
-    for await (const r of snap.rows) names.push(`${r.market_hash_name}:${r.minPrice.amount}`);
+    for await (const r of snap.rows) names.push(`${r.market_hash_name}:${r.min_price_usd.amount}`);
     expect(names).toEqual(['a:1.50', 'b:2.00']);
     expect(snap.etag).toBe('"v2"');
   });

@@ -85,7 +85,7 @@ const nearRow = (fields: Fields): fc.Arbitrary<unknown> =>
     });
 
 const pairs: [string, z.ZodType, (json: unknown) => boolean, Fields][] = [
-  ['CSBoard isPriceRow', csboard.priceRowSchema, csboard.isPriceRow, csboardRow],
+  ['CSBoard isPriceRow', csboard.priceRowWireSchema, csboard.isPriceRow, csboardRow],
   ['CS2Cap isMarketItem', cs2cap.marketItemSchema, cs2cap.isMarketItem, cs2capPrice],
   ['CS2Cap isBuyOrderItem', cs2cap.buyOrderItemSchema, cs2cap.isBuyOrderItem, cs2capBid],
 ];
@@ -120,6 +120,21 @@ describe('the exact row checks accept what their schemas accept', () => {
       );
     });
   }
+});
+
+describe("CSBoard's two price row schemas", () => {
+  it('the Money schema of GET /v1/prices accepts exactly what the wire schema of the snapshot accepts, and makes priceRowFromWire of it', () => {
+    const value = fc.oneof({ arbitrary: validRow(csboardRow), weight: 2 }, { arbitrary: nearRow(csboardRow), weight: 5 }, { arbitrary: fc.anything(), weight: 1 });
+    fc.assert(
+      fc.property(value, (v) => {
+        const wire = csboard.priceRowWireSchema.safeParse(v);
+        const exact = csboard.priceRowSchema.safeParse(v);
+        expect(exact.success).toBe(wire.success);
+        if (wire.success && exact.success) expect(allKeys(csboard.priceRowSchema, exact.data)).toStrictEqual(csboard.priceRowFromWire(wire.data));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 /** Every key of the schema present (undefined when the wire left it out), in the schema's order. */
@@ -172,11 +187,13 @@ describe('the rows a client hands out equal the schema route, key for key', () =
           const got = await streamed(read, wire);
           expect(got.error).toBeUndefined();
           const expected = wire.map((r) => {
+            // The zod route of GET /v1/prices: min_price_usd becomes exact Money under its own name.
             const parsed = csboard.priceRowSchema.parse(r);
-            return { ...allKeys(csboard.priceRowSchema, parsed), minPrice: money(parsed.min_price_usd, 'USD') };
+            expect(parsed.min_price_usd).toEqual(money(r['min_price_usd'] as number, 'USD'));
+            return allKeys(csboard.priceRowSchema, parsed);
           });
           expect(got.rows).toStrictEqual(expected);
-          for (const row of got.rows) expect(Object.keys(row as object)).toEqual([...Object.keys(csboard.priceRowSchema.shape), 'minPrice']);
+          for (const row of got.rows) expect(Object.keys(row as object)).toEqual(Object.keys(csboard.priceRowSchema.shape));
         }),
         { numRuns: 40 },
       );
