@@ -38,12 +38,10 @@ describe('cs2cap portfolios against the sandbox', () => {
     const b = unit(1001, 'EUR', ['steam', 'buff163']);
     expect(res.data.items_not_found).toEqual([999_999]);
     const line = res.data.line_items.find((l) => l.item_id === 1000)!;
-    expect(line.best_ask).toBe(a);
-    expect(line.item_value).toBe(3 * a);
-    expect(line.value).toEqual({ currency: 'EUR', amount: ((3 * a) / 100).toFixed(2) });
+    expect(line.best_ask).toEqual({ currency: 'EUR', amount: (a / 100).toFixed(2) });
+    expect(line.item_value).toEqual({ currency: 'EUR', amount: ((3 * a) / 100).toFixed(2) });
     expect(line.providers!.map((q) => q.provider).sort()).toEqual(['buff163', 'steam']);
-    expect(res.data.total_value).toBe(3 * a + b);
-    expect(res.data.total).toEqual({ currency: 'EUR', amount: ((3 * a + b) / 100).toFixed(2) });
+    expect(res.data.total_value).toEqual({ currency: 'EUR', amount: ((3 * a + b) / 100).toFixed(2) });
     await expect(client.portfolios.value({ items: Array.from({ length: 101 }, (_, i) => ({ itemId: i + 1, quantity: 1 })) })).rejects.toBeInstanceOf(ValidationError);
   });
 
@@ -69,11 +67,11 @@ describe('cs2cap portfolios against the sandbox', () => {
     const history = [];
     for await (const d of client.portfolios.history(p.id, { lookbackDays: 5, limit: 2 })) history.push(d);
     expect(history.map((d) => d.date)).toEqual([day(-4), day(-3), day(-2), day(-1), day(0)]);
-    expect(history.map((d) => d.total_value)).toEqual([0, 5 * unit(1000), 5 * unit(1000), 3 * unit(1000) + unit(1002), 3 * unit(1000) + unit(1002)]);
-    expect(history[1]!.value).toEqual({ currency: 'USD', amount: ((5 * unit(1000)) / 100).toFixed(2) });
+    const usd = (minor: number) => ({ currency: 'USD', amount: (minor / 100).toFixed(2) });
+    expect(history.map((d) => d.total_value)).toEqual([usd(0), usd(5 * unit(1000)), usd(5 * unit(1000)), usd(3 * unit(1000) + unit(1002)), usd(3 * unit(1000) + unit(1002))]);
     const byHoldings = await client.portfolios.getHistory(p.id, { lookbackDays: 2, basis: 'holdings', currency: 'GBP' });
     expect(byHoldings.meta).toMatchObject({ holdings_basis: 'current_holdings', currency: 'GBP' });
-    expect(byHoldings.data.every((d) => d.total_value === 3 * unit(1000, 'GBP') + unit(1002, 'GBP'))).toBe(true);
+    expect(byHoldings.data.every((d) => d.total_value.amount === ((3 * unit(1000, 'GBP') + unit(1002, 'GBP')) / 100).toFixed(2))).toBe(true);
 
     // Editing and deleting a ledger entry move the holdings back.
     const sell = ledger.find((t) => t.type === 'sell')!;
