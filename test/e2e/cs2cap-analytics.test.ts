@@ -39,10 +39,10 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
     const one = await client.getItemAnalytics(1000);
     expect(one.data.summary).toMatchObject({
       provider_count: r.length,
-      best_ask_usd: cents(ask),
-      best_bid_usd: cents(Math.max(...withBid.map((p) => p.bid!))),
+      best_ask_usd: { currency: 'USD', amount: cents(ask) },
+      best_bid_usd: { currency: 'USD', amount: cents(Math.max(...withBid.map((p) => p.bid!))) },
       supply,
-      marketcap: cents(ask * supply),
+      marketcap: { currency: 'USD', amount: cents(ask * supply) },
       sales_1d: 4 * 5,
     });
     expect(one.data.summary.avg_spread_pct).toBeCloseTo(withBid.reduce((n, p) => n + ((p.ask - p.bid!) / p.ask) * 100, 0) / withBid.length, 2);

@@ -205,7 +205,7 @@ describe('cs2cap against its sandbox', () => {
       const rows = sandbox.prices.filter((p) => p.item_id === 1000);
       const ask = Math.min(...rows.map((p) => p.ask)) / 100;
       const alert = await client.alerts.create({ itemId: 1000, kind: 'price_below', threshold: (ask - 1).toFixed(2) });
-      expect(alert).toMatchObject({ is_enabled: true, item: { item_id: 1000 }, threshold: { currency: 'USD' } });
+      expect(alert).toMatchObject({ is_enabled: true, item: { item_id: 1000 }, threshold_currency: 'USD' });
       expect(await sandbox.checkAlerts()).toEqual([]);
       for (const p of rows) p.ask -= 200; // every marketplace drops by 2 USD
       expect(await sandbox.checkAlerts()).toEqual([alert.id]);
