@@ -8,7 +8,7 @@ const sandbox = await startSandbox(); // CS2Cap, CSBoard and Kalshi on 127.0.0.1
 const cs2cap = createCs2CapClient({ apiKey: sandbox.cs2cap.apiKey, baseUrl: sandbox.cs2cap.baseUrl });
 try {
   const page = await cs2cap.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', providers: ['steam', 'buff163'] });
-  for (const item of page.items) console.log(item.provider, item.ask.amount, item.ask.currency);
+  for (const item of page.items) console.log(item.provider, item.lowest_ask.amount, item.lowest_ask.currency);
 } finally {
   await cs2cap.close();
   await sandbox.close();

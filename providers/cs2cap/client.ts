@@ -9,7 +9,7 @@ import { ndjsonRows } from '../../src/http/ndjson.js';
 import { cursorList, itemsWhenIterated, offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, ProviderAdapter } from '../../src/http/request-sender.js';
-import { fromMinorUnits, fxTable, money, type FxTable, type Money } from '../../src/money.js';
+import { fxTable, type FxTable } from '../../src/money.js';
 import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
@@ -17,8 +17,30 @@ import { mapCs2CapError } from './errors.js';
 import { CS2CAP_TIER_RPM, cs2capDefaultLimits, type Cs2CapLimitClass, type Cs2CapTier } from './limits.js';
 import { createNotificationCalls, type Cs2CapAlerts, type Cs2CapWebhooks } from './notifications.js';
 import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
-import type { BatchBidsResponse, ChildAPIKeyDetailResponse } from './generated/operations.js';
 import { createOperationSender, Cs2CapTierGate, tierOfKeyInfo } from './operation-kit.js';
+import * as r from './results.js';
+import type {
+  Cs2CapArbitrage,
+  Cs2CapArbitragePage,
+  Cs2CapBatchBids,
+  Cs2CapBatchPrices,
+  Cs2CapBid,
+  Cs2CapBidsPage,
+  Cs2CapCandles,
+  Cs2CapItemsPage,
+  Cs2CapKeyInfo,
+  Cs2CapPrice,
+  Cs2CapPriceHistoryPage,
+  Cs2CapPriceSnapshot,
+  Cs2CapPricesPage,
+  Cs2CapProviders,
+  Cs2CapSale,
+  Cs2CapSalesPage,
+  Cs2CapSubKeyDetail,
+  Cs2CapSubKeyList,
+  Cs2CapSubKeyRevoked,
+  Cs2CapSyncedLimits,
+} from './results.js';
 import * as s from './schemas.js';
 import { createWatchlistCalls, type Cs2CapWatchlist } from './watchlist.js';
 import { createPortfolioCalls, type Cs2CapPortfolios } from './portfolio.js';
@@ -57,51 +79,8 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
-/** One marketplace's lowest ask (`MarketItem`), with the ask as exact Money. */
-export type Cs2CapPrice = Raw<typeof s.marketItemSchema> & { readonly ask: Money };
-/** One marketplace's highest buy order (`BuyOrderItem`), with the bid as exact Money. */
-export type Cs2CapBid = Raw<typeof s.buyOrderItemSchema> & { readonly bid: Money };
-/** A page of `GET /v1/prices`. */
-export interface Cs2CapPricesPage extends Omit<Raw<typeof s.pricesPageSchema>, 'items'> {
-  items: Cs2CapPrice[];
-}
-/** A page of `GET /v1/bids`. */
-export interface Cs2CapBidsPage extends Omit<Raw<typeof s.bidsPageSchema>, 'items'> {
-  items: Cs2CapBid[];
-}
-/** The answer of `POST /v1/prices/batch`. */
-export type Cs2CapBatchPrices = Raw<typeof s.batchPricesSchema>;
-/** A page of `GET /v1/prices/history` (cursor-paginated). */
-export type Cs2CapPriceHistoryPage = Raw<typeof s.priceHistoryPageSchema>;
-/** One price-history record. */
-export type Cs2CapPriceSnapshot = Cs2CapPriceHistoryPage['items'][number];
-/** One composite candle: the raw minor units (`o`, `h`, `l`, `c`) plus exact Money and an ISO time. */
-export type Cs2CapCandle = Raw<typeof s.candlesPageSchema>['data'][number] & {
-  /** Bucket start (ISO time, from `t`). */
-  readonly time: string;
-  readonly open: Money;
-  readonly high: Money;
-  readonly low: Money;
-  readonly close: Money;
-};
-/** The answer of `GET /v1/prices/candles`: the effective window in `meta`, candles oldest first. */
-export interface Cs2CapCandles extends Omit<Raw<typeof s.candlesPageSchema>, 'data'> {
-  data: Cs2CapCandle[];
-}
 /** Query of `getPriceCandles`: an item, an interval, and `lookbackDays` or `start`/`end`. */
 export type Cs2CapCandlesQuery = z.input<typeof s.candlesQuerySchema>;
-/** A page of `GET /v1/sales` (cursor-paginated). */
-export type Cs2CapSalesPage = Raw<typeof s.salesPageSchema>;
-/** One recent sale. */
-export type Cs2CapSale = Cs2CapSalesPage['items'][number];
-/** A page of the catalog (`GET /v1/items`). */
-export type Cs2CapItemsPage = Raw<typeof s.itemsPageSchema>;
-/** One marketplace: key, fees (fractions), features, health. */
-export type Cs2CapProviderInfo = Raw<typeof s.providerInfoSchema>;
-/** Key metadata (`APIKeyInfo`), with the effective rate and monthly quota. */
-export type Cs2CapKeyInfo = Raw<typeof s.apiKeyInfoSchema>;
-/** A page of child keys. */
-export type Cs2CapSubKeyList = Raw<typeof s.subKeyListSchema>;
 /** Query of `getPrices` and `getBids`: an item by name or id, optional marketplaces, currency, paging. */
 export type Cs2CapPricesQuery = z.input<typeof s.pricesQuerySchema>;
 /** Query of `getPricesBatch`: up to 100 ids and names in all. */
@@ -117,49 +96,54 @@ export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
 
 /** A bulk NDJSON stream: when the snapshot was taken, its announced size, and the rows. */
 export interface Cs2CapStream<Row> {
+  /** `X-Snapshot-Timestamp`: when the server took the snapshot (ISO time). */
   readonly snapshotAt: string | undefined;
   /** `X-Snapshot-Total`, when the server knows it: compare with the rows read to detect a cut-off. */
   readonly total: number | undefined;
+  /** The rows, read line by line as they arrive, in USD. */
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
-/** One cross-marketplace opportunity, ranked by net profit; the USD strings also as exact Money. */
-export type Cs2CapArbitrage = Raw<typeof s.arbitragePageSchema>['data']['items'][number] & {
-  readonly buyPrice: Money;
-  readonly sellPrice: Money;
-  readonly estimatedFees: Money;
-  readonly netProfit: Money;
-};
-/** A page of `GET /v1/market/arbitrage`. */
-export interface Cs2CapArbitragePage extends Omit<Raw<typeof s.arbitragePageSchema>, 'data'> {
-  data: { items: Cs2CapArbitrage[] };
-}
 /** Query of `getArbitrage`: the smallest gross spread (percent, default 1), marketplaces to buy on and sell into, paging. */
 export type Cs2CapArbitrageQuery = z.input<typeof s.arbitrageQuerySchema>;
 
-/** One buy-order quote of a batch lookup, with the bid as exact Money. */
-export type Cs2CapBatchBidQuote = BatchBidsResponse['items'][number]['quotes'][number] & { readonly bid: Money };
-/** The answer of `POST /v1/bids/batch`: per item, the highest bid on each marketplace. */
-export interface Cs2CapBatchBids extends Omit<BatchBidsResponse, 'items'> {
-  items: (Omit<BatchBidsResponse['items'][number], 'quotes'> & { quotes: Cs2CapBatchBidQuote[] })[];
-}
-/** One child key with its use this month. */
-export type Cs2CapSubKeyDetail = ChildAPIKeyDetailResponse;
 /** Input of `subKeys.update`: a new name, or new limits (`null` removes a limit, back to the parent's). */
 export type Cs2CapSubKeyUpdate = z.input<typeof s.subKeyUpdateSchema>;
 
-/** What `reissueKey()` returns. */
+/** What `reissueKey()` returns (`POST /v1/account/key/reissue`). */
 export interface Cs2CapReissuedKey {
   /** The new root key, shown once; the old key and all its child keys are revoked. */
   readonly key: SecretString;
+  /** The new key's id. */
   readonly id: string;
-  readonly keyPrefix: string;
-  readonly createdAt: string;
+  /** `sk_live_root`. */
+  readonly key_prefix: string;
+  /** When the new key was made (ISO time). */
+  readonly created_at: string;
 }
-/** What `subKeys.create()` returns. */
+/** What `subKeys.create()` and `subKeys.reissue()` return. */
 export interface Cs2CapCreatedSubKey {
+  /** The child key, shown once. */
   readonly key: SecretString;
-  readonly keyInfo: Cs2CapKeyInfo;
+  /** Its metadata. */
+  readonly key_info: Cs2CapKeyInfo;
+}
+/** Query of `getProviders`: one marketplace key, or none for all. */
+export interface Cs2CapProvidersQuery {
+  /** A marketplace key (`steam`); an unknown one is a 404. */
+  provider?: string | undefined;
+}
+/** Query of `streamPrices` and `streamBids`. */
+export interface Cs2CapStreamQuery {
+  /** Only these marketplace keys (default: all). */
+  providers?: string[] | undefined;
+}
+/** Query of `subKeys.list`. */
+export interface Cs2CapAccountPageQuery {
+  /** Page size, 1..100 (default 25). */
+  limit?: number | undefined;
+  /** Where the page starts. */
+  offset?: number | undefined;
 }
 
 /** A CS2Cap client: every documented operation (see each call), with its rate limit, retries and tier gate. */
@@ -195,7 +179,7 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
 /** The catalog, filtered. */
   listItems(query?: Cs2CapItemsQuery, options?: CallOptions): Promise<Cs2CapItemsPage>;
   /** Marketplaces by display name, with fees (fractions) and health. */
-  getProviders(query?: { provider?: string }, options?: CallOptions): Promise<Record<string, Cs2CapProviderInfo>>;
+  getProviders(query?: Cs2CapProvidersQuery, options?: CallOptions): Promise<Cs2CapProviders>;
   /** 1 USD = rates[CODE]. */
   getFxRates(options?: CallOptions): Promise<FxTable>;
   /**
@@ -213,9 +197,9 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
    * by row in constant memory. Each start counts against a 24 h stream quota, so it is never
    * retried; a second stream on the key is a 409 `STREAM_ALREADY_ACTIVE`.
    */
-  streamPrices(query?: { providers?: string[] }, options?: CallOptions): Promise<Cs2CapStream<Cs2CapPrice>>;
+  streamPrices(query?: Cs2CapStreamQuery, options?: CallOptions): Promise<Cs2CapStream<Cs2CapPrice>>;
   /** The whole buy-order list as NDJSON (`POST /v1/bids`), like `streamPrices`. */
-  streamBids(query?: { providers?: string[] }, options?: CallOptions): Promise<Cs2CapStream<Cs2CapBid>>;
+  streamBids(query?: Cs2CapStreamQuery, options?: CallOptions): Promise<Cs2CapStream<Cs2CapBid>>;
 /** This key's metadata: root or child, effective rate and quota. */
   getKeyInfo(options?: CallOptions): Promise<Cs2CapKeyInfo>;
   /**
@@ -234,14 +218,14 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
    */
   quotaStatus(): Cs2CapQuotaStatus;
   /** Read the key's effective rate and apply it to the limiter. */
-  syncLimits(options?: CallOptions): Promise<{ requestsPerMinute: number; quotaPerMonth: number }>;
+  syncLimits(options?: CallOptions): Promise<Cs2CapSyncedLimits>;
   readonly subKeys: {
 /** List child keys (Quant; root key only). */
-    list(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapSubKeyList>;
+    list(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapSubKeyList>;
 /** Create a child key; its plaintext key is returned once. Never retried. */
     create(input: Cs2CapSubKeyCreate, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
 /** Revoke a child key. */
-    revoke(keyId: string, options?: CallOptions): Promise<{ ok: boolean; keyId?: string | undefined }>;
+    revoke(keyId: string, options?: CallOptions): Promise<Cs2CapSubKeyRevoked>;
     /** One child key: its metadata, effective limits and requests this month. */
     get(keyId: string, options?: CallOptions): Promise<Cs2CapSubKeyDetail>;
     /** Rename a child key or change its limits (never above the parent's); safe to repeat. */
@@ -318,7 +302,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     accepts: (json: unknown) => boolean;
     map: (row: Wire) => Row;
   }
-  const stream = async <Wire, Row>(path: '/prices' | '/bids', query: { providers?: string[] }, rows: StreamRows<Wire, Row>, call?: CallOptions): Promise<Cs2CapStream<Row>> => {
+  const stream = async <Wire, Row>(path: '/prices' | '/bids', query: Cs2CapStreamQuery, rows: StreamRows<Wire, Row>, call?: CallOptions): Promise<Cs2CapStream<Row>> => {
     const q = parseInput(PROVIDER, `stream ${path}`, s.streamQuerySchema, query);
     // A start consumes the 24 h stream quota: never repeated (unsafe), a lost answer is reported.
     const res = await sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', outcomeHint: STREAM_OUTCOME_HINT, schema: z.unknown(), call });
@@ -337,15 +321,6 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     phase: q.phase,
   });
 
-  const withAsk = (page: Raw<typeof s.pricesPageSchema>): Cs2CapPricesPage => ({
-    ...page,
-    items: page.items.map((i) => ({ ...i, ask: amountOf(i.lowest_ask_decimal, i.lowest_ask, page.meta.currency) })),
-  });
-  const withBid = (page: Raw<typeof s.bidsPageSchema>): Cs2CapBidsPage => ({
-    ...page,
-    items: page.items.map((i) => ({ ...i, bid: amountOf(i.highest_bid_decimal, i.highest_bid, page.meta.currency) })),
-  });
-
   const client: Cs2CapClient = {
     id: PROVIDER,
     has: Object.freeze({ asks: true, bids: true, listings: false, trading: false, fx: true, eventMarkets: false }) satisfies Capabilities,
@@ -353,13 +328,13 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     async getPrices(query, call) {
       const q = parseInput(PROVIDER, 'getPrices', s.pricesQuerySchema, query);
       const page = await get('/prices', s.pricesPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit, offset: q.offset }, call);
-      return withAsk(page);
+      return r.pricesPage(page);
     },
 
     async getPricesBatch(query, call) {
       const q = parseInput(PROVIDER, 'getPricesBatch', s.batchQuerySchema, query);
       // A POST, but a lookup: repeating it changes nothing.
-      return sender.send({
+      const res = await sender.send({
         method: 'POST',
         path: '/prices/batch',
         body: { item_ids: q.itemIds, market_hash_names: q.marketHashNames, providers: q.providers, currency: q.currency ?? 'USD' },
@@ -368,6 +343,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         schema: s.batchPricesSchema,
         call,
       });
+      return r.batchPrices(res);
     },
 
     async getBidsBatch(query, call) {
@@ -376,20 +352,19 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         body: { item_ids: q.itemIds, market_hash_names: q.marketHashNames, providers: q.providers, currency: q.currency ?? 'USD' },
         call,
       });
-      const cur = res.meta.currency;
-      return { ...res, items: res.items.map((i) => ({ ...i, quotes: i.quotes.map((b) => ({ ...b, bid: amountOf(b.highest_bid_decimal, b.highest_bid, cur) })) })) };
+      return r.batchBids(res);
     },
 
     async getBids(query, call) {
       const q = parseInput(PROVIDER, 'getBids', s.pricesQuerySchema, query);
       // The docs disagree on the default limit (§9 #19): always send one.
       const page = await get('/bids', s.bidsPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit ?? 100, offset: q.offset }, call);
-      return withBid(page);
+      return r.bidsPage(page);
     },
 
     getPriceHistory: cursorList(PROVIDER, (p) => p.items, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query, call) => {
       const q = parseInput(PROVIDER, 'getPriceHistory', s.historyQuerySchema, query);
-      return get('/prices/history', s.priceHistoryPageSchema, { ...itemQuery(q), provider: q.provider, start: q.start, end: q.end, currency: q.currency, limit: q.limit, cursor: q.cursor }, call);
+      return r.priceHistoryPage(await get('/prices/history', s.priceHistoryPageSchema, { ...itemQuery(q), provider: q.provider, start: q.start, end: q.end, currency: q.currency, limit: q.limit, cursor: q.cursor }, call));
     }),
 
     priceHistory(query, call) {
@@ -405,23 +380,12 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         { ...itemQuery(q), interval: q.interval, lookback: q.lookbackDays === undefined ? undefined : `${q.lookbackDays}d`, start: q.start, end: q.end, fill: q.fill, currency: q.currency },
         call,
       );
-      const cur = page.meta.currency;
-      return {
-        ...page,
-        data: page.data.map((k) => ({
-          ...k,
-          time: new Date(k.t * 1000).toISOString(),
-          open: fromMinorUnits(k.o, cur),
-          high: fromMinorUnits(k.h, cur),
-          low: fromMinorUnits(k.l, cur),
-          close: fromMinorUnits(k.c, cur),
-        })),
-      };
+      return r.candles(page);
     },
 
     getSales: cursorList(PROVIDER, (p) => p.items, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'getSales', s.salesQuerySchema, query);
-      return get(
+      const page = await get(
         '/sales',
         s.salesPageSchema,
         {
@@ -438,6 +402,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         },
         call,
       );
+      return r.salesPage(page);
     }),
 
     sales(query = {}, call) {
@@ -447,7 +412,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
 
     async listItems(query = {}, call) {
       const q = parseInput(PROVIDER, 'listItems', s.itemsQuerySchema, query);
-      return get(
+      const page = await get(
         '/items',
         s.itemsPageSchema,
         {
@@ -473,11 +438,12 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         },
         call,
       );
+      return r.itemsPage(page);
     },
 
     async getProviders(query = {}, call) {
       const q = parseInput(PROVIDER, 'getProviders', z.object({ provider: z.string().regex(/^[a-z0-9_]{1,40}$/).optional() }).strict(), query);
-      return get('/providers', s.providersSchema, { provider: q.provider }, call);
+      return r.providers(await get('/providers', s.providersSchema, { provider: q.provider }, call));
     },
 
     async getFxRates(call) {
@@ -493,13 +459,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         { min_spread_pct: q.minSpreadPct, providers_buy: q.providersBuy, providers_sell: q.providersSell, limit: q.limit, offset: q.offset },
         call,
       );
-      const usd = (amount: string): Money => money(amount, 'USD');
-      return {
-        ...page,
-        data: {
-          items: page.data.items.map((i) => ({ ...i, buyPrice: usd(i.buy_price_usd), sellPrice: usd(i.sell_price_usd), estimatedFees: usd(i.estimated_fees_usd), netProfit: usd(i.net_profit_usd) })),
-        },
-      };
+      return r.arbitragePage(page);
     }),
 
     arbitrage(query = {}, call) {
@@ -516,7 +476,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     },
 
     async getKeyInfo(call) {
-      const info = (await get('/account/key', s.keyInfoSchema, undefined, call)).key;
+      const info = r.keyInfo((await get('/account/key', s.keyInfoSchema, undefined, call)).key);
       isRoot = info.is_root_key && !info.key_prefix.includes('child');
       // The tier header, when the server sent one, is the better witness.
       if (quota.tier === undefined) tiers.learn(tierOfKeyInfo(info));
@@ -534,7 +494,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       const res = await sender.send({ method: 'POST', path: '/account/key/reissue', limitClass: 'default', safety: 'unsafe', outcomeHint: REISSUE_OUTCOME_HINT, schema: s.reissueSchema, call });
       retiredKeys.push(apiKey);
       apiKey = res.key; // calls still queued authenticate with the new key at send time
-      return Object.freeze({ key: new SecretString(res.key), id: res.id, keyPrefix: res.key_prefix, createdAt: res.created_at });
+      return Object.freeze({ key: new SecretString(res.key), id: res.id, key_prefix: res.key_prefix, created_at: res.created_at });
     },
 
     async syncLimits(call) {
@@ -550,7 +510,8 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     subKeys: {
       async list(query = {}, call) {
         const q = parseInput(PROVIDER, 'subKeys.list', s.accountPageQuerySchema, query);
-        return get('/account/sub-keys', s.subKeyListSchema, { limit: q.limit ?? 25, offset: q.offset }, call);
+        const page = await get('/account/sub-keys', s.subKeyListSchema, { limit: q.limit ?? 25, offset: q.offset }, call);
+        return { keys: page.keys.map(r.subKeyDetail), pagination: r.pagination(page.pagination) };
       },
       async create(input, call) {
         const q = parseInput(PROVIDER, 'subKeys.create', s.subKeyCreateSchema, input);
@@ -565,26 +526,27 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
           schema: s.subKeyCreatedSchema,
           call,
         });
-        return Object.freeze({ key: new SecretString(res.key), keyInfo: res.key_info });
+        return Object.freeze({ key: new SecretString(res.key), key_info: r.keyInfo(res.key_info) });
       },
       async revoke(keyId, call) {
         const id = parseInput(PROVIDER, 'subKeys.revoke', s.resourceIdSchema, keyId);
         // Revoking twice is harmless, so it may be retried.
         const res = await sender.send({ method: 'DELETE', path: `/account/sub-keys/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.subKeyRevokedSchema, call });
-        return { ok: res.ok, keyId: res.key_id };
+        return { ok: res.ok, key_id: res.key_id, revoked_at: res.revoked_at };
       },
       async get(keyId, call) {
         const id = parseInput(PROVIDER, 'subKeys.get', s.resourceIdSchema, keyId);
-        return sendOperation('getSubKey', { pathParams: { key_id: id }, call });
+        return r.subKeyDetail(await sendOperation('getSubKey', { pathParams: { key_id: id }, call }));
       },
       async update(keyId, input, call) {
         const id = parseInput(PROVIDER, 'subKeys.update', s.resourceIdSchema, keyId);
         const q = parseInput(PROVIDER, 'subKeys.update', s.subKeyUpdateSchema, input);
-        return sendOperation('updateSubKey', {
+        const res = await sendOperation('updateSubKey', {
           pathParams: { key_id: id },
           body: { name: q.name, quota_requests_per_month_override: q.quotaRequestsPerMonth, rate_requests_per_minute_override: q.rateRequestsPerMinute },
           call,
         });
+        return r.subKeyDetail(res);
       },
       async reissue(keyId, call) {
         const id = parseInput(PROVIDER, 'subKeys.reissue', s.resourceIdSchema, keyId);
@@ -594,7 +556,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
           schema: s.subKeyCreatedSchema,
           call,
         });
-        return Object.freeze({ key: new SecretString(res.key), keyInfo: res.key_info });
+        return Object.freeze({ key: new SecretString(res.key), key_info: r.keyInfo(res.key_info) });
       },
     },
 
@@ -627,43 +589,9 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
   return Object.freeze(client);
 }
 
-// A streamed row, field by field: one shape for every row, and no object spread (a spread of
-// a parsed row was the slowest step of a bulk stream and made V8 keep its garbage).
-function streamedPrice(i: Raw<typeof s.marketItemSchema>): Cs2CapPrice {
-  return {
-    provider: i.provider,
-    item_id: i.item_id,
-    market_hash_name: i.market_hash_name,
-    phase: i.phase,
-    lowest_ask: i.lowest_ask,
-    lowest_ask_decimal: i.lowest_ask_decimal,
-    quantity: i.quantity,
-    link: i.link,
-    url: i.url,
-    timestamp: i.timestamp,
-    last_updated: i.last_updated,
-    ask: amountOf(i.lowest_ask_decimal, i.lowest_ask, 'USD'),
-  };
-}
-
-function streamedBid(i: Raw<typeof s.buyOrderItemSchema>): Cs2CapBid {
-  return {
-    provider: i.provider,
-    item_id: i.item_id,
-    market_hash_name: i.market_hash_name,
-    phase: i.phase,
-    highest_bid: i.highest_bid,
-    highest_bid_decimal: i.highest_bid_decimal,
-    num_bids: i.num_bids,
-    timestamp: i.timestamp,
-    last_updated: i.last_updated,
-    bid: amountOf(i.highest_bid_decimal, i.highest_bid, 'USD'),
-  };
-}
-
-function amountOf(decimal: string | null | undefined, minor: number, currency: string): Money {
-  return decimal ? money(decimal, currency) : fromMinorUnits(minor, currency);
-}
+// A streamed row is in USD (the streams' one currency), built field by field (see `priceRow`).
+const streamedPrice = (i: Raw<typeof s.marketItemSchema>): Cs2CapPrice => r.priceRow(i, 'USD');
+const streamedBid = (i: Raw<typeof s.buyOrderItemSchema>): Cs2CapBid => r.bidRow(i, 'USD');
 
 function quotesFrom(instrument: string, prices: Cs2CapPricesPage, bids: Cs2CapBidsPage | undefined): Quote[] {
   const byVenue = new Map<string, { ask?: Cs2CapPrice; bid?: Cs2CapBid }>();
@@ -673,9 +601,9 @@ function quotesFrom(instrument: string, prices: Cs2CapPricesPage, bids: Cs2CapBi
     provider: PROVIDER,
     venue,
     instrument: ask?.market_hash_name ?? bid?.market_hash_name ?? instrument,
-    ask: ask?.ask,
+    ask: ask?.lowest_ask,
     askQuantity: ask ? String(ask.quantity) : undefined,
-    bid: bid?.bid,
+    bid: bid?.highest_bid,
     bidQuantity: bid ? String(bid.num_bids) : undefined,
     updatedAt: ask?.timestamp ?? bid?.timestamp ?? undefined,
     url: ask?.url ?? ask?.link ?? undefined,

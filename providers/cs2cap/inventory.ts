@@ -7,13 +7,50 @@ import type { CallOptions } from '../../src/http/request-sender.js';
 import { parseInput } from '../../src/validation.js';
 import type { SteamInventoryResponse } from './generated/operations.js';
 import type { createOperationSender } from './operation-kit.js';
+import { charm, sticker, type Cs2CapCharm, type Cs2CapSticker } from './results.js';
 
 const PROVIDER = 'cs2cap';
 /** A Steam64 id (17 digits) or a vanity name (Steam allows 2..32 letters, digits, `_` and `-`). */
 export const steamIdSchema = z.string().regex(/^(?:\d{17}|[A-Za-z0-9_-]{2,32})$/, 'a 17-digit Steam64 id or a vanity name');
 
+/** One item of a Steam inventory (`SteamInventoryItem`). */
+export interface Cs2CapSteamItem {
+  /** The Steam asset id. */
+  assetid: string;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or `null`. */
+  phase?: string | null | undefined;
+  /** The display name. */
+  name: string;
+  /** The icon URL. */
+  icon_url?: string | null | undefined;
+  /** Whether it can be traded now. */
+  tradable: boolean;
+  /** Whether it can be sold on the Steam market. */
+  marketable: boolean;
+  /** Units (stackable items). */
+  quantity: number;
+  /** The wear float, 0..1 (not money). */
+  float_value?: number | null | undefined;
+  /** The paint seed. */
+  paint_seed?: number | null | undefined;
+  /** The inspect link. */
+  inspect_link?: string | null | undefined;
+  /** The name tag. */
+  name_tag?: string | null | undefined;
+  /** Its stickers. */
+  stickers?: Cs2CapSticker[] | null | undefined;
+  /** Its charms. */
+  charms?: Cs2CapCharm[] | null | undefined;
+}
 /** A Steam inventory: its items and how many. */
-export type Cs2CapSteamInventory = SteamInventoryResponse;
+export interface Cs2CapSteamInventory {
+  /** The items. */
+  data: Cs2CapSteamItem[];
+  /** Items in all. */
+  total_count: number;
+}
 
 /** Steam inventories. A 503 means Steam is down (retried); a 403, no linked Steam account. */
 export interface Cs2CapInventory {
@@ -23,13 +60,35 @@ export interface Cs2CapInventory {
   lookup(steamId: string, options?: CallOptions): Promise<Cs2CapSteamInventory>;
 }
 
+function inventory(res: SteamInventoryResponse): Cs2CapSteamInventory {
+  return {
+    data: res.data.map((i) => ({
+      assetid: i.assetid,
+      market_hash_name: i.market_hash_name,
+      phase: i.phase,
+      name: i.name,
+      icon_url: i.icon_url,
+      tradable: i.tradable,
+      marketable: i.marketable,
+      quantity: i.quantity,
+      float_value: i.float_value,
+      paint_seed: i.paint_seed,
+      inspect_link: i.inspect_link,
+      name_tag: i.name_tag,
+      stickers: i.stickers?.map(sticker) ?? i.stickers,
+      charms: i.charms?.map(charm) ?? i.charms,
+    })),
+    total_count: res.total_count,
+  };
+}
+
 /** The `inventory` calls of a CS2Cap client. */
 export function createInventoryCalls(send: ReturnType<typeof createOperationSender>): Cs2CapInventory {
   return {
-    get: (call) => send('getSteamInventory', { call }),
+    get: async (call) => inventory(await send('getSteamInventory', { call })),
     async lookup(steamId, call) {
       const id = parseInput(PROVIDER, 'inventory.lookup', steamIdSchema, steamId);
-      return send('getSteamInventoryBySteamId', { query: { steam_id: id }, call });
+      return inventory(await send('getSteamInventoryBySteamId', { query: { steam_id: id }, call }));
     },
   };
 }

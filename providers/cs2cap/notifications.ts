@@ -5,17 +5,37 @@
 import { z } from 'zod';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { money, type Money } from '../../src/money.js';
 import { SecretString } from '../../src/secret.js';
 import { parseInput } from '../../src/validation.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
+import type { Cs2CapAccountPageQuery } from './client.js';
+import { pagination, type Cs2CapPagination } from './results.js';
 import * as s from './schemas.js';
 
 const PROVIDER = 'cs2cap';
 type Raw<T extends z.ZodType> = z.output<T>;
 
-/** A price or spread alert; `threshold` is exact Money for price alerts. */
-export type Cs2CapAlert = Raw<typeof s.alertSchema> & { readonly threshold: Money | undefined };
+/**
+ * A price or spread alert. `threshold_value` stays the exact decimal text the wire sends: a
+ * price in `threshold_currency` for a price alert, a percentage for a spread alert.
+ */
+export type Cs2CapAlert = Raw<typeof s.alertSchema>;
+/** A page of alerts. */
+export interface Cs2CapAlertList {
+  /** The alerts. */
+  alerts: Cs2CapAlert[];
+  /** Offset paging. */
+  pagination: Cs2CapPagination;
+}
+/** Query of `alerts.list`. */
+export interface Cs2CapAlertListQuery {
+  /** Page size, 1..200. */
+  limit?: number | undefined;
+  /** Where the page starts. */
+  offset?: number | undefined;
+  /** An item id or a name substring. */
+  search?: string | undefined;
+}
 /** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
 export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
 /** Input of `alerts.update`: at least one field. */
@@ -47,7 +67,7 @@ export type Cs2CapWebhookDeliveryRecord = Raw<typeof s.webhookDeliverySchema>;
  */
 export interface Cs2CapAlerts {
   /** Alerts of the account; `search` is an item id or a name substring. */
-  list(query?: { limit?: number; offset?: number; search?: string }, options?: CallOptions): Promise<{ alerts: Cs2CapAlert[]; pagination: Cs2CapAlertEvents['pagination'] }>;
+  list(query?: Cs2CapAlertListQuery, options?: CallOptions): Promise<Cs2CapAlertList>;
   /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
   create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
   /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
@@ -57,7 +77,7 @@ export interface Cs2CapAlerts {
   /** Delete an alert; safe to repeat. */
   delete(alertId: string, options?: CallOptions): Promise<void>;
   /** Recent triggers, newest first, with their deliveries. */
-  events(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapAlertEvents>;
+  events(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapAlertEvents>;
 }
 
 /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
@@ -77,7 +97,7 @@ export interface Cs2CapWebhooks {
    */
   rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
   /** Recent deliveries, newest first, with their status and last HTTP status. */
-  deliveries(query?: { limit?: number; offset?: number }, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
+  deliveries(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
   /** One delivery with its payload and every attempt. */
   getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
 }
@@ -87,10 +107,6 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, unknown> | undefined, call?: CallOptions): Promise<T> =>
     sender.send({ method: 'GET', path, query: query as never, limitClass: 'default', safety: 'read', schema, call });
 
-  const withThreshold = (a: z.output<typeof s.alertSchema>): Cs2CapAlert => ({
-    ...a,
-    threshold: a.kind === 'spread_exceeds' ? undefined : money(a.threshold_value, a.threshold_currency ?? 'USD'),
-  });
   const alertBody = (a: z.output<typeof s.alertCreateSchema>) => ({
     item_id: a.itemId,
     kind: a.kind,
@@ -107,7 +123,7 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
     async list(query = {}, call) {
       const q = parseInput(PROVIDER, 'alerts.list', s.alertListQuerySchema, query);
       const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
-      return { ...page, alerts: page.alerts.map(withThreshold) };
+      return { alerts: page.alerts, pagination: pagination(page.pagination) };
     },
     async create(input, call) {
       const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
@@ -121,7 +137,7 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
         schema: s.alertSchema,
         call,
       });
-      return withThreshold(res);
+      return res;
     },
     async createBatch(inputs, call) {
       const list = parseInput(PROVIDER, 'alerts.createBatch', z.array(s.alertCreateSchema).min(1).max(100), inputs);
@@ -148,7 +164,7 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
         schema: s.alertSchema,
         call,
       });
-      return withThreshold(res);
+      return res;
     },
     async delete(alertId, call) {
       const id = parseInput(PROVIDER, 'alerts.delete', s.resourceIdSchema, alertId);

@@ -1,7 +1,7 @@
 /**
  * CS2Cap portfolios (reference/cs2cap.md §6.6): one-off valuations, saved portfolios with their
  * holdings, a transaction ledger, valuations and value history, Steam imports and CSV export.
- * Prices are integer minor units on the wire; here they are also exact Money. Creates and
+ * Prices are integer minor units on the wire; here each is one exact Money under its wire name. Creates and
  * imports are never repeated (no idempotency key exists): a lost answer says how to check.
  * The CSV import is checked here before it is sent (size, UTF-8, the header of one of the two
  * formats, the shape of every record); its rows are the server's to judge.
@@ -13,8 +13,9 @@ import type { CallOptions } from '../../src/http/request-sender.js';
 import { cursorPages, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { fromMinorUnits, money, toMinorUnits, type Money } from '../../src/money.js';
 import { parseInput } from '../../src/validation.js';
-import { cs2capOperations, type PortfolioHistoryPage, type PortfolioImportResult, type PortfolioItemOut, type PortfolioOut, type PortfolioResponse, type TransactionOut } from './generated/operations.js';
+import { cs2capOperations, type PortfolioItemOut, type PortfolioOut, type PortfolioResponse, type TransactionOut } from './generated/operations.js';
 import { operationPath, type createOperationSender } from './operation-kit.js';
+import { batchPriceQuote, charm, pagination, sticker, type Cs2CapBatchPriceQuote, type Cs2CapCharm, type Cs2CapPagination, type Cs2CapSticker } from './results.js';
 import { MAX_CURSOR_CHARS, MAX_INT_INPUT, MAX_NAME_CHARS, PHASES, providerListSchema, resourceIdSchema } from './schemas.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
 
@@ -114,27 +115,185 @@ export const transactionUpdateSchema = z
 /** Input of `portfolios.importSteam`: some asset ids, or none for the whole linked inventory. */
 export const steamImportSchema = z.object({ assetIds: z.array(z.string().regex(/^\d{1,20}$/, 'a Steam asset id')).min(1).max(10_000).optional() }).strict();
 
-type LineItem = PortfolioResponse['data']['line_items'][number];
-/** One valued holding: the raw minor units plus exact Money (`undefined` without a price). */
-export type Cs2CapValuedItem = LineItem & { readonly bestAsk: Money | undefined; readonly bestBid: Money | undefined; readonly value: Money | undefined };
+/** One valued holding (`PortfolioLineItem`); amounts exact in the valuation's currency, absent without a price. */
+export interface Cs2CapValuedItem {
+  /** The CS2Cap catalog id. */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or `null`. */
+  phase?: string | null | undefined;
+  /** Units held. */
+  quantity: number;
+  /** The best ask across the marketplaces asked. */
+  best_ask?: Money | undefined;
+  /** The best bid across the marketplaces asked. */
+  best_bid?: Money | undefined;
+  /** `quantity` × the unit value. */
+  item_value?: Money | undefined;
+  /** The image URL. */
+  image_url?: string | null | undefined;
+  /** The rarity name. */
+  rarity_name?: string | null | undefined;
+  /** The rarity colour. */
+  rarity_color?: string | null | undefined;
+  /** The ask on each marketplace. */
+  providers?: Cs2CapBatchPriceQuote[] | undefined;
+}
+/** The `meta` of a valuation. */
+export interface Cs2CapValuationMeta {
+  /** The currency of every amount. */
+  currency: string;
+  /** When it was valued (ISO time). */
+  generated_at: string;
+  /** The marketplaces that were asked. */
+  providers_queried: string[];
+}
+/** The `data` of a valuation. */
+export interface Cs2CapValuationData {
+  /** One line per item. */
+  line_items: Cs2CapValuedItem[];
+  /** The sum of the lines' values, exact. */
+  total_value: Money;
+  /** Lines with a price. */
+  items_valued: number;
+  /** Ids not in the catalog. */
+  items_not_found: number[];
+}
 /** A valuation (`POST /v1/portfolio/value`, `GET /v1/portfolio/{id}/value`). */
-export interface Cs2CapValuation extends Omit<PortfolioResponse, 'data'> {
-  data: Omit<PortfolioResponse['data'], 'line_items'> & { line_items: Cs2CapValuedItem[]; readonly total: Money };
+export interface Cs2CapValuation {
+  /** Currency, time, marketplaces. */
+  meta: Cs2CapValuationMeta;
+  /** The lines and the total. */
+  data: Cs2CapValuationData;
 }
-/** A saved portfolio. */
-export type Cs2CapPortfolio = PortfolioOut;
-/** One holding of a saved portfolio. */
-export type Cs2CapPortfolioItem = PortfolioItemOut;
-/** One ledger entry, with its unit price (and fee amount) as exact Money. */
-export type Cs2CapTransaction = TransactionOut & { readonly unitPrice: Money; readonly fee: Money | undefined };
-/** One day of a portfolio's value. */
-export type Cs2CapPortfolioDay = PortfolioHistoryPage['data'][number] & { readonly value: Money };
+/** A saved portfolio (`PortfolioOut`). */
+export interface Cs2CapPortfolio {
+  /** Its id (a UUID). */
+  id: string;
+  /** Its name. */
+  name: string;
+  /** Holdings in it. */
+  item_count: number;
+  /** When it was created (ISO time). */
+  created_at: string;
+  /** When it last changed (ISO time). */
+  updated_at: string;
+}
+/** One holding of a saved portfolio (`PortfolioItemOut`). */
+export interface Cs2CapPortfolioItem {
+  /** The entry's id (remove it by this, not by `item_id`). */
+  id: string;
+  /** The CS2Cap catalog id. */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or `null`. */
+  phase?: string | null | undefined;
+  /** Units held. */
+  quantity: number;
+  /** `steam`, `manual` or `csv`. */
+  source: string;
+  /** The Steam asset id (imported holdings). */
+  steam_assetid?: string | null | undefined;
+  /** The wear float, 0..1 (not money). */
+  float_value?: number | null | undefined;
+  /** The paint seed. */
+  paint_seed?: number | null | undefined;
+  /** The inspect link. */
+  inspect_link?: string | null | undefined;
+  /** The name tag. */
+  name_tag?: string | null | undefined;
+  /** Its stickers. */
+  stickers?: Cs2CapSticker[] | null | undefined;
+  /** Its charms. */
+  charms?: Cs2CapCharm[] | null | undefined;
+  /** When it was added (ISO time). */
+  created_at: string;
+}
+/** One ledger entry (`TransactionOut`); amounts exact in `currency`. */
+export interface Cs2CapTransaction {
+  /** Its id (a UUID). */
+  id: string;
+  /** The CS2Cap catalog id. */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or `null`. */
+  phase?: string | null | undefined;
+  /** `buy` or `sell`. */
+  type: string;
+  /** Units. */
+  quantity: number;
+  /** The unit price. */
+  price: Money;
+  /** The fee as an amount, when given as one. */
+  fee_amount?: Money | undefined;
+  /** The fee as a percentage 0..100, when given as one (not money). */
+  fee_percentage?: number | null | undefined;
+  /** Where it was traded. */
+  marketplace?: string | null | undefined;
+  /** The trade date (`YYYY-MM-DD`). */
+  date: string;
+  /** A note. */
+  note?: string | null | undefined;
+  /** The currency of `price` and `fee_amount`. */
+  currency: string;
+  /** When it was recorded (ISO time). */
+  created_at: string;
+  /** When it last changed (ISO time). */
+  updated_at: string;
+}
+/** One day of a portfolio's value (`PortfolioHistoryPoint`). */
+export interface Cs2CapPortfolioDay {
+  /** The day (`YYYY-MM-DD`). */
+  date: string;
+  /** The value at the day's close, exact. */
+  total_value: Money;
+  /** Positions held. */
+  positions: number;
+  /** Positions with a price. */
+  items_valued: number;
+  /** Positions without a price. */
+  items_missing_price: number;
+}
+/** The `meta` of a value history. */
+export interface Cs2CapPortfolioHistoryMeta {
+  /** The portfolio's id. */
+  portfolio_id: string;
+  /** The currency of every value. */
+  currency: string;
+  /** The marketplaces that were asked. */
+  providers_queried: string[];
+  /** The window's first day. */
+  start_date: string;
+  /** The window's last day. */
+  end_date: string;
+  /** Always `1d`. */
+  interval?: string | undefined;
+  /** `ledger_close` or `current_holdings`. */
+  holdings_basis?: string | undefined;
+  /** Always `best_provider_close`. */
+  valuation_basis?: string | undefined;
+}
 /** A page of a portfolio's value history (cursor-paginated). */
-export interface Cs2CapPortfolioHistory extends Omit<PortfolioHistoryPage, 'data'> {
+export interface Cs2CapPortfolioHistory {
+  /** The window and its bases. */
+  meta: Cs2CapPortfolioHistoryMeta;
+  /** One point a day. */
   data: Cs2CapPortfolioDay[];
+  /** Cursor paging. */
+  pagination: Cs2CapPagination;
 }
-/** What a Steam import did. */
-export type Cs2CapImportResult = PortfolioImportResult;
+/** What a Steam import did (`PortfolioImportResult`). */
+export interface Cs2CapImportResult {
+  /** Assets imported. */
+  imported: number;
+  /** Assets already there. */
+  skipped: number;
+  /** Asset ids that could not be resolved. */
+  unresolved: string[];
+}
 /** The two CSV layouts: a ledger (one transaction a row) or a holdings snapshot (one holding a row). */
 export type Cs2CapCsvFormat = 'transactions' | 'items';
 /** Options of `portfolios.importCsv`: the call's, and the format the file must be in. */
@@ -142,7 +301,7 @@ export interface Cs2CapCsvImportOptions extends CallOptions {
   /** Refuse a file whose header row is not of this format (default: either, read from the header). */
   format?: Cs2CapCsvFormat | undefined;
 }
-/** What a CSV import did. The server's answer is not documented: it is kept as it came. */
+/** What a CSV import did. The server's answer is not documented: only its `imported` count is read. */
 export interface Cs2CapCsvImportResult {
   /** The format the header row shows. */
   readonly format: Cs2CapCsvFormat;
@@ -150,8 +309,6 @@ export interface Cs2CapCsvImportResult {
   readonly rows: number;
   /** Rows the server says it imported, when its answer has an `imported` count. */
   readonly imported: number | undefined;
-  /** The server's answer. */
-  readonly answer: Readonly<Record<string, unknown>>;
 }
 /** Input of `portfolios.value`. */
 export type Cs2CapValuationInput = z.input<typeof valuationSchema>;
@@ -219,15 +376,61 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
     const cur = res.meta.currency;
     const of = (n: number | null | undefined): Money | undefined => (n == null ? undefined : fromMinorUnits(n, cur));
     return {
-      ...res,
+      meta: { currency: cur, generated_at: res.meta.generated_at, providers_queried: res.meta.providers_queried },
       data: {
-        ...res.data,
-        line_items: res.data.line_items.map((i) => ({ ...i, bestAsk: of(i.best_ask), bestBid: of(i.best_bid), value: of(i.item_value) })),
-        total: fromMinorUnits(res.data.total_value, cur),
+        line_items: res.data.line_items.map((i) => ({
+          item_id: i.item_id,
+          market_hash_name: i.market_hash_name,
+          phase: i.phase,
+          quantity: i.quantity,
+          best_ask: of(i.best_ask),
+          best_bid: of(i.best_bid),
+          item_value: of(i.item_value),
+          image_url: i.image_url,
+          rarity_name: i.rarity_name,
+          rarity_color: i.rarity_color,
+          providers: i.providers?.map((q) => batchPriceQuote(q, cur)),
+        })),
+        total_value: fromMinorUnits(res.data.total_value, cur),
+        items_valued: res.data.items_valued,
+        items_not_found: res.data.items_not_found,
       },
     };
   };
-  const withMoney = (t: TransactionOut): Cs2CapTransaction => ({ ...t, unitPrice: fromMinorUnits(t.price, t.currency), fee: t.fee_amount == null ? undefined : fromMinorUnits(t.fee_amount, t.currency) });
+  const withMoney = (t: TransactionOut): Cs2CapTransaction => ({
+    id: t.id,
+    item_id: t.item_id,
+    market_hash_name: t.market_hash_name,
+    phase: t.phase,
+    type: t.type,
+    quantity: t.quantity,
+    price: fromMinorUnits(t.price, t.currency),
+    fee_amount: t.fee_amount == null ? undefined : fromMinorUnits(t.fee_amount, t.currency),
+    fee_percentage: t.fee_percentage,
+    marketplace: t.marketplace,
+    date: t.date,
+    note: t.note,
+    currency: t.currency,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+  });
+  const portfolio = (p: PortfolioOut): Cs2CapPortfolio => ({ id: p.id, name: p.name, item_count: p.item_count, created_at: p.created_at, updated_at: p.updated_at });
+  const holding = (h: PortfolioItemOut): Cs2CapPortfolioItem => ({
+    id: h.id,
+    item_id: h.item_id,
+    market_hash_name: h.market_hash_name,
+    phase: h.phase,
+    quantity: h.quantity,
+    source: h.source,
+    steam_assetid: h.steam_assetid,
+    float_value: h.float_value,
+    paint_seed: h.paint_seed,
+    inspect_link: h.inspect_link,
+    name_tag: h.name_tag,
+    stickers: h.stickers?.map(sticker) ?? h.stickers,
+    charms: h.charms?.map(charm) ?? h.charms,
+    created_at: h.created_at,
+  });
   const itemBody = (q: { itemId?: number | undefined; marketHashName?: string | undefined; phase?: string | undefined }) => ({ item_id: q.itemId, market_hash_name: q.marketHashName, phase: q.phase });
 
   const portfolios: Cs2CapPortfolios = {
@@ -237,31 +440,31 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
       return valued(res);
     },
     async list(call) {
-      return (await send('listPortfolios', { call })).data;
+      return (await send('listPortfolios', { call })).data.map(portfolio);
     },
     async create(input, call) {
       const q = parseInput(PROVIDER, 'portfolios.create', portfolioCreateSchema, input);
-      return send('createPortfolio', {
+      return portfolio(await send('createPortfolio', {
         body: { name: q.name },
         outcomeHint: `The portfolio may have been created. To check: call portfolios.list() and look for one named ${JSON.stringify(q.name)}; create it again only if it is not there`,
         call,
-      });
+      }));
     },
     async delete(portfolioId, call) {
       await send('deletePortfolio', { pathParams: { portfolio_id: id('portfolios.delete', portfolioId) }, call });
     },
     async items(portfolioId, call) {
-      return send('listPortfolioItems', { pathParams: { portfolio_id: id('portfolios.items', portfolioId) }, call });
+      return (await send('listPortfolioItems', { pathParams: { portfolio_id: id('portfolios.items', portfolioId) }, call })).map(holding);
     },
     async addItem(portfolioId, input, call) {
       const pid = id('portfolios.addItem', portfolioId);
       const q = parseInput(PROVIDER, 'portfolios.addItem', portfolioItemSchema, input);
-      return send('addItemToPortfolio', {
+      return holding(await send('addItemToPortfolio', {
         pathParams: { portfolio_id: pid },
         body: { ...itemBody(q), quantity: q.quantity },
         outcomeHint: `The holding may have been added. To check: call portfolios.items('${pid}') and look for ${q.itemId ?? JSON.stringify(q.marketHashName)} with quantity ${q.quantity}; add it again only if it is not there`,
         call,
-      });
+      }));
     },
     async removeItem(portfolioId, entryId, call) {
       await send('removeItemFromPortfolio', { pathParams: { portfolio_id: id('portfolios.removeItem', portfolioId), entry_id: id('portfolios.removeItem', entryId) }, call });
@@ -289,8 +492,22 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
           },
           call,
         });
-        const cur = page.meta.currency;
-        return { ...page, data: page.data.map((d) => ({ ...d, value: fromMinorUnits(d.total_value, cur) })) };
+        const m = page.meta;
+        const cur = m.currency;
+        return {
+          meta: {
+            portfolio_id: m.portfolio_id,
+            currency: cur,
+            providers_queried: m.providers_queried,
+            start_date: m.start_date,
+            end_date: m.end_date,
+            interval: m.interval,
+            holdings_basis: m.holdings_basis,
+            valuation_basis: m.valuation_basis,
+          },
+          data: page.data.map((d) => ({ date: d.date, total_value: fromMinorUnits(d.total_value, cur), positions: d.positions, items_valued: d.items_valued, items_missing_price: d.items_missing_price })),
+          pagination: pagination(page.pagination),
+        };
       });
     },
     history(portfolioId, query = {}, call) {
@@ -350,12 +567,13 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
     async importSteam(portfolioId, input = {}, call) {
       const pid = id('portfolios.importSteam', portfolioId);
       const q = parseInput(PROVIDER, 'portfolios.importSteam', steamImportSchema, input);
-      return send('importSteamInventory', {
+      const res = await send('importSteamInventory', {
         pathParams: { portfolio_id: pid },
         body: { asset_ids: q.assetIds },
         outcomeHint: `The import may have happened. To check: call portfolios.items('${pid}') and look for holdings with source 'steam'; importing again skips assets already there`,
         call,
       });
+      return { imported: res.imported, skipped: res.skipped, unresolved: res.unresolved };
     },
     async importCsv(portfolioId, csv, options) {
       const pid = id('portfolios.importCsv', portfolioId);
@@ -374,7 +592,7 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
         schema: csvImportAnswerSchema,
         call,
       });
-      return { format: file.format, rows: file.rows, imported: typeof answer.imported === 'number' ? answer.imported : undefined, answer };
+      return { format: file.format, rows: file.rows, imported: answer.imported };
     },
     async exportCsv(portfolioId, query = {}, call) {
       const pid = id('portfolios.exportCsv', portfolioId);
@@ -404,7 +622,7 @@ async function readBounded(stream: Readable, path: string): Promise<string> {
 }
 
 /** The import's answer: undocumented, so any object; a count, when there is one, must be one. */
-const csvImportAnswerSchema = z.looseObject({ imported: z.number().int().min(0).optional() });
+const csvImportAnswerSchema = z.object({ imported: z.number().int().min(0).optional() });
 
 /** One problem of a CSV file, as a `ValidationError` naming where (never echoing a cell). */
 function csvError(path: string, message: string): ValidationError {

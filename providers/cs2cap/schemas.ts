@@ -19,7 +19,9 @@ export const paginationSchema = z.object({
 
 const pricesMetaSchema = z.object({
   currency: z.string(),
-  filters: z.record(z.string(), z.unknown()).optional(),
+  filters: z
+    .object({ item_id: z.number().int().nullish(), market_hash_name: z.string().nullish(), phase: z.string().nullish(), requested_providers: z.array(z.string()).nullish() })
+    .optional(),
   providers_queried: z.array(z.string()).optional(),
 });
 
@@ -125,7 +127,13 @@ export const batchPricesSchema = z.object({
 });
 
 export const priceHistoryPageSchema = z.object({
-  meta: z.object({ currency: z.string() }).passthrough(),
+  meta: z.object({
+    currency: z.string(),
+    filters: z
+      .object({ item_id: z.number().int().nullish(), market_hash_name: z.string().nullish(), phase: z.string().nullish(), provider: z.string().nullish(), start: isoTime, end: isoTime })
+      .optional(),
+    result_count: z.number().int().optional(),
+  }),
   items: z.array(
     z.object({
       item_id: z.number().int(),
@@ -153,8 +161,7 @@ export const candlesPageSchema = z.object({
       interval: z.string(),
       start: z.string(),
       end: z.string(),
-    })
-    .passthrough(),
+    }),
   data: z.array(
     z.object({
       t: z.number().int(),
@@ -164,13 +171,31 @@ export const candlesPageSchema = z.object({
       c: z.number().int(),
       v: z.number().int(),
       q: z.number().int().nullish(),
-      providers: z.object({ o: z.string().default('unknown'), h: z.string(), l: z.string(), c: z.string().default('unknown') }).passthrough(),
+      providers: z.object({ o: z.string().default('unknown'), h: z.string(), l: z.string(), c: z.string().default('unknown') }),
     }),
   ),
 });
 
 export const salesPageSchema = z.object({
-  meta: z.object({ currency: z.string() }).passthrough(),
+  meta: z.object({
+    currency: z.string(),
+    filters: z
+      .object({
+        item_id: z.number().int().nullish(),
+        market_hash_name: z.string().nullish(),
+        phase: z.string().nullish(),
+        requested_providers: z.array(z.string()).nullish(),
+        min_float: z.number().nullish(),
+        max_float: z.number().nullish(),
+        paint_seed: z.number().int().nullish(),
+        stickers: z.array(z.string()).nullish(),
+        charms: z.string().nullish(),
+        limit: z.number().int().optional(),
+      })
+      .optional(),
+    providers_queried: z.array(z.string()).optional(),
+    result_count: z.number().int().optional(),
+  }),
   items: z.array(
     z.object({
       date: z.string(),
@@ -184,6 +209,7 @@ export const salesPageSchema = z.object({
       paint_seed: z.number().int().nullish(),
       stickers: z.array(z.object({ name: z.string(), slot: z.number().int().nullish(), wear: z.number().nullish() })).nullish(),
       charms: z.array(z.object({ name: z.string(), pattern_id: z.number().nullish() })).nullish(),
+      inspect: z.object({ in_game: z.string().nullish(), screenshot_front: z.string().nullish(), screenshot_back: z.string().nullish() }).nullish(),
     }),
   ),
   pagination: paginationSchema,
@@ -191,20 +217,33 @@ export const salesPageSchema = z.object({
 
 export const itemsPageSchema = z.object({
   items: z.array(
-    z
-      .object({
-        item_id: z.number().int().nullish(),
-        market_hash_name: z.string(),
-        phase: z.string().nullish(),
-        item_type: z.string().nullish(),
-        weapon_type: z.string().nullish(),
-        wear_name: z.string().nullish(),
-        rarity_name: z.string().nullish(),
-        is_stattrak: z.boolean().nullish(),
-        is_souvenir: z.boolean().nullish(),
-        image_url: z.string().nullish(),
-      })
-      .passthrough(),
+    z.object({
+      item_id: z.number().int().nullish(),
+      market_hash_name: z.string(),
+      phase: z.string().nullish(),
+      item_type: z.string().nullish(),
+      item_subtype: z.string().nullish(),
+      weapon_type: z.string().nullish(),
+      base_name: z.string().nullish(),
+      skin_name: z.string().nullish(),
+      wear_name: z.string().nullish(),
+      def_index: z.string().nullish(),
+      paint_index: z.number().int().nullish(),
+      collection: z.string().nullish(),
+      collection_image: z.string().nullish(),
+      crates: z.array(z.string()).nullish(),
+      crates_images: z.array(z.string()).nullish(),
+      release_date: z.string().nullish(),
+      rarity_name: z.string().nullish(),
+      rarity_color: z.string().nullish(),
+      style_name: z.string().nullish(),
+      is_stattrak: z.boolean().nullish(),
+      is_souvenir: z.boolean().nullish(),
+      min_float: z.number().nullish(),
+      max_float: z.number().nullish(),
+      image_url: z.string().nullish(),
+      supply: z.number().int().nullish(),
+    }),
   ),
   pagination: paginationSchema,
 });
@@ -215,9 +254,17 @@ export const providerInfoSchema = z.object({
   code: z.string().nullish(),
   market_type: z.string().nullish(),
   default_currency: z.string().nullish(),
-  fees: z.object({ sell_fee: z.number().nullish(), insta_sell_fee: z.number().nullish(), trading_spread_fee: z.number().nullish() }).passthrough(),
-  features: z.object({ has_buy_orders: z.boolean().nullish(), has_recent_sales: z.boolean().nullish() }).passthrough(),
-  health: z.object({ status: z.string() }).passthrough(),
+  fees: z.object({ sell_fee: z.number().nullish(), insta_sell_fee: z.number().nullish(), trading_spread_fee: z.number().nullish() }),
+  features: z.object({ has_buy_orders: z.boolean().nullish(), has_recent_sales: z.boolean().nullish() }),
+  health: z.object({
+    status: z.string(),
+    last_checked_at: isoTime,
+    total_offers: z.number().int().nullish(),
+    unique_items: z.number().int().nullish(),
+    market_coverage: z.number().nullish(),
+    total_value: z.number().int().nullish(),
+    total_value_usd: z.number().int().nullish(),
+  }),
 });
 export const providersSchema = z.record(z.string(), providerInfoSchema);
 
@@ -255,14 +302,13 @@ export const subKeyListSchema = z.object({
   pagination: paginationSchema,
 });
 export const subKeyCreatedSchema = z.object({ key: z.string().regex(API_KEY, 'not an sk_ key'), key_info: apiKeyInfoSchema, message: z.string().nullish() });
-export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime }).passthrough();
+export const subKeyRevokedSchema = z.object({ ok: z.boolean(), key_id: z.string().optional(), revoked_at: isoTime });
 
 // ---- market analytics (§6.5): USD major-unit decimal strings ----
 const usdDecimal = z.string().regex(/^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$/, 'a USD decimal string');
 export const arbitragePageSchema = z.object({
   meta: z
-    .object({ generated_at: z.string(), data_source: z.string(), freshness_sec: z.number().int(), window: z.object({ timeframe: z.string().nullish() }).passthrough().nullish() })
-    .passthrough(),
+    .object({ generated_at: z.string(), data_source: z.string(), freshness_sec: z.number().int(), window: z.object({ timeframe: z.string().nullish() }).nullish() }),
   data: z.object({
     items: z.array(
       z
@@ -278,15 +324,14 @@ export const arbitragePageSchema = z.object({
           estimated_fees_usd: usdDecimal,
           net_profit_usd: usdDecimal,
           last_updated: z.string(),
-        })
-        .passthrough(),
+        }),
     ),
   }),
   pagination: paginationSchema,
 });
 
 // ---- alerts (§6.9; exempt from the monthly quota) ----
-const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }).passthrough();
+const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() });
 const decimalText = z.string().regex(DECIMAL_TEXT, 'a decimal string');
 export const alertSchema = z
   .object({
@@ -299,15 +344,14 @@ export const alertSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     item: alertItem,
-  })
-  .passthrough();
+  });
 export const alertListSchema = z.object({ alerts: z.array(alertSchema), pagination: paginationSchema });
 export const alertBatchSchema = z.object({
   created: z.number().int(),
   failed: z.number().int(),
-  results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() }).passthrough()),
+  results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() })),
 });
-export const alertDeletedSchema = z.object({ ok: z.boolean() }).passthrough();
+export const alertDeletedSchema = z.object({ ok: z.boolean() });
 export const alertEventsSchema = z.object({
   events: z.array(
     z
@@ -320,9 +364,9 @@ export const alertEventsSchema = z.object({
         triggered_currency: z.string().nullish(),
         reason: z.string().nullish(),
         created_at: z.string(),
-        deliveries: z.array(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() }).passthrough()),
+        deliveries: z.array(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() })),
       })
-      .passthrough(),
+      ,
   ),
   pagination: paginationSchema,
 });
@@ -341,11 +385,10 @@ export const webhookSummarySchema = z
     last_failure_message: z.string().nullish(),
     created_at: z.string(),
     updated_at: z.string().nullish(),
-  })
-  .passthrough();
+  });
 export const webhookListSchema = z.object({ webhooks: z.array(webhookSummarySchema) });
 export const webhookWithSecretSchema = z.object({ webhook: webhookSummarySchema, secret: z.string().min(1) });
-export const webhookDeletedSchema = z.object({ ok: z.boolean() }).passthrough();
+export const webhookDeletedSchema = z.object({ ok: z.boolean() });
 const deliverySummary = {
   id: z.string(),
   event_id: z.string().nullish(),
@@ -362,16 +405,15 @@ const deliverySummary = {
   created_at: z.string(),
   completed_at: isoTime,
 };
-export const webhookDeliveriesSchema = z.object({ deliveries: z.array(z.object(deliverySummary).passthrough()), pagination: paginationSchema });
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(z.object(deliverySummary)), pagination: paginationSchema });
 export const webhookDeliverySchema = z
   .object({
     ...deliverySummary,
-    payload: z.record(z.string(), z.unknown()).nullish(),
+    payload: z.object({ alert_id: z.union([z.string(), z.number()]).optional(), item_id: z.number().optional(), market_hash_name: z.string().optional() }).nullish(),
     attempts: z
-      .array(z.object({ attempt_number: z.number().int(), status: z.string(), http_status: z.number().int().nullish(), error: z.string().nullish(), response_body_excerpt: z.string().nullish(), created_at: z.string() }).passthrough())
+      .array(z.object({ attempt_number: z.number().int(), status: z.string(), http_status: z.number().int().nullish(), error: z.string().nullish(), response_body_excerpt: z.string().nullish(), created_at: z.string() }))
       .default([]),
-  })
-  .passthrough();
+  });
 
 export const errorBodySchema = z.object({
   code: z.string().optional(),

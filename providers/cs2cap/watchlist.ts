@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { itemsWhenIterated, offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { parseInput } from '../../src/validation.js';
-import type { WatchlistItem, WatchlistResponse } from './generated/operations.js';
+import type { WatchlistItem } from './generated/operations.js';
+import { pagination, type Cs2CapPagination } from './results.js';
 import type { createOperationSender } from './operation-kit.js';
 import { MAX_INT_INPUT, MAX_NAME_CHARS } from './schemas.js';
 
@@ -20,10 +21,31 @@ export const watchlistQuerySchema = z
 /** Input of `watchlist.add`: one catalog id or up to 200 (a batch is all-or-nothing). */
 export const watchlistAddSchema = z.union([itemId, z.array(itemId).min(1).max(200)]);
 
-/** One watched item. */
-export type Cs2CapWatchlistEntry = WatchlistItem;
+/** One watched item (`WatchlistItem`). */
+export interface Cs2CapWatchlistEntry {
+  /** The entry's id. */
+  id: string;
+  /** The CS2Cap catalog id (remove the entry by this). */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or `null`. */
+  phase?: string | null | undefined;
+  /** When it was added (ISO time). */
+  created_at: string;
+}
 /** A page of the watchlist. */
-export type Cs2CapWatchlistPage = WatchlistResponse;
+export interface Cs2CapWatchlistPage {
+  /** The watched items. */
+  items: Cs2CapWatchlistEntry[];
+  /** Offset paging. */
+  pagination: Cs2CapPagination;
+}
+/** What `watchlist.remove` returns. */
+export interface Cs2CapWatchlistRemoved {
+  /** `true` once the item is no longer watched. */
+  ok: boolean;
+}
 /** Query of `watchlist.list`. */
 export type Cs2CapWatchlistQuery = z.input<typeof watchlistQuerySchema>;
 
@@ -42,16 +64,18 @@ export interface Cs2CapWatchlist {
    */
   add(itemIds: number | number[], options?: CallOptions): Promise<Cs2CapWatchlistEntry[]>;
   /** Stop watching an item, by its catalog `item_id` (not the entry id); safe to repeat. */
-  remove(itemId: number, options?: CallOptions): Promise<{ ok: boolean }>;
+  remove(itemId: number, options?: CallOptions): Promise<Cs2CapWatchlistRemoved>;
 }
 
 /** The `watchlist` calls of a CS2Cap client. */
 export function createWatchlistCalls(send: ReturnType<typeof createOperationSender>): Cs2CapWatchlist {
+  const entry = (w: WatchlistItem): Cs2CapWatchlistEntry => ({ id: w.id, item_id: w.item_id, market_hash_name: w.market_hash_name, phase: w.phase, created_at: w.created_at });
   const watchlist: Cs2CapWatchlist = {
     list: offsetList(PROVIDER, (p) => p.items, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'watchlist.list', watchlistQuerySchema, query);
       // The docs' default page size is not pinned down: always send one.
-      return send('listWatchlist', { query: { limit: q.limit ?? 50, offset: q.offset, search: q.search }, call });
+      const page = await send('listWatchlist', { query: { limit: q.limit ?? 50, offset: q.offset, search: q.search }, call });
+      return { items: page.items.map(entry), pagination: pagination(page.pagination) };
     }),
     entries(query = {}, call) {
       parseInput(PROVIDER, 'watchlist.entries', watchlistQuerySchema, query);
@@ -65,7 +89,7 @@ export function createWatchlistCalls(send: ReturnType<typeof createOperationSend
         outcomeHint: `The item${list.length > 1 ? 's' : ''} may have been added. To check: call watchlist.list({ search: '${list[0]}' }); adding an item already watched fails with a 409, so it is safe to add again once you have looked`,
         call,
       });
-      return 'items' in res ? res.items : [res];
+      return ('items' in res ? res.items : [res]).map(entry);
     },
     async remove(itemId_, call) {
       const id = parseInput(PROVIDER, 'watchlist.remove', itemId, itemId_);

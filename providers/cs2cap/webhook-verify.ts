@@ -43,11 +43,16 @@ export interface Cs2CapWebhookDelivery {
   readonly payload: Cs2CapWebhookPayload;
 }
 
-const payloadSchema = z
-  .object({ alert_id: z.union([z.string(), z.number()]).optional(), item_id: z.number().optional(), market_hash_name: z.string().optional() })
-  .passthrough();
-/** An alert event as delivered; unknown fields are kept. */
-export type Cs2CapWebhookPayload = z.output<typeof payloadSchema>;
+const payloadSchema = z.object({ alert_id: z.union([z.string(), z.number()]).optional(), item_id: z.number().optional(), market_hash_name: z.string().optional() });
+/** An alert event as delivered: the fields the docs show (other fields are dropped, docs/results.md). */
+export interface Cs2CapWebhookPayload {
+  /** The alert that fired. */
+  alert_id?: string | number | undefined;
+  /** The item's catalog id. */
+  item_id?: number | undefined;
+  /** The item's Steam market name. */
+  market_hash_name?: string | undefined;
+}
 
 const SIGNATURE_HEADERS = ['x-cs2c-signature', 'x-cs2cap-signature'];
 

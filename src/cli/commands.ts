@@ -130,10 +130,10 @@ function candlesCommand(): Command {
         io.out(bold(io, meta.market_hash_name) + dim(io, ` — ${data.length} ${meta.interval} candles, ${meta.start} → ${meta.end}, ${meta.currency}`));
         if (!data.length) return;
         const label = 'close ';
-        io.out(label + sparkline(data.map((k) => Number(k.close.amount)), io.columns - label.length));
+        io.out(label + sparkline(data.map((k) => Number(k.c.amount)), io.columns - label.length));
         const shown = data.slice(-CANDLE_ROWS);
         if (shown.length < data.length) io.out(dim(io, `the last ${shown.length}:`));
-        io.out(table(['time', 'open', 'high', 'low', 'close', 'volume'], shown.map((k) => [k.time.replace('T', ' ').slice(0, 16), k.open.amount, k.high.amount, k.low.amount, k.close.amount, String(k.v)]), ['l', 'r', 'r', 'r', 'r', 'r']));
+        io.out(table(['time', 'open', 'high', 'low', 'close', 'volume'], shown.map((k) => [new Date(k.t * 1000).toISOString().replace('T', ' ').slice(0, 16), k.o.amount, k.h.amount, k.l.amount, k.c.amount, String(k.v)]), ['l', 'r', 'r', 'r', 'r', 'r']));
       });
     });
 }

@@ -82,9 +82,9 @@ export function portfolioCommand(common: AddCommonFlags): Command {
           const flags = { '(input)': 'ID', currency: '--currency' };
           const [items, valuation] = await withFlags(flags, () => Promise.all([client.portfolios.items(portfolioId), client.portfolios.getValue(portfolioId, { currency: opts.currency })]));
           if (io.json) return io.out(JSON.stringify({ id: portfolioId, items, valuation }, null, 2));
-          const lines = valuation.data.line_items.map((l) => [String(l.item_id), l.market_hash_name, String(l.quantity), money(l.bestAsk), money(l.value)]);
+          const lines = valuation.data.line_items.map((l) => [String(l.item_id), l.market_hash_name, String(l.quantity), money(l.best_ask), money(l.item_value)]);
           io.out(table(['item', 'name', 'qty', 'best ask', 'value'], lines, ['r', 'l', 'r', 'r', 'r']));
-          io.out(`total ${bold(io, money(valuation.data.total))} · ${valuation.data.items_valued} of ${lines.length} items valued${valuation.data.items_not_found.length ? ` · not found: ${valuation.data.items_not_found.join(', ')}` : ''}`);
+          io.out(`total ${bold(io, money(valuation.data.total_value))} · ${valuation.data.items_valued} of ${lines.length} items valued${valuation.data.items_not_found.length ? ` · not found: ${valuation.data.items_not_found.join(', ')}` : ''}`);
         });
       }),
   );
@@ -105,7 +105,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
             return out;
           });
           if (io.json) return io.out(JSON.stringify(days, null, 2));
-          io.out(table(['date', 'value', 'positions', 'priced'], days.map((d) => [d.date, money(d.value), String(d.positions), String(d.items_valued)]), ['l', 'r', 'r', 'r']));
+          io.out(table(['date', 'value', 'positions', 'priced'], days.map((d) => [d.date, money(d.total_value), String(d.positions), String(d.items_valued)]), ['l', 'r', 'r', 'r']));
         });
       }),
   );
@@ -122,7 +122,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
           if (!txs.length) return io.out(dim(io, 'no transactions'));
           io.out(table(
             ['date', 'type', 'item', 'name', 'qty', 'price', 'fee', 'marketplace'],
-            txs.map((t) => [t.date, t.type, String(t.item_id), t.market_hash_name, String(t.quantity), money(t.unitPrice), t.fee ? money(t.fee) : t.fee_percentage != null ? `${t.fee_percentage}%` : '—', t.marketplace ?? '']),
+            txs.map((t) => [t.date, t.type, String(t.item_id), t.market_hash_name, String(t.quantity), money(t.price), t.fee_amount ? money(t.fee_amount) : t.fee_percentage != null ? `${t.fee_percentage}%` : '—', t.marketplace ?? '']),
             ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'l'],
           ));
         });
@@ -145,7 +145,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
           const t = await withFlags(flags, () =>
             client.portfolios.addTransaction(portfolioId, { marketHashName: opts.item, type: opts.type, quantity: opts.quantity, price: opts.price, date: opts.date ?? today(), currency: 'USD' }),
           );
-          io.out(io.json ? JSON.stringify(t, null, 2) : `recorded a ${t.type} of ${t.quantity} × ${t.market_hash_name} at ${money(t.unitPrice)} on ${t.date} (${t.id})`);
+          io.out(io.json ? JSON.stringify(t, null, 2) : `recorded a ${t.type} of ${t.quantity} × ${t.market_hash_name} at ${money(t.price)} on ${t.date} (${t.id})`);
         });
       }),
   );

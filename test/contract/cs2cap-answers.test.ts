@@ -112,10 +112,10 @@ describe('cs2cap contract: sandbox answers and client requests against the spec'
     await q.getKeyInfo();
     const child = await q.subKeys.create({ name: 'contract', rateRequestsPerMinute: 10 });
     await q.subKeys.list({ limit: 5 });
-    await q.subKeys.get(child.keyInfo.id);
-    await q.subKeys.update(child.keyInfo.id, { quotaRequestsPerMonth: 100, rateRequestsPerMinute: null });
-    await q.subKeys.reissue(child.keyInfo.id);
-    await q.subKeys.revoke(child.keyInfo.id);
+    await q.subKeys.get(child.key_info.id);
+    await q.subKeys.update(child.key_info.id, { quotaRequestsPerMonth: 100, rateRequestsPerMinute: null });
+    await q.subKeys.reissue(child.key_info.id);
+    await q.subKeys.revoke(child.key_info.id);
     await q.watchlist.add(1000);
     await q.watchlist.add([1001, 1002]);
     await q.watchlist.list({ search: 'AK' });

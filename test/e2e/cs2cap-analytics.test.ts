@@ -39,14 +39,14 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
     const one = await client.getItemAnalytics(1000);
     expect(one.data.summary).toMatchObject({
       provider_count: r.length,
-      best_ask_usd: cents(ask),
-      best_bid_usd: cents(Math.max(...withBid.map((p) => p.bid!))),
+      best_ask_usd: { currency: 'USD', amount: cents(ask) },
+      best_bid_usd: { currency: 'USD', amount: cents(Math.max(...withBid.map((p) => p.bid!))) },
       supply,
-      marketcap: cents(ask * supply),
+      marketcap: { currency: 'USD', amount: cents(ask * supply) },
       sales_1d: 4 * 5,
     });
     expect(one.data.summary.avg_spread_pct).toBeCloseTo(withBid.reduce((n, p) => n + ((p.ask - p.bid!) / p.ask) * 100, 0) / withBid.length, 2);
-    expect(one.data.summary.bestAsk).toEqual({ currency: 'USD', amount: cents(ask) });
+    expect(one.data.summary.best_ask_usd).toEqual({ currency: 'USD', amount: cents(ask) });
     expect(one.data.coverage).toEqual({ provider_count: r.length, providers_with_volume: 4, providers_with_bid_side: withBid.length });
     expect(snap.data.items.find((i) => i.item_id === 1000)!.summary.rank).toBe(one.data.summary.rank);
     expect((await caught(client.getItemAnalytics(999_999)) as InvalidRequestError).status).toBe(404);
@@ -55,12 +55,11 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
   it('indexes add up the marketcaps per group', async () => {
     const snap = await client.getMarketSnapshot();
     const byType = await client.getMarketIndexes();
-    const total = snap.data.items.reduce((n, i) => n + Math.round(Number(i.summary.marketcap) * 100), 0);
-    expect(byType.data.total_marketcap_usd).toBe(cents(total));
-    expect(byType.totalMarketcap.amount).toBe(cents(total));
+    const total = snap.data.items.reduce((n, i) => n + Math.round(Number(i.summary.marketcap?.amount) * 100), 0);
+    expect(byType.data.total_marketcap_usd).toEqual({ currency: 'USD', amount: cents(total) });
     const weapons = sandbox.catalog().filter((i) => i.item_type === 'Weapon').map((i) => i.item_id);
-    const weaponCap = snap.data.items.filter((i) => weapons.includes(i.item_id)).reduce((n, i) => n + Math.round(Number(i.summary.marketcap) * 100), 0);
-    expect(byType.data.groups.find((g) => g.group === 'Weapon')).toMatchObject({ marketcap_usd: cents(weaponCap), item_count: weapons.length });
+    const weaponCap = snap.data.items.filter((i) => weapons.includes(i.item_id)).reduce((n, i) => n + Math.round(Number(i.summary.marketcap?.amount) * 100), 0);
+    expect(byType.data.groups.find((g) => g.group === 'Weapon')).toMatchObject({ marketcap_usd: { currency: 'USD', amount: cents(weaponCap) }, item_count: weapons.length });
     const byWeapon = await client.getMarketIndexes({ groupBy: 'weapon_type' });
     expect(byWeapon.meta.group_by).toBe('weapon_type');
     expect(byWeapon.data.groups.map((g) => g.group)).toContain('Sniper Rifle');
@@ -68,7 +67,7 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
 
   it('indicators match the candles the client reads: SMA 20, Bollinger middle, close; a short history is a 422', async () => {
     const candles = await client.getPriceCandles({ itemId: 1001, interval: '1d', lookbackDays: 365, fill: true, currency: 'EUR' });
-    const closes = candles.data.map((k) => k.c / 100);
+    const closes = candles.data.map((k) => Number(k.c.amount));
     const sma20 = closes.slice(-20).reduce((a, b) => a + b, 0) / 20;
     const ind = await client.getIndicators({ itemId: 1001, currency: 'EUR' });
     expect(ind.data.coverage.candle_count).toBe(candles.data.length);
@@ -76,7 +75,7 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
     expect(ind.data.momentum.bb_middle).toBeCloseTo(sma20, 3);
     expect(ind.data.coverage.sufficient_for).toContain('sma_200');
     const usd = await client.getPriceCandles({ itemId: 1001, interval: '1d', lookbackDays: 365, fill: true });
-    expect(ind.close).toEqual({ currency: 'USD', amount: cents(usd.data.at(-1)!.c) });
+    expect(ind.data.close_price_usd).toEqual(usd.data.at(-1)!.c);
     SANDBOX_SHORT_HISTORY.add(1002);
     try {
       const err = await caught(client.getIndicators({ itemId: 1002 }));
@@ -94,7 +93,7 @@ describe('cs2cap analytics and catalog against the sandbox', () => {
     for (const s of chart.series) {
       expect(s.data).toHaveLength(30);
       expect(s.data.every((p, i) => i === 0 || p.t - s.data[i - 1]!.t === 86_400)).toBe(true);
-      expect(s.data[0]!.price_money.currency).toBe('GBP');
+      expect(s.data[0]!.price.currency).toBe('GBP');
     }
     const withDefunct = await client.getPriceChart({ itemId: 1000, lookbackDays: 30, includeDefunct: true });
     expect(withDefunct.series.map((s) => s.provider)).toContain('bitskins');

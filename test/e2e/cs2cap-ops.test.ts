@@ -43,7 +43,7 @@ describe('cs2cap operations against the sandbox', () => {
     it('get, update (caps only lower the parent; null removes a cap) and the child key obeys its own rate', async () => {
       const root = make(sandbox.createKey('quant', { rpm: 50 }));
       const created = await root.subKeys.create({ name: 'bot' });
-      const id = created.keyInfo.id;
+      const id = created.key_info.id;
       const got = await root.subKeys.get(id);
       expect(got.key.name).toBe('bot');
       expect(got.key.effective_rate_requests_per_minute).toBe(50);
@@ -70,10 +70,10 @@ describe('cs2cap operations against the sandbox', () => {
       const root = make(sandbox.createKey('quant'));
       const created = await root.subKeys.create({ name: 'reissued' });
       const oldKey = created.key.reveal();
-      const again = await root.subKeys.reissue(created.keyInfo.id);
+      const again = await root.subKeys.reissue(created.key_info.id);
       const newKey = again.key.reveal();
       expect(newKey).not.toBe(oldKey);
-      expect(again.keyInfo).toMatchObject({ id: created.keyInfo.id, name: 'reissued' });
+      expect(again.key_info).toMatchObject({ id: created.key_info.id, name: 'reissued' });
       expectNoSecret(again, newKey);
       const err = await caught(make(oldKey).getPrices({ itemId: 1000 }));
       expect((err as AuthenticationError).providerCode).toBe('AUTH_API_KEY_REVOKED');
@@ -84,7 +84,7 @@ describe('cs2cap operations against the sandbox', () => {
       const root = make(sandbox.createKey('quant'));
       const created = await root.subKeys.create({ name: 'lost' });
       sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: /\/reissue$/ });
-      const err = await caught(root.subKeys.reissue(created.keyInfo.id));
+      const err = await caught(root.subKeys.reissue(created.key_info.id));
       expect(err).toBeInstanceOf(OutcomeUnknownError);
       expect((err as Error).message).toContain('AUTH_API_KEY_REVOKED');
       expect(sent('POST', '/reissue')).toBe(1);
@@ -102,7 +102,7 @@ describe('cs2cap operations against the sandbox', () => {
     expect(quotes.map((q) => q.provider).sort()).toEqual(want.map((p) => p.provider).sort());
     for (const q of quotes) {
       const row = want.find((p) => p.provider === q.provider)!;
-      expect(q.bid).toEqual({ currency: 'EUR', amount: ((row.bid! / 100) * 0.92).toFixed(2) });
+      expect(q.highest_bid).toEqual({ currency: 'EUR', amount: ((row.bid! / 100) * 0.92).toFixed(2) });
     }
     expect(sent('POST', '/bids/batch')).toBe(1);
   });

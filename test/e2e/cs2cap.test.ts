@@ -47,9 +47,11 @@ describe('cs2cap against its sandbox', () => {
     const page = await client.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', providers: ['steam', 'buff163'] });
     expect(page.items.map((i) => i.provider).sort()).toEqual(['buff163', 'steam']);
     for (const item of page.items) {
-      expect(item.ask.currency).toBe('USD');
-      expect(item.ask.amount).toBe(item.lowest_ask_decimal);
-      expect(Number(item.ask.amount) * 100).toBeCloseTo(item.lowest_ask, 5);
+      expect(item.lowest_ask.currency).toBe('USD');
+      expect(item.lowest_ask.amount).toMatch(/^\d+\.\d{2}$/);
+      // One copy: the float-free Money, no minor units or decimal string beside it.
+      expect(Object.keys(item)).not.toContain('lowest_ask_decimal');
+      expect(Object.keys(item)).not.toContain('ask');
     }
     expect(sandbox.server.requests.at(-1)?.query).toBe('?market_hash_name=AK-47%20%7C%20Redline%20%28Field-Tested%29&providers=steam&providers=buff163');
   });
@@ -71,7 +73,7 @@ describe('cs2cap against its sandbox', () => {
     expect(batch.items).toHaveLength(1);
     expect(batch.names_not_found).toEqual(['No Such Item']);
     const bids = await client.getBids({ itemId: 1000 });
-    expect(bids.items.every((b) => b.bid.currency === 'USD')).toBe(true);
+    expect(bids.items.every((b) => b.highest_bid.currency === 'USD')).toBe(true);
     const items = await client.listItems({ q: 'karambit' });
     expect(items.items.length).toBe(2);
     const providers = await client.getProviders();
@@ -123,10 +125,10 @@ describe('cs2cap against its sandbox', () => {
     for (let i = 0; i < hourly.data.length; i += 1) {
       const k = hourly.data[i]!;
       if (i > 0) expect(k.t - hourly.data[i - 1]!.t).toBe(3600);
-      expect(k.open.currency).toBe('EUR');
-      for (const side of [k.open, k.close]) {
-        expect(compareMoney(k.low, side)).toBeLessThanOrEqual(0);
-        expect(compareMoney(side, k.high)).toBeLessThanOrEqual(0);
+      expect(k.o.currency).toBe('EUR');
+      for (const side of [k.o, k.c]) {
+        expect(compareMoney(k.l, side)).toBeLessThanOrEqual(0);
+        expect(compareMoney(side, k.h)).toBeLessThanOrEqual(0);
       }
     }
     const sparse = await quant.getPriceCandles({ itemId: 1000, interval: '1h', lookbackDays: 2 });
@@ -203,7 +205,7 @@ describe('cs2cap against its sandbox', () => {
       const rows = sandbox.prices.filter((p) => p.item_id === 1000);
       const ask = Math.min(...rows.map((p) => p.ask)) / 100;
       const alert = await client.alerts.create({ itemId: 1000, kind: 'price_below', threshold: (ask - 1).toFixed(2) });
-      expect(alert).toMatchObject({ is_enabled: true, item: { item_id: 1000 }, threshold: { currency: 'USD' } });
+      expect(alert).toMatchObject({ is_enabled: true, item: { item_id: 1000 }, threshold_currency: 'USD' });
       expect(await sandbox.checkAlerts()).toEqual([]);
       for (const p of rows) p.ask -= 200; // every marketplace drops by 2 USD
       expect(await sandbox.checkAlerts()).toEqual([alert.id]);
@@ -229,10 +231,10 @@ describe('cs2cap against its sandbox', () => {
     expect(all.length).toBeGreaterThan(7); // more than one page
     for (let i = 0; i < all.length; i += 1) {
       const o = all[i]!;
-      expect(subtractMoney(subtractMoney(o.sellPrice, o.estimatedFees), o.buyPrice)).toEqual(o.netProfit);
+      expect(subtractMoney(subtractMoney(o.sell_price_usd, o.estimated_fees_usd), o.buy_price_usd)).toEqual(o.net_profit_usd);
       expect(o.gross_spread_pct).toBeGreaterThanOrEqual(0);
       expect(o.buy_provider).not.toBe(o.sell_provider);
-      if (i > 0) expect(compareMoney(all[i - 1]!.netProfit, o.netProfit)).toBeGreaterThanOrEqual(0);
+      if (i > 0) expect(compareMoney(all[i - 1]!.net_profit_usd, o.net_profit_usd)).toBeGreaterThanOrEqual(0);
     }
     const filtered = await client.getArbitrage({ minSpreadPct: 0, providersBuy: ['skinport'], providersSell: ['buff163'] });
     expect(filtered.data.items.length).toBeGreaterThan(0);
@@ -428,7 +430,8 @@ describe('cs2cap against its sandbox', () => {
     let rows = 0;
     for await (const row of prices.rows) {
       rows += 1;
-      expect(row.ask.amount).toBe(row.lowest_ask_decimal);
+      expect(row.lowest_ask.currency).toBe('USD');
+      expect(Object.keys(row)).not.toContain('lowest_ask_decimal');
     }
     expect(rows).toBe(prices.total);
     expect(rows).toBe(sandbox.prices.filter((p) => p.provider === 'steam' || p.provider === 'csfloat').length);

@@ -99,7 +99,7 @@ describe('cs2cap input bounds: refused with ValidationError, nothing sent', () =
 
     const alert = { id: 'al_1', kind: 'price_below', threshold_value: '123456789012.12345678', threshold_currency: 'USD', is_enabled: true, created_at: 't', updated_at: 't', item: { item_id: 1, market_hash_name: 'x' } };
     nock(BASE).post('/v1/account/alerts', (b: { threshold_value?: string }) => b.threshold_value === '123456789012.12345678').reply(201, alert);
-    expect((await c.alerts.create({ itemId: 1, kind: 'price_below', threshold: '123456789012.12345678', currency: 'USD' })).threshold?.amount).toBe('123456789012.12345678');
+    expect((await c.alerts.create({ itemId: 1, kind: 'price_below', threshold: '123456789012.12345678', currency: 'USD' })).threshold_value).toBe('123456789012.12345678');
 
     const url = `https://example.com/hook?x=${chars(2048 - 27)}`;
     expect(url).toHaveLength(2048);

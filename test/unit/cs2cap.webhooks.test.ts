@@ -34,7 +34,9 @@ describe('verifyCs2CapWebhook', () => {
     const forms = [sig.toString('hex'), sig.toString('hex').toUpperCase(), sig.toString('base64'), sig.toString('base64url'), `sha256=${sig.toString('hex')}`, `v1=${sig.toString('base64')}`];
     for (const form of forms) {
       const d = verifyCs2CapWebhook({ headers: headers(form), body, secret: SECRET, now });
-      expect(d).toMatchObject({ eventType: 'alert.triggered', deliveryId: 'dlv_1', signedAt: new Date(now).toISOString(), payload: { alert_id: 'al_1', item_id: 7, price_usd: '25.50' } });
+      expect(d).toMatchObject({ eventType: 'alert.triggered', deliveryId: 'dlv_1', signedAt: new Date(now).toISOString(), payload: { alert_id: 'al_1', item_id: 7 } });
+      // Fields the docs do not show are dropped (docs/results.md).
+      expect(d.payload).not.toHaveProperty('price_usd');
     }
     const { 'x-cs2c-signature': _, ...rest } = headers('');
     expect(verifyCs2CapWebhook({ headers: { ...rest, 'X-CS2Cap-Signature': sig.toString('hex') }, body: Buffer.from(body), secret: new SecretString(SECRET), now }).deliveryId).toBe('dlv_1');
@@ -148,7 +150,7 @@ describe('cs2cap webhook endpoints on the wire', () => {
     make();
     const alert = { id: 'al_1', kind: 'price_below', threshold_value: '25.5', threshold_currency: 'EUR', is_enabled: true, created_at: 't', updated_at: 't', item: { item_id: 7, market_hash_name: 'x' } };
     nock(BASE).post('/v1/account/alerts', { item_id: 7, kind: 'price_below', threshold_value: '25.5', threshold_currency: 'EUR', is_enabled: true }).reply(201, alert);
-    expect((await client.alerts.create({ itemId: 7, kind: 'price_below', threshold: '25.5', currency: 'eur' })).threshold).toEqual({ amount: '25.50', currency: 'EUR' });
+    expect((await client.alerts.create({ itemId: 7, kind: 'price_below', threshold: '25.5', currency: 'eur' }))).toMatchObject({ threshold_value: '25.5', threshold_currency: 'EUR' });
     nock(BASE).post('/v1/account/alerts').reply(502, { detail: 'bad gateway' });
     expect(await caught(client.alerts.create({ itemId: 7, kind: 'price_above', threshold: '30' }))).toBeInstanceOf(OutcomeUnknownError);
     expect(await caught(client.alerts.create({ itemId: 7, kind: 'spread_exceeds', threshold: '5', currency: 'USD' }))).toBeInstanceOf(ValidationError);
@@ -158,9 +160,9 @@ describe('cs2cap webhook endpoints on the wire', () => {
       .reply(200, { created: 1, failed: 0, results: [{ index: 0, status: 'created', alert_id: 'al_2' }] });
     expect((await client.alerts.createBatch([{ itemId: 7, kind: 'spread_exceeds', threshold: '5', isEnabled: false }])).results[0]?.alert_id).toBe('al_2');
     nock(BASE).patch('/v1/account/alerts/al_2', { is_enabled: true }).reply(200, { ...alert, id: 'al_2', kind: 'spread_exceeds', threshold_currency: null, threshold_value: '5' });
-    expect((await client.alerts.update('al_2', { isEnabled: true })).threshold).toBeUndefined();
+    expect(await client.alerts.update('al_2', { isEnabled: true })).toMatchObject({ kind: 'spread_exceeds', threshold_value: '5', threshold_currency: null });
     nock(BASE).get('/v1/account/alerts').query({ search: 'Redline', limit: '10' }).reply(200, { alerts: [alert], pagination: { limit: 10, offset: 0, total: 1, has_next: false, has_prev: false } });
-    expect((await client.alerts.list({ search: 'Redline', limit: 10 })).alerts[0]?.threshold?.amount).toBe('25.50');
+    expect((await client.alerts.list({ search: 'Redline', limit: 10 })).alerts[0]?.threshold_value).toBe('25.5');
   });
 
   it('deliveries: a page, and one delivery with its attempts', async () => {

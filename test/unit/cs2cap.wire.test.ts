@@ -32,14 +32,16 @@ describe('cs2cap wire format', () => {
       .query((q) => JSON.stringify(q) === JSON.stringify({ market_hash_name: 'AK-47 | Redline (Field-Tested)', phase: 'Ruby', providers: ['steam', 'buff163'], currency: 'EUR', limit: '50', offset: '10' }))
       .reply(200, page([{ provider: 'steam', item_id: 1, market_hash_name: 'x', lowest_ask: 2550, lowest_ask_decimal: '25.50', quantity: 3, brand_new_field: 1 }]));
     const res = await client.getPrices({ marketHashName: 'AK-47 | Redline (Field-Tested)', phase: 'Ruby', providers: ['steam', 'buff163'], currency: 'EUR', limit: 50, offset: 10 });
-    expect(res.items[0]?.ask).toEqual({ currency: 'USD', amount: '25.50' });
+    expect(res.items[0]?.lowest_ask).toEqual({ currency: 'USD', amount: '25.50' });
+    // Fields the client does not know are dropped; the decimal twin is not kept beside the Money.
+    expect(Object.keys(res.items[0]!).sort()).toEqual(['item_id', 'last_updated', 'link', 'lowest_ask', 'market_hash_name', 'phase', 'provider', 'quantity', 'timestamp', 'url']);
   });
 
   it('uses minor units when no decimal string is sent, and tolerates unknown provider keys', async () => {
     make();
     nock(BASE).get('/v1/prices').query({ item_id: '7' }).reply(200, page([{ provider: 'brand_new_market', item_id: 7, market_hash_name: 'x', lowest_ask: 5, quantity: 1 }]));
     const res = await client.getPrices({ itemId: 7 });
-    expect(res.items[0]?.ask.amount).toBe('0.05');
+    expect(res.items[0]?.lowest_ask.amount).toBe('0.05');
     expect(res.items[0]?.provider).toBe('brand_new_market');
   });
 
@@ -55,7 +57,7 @@ describe('cs2cap wire format', () => {
   it('GET /v1/bids always sends a limit', async () => {
     make();
     nock(BASE).get('/v1/bids').query({ item_id: '3', limit: '100' }).reply(200, page([{ provider: 'buff163', item_id: 3, market_hash_name: 'x', highest_bid: 1999, num_bids: 4 }]));
-    expect((await client.getBids({ itemId: 3 })).items[0]?.bid.amount).toBe('19.99');
+    expect((await client.getBids({ itemId: 3 })).items[0]?.highest_bid.amount).toBe('19.99');
   });
 
   it('history, sales, items, providers, fx paths and params', async () => {
@@ -73,7 +75,7 @@ describe('cs2cap wire format', () => {
     expect((await client.getFxRates()).rates).toEqual({ EUR: '0.92', BTC: '0.0000163' });
   });
 
-  it('GET /v1/prices/candles: lookback in days, exact Money in the answer currency, ISO bucket times', async () => {
+  it('GET /v1/prices/candles: lookback in days, exact Money in the answer currency under o/h/l/c', async () => {
     make();
     nock(BASE)
       .get('/v1/prices/candles')
@@ -85,11 +87,11 @@ describe('cs2cap wire format', () => {
     const res = await client.getPriceCandles({ marketHashName: 'Kilowatt Case', interval: '1h', lookbackDays: 2, fill: true, currency: 'EUR' });
     expect(res.meta.provider).toBe('All Providers');
     expect(res.data[0]).toMatchObject({
-      time: new Date(1_795_867_200_000).toISOString(),
-      open: { amount: '1.01', currency: 'EUR' },
-      high: { amount: '1.30', currency: 'EUR' },
-      low: { amount: '0.99', currency: 'EUR' },
-      close: { amount: '1.20', currency: 'EUR' },
+      t: 1_795_867_200,
+      o: { amount: '1.01', currency: 'EUR' },
+      h: { amount: '1.30', currency: 'EUR' },
+      l: { amount: '0.99', currency: 'EUR' },
+      c: { amount: '1.20', currency: 'EUR' },
       providers: { o: 'unknown', h: 'csfloat', l: 'buff163', c: 'unknown' },
     });
   });
@@ -124,8 +126,8 @@ describe('cs2cap wire format', () => {
     const ids: number[] = [];
     for await (const o of client.arbitrage({ minSpreadPct: 2.5, providersBuy: ['csfloat', 'skinport'], providersSell: ['buff163'], limit: 2 })) {
       ids.push(o.item_id);
-      expect(o.sellPrice).toEqual({ amount: '11.50', currency: 'USD' });
-      expect(o.netProfit.amount).toBe('1.21');
+      expect(o.sell_price_usd).toEqual({ amount: '11.50', currency: 'USD' });
+      expect(o.net_profit_usd.amount).toBe('1.21');
     }
     expect(ids).toEqual([1, 2, 3]);
     expect(await caught(client.getArbitrage({ minSpreadPct: -1 }))).toMatchObject({ name: 'ValidationError' });
@@ -145,7 +147,7 @@ describe('cs2cap wire format', () => {
     nock(BASE).delete('/v1/account/sub-keys/a%2Fb').reply(200, { ok: true, key_id: 'a/b', revoked_at: '2026-07-02T00:00:00Z' });
     expect((await client.subKeys.list()).keys).toHaveLength(1);
     expect((await client.subKeys.create({ name: 'bot', rateRequestsPerMinute: 10 })).key.reveal()).toBe('sk_live_childKey123456');
-    expect(await client.subKeys.revoke('a/b')).toEqual({ ok: true, keyId: 'a/b' });
+    expect(await client.subKeys.revoke('a/b')).toEqual({ ok: true, key_id: 'a/b', revoked_at: '2026-07-02T00:00:00Z' });
   });
 
   it('an alert create whose answer is lost is sent once and says how to check', async () => {
@@ -179,7 +181,7 @@ describe('cs2cap wire format', () => {
     const stream = await client.streamPrices({ providers: ['steam', 'csfloat'] });
     expect(stream).toMatchObject({ total: 2, snapshotAt: '2026-07-18T00:00:00Z' });
     const asks = [];
-    for await (const row of stream.rows) asks.push(row.ask.amount);
+    for await (const row of stream.rows) asks.push(row.lowest_ask.amount);
     expect(asks).toEqual(['25.50', '0.05']);
     nock(BASE).post('/v1/bids').reply(429, { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: 'Limit 300 per 24 hours.' }, { 'Retry-After': '3600' });
     expect(await caught(client.streamBids())).toBeInstanceOf(QuotaExceededError);

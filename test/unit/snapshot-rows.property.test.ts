@@ -216,7 +216,8 @@ describe('the rows a client hands out equal the schema route, key for key', () =
           expect(prices.rows).toStrictEqual(
             asks.map((r) => {
               const p = cs2cap.marketItemSchema.parse(r);
-              return { ...allKeys(cs2cap.marketItemSchema, p), ask: p.lowest_ask_decimal ? money(p.lowest_ask_decimal, 'USD') : fromMinorUnits(p.lowest_ask, 'USD') };
+              const { lowest_ask_decimal: _d, ...wire } = allKeys(cs2cap.marketItemSchema, p);
+              return { ...wire, lowest_ask: p.lowest_ask_decimal ? money(p.lowest_ask_decimal, 'USD') : fromMinorUnits(p.lowest_ask, 'USD') };
             }),
           );
           const got = await streamed(async () => (await client.streamBids()).rows, bids);
@@ -224,7 +225,8 @@ describe('the rows a client hands out equal the schema route, key for key', () =
           expect(got.rows).toStrictEqual(
             bids.map((r) => {
               const b = cs2cap.buyOrderItemSchema.parse(r);
-              return { ...allKeys(cs2cap.buyOrderItemSchema, b), bid: b.highest_bid_decimal ? money(b.highest_bid_decimal, 'USD') : fromMinorUnits(b.highest_bid, 'USD') };
+              const { highest_bid_decimal: _d, ...wire } = allKeys(cs2cap.buyOrderItemSchema, b);
+              return { ...wire, highest_bid: b.highest_bid_decimal ? money(b.highest_bid_decimal, 'USD') : fromMinorUnits(b.highest_bid, 'USD') };
             }),
           );
         }),
