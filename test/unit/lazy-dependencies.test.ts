@@ -90,6 +90,51 @@ describe('lazy dependencies', () => {
   });
 });
 
+/**
+ * The built files that construct a zod instance while `file` is imported, with a count each:
+ * every instance defines its `_zod` internals with Object.defineProperty, and the first
+ * frame of ours on the stack says which module built it (a lazy schema built at import
+ * counts for the module that declares it).
+ */
+async function zodInstancesAtImport(file: string): Promise<Record<string, number>> {
+  const code = `
+    const counts = {};
+    const define = Object.defineProperty;
+    Error.stackTraceLimit = 40;
+    Object.defineProperty = function (target, key, descriptor) {
+      if (key === '_zod') {
+        const own = new Error().stack.split('\\n').slice(2).find((l) => l.includes('/dist/') && !l.includes('/node_modules/') && !l.includes('/dist/src/validation.js'));
+        const m = own && /\\/dist\\/([^:]+):/.exec(own);
+        const where = m ? m[1] : '(elsewhere)';
+        counts[where] = (counts[where] ?? 0) + 1;
+      }
+      return define(target, key, descriptor);
+    };
+    await import(${entry(file)});
+    Object.defineProperty = define;
+    process.stdout.write(JSON.stringify(counts));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), timeout: 20_000 });
+  return JSON.parse(stdout) as Record<string, number>;
+}
+
+describe('schemas built at import', () => {
+  // Not yet deferred (files outside this change): Kalshi's stream subscription input and
+  // src/env.ts; and the CS2Cap / CSBoard modules.
+  const NOT_YET_LAZY = /^(providers\/kalshi\/stream\/subscription\.js|src\/env\.js|providers\/(cs2cap|csboard)\/.*)$/;
+
+  it.each(['providers/kalshi/index.js', 'src/index.js', 'providers/cs2cap/index.js', 'providers/csboard/index.js'])('importing %s builds no Kalshi or shared-core schema', async (file) => {
+    const counts = await zodInstancesAtImport(file);
+    const built = Object.fromEntries(Object.entries(counts).filter(([where]) => !NOT_YET_LAZY.test(where)));
+    expect(built).toEqual({});
+  });
+
+  it('the probe sees schemas that are built at import', async () => {
+    // CS2Cap's hand-written schemas are still eager: the probe must count them.
+    const counts = await zodInstancesAtImport('providers/cs2cap/index.js');
+    expect(counts['providers/cs2cap/schemas.js']).toBeGreaterThan(100);
+  });
+});
+
 describe('isAxiosError', () => {
   it('recognises axios errors by their flag, and nothing else', () => {
     expect(isAxiosError(new AxiosError('boom', 'ECONNRESET'))).toBe(true);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import { AuthenticationError, ClientClosedError, MarketError, NetworkError, PermissionError, QuotaExceededError, ResponseShapeError, TimeoutError } from '../../../src/errors.js';
-import { parseInput } from '../../../src/validation.js';
+import { lazySchema, parseInput } from '../../../src/validation.js';
 import type { KalshiAuthHeaders } from '../signing.js';
 import { Emitter } from './emitter.js';
 import { StreamError, streamErrorFromFrame } from './errors.js';
@@ -115,16 +115,18 @@ export interface ServerSubscription {
   readonly sid: number;
 }
 
-const ticker = z.string().min(1).max(200).regex(/^[^\s]+$/, 'a market ticker has no whitespace');
-const subscribeInput = z.object({
-  channel: z.enum(KALSHI_CHANNELS as [KalshiChannel, ...KalshiChannel[]]),
-  marketTickers: z.array(ticker).max(10_000).optional(),
-  sendInitialSnapshot: z.boolean().optional(),
-  userFilter: z.enum(['', 'self']).optional(),
-  shardFactor: z.number().int().min(1).max(100).optional(),
-  shardKey: z.number().int().min(0).optional(),
-  bufferSize: z.number().int().min(1).max(10_000_000).optional(),
-});
+const ticker = lazySchema(() => z.string().min(1).max(200).regex(/^[^\s]+$/, 'a market ticker has no whitespace'));
+const subscribeInput = lazySchema(() =>
+  z.object({
+    channel: z.enum(KALSHI_CHANNELS as [KalshiChannel, ...KalshiChannel[]]),
+    marketTickers: z.array(ticker).max(10_000).optional(),
+    sendInitialSnapshot: z.boolean().optional(),
+    userFilter: z.enum(['', 'self']).optional(),
+    shardFactor: z.number().int().min(1).max(100).optional(),
+    shardKey: z.number().int().min(0).optional(),
+    bufferSize: z.number().int().min(1).max(10_000_000).optional(),
+  }),
+);
 
 /** A command's connection went away before its reply; the command is redone after reconnecting. */
 class ConnectionLostError extends NetworkError {}
