@@ -68,23 +68,21 @@ export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClas
 /** Settings of the client's stream: everything of `createKalshiStream` but the URL and the signer. */
 export type KalshiClientStreamOptions = Omit<KalshiStreamOptions, 'url' | 'sign'>;
 
-const optionsSchema = lazySchema(() =>
-  z
-    .object({
-      ...commonOptionsShape,
-      keyId: z.string().min(1).max(200).optional(),
-      privateKeyPem: z.string().optional(),
-      privateKeyPath: z.string().optional(),
-      environment: z.enum(['production', 'demo']).optional(),
-      tier: z.enum(['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige']).optional(),
-      signer: z.enum(['native', 'forge']).optional(),
-      streamUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').optional(),
-      stream: z.looseObject({}).optional(),
-    })
-    .strict()
-    .refine((o) => !(o.privateKeyPem && o.privateKeyPath), { message: 'give privateKeyPem or privateKeyPath, not both', path: ['privateKeyPem'] })
-    .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] }),
-);
+const optionsSchema = lazySchema(() => z
+  .object({
+    ...commonOptionsShape,
+    keyId: z.string().min(1).max(200).optional(),
+    privateKeyPem: z.string().optional(),
+    privateKeyPath: z.string().optional(),
+    environment: z.enum(['production', 'demo']).optional(),
+    tier: z.enum(['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige']).optional(),
+    signer: z.enum(['native', 'forge']).optional(),
+    streamUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').optional(),
+    stream: z.looseObject({}).optional(),
+  })
+  .strict()
+  .refine((o) => !(o.privateKeyPem && o.privateKeyPath), { message: 'give privateKeyPem or privateKeyPath, not both', path: ['privateKeyPem'] })
+  .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] }));
 
 type Raw<T extends z.ZodType> = z.output<T>;
 /** A market (prices as decimal dollar strings, counts as decimal strings). */
@@ -794,18 +792,16 @@ function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orde
   };
 }
 
-const trackOrderOptionsSchema = lazySchema(() =>
-  z
-    .object({
-      ticker: s.tickerSchema.optional(),
-      pollIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
-      reconcileIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
-      notFoundAfterMs: z.number().int().min(0).max(86_400_000).optional(),
-      timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
-      signal: z.instanceof(AbortSignal).optional(),
-    })
-    .strict(),
-);
+const trackOrderOptionsSchema = lazySchema(() => z
+  .object({
+    ticker: s.tickerSchema.optional(),
+    pollIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
+    reconcileIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
+    notFoundAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  })
+  .strict());
 
 const CREATE_PATH = '/portfolio/events/orders';
 const BATCH_PATH = '/portfolio/events/orders/batched';

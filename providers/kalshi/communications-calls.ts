@@ -255,111 +255,95 @@ const subaccount = lazySchema(() => z.number().int().min(0).max(63));
 const status = lazySchema(() => z.string().min(1).max(64));
 const self = lazySchema(() => z.literal('self', { error: 'the only user filter is "self"' }));
 /** A bid of a quote: a price strictly between 0 and 1, or zero (declining that side), as its wire text. */
-const bidInput = lazySchema(() =>
-  z.string({ error: 'a bid is a dollar string such as "0.45", or "0" to decline that side' }).transform((p, ctx) => {
-    if (/^0*(\.0*)?$/.test(p) && /\d/.test(p)) return '0.00';
-    const wire = priceToWire(p);
-    if (wire.ok) return wire.value;
-    ctx.addIssue({ code: 'custom', message: `${wire.reason} (or "0" to decline that side)` });
-    return z.NEVER;
-  }),
-);
+const bidInput = lazySchema(() => z.string({ error: 'a bid is a dollar string such as "0.45", or "0" to decline that side' }).transform((p, ctx) => {
+  if (/^0*(\.0*)?$/.test(p) && /\d/.test(p)) return '0.00';
+  const wire = priceToWire(p);
+  if (wire.ok) return wire.value;
+  ctx.addIssue({ code: 'custom', message: `${wire.reason} (or "0" to decline that side)` });
+  return z.NEVER;
+}));
 /** A positive dollar amount with at most four decimals, padded to two (`"100"` → `"100.00"`). */
-const dollarAmountInput = lazySchema(() =>
-  z
-    .string({ error: 'an amount is a dollar string such as "100" or "25.50"' })
-    .regex(/^\d{1,12}(\.\d{1,4})?$/, 'an amount is a dollar string with at most four decimals, such as "25.50"')
-    .refine((a) => !/^0*(\.0*)?$/.test(a), 'an amount must be more than 0')
-    .transform((a) => {
-      const [whole, frac = ''] = a.split('.');
-      return `${whole!.replace(/^0+(?=\d)/, '')}.${frac.padEnd(2, '0')}`;
-    }),
-);
+const dollarAmountInput = lazySchema(() => z
+  .string({ error: 'an amount is a dollar string such as "100" or "25.50"' })
+  .regex(/^\d{1,12}(\.\d{1,4})?$/, 'an amount is a dollar string with at most four decimals, such as "25.50"')
+  .refine((a) => !/^0*(\.0*)?$/.test(a), 'an amount must be more than 0')
+  .transform((a) => {
+    const [whole, frac = ''] = a.split('.');
+    return `${whole!.replace(/^0+(?=\d)/, '')}.${frac.padEnd(2, '0')}`;
+  }));
 
-const rfqsQuery = lazySchema(() =>
-  z
-    .object({
-      limit: z.number().int().min(1).max(100).optional(),
-      cursor,
-      eventTicker: tickerSchema.optional(),
-      ticker: tickerSchema.optional(),
-      subaccount: subaccount.optional(),
-      status: status.optional(),
-      userFilter: self.optional(),
-      creatorUserId: id.optional(),
-    })
-    .strict(),
-);
-const quotesQuery = lazySchema(() =>
-  z
-    .object({
-      limit: z.number().int().min(1).max(500).optional(),
-      cursor,
-      minTs: unixSecondsInput.optional(),
-      maxTs: unixSecondsInput.optional(),
-      status: status.optional(),
-      userFilter: self.optional(),
-      rfqUserFilter: self.optional(),
-      rfqId: id.optional(),
-      rfqCreatorSubtraderId: id.optional(),
-      quoteCreatorUserId: id.optional(),
-      rfqCreatorUserId: id.optional(),
-    })
-    .strict()
-    .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, { message: 'minTs must not be after maxTs', path: ['minTs'] }),
-);
+const rfqsQuery = lazySchema(() => z
+  .object({
+    limit: z.number().int().min(1).max(100).optional(),
+    cursor,
+    eventTicker: tickerSchema.optional(),
+    ticker: tickerSchema.optional(),
+    subaccount: subaccount.optional(),
+    status: status.optional(),
+    userFilter: self.optional(),
+    creatorUserId: id.optional(),
+  })
+  .strict());
+const quotesQuery = lazySchema(() => z
+  .object({
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor,
+    minTs: unixSecondsInput.optional(),
+    maxTs: unixSecondsInput.optional(),
+    status: status.optional(),
+    userFilter: self.optional(),
+    rfqUserFilter: self.optional(),
+    rfqId: id.optional(),
+    rfqCreatorSubtraderId: id.optional(),
+    quoteCreatorUserId: id.optional(),
+    rfqCreatorUserId: id.optional(),
+  })
+  .strict()
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, { message: 'minTs must not be after maxTs', path: ['minTs'] }));
 const blockTradesQuery = lazySchema(() => z.object({ limit: z.number().int().min(1).max(100).optional(), cursor, ticker: tickerSchema.optional(), status: status.optional() }).strict());
-const createRfqInput = lazySchema(() =>
-  z
-    .object({
-      ticker: tickerSchema,
-      contracts: countInput.optional(),
-      targetCost: dollarAmountInput.optional(),
-      targetCostExcludesFees: z.boolean().optional(),
-      obscureCreatorId: z.boolean().optional(),
-      restRemainder: z.boolean({ error: 'restRemainder (true or false) is required' }),
-      replaceExisting: z.boolean().optional(),
-      subtraderId: id.optional(),
-      subaccount: subaccount.optional(),
-    })
-    .strict()
-    .refine((r) => (r.contracts === undefined) !== (r.targetCost === undefined), { message: 'give exactly one of contracts and targetCost', path: ['contracts'] })
-    .refine((r) => r.targetCostExcludesFees === undefined || r.targetCost !== undefined, { message: 'targetCostExcludesFees needs a targetCost', path: ['targetCostExcludesFees'] })
-    .refine((r) => r.subtraderId === undefined || r.subaccount === undefined, { message: 'give a subtraderId or a subaccount, not both', path: ['subaccount'] }),
-);
-const createQuoteInput = lazySchema(() =>
-  z
-    .object({ rfqId: id, yesBid: bidInput, noBid: bidInput, restRemainder: z.boolean({ error: 'restRemainder (true or false) is required' }), postOnly: z.boolean().optional(), subaccount: subaccount.optional() })
-    .strict()
-    .refine((q) => !(q.yesBid === '0.00' && q.noBid === '0.00'), { message: 'a quote cannot decline both sides', path: ['yesBid'] }),
-);
+const createRfqInput = lazySchema(() => z
+  .object({
+    ticker: tickerSchema,
+    contracts: countInput.optional(),
+    targetCost: dollarAmountInput.optional(),
+    targetCostExcludesFees: z.boolean().optional(),
+    obscureCreatorId: z.boolean().optional(),
+    restRemainder: z.boolean({ error: 'restRemainder (true or false) is required' }),
+    replaceExisting: z.boolean().optional(),
+    subtraderId: id.optional(),
+    subaccount: subaccount.optional(),
+  })
+  .strict()
+  .refine((r) => (r.contracts === undefined) !== (r.targetCost === undefined), { message: 'give exactly one of contracts and targetCost', path: ['contracts'] })
+  .refine((r) => r.targetCostExcludesFees === undefined || r.targetCost !== undefined, { message: 'targetCostExcludesFees needs a targetCost', path: ['targetCostExcludesFees'] })
+  .refine((r) => r.subtraderId === undefined || r.subaccount === undefined, { message: 'give a subtraderId or a subaccount, not both', path: ['subaccount'] }));
+const createQuoteInput = lazySchema(() => z
+  .object({ rfqId: id, yesBid: bidInput, noBid: bidInput, restRemainder: z.boolean({ error: 'restRemainder (true or false) is required' }), postOnly: z.boolean().optional(), subaccount: subaccount.optional() })
+  .strict()
+  .refine((q) => !(q.yesBid === '0.00' && q.noBid === '0.00'), { message: 'a quote cannot decline both sides', path: ['yesBid'] }));
 const acceptQuoteInput = lazySchema(() => z.object({ side: z.enum(['yes', 'no'], { error: 'side is "yes" or "no"' }) }).strict());
-const proposeInput = lazySchema(() =>
-  z
-    .object({
-      buyerUserId: id,
-      sellerUserId: id,
-      buyerSubaccount: subaccount.optional(),
-      buyerSubtraderId: id.optional(),
-      sellerSubaccount: subaccount.optional(),
-      sellerSubtraderId: id.optional(),
-      ticker: tickerSchema,
-      price: priceInput,
-      count: countInput,
-      makerSide: z.enum(['yes', 'no'], { error: 'makerSide is "yes" or "no"' }),
-      expiresAt: unixSecondsInput,
-    })
-    .strict()
-    .refine((p) => p.buyerUserId !== p.sellerUserId, { message: 'the buyer and the seller must differ', path: ['sellerUserId'] })
-    .refine((p) => p.buyerSubaccount === undefined || p.buyerSubtraderId === undefined, { message: 'give a buyerSubaccount or a buyerSubtraderId, not both', path: ['buyerSubaccount'] })
-    .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] }),
-);
-const acceptBlockInput = lazySchema(() =>
-  z
-    .object({ subaccount: subaccount.optional(), subtraderId: id.optional() })
-    .strict()
-    .refine((a) => a.subaccount === undefined || a.subtraderId === undefined, { message: 'give a subaccount or a subtraderId, not both', path: ['subaccount'] }),
-);
+const proposeInput = lazySchema(() => z
+  .object({
+    buyerUserId: id,
+    sellerUserId: id,
+    buyerSubaccount: subaccount.optional(),
+    buyerSubtraderId: id.optional(),
+    sellerSubaccount: subaccount.optional(),
+    sellerSubtraderId: id.optional(),
+    ticker: tickerSchema,
+    price: priceInput,
+    count: countInput,
+    makerSide: z.enum(['yes', 'no'], { error: 'makerSide is "yes" or "no"' }),
+    expiresAt: unixSecondsInput,
+  })
+  .strict()
+  .refine((p) => p.buyerUserId !== p.sellerUserId, { message: 'the buyer and the seller must differ', path: ['sellerUserId'] })
+  .refine((p) => p.buyerSubaccount === undefined || p.buyerSubtraderId === undefined, { message: 'give a buyerSubaccount or a buyerSubtraderId, not both', path: ['buyerSubaccount'] })
+  .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] }));
+const acceptBlockInput = lazySchema(() => z
+  .object({ subaccount: subaccount.optional(), subtraderId: id.optional() })
+  .strict()
+  .refine((a) => a.subaccount === undefined || a.subtraderId === undefined, { message: 'give a subaccount or a subtraderId, not both', path: ['subaccount'] }));
 
 /** "0.4512" (a checked wire price) → 4512 centi-cents; "10.50" (a checked wire count) → 1050 centi-contracts. */
 const hundredths = (wire: string, places: number): number => {

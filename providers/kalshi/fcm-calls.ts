@@ -117,51 +117,45 @@ const limit = lazySchema(() => z.number().int().min(1).max(1000).optional());
 const beforeEnd = { message: 'minTs must not be after maxTs', path: ['minTs'] };
 const inOrder = (q: { minTs?: number | undefined; maxTs?: number | undefined }): boolean => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs;
 const fillsQuery = lazySchema(() => z.object({ minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), cursor }).strict().refine(inOrder, beforeEnd));
-const ordersQuery = lazySchema(() =>
-  z
-    .object({
-      subtraderId: subtraderId.optional(),
-      clientOrderIds: z.array(z.string().min(1).max(200).refine((id) => !id.includes(','), 'a client order id cannot contain a comma (they are sent comma-separated)')).min(1).max(100).optional(),
-      eventTicker: tickerSchema.optional(),
-      ticker: tickerSchema.optional(),
-      minTs: unixSecondsInput.optional(),
-      maxTs: unixSecondsInput.optional(),
-      status: z.enum(['resting', 'canceled', 'executed']).optional(),
-      limit,
-      cursor,
-    })
-    .strict()
-    .refine((q) => q.subtraderId !== undefined || q.clientOrderIds !== undefined, { message: 'give subtraderId or clientOrderIds (or both)', path: ['subtraderId'] })
-    .refine(inOrder, beforeEnd),
-);
-const positionsQuery = lazySchema(() =>
-  z
-    .object({
-      subtraderId: subtraderId.optional(),
-      ticker: tickerSchema.optional(),
-      eventTicker: tickerSchema.optional(),
-      countFilter: z.array(z.enum(['position', 'total_traded'])).min(1).max(2).optional(),
-      settlementStatus: z.enum(['all', 'unsettled', 'settled']).optional(),
-      limit,
-      cursor,
-    })
-    .strict(),
-);
+const ordersQuery = lazySchema(() => z
+  .object({
+    subtraderId: subtraderId.optional(),
+    clientOrderIds: z.array(z.string().min(1).max(200).refine((id) => !id.includes(','), 'a client order id cannot contain a comma (they are sent comma-separated)')).min(1).max(100).optional(),
+    eventTicker: tickerSchema.optional(),
+    ticker: tickerSchema.optional(),
+    minTs: unixSecondsInput.optional(),
+    maxTs: unixSecondsInput.optional(),
+    status: z.enum(['resting', 'canceled', 'executed']).optional(),
+    limit,
+    cursor,
+  })
+  .strict()
+  .refine((q) => q.subtraderId !== undefined || q.clientOrderIds !== undefined, { message: 'give subtraderId or clientOrderIds (or both)', path: ['subtraderId'] })
+  .refine(inOrder, beforeEnd));
+const positionsQuery = lazySchema(() => z
+  .object({
+    subtraderId: subtraderId.optional(),
+    ticker: tickerSchema.optional(),
+    eventTicker: tickerSchema.optional(),
+    countFilter: z.array(z.enum(['position', 'total_traded'])).min(1).max(2).optional(),
+    settlementStatus: z.enum(['all', 'unsettled', 'settled']).optional(),
+    limit,
+    cursor,
+  })
+  .strict());
 /** A cap in USD → Kalshi's fixed-point dollar string (2–4 decimals). */
-const capLimit = lazySchema(() =>
-  z.union([z.string(), z.object({ currency: z.string(), amount: z.string() }).strict()]).transform((v, ctx) => {
-    if (typeof v !== 'string' && v.currency.toUpperCase() !== 'USD') {
-      ctx.addIssue({ code: 'custom', message: 'must be in USD' });
-      return z.NEVER;
-    }
-    const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(typeof v === 'string' ? v : v.amount);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: 'must be a non-negative dollar amount with at most 4 decimals, such as "250.00"' });
-      return z.NEVER;
-    }
-    return `${BigInt(m[1]!).toString()}.${(m[2] ?? '').padEnd(2, '0')}`;
-  }),
-);
+const capLimit = lazySchema(() => z.union([z.string(), z.object({ currency: z.string(), amount: z.string() }).strict()]).transform((v, ctx) => {
+  if (typeof v !== 'string' && v.currency.toUpperCase() !== 'USD') {
+    ctx.addIssue({ code: 'custom', message: 'must be in USD' });
+    return z.NEVER;
+  }
+  const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(typeof v === 'string' ? v : v.amount);
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: 'must be a non-negative dollar amount with at most 4 decimals, such as "250.00"' });
+    return z.NEVER;
+  }
+  return `${BigInt(m[1]!).toString()}.${(m[2] ?? '').padEnd(2, '0')}`;
+}));
 const categoryUpdate = lazySchema(() => z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict());
 
 const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({

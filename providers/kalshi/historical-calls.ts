@@ -126,36 +126,28 @@ const limit = lazySchema(() => z.number().int().min(1).max(1000).optional());
 const subaccount = lazySchema(() => z.number().int().min(0).max(63).optional());
 const minBeforeMax = { message: 'minTs must not be after maxTs', path: ['minTs'] };
 const tickerInList = lazySchema(() => tickerSchema.refine((t) => !t.includes(','), 'a ticker cannot contain a comma (tickers are sent comma-separated)'));
-const marketsQuery = lazySchema(() =>
-  z
-    .object({ limit, cursor, tickers: z.array(tickerInList).min(1).max(1000).optional(), eventTicker: tickerSchema.optional(), seriesTicker: tickerSchema.optional(), mveFilter: z.literal('exclude').optional() })
-    .strict()
-    .refine((q) => [q.tickers, q.eventTicker, q.seriesTicker].filter((f) => f !== undefined).length <= 1, { message: 'tickers, eventTicker and seriesTicker exclude each other', path: ['tickers'] }),
-);
-const tradesQuery = lazySchema(() =>
-  z
-    .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), isBlockTrade: z.boolean().optional() })
-    .strict()
-    .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax),
-);
-const portfolioQuery = lazySchema(() =>
-  z
-    .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), subaccount })
-    .strict()
-    .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax),
-);
+const marketsQuery = lazySchema(() => z
+  .object({ limit, cursor, tickers: z.array(tickerInList).min(1).max(1000).optional(), eventTicker: tickerSchema.optional(), seriesTicker: tickerSchema.optional(), mveFilter: z.literal('exclude').optional() })
+  .strict()
+  .refine((q) => [q.tickers, q.eventTicker, q.seriesTicker].filter((f) => f !== undefined).length <= 1, { message: 'tickers, eventTicker and seriesTicker exclude each other', path: ['tickers'] }));
+const tradesQuery = lazySchema(() => z
+  .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), isBlockTrade: z.boolean().optional() })
+  .strict()
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax));
+const portfolioQuery = lazySchema(() => z
+  .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), subaccount })
+  .strict()
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax));
 const positionsQuery = lazySchema(() => z.object({ limit, cursor, ticker: tickerSchema.optional(), eventTicker: tickerSchema.optional(), subaccount }).strict());
-const candleQuery = lazySchema(() =>
-  z
-    .object({
-      ticker: tickerSchema,
-      start: unixSecondsInput,
-      end: unixSecondsInput,
-      periodMinutes: z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' }),
-    })
-    .strict()
-    .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] }),
-);
+const candleQuery = lazySchema(() => z
+  .object({
+    ticker: tickerSchema,
+    start: unixSecondsInput,
+    end: unixSecondsInput,
+    periodMinutes: z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' }),
+  })
+  .strict()
+  .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] }));
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiHistoricalCalls(send: KalshiOperationSender): KalshiHistoricalCalls {

@@ -182,22 +182,18 @@ const orderId = lazySchema(() => z.string().min(1).max(200));
 const seriesFeeQuery = lazySchema(() => z.object({ seriesTicker: tickerSchema.optional(), showHistorical: z.boolean().optional() }).strict());
 const eventFeeQuery = lazySchema(() => z.object({ eventTicker: tickerSchema.optional(), limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().min(1).max(2000).optional() }).strict());
 const seriesQuery = lazySchema(() => z.object({ includeVolume: z.boolean().optional() }).strict());
-const seriesListQuery = lazySchema(() =>
-  z
-    .object({
-      category: z.string().min(1).max(200).optional(),
-      tags: z.array(z.string().min(1).max(200).refine((t) => !t.includes(','), 'a tag cannot contain a comma (tags are sent comma-separated)')).max(100).optional(),
-      includeProductMetadata: z.boolean().optional(),
-      includeVolume: z.boolean().optional(),
-      minUpdatedTs: unixSecondsInput.optional(),
-    })
-    .strict(),
-);
-const queuePositionsQuery = lazySchema(() =>
-  z
-    .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(63).optional() })
-    .strict(),
-);
+const seriesListQuery = lazySchema(() => z
+  .object({
+    category: z.string().min(1).max(200).optional(),
+    tags: z.array(z.string().min(1).max(200).refine((t) => !t.includes(','), 'a tag cannot contain a comma (tags are sent comma-separated)')).max(100).optional(),
+    includeProductMetadata: z.boolean().optional(),
+    includeVolume: z.boolean().optional(),
+    minUpdatedTs: unixSecondsInput.optional(),
+  })
+  .strict());
+const queuePositionsQuery = lazySchema(() => z
+  .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(63).optional() })
+  .strict());
 
 const period = lazySchema(() => z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' }));
 // A function, not a shape object: spread into three schemas, each built on first use.
@@ -211,19 +207,17 @@ const groupId = lazySchema(() => z.string().min(1).max(200));
 const subaccountQuery = lazySchema(() => z.object({ subaccount: z.number().int().min(0).max(63).optional() }).strict());
 const groupLimitInput = lazySchema(() => z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict());
 const groupCreateInput = lazySchema(() => groupLimitInput.extend({ subaccount: z.number().int().min(0).max(63).optional() }).strict());
-const settlementsQuery = lazySchema(() =>
-  z
-    .object({
-      limit: z.number().int().min(1).max(1000).optional(),
-      cursor: z.string().min(1).max(2000).optional(),
-      ticker: tickerSchema.optional(),
-      eventTicker: tickerSchema.optional(),
-      minTs: unixSecondsInput.optional(),
-      maxTs: unixSecondsInput.optional(),
-      subaccount: z.number().int().min(0).max(63).optional(),
-    })
-    .strict(),
-);
+const settlementsQuery = lazySchema(() => z
+  .object({
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.string().min(1).max(2000).optional(),
+    ticker: tickerSchema.optional(),
+    eventTicker: tickerSchema.optional(),
+    minTs: unixSecondsInput.optional(),
+    maxTs: unixSecondsInput.optional(),
+    subaccount: z.number().int().min(0).max(63).optional(),
+  })
+  .strict());
 const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */

@@ -164,52 +164,46 @@ const amountShape = () => ({ amount: dollarUnits(2, 'a cent').optional(), amount
 const oneAmount = { message: 'give exactly one of amount and amountCents', path: ['amount'] };
 const hasOneAmount = (q: { amount?: number | undefined; amountCents?: number | undefined }): boolean => (q.amount === undefined) !== (q.amountCents === undefined);
 
-const transferInput = lazySchema(() =>
-  z
-    .object({ ...amountShape(), from: subaccountNumber, to: subaccountNumber, exchangeIndex: shard.optional(), idempotencyKey: uuid.optional() })
-    .strict()
-    .refine(hasOneAmount, oneAmount)
-    .refine((q) => q.from !== q.to, { message: 'from and to are the same subaccount: nothing would move', path: ['to'] }),
-);
+const transferInput = lazySchema(() => z
+  .object({ ...amountShape(), from: subaccountNumber, to: subaccountNumber, exchangeIndex: shard.optional(), idempotencyKey: uuid.optional() })
+  .strict()
+  .refine(hasOneAmount, oneAmount)
+  .refine((q) => q.from !== q.to, { message: 'from and to are the same subaccount: nothing would move', path: ['to'] }));
 const instance = lazySchema(() => z.enum(['event_contract', 'margined']));
-const exchangeTransferInput = lazySchema(() =>
-  z
-    .object({
-      amount: dollarUnits(4, 'a hundredth of a cent').optional(),
-      amountCents,
-      source: instance,
-      destination: instance,
-      sourceShard: shard.optional(),
-      destinationShard: shard.optional(),
-      sourceSubaccount: subaccountNumber.optional(),
-      destinationSubaccount: subaccountNumber.optional(),
-    })
-    .strict()
-    .refine(hasOneAmount, oneAmount)
-    .refine((q) => (q.source === 'event_contract' && q.destination === 'event_contract') || ((q.sourceSubaccount ?? 0) === 0 && (q.destinationSubaccount ?? 0) === 0), {
-      message: 'subaccounts are only supported for event contract to event contract transfers',
-      path: ['sourceSubaccount'],
-    })
-    .refine((q) => q.source !== q.destination || (q.sourceShard ?? 0) !== (q.destinationShard ?? 0) || (q.sourceSubaccount ?? 0) !== (q.destinationSubaccount ?? 0), {
-      message: 'source and destination are the same place: nothing would move',
-      path: ['destination'],
-    }),
-);
+const exchangeTransferInput = lazySchema(() => z
+  .object({
+    amount: dollarUnits(4, 'a hundredth of a cent').optional(),
+    amountCents,
+    source: instance,
+    destination: instance,
+    sourceShard: shard.optional(),
+    destinationShard: shard.optional(),
+    sourceSubaccount: subaccountNumber.optional(),
+    destinationSubaccount: subaccountNumber.optional(),
+  })
+  .strict()
+  .refine(hasOneAmount, oneAmount)
+  .refine((q) => (q.source === 'event_contract' && q.destination === 'event_contract') || ((q.sourceSubaccount ?? 0) === 0 && (q.destinationSubaccount ?? 0) === 0), {
+    message: 'subaccounts are only supported for event contract to event contract transfers',
+    path: ['sourceSubaccount'],
+  })
+  .refine((q) => q.source !== q.destination || (q.sourceShard ?? 0) !== (q.destinationShard ?? 0) || (q.sourceSubaccount ?? 0) !== (q.destinationSubaccount ?? 0), {
+    message: 'source and destination are the same place: nothing would move',
+    path: ['destination'],
+  }));
 const createInput = lazySchema(() => z.object({ exchangeIndex: shard.optional() }).strict());
 const nettingInput = lazySchema(() => z.object({ subaccount: subaccountNumber, enabled: z.boolean() }).strict());
 const pageQuery = (max: number) => z.object({ limit: z.number().int().min(1).max(max).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
 const subaccountPage = lazySchema(() => pageQuery(1000));
 const exchangePage = lazySchema(() => pageQuery(500));
-const allocationInput = lazySchema(() =>
-  z
-    .object({
-      allocations: z.array(z.object({ exchangeIndex: z.number().int().min(0).max(100), percent: z.number().int().min(0).max(100) }).strict()).max(101),
-      restingMarginReservation: z.enum(['none', 'max', 'sum']).optional(),
-    })
-    .strict()
-    .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
-    .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] }),
-);
+const allocationInput = lazySchema(() => z
+  .object({
+    allocations: z.array(z.object({ exchangeIndex: z.number().int().min(0).max(100), percent: z.number().int().min(0).max(100) }).strict()).max(101),
+    restingMarginReservation: z.enum(['none', 'max', 'sum']).optional(),
+  })
+  .strict()
+  .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
+  .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] }));
 
 const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
 const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });

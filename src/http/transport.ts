@@ -55,9 +55,9 @@ interface Template {
 }
 let axiosModule: Promise<AxiosModule> | undefined;
 /**
- * axios is loaded with a process's first request, not at import: it is a third of what
- * importing a provider would otherwise cost, and a program that only builds a client (a
- * CLI's `--help`, a test of input validation) never needs it.
+ * axios is loaded when the first client is built (and awaited by its first request), not at
+ * import: it is most of what importing a provider would otherwise cost, and a program that
+ * builds no client (a CLI's `--help`, a script that only reads types or errors) never needs it.
  */
 function loadAxios(): Promise<AxiosModule> {
   const loading = (axiosModule ??= import('axios'));
@@ -92,6 +92,9 @@ export function createTransport(options: TransportOptions): Transport {
   if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError(`unsupported base URL protocol ${base.protocol}`);
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  // Start loading axios now, in the background: a program that builds a client and does
+  // anything else before its first call finds it loaded; the first request awaits it anyway.
+  loadAxios().catch(() => undefined);
   // The axios side is built with the first request (or instance() call).
   let wiring: Promise<Wired> | undefined;
   const wire = (): Promise<Wired> => {
