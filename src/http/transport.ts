@@ -14,7 +14,7 @@ export interface TransportRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, relative to the base URL. */
   url: string;
-  /** The body, already serialized (JSON text, or raw bytes: axios sends either as it is). */
+  /** The body, already serialized: JSON text, or raw bytes (a plain Uint8Array is sent through a Buffer over it). */
   data?: string | Buffer | Uint8Array | undefined;
   headers: Record<string, string>;
   signal: AbortSignal;
@@ -66,6 +66,15 @@ function loadAxios(): Promise<AxiosModule> {
     if (axiosModule === loading) axiosModule = undefined;
   });
   return loading;
+}
+
+/**
+ * The body as axios's adapter takes it: a string or a Buffer as it is; a plain Uint8Array
+ * (which the adapter refuses) as a Buffer over the same bytes, not a copy.
+ */
+function sendable(data: TransportRequest['data']): string | Buffer | undefined {
+  if (data === undefined || typeof data === 'string' || Buffer.isBuffer(data)) return data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /**
@@ -160,7 +169,7 @@ export function createTransport(options: TransportOptions): Transport {
   const send = ({ config, wired }: Template, request: TransportRequest): Promise<AxiosResponse> => {
     const headers = new wired.AxiosHeaders(config.headers);
     for (const name in request.headers) headers.set(name, request.headers[name]);
-    return wired.adapter({ ...config, adapter: undefined, url: request.url, data: request.data, headers, signal: request.signal } as InternalAxiosRequestConfig);
+    return wired.adapter({ ...config, adapter: undefined, url: request.url, data: sendable(request.data), headers, signal: request.signal } as InternalAxiosRequestConfig);
   };
   return {
     instance: () => wire().then((wired) => wired.instance),
