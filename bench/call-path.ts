@@ -28,7 +28,8 @@ async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: n
 export async function callPath(): Promise<void> {
   const srv = await childServer('json');
   const transport = createTransport({ baseUrl: `${srv.url}/v1` });
-  const bare = (): Promise<unknown> => transport.axios.get('/fx', { responseType: 'text', transformResponse: (d: unknown) => d });
+  const bareAxios = await transport.instance();
+  const bare = (): Promise<unknown> => bareAxios.get('/fx', { responseType: 'text', transformResponse: (d: unknown) => d });
   const client = createCs2CapClient({ apiKey: 'sk_live_benchKey000000000000', baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000_000, windowMs: 60_000 } } });
   const ours = (): Promise<unknown> => client.getFxRates();
   for (const inFlight of [1, 16, 256]) {

@@ -9,6 +9,7 @@ import { acquireQuota, keyFingerprint } from './limits/registry.js';
 import type { RedisQuotaOptions } from './limits/redis-store.js';
 import { limitSpecSchema, type LimitSpec } from './limits/specs.js';
 import { ValidationError } from './errors.js';
+import { lazySchema } from './validation.js';
 
 /** Options every client factory takes, besides its credentials. */
 export interface CommonClientOptions<LimitClass extends string> extends LoggingOptions {
@@ -27,36 +28,46 @@ export interface CommonClientOptions<LimitClass extends string> extends LoggingO
   redis?: RedisQuotaOptions | undefined;
 }
 
+/**
+ * The options every provider's options schema spreads in. Each field is built on first use
+ * (an object of lazy schemas, so a spread reads nothing): importing a provider builds none.
+ */
 export const commonOptionsShape = {
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  timeoutMs: z.number().int().positive().max(600_000).optional(),
-  rateLimit: z.record(z.string(), limitSpecSchema).optional(),
-  retry: z
-    .object({
-      retries: z.number().int().min(0).max(20).optional(),
-      minDelayMs: z.number().int().min(0).max(3_600_000).optional(),
-      maxDelayMs: z.number().int().min(0).max(3_600_000).optional(),
-      maxRetryTimeMs: z.number().int().positive().max(86_400_000).optional(),
-      maxRetriesInFlight: z.number().int().min(0).optional(),
-    })
-    .strict()
-    .optional(),
-  maxQueued: z.number().int().positive().max(1_000_000).optional(),
-  on: z.record(z.string(), z.function()).optional(),
-  logger: z
-    .custom<NonNullable<LoggingOptions['logger']>>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'an object with debug, info, warn and error methods')
-    .optional(),
-  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
-  redis: z
-    .object({
-      url: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
-      client: z.custom<NonNullable<RedisQuotaOptions['client']>>((v) => typeof v === 'object' && v !== null, 'an ioredis client').optional(),
-      onRedisDown: z.enum(['fail', 'local']).optional(),
-      processes: z.number().int().positive().optional(),
-    })
-    .strict()
-    .refine((r) => !!r.url !== !!r.client, 'give redis.url or redis.client')
-    .optional(),
+  baseUrl: lazySchema(() => z.url({ protocol: /^https?$/ }).optional()),
+  timeoutMs: lazySchema(() => z.number().int().positive().max(600_000).optional()),
+  rateLimit: lazySchema(() => z.record(z.string(), limitSpecSchema).optional()),
+  retry: lazySchema(() =>
+    z
+      .object({
+        retries: z.number().int().min(0).max(20).optional(),
+        minDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+        maxDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+        maxRetryTimeMs: z.number().int().positive().max(86_400_000).optional(),
+        maxRetriesInFlight: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+  ),
+  maxQueued: lazySchema(() => z.number().int().positive().max(1_000_000).optional()),
+  on: lazySchema(() => z.record(z.string(), z.function()).optional()),
+  logger: lazySchema(() =>
+    z
+      .custom<NonNullable<LoggingOptions['logger']>>((v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'an object with debug, info, warn and error methods')
+      .optional(),
+  ),
+  logLevel: lazySchema(() => z.enum(LOG_LEVELS as [string, ...string[]]).optional()),
+  redis: lazySchema(() =>
+    z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+        client: z.custom<NonNullable<RedisQuotaOptions['client']>>((v) => typeof v === 'object' && v !== null, 'an ioredis client').optional(),
+        onRedisDown: z.enum(['fail', 'local']).optional(),
+        processes: z.number().int().positive().optional(),
+      })
+      .strict()
+      .refine((r) => !!r.url !== !!r.client, 'give redis.url or redis.client')
+      .optional(),
+  ),
 };
 
 export interface ClientCore {

@@ -14,7 +14,7 @@ import { fromMinorUnits, money, subtractMoney, type Money } from '../../src/mone
 import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
 import type { TokenBucket } from '../../src/limits/specs.js';
 import { SecretString } from '../../src/secret.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
 import { kalshiOperations, type KalshiOperationId } from './generated/operations.js';
 import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
@@ -68,7 +68,7 @@ export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClas
 /** Settings of the client's stream: everything of `createKalshiStream` but the URL and the signer. */
 export type KalshiClientStreamOptions = Omit<KalshiStreamOptions, 'url' | 'sign'>;
 
-const optionsSchema = z
+const optionsSchema = lazySchema(() => z
   .object({
     ...commonOptionsShape,
     keyId: z.string().min(1).max(200).optional(),
@@ -82,7 +82,7 @@ const optionsSchema = z
   })
   .strict()
   .refine((o) => !(o.privateKeyPem && o.privateKeyPath), { message: 'give privateKeyPem or privateKeyPath, not both', path: ['privateKeyPem'] })
-  .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] });
+  .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] }));
 
 type Raw<T extends z.ZodType> = z.output<T>;
 /** A market (prices as decimal dollar strings, counts as decimal strings). */
@@ -804,7 +804,7 @@ function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orde
   };
 }
 
-const trackOrderOptionsSchema = z
+const trackOrderOptionsSchema = lazySchema(() => z
   .object({
     ticker: s.tickerSchema.optional(),
     pollIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
@@ -813,7 +813,7 @@ const trackOrderOptionsSchema = z
     timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
     signal: z.instanceof(AbortSignal).optional(),
   })
-  .strict();
+  .strict());
 
 const CREATE_PATH = '/portfolio/events/orders';
 const BATCH_PATH = '/portfolio/events/orders/batched';

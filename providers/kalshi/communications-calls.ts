@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { priceToWire } from './fixed-point.js';
 import { countInput, priceInput, tickerSchema, unixSecondsInput } from './schemas.js';
@@ -258,30 +258,30 @@ export interface KalshiCommunications {
 }
 
 // ---- inputs ----
-const id = z.string().min(1).max(200);
-const cursor = z.string().min(1).max(2000).optional();
-const subaccount = z.number().int().min(0).max(63);
-const status = z.string().min(1).max(64);
-const self = z.literal('self', { error: 'the only user filter is "self"' });
+const id = lazySchema(() => z.string().min(1).max(200));
+const cursor = lazySchema(() => z.string().min(1).max(2000).optional());
+const subaccount = lazySchema(() => z.number().int().min(0).max(63));
+const status = lazySchema(() => z.string().min(1).max(64));
+const self = lazySchema(() => z.literal('self', { error: 'the only user filter is "self"' }));
 /** A bid of a quote: a price strictly between 0 and 1, or zero (declining that side), as its wire text. */
-const bidInput = z.string({ error: 'a bid is a dollar string such as "0.45", or "0" to decline that side' }).transform((p, ctx) => {
+const bidInput = lazySchema(() => z.string({ error: 'a bid is a dollar string such as "0.45", or "0" to decline that side' }).transform((p, ctx) => {
   if (/^0*(\.0*)?$/.test(p) && /\d/.test(p)) return '0.00';
   const wire = priceToWire(p);
   if (wire.ok) return wire.value;
   ctx.addIssue({ code: 'custom', message: `${wire.reason} (or "0" to decline that side)` });
   return z.NEVER;
-});
+}));
 /** A positive dollar amount with at most four decimals, padded to two (`"100"` → `"100.00"`). */
-const dollarAmountInput = z
+const dollarAmountInput = lazySchema(() => z
   .string({ error: 'an amount is a dollar string such as "100" or "25.50"' })
   .regex(/^\d{1,12}(\.\d{1,4})?$/, 'an amount is a dollar string with at most four decimals, such as "25.50"')
   .refine((a) => !/^0*(\.0*)?$/.test(a), 'an amount must be more than 0')
   .transform((a) => {
     const [whole, frac = ''] = a.split('.');
     return `${whole!.replace(/^0+(?=\d)/, '')}.${frac.padEnd(2, '0')}`;
-  });
+  }));
 
-const rfqsQuery = z
+const rfqsQuery = lazySchema(() => z
   .object({
     limit: z.number().int().min(1).max(100).optional(),
     cursor,
@@ -292,8 +292,8 @@ const rfqsQuery = z
     userFilter: self.optional(),
     creatorUserId: id.optional(),
   })
-  .strict();
-const quotesQuery = z
+  .strict());
+const quotesQuery = lazySchema(() => z
   .object({
     limit: z.number().int().min(1).max(500).optional(),
     cursor,
@@ -308,9 +308,9 @@ const quotesQuery = z
     rfqCreatorUserId: id.optional(),
   })
   .strict()
-  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, { message: 'minTs must not be after maxTs', path: ['minTs'] });
-const blockTradesQuery = z.object({ limit: z.number().int().min(1).max(100).optional(), cursor, ticker: tickerSchema.optional(), status: status.optional() }).strict();
-const createRfqInput = z
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, { message: 'minTs must not be after maxTs', path: ['minTs'] }));
+const blockTradesQuery = lazySchema(() => z.object({ limit: z.number().int().min(1).max(100).optional(), cursor, ticker: tickerSchema.optional(), status: status.optional() }).strict());
+const createRfqInput = lazySchema(() => z
   .object({
     ticker: tickerSchema,
     contracts: countInput.optional(),
@@ -325,13 +325,13 @@ const createRfqInput = z
   .strict()
   .refine((r) => (r.contracts === undefined) !== (r.targetCost === undefined), { message: 'give exactly one of contracts and targetCost', path: ['contracts'] })
   .refine((r) => r.targetCostExcludesFees === undefined || r.targetCost !== undefined, { message: 'targetCostExcludesFees needs a targetCost', path: ['targetCostExcludesFees'] })
-  .refine((r) => r.subtraderId === undefined || r.subaccount === undefined, { message: 'give a subtraderId or a subaccount, not both', path: ['subaccount'] });
-const createQuoteInput = z
+  .refine((r) => r.subtraderId === undefined || r.subaccount === undefined, { message: 'give a subtraderId or a subaccount, not both', path: ['subaccount'] }));
+const createQuoteInput = lazySchema(() => z
   .object({ rfqId: id, yesBid: bidInput, noBid: bidInput, restRemainder: z.boolean({ error: 'restRemainder (true or false) is required' }), postOnly: z.boolean().optional(), subaccount: subaccount.optional() })
   .strict()
-  .refine((q) => !(q.yesBid === '0.00' && q.noBid === '0.00'), { message: 'a quote cannot decline both sides', path: ['yesBid'] });
-const acceptQuoteInput = z.object({ side: z.enum(['yes', 'no'], { error: 'side is "yes" or "no"' }) }).strict();
-const proposeInput = z
+  .refine((q) => !(q.yesBid === '0.00' && q.noBid === '0.00'), { message: 'a quote cannot decline both sides', path: ['yesBid'] }));
+const acceptQuoteInput = lazySchema(() => z.object({ side: z.enum(['yes', 'no'], { error: 'side is "yes" or "no"' }) }).strict());
+const proposeInput = lazySchema(() => z
   .object({
     buyerUserId: id,
     sellerUserId: id,
@@ -348,11 +348,11 @@ const proposeInput = z
   .strict()
   .refine((p) => p.buyerUserId !== p.sellerUserId, { message: 'the buyer and the seller must differ', path: ['sellerUserId'] })
   .refine((p) => p.buyerSubaccount === undefined || p.buyerSubtraderId === undefined, { message: 'give a buyerSubaccount or a buyerSubtraderId, not both', path: ['buyerSubaccount'] })
-  .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] });
-const acceptBlockInput = z
+  .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] }));
+const acceptBlockInput = lazySchema(() => z
   .object({ subaccount: subaccount.optional(), subtraderId: id.optional() })
   .strict()
-  .refine((a) => a.subaccount === undefined || a.subtraderId === undefined, { message: 'give a subaccount or a subtraderId, not both', path: ['subaccount'] });
+  .refine((a) => a.subaccount === undefined || a.subtraderId === undefined, { message: 'give a subaccount or a subtraderId, not both', path: ['subaccount'] }));
 
 /** "0.4512" (a checked wire price) → 4512 centi-cents; "10.50" (a checked wire count) → 1050 centi-contracts. */
 const hundredths = (wire: string, places: number): number => {
@@ -373,7 +373,7 @@ const quoteOut = (q: g.Quote): KalshiQuote => ({
 });
 const proposalOut = (p: g.BlockTradeProposal): KalshiBlockTradeProposal => ({ ...p, price: fromMinorUnits(p.price_centi_cents, 'USD', 4), count: countText(p.centicount) });
 /** A 204's empty body. */
-const noContent = z.unknown();
+const noContent = lazySchema(() => z.unknown());
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { communications: KalshiCommunications } {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
 import type { KalshiOperationSender } from './spec-calls.js';
@@ -223,7 +223,7 @@ export interface KalshiDataCalls {
 const MIN_UNIX_MS = 1e11;
 const MS_OR_DATE = 'Unix time in milliseconds, or a Date';
 /** A time the spec takes in Unix milliseconds: a `Date`, or a whole number of milliseconds. */
-const unixMillisInput = z
+const unixMillisInput = lazySchema(() => z
   .custom<number | Date>((v) => typeof v === 'number' || v instanceof Date, { message: `must be ${MS_OR_DATE}` })
   .transform((v, ctx) => {
     const ms = v instanceof Date ? v.getTime() : v;
@@ -232,31 +232,31 @@ const unixMillisInput = z
     else if (ms < MIN_UNIX_MS) ctx.addIssue({ code: 'custom', message: `must be ${MS_OR_DATE}; this number is too small for milliseconds and looks like seconds (multiply by 1000, or pass a Date)` });
     else return ms;
     return z.NEVER;
-  });
+  }));
 /** An RFC 3339 time: a `Date` or a string with an offset, sent as ISO 8601 UTC. */
-const dateTimeInput = z.union([z.date(), z.iso.datetime({ offset: true })], { error: 'must be a Date or an RFC 3339 date-time string' }).transform((v, ctx) => {
+const dateTimeInput = lazySchema(() => z.union([z.date(), z.iso.datetime({ offset: true })], { error: 'must be a Date or an RFC 3339 date-time string' }).transform((v, ctx) => {
   const d = v instanceof Date ? v : new Date(v);
   if (Number.isNaN(d.getTime())) {
     ctx.addIssue({ code: 'custom', message: 'must be a valid date' });
     return z.NEVER;
   }
   return d.toISOString();
-});
+}));
 
-const id = z.string().min(1).max(200);
-const word = z.string().min(1).max(200);
-const cursor = z.string().min(1).max(2000).optional();
-const playerStatsQuery = z.object({ includePlayerStats: z.boolean().optional() }).strict();
-const milestoneIds = z.array(id).min(1).max(100);
-const eventRangeQuery = z.object({ range: z.string().min(1).max(20).regex(/^[0-9a-z]+$/i, 'a range such as 15min, 1h or 1d').optional() }).strict();
-const city = z.string().min(1).max(100).regex(/^[a-z0-9_-]+$/i, 'a city id such as miami');
-const weatherQuery = z
+const id = lazySchema(() => z.string().min(1).max(200));
+const word = lazySchema(() => z.string().min(1).max(200));
+const cursor = lazySchema(() => z.string().min(1).max(2000).optional());
+const playerStatsQuery = lazySchema(() => z.object({ includePlayerStats: z.boolean().optional() }).strict());
+const milestoneIds = lazySchema(() => z.array(id).min(1).max(100));
+const eventRangeQuery = lazySchema(() => z.object({ range: z.string().min(1).max(20).regex(/^[0-9a-z]+$/i, 'a range such as 15min, 1h or 1d').optional() }).strict());
+const city = lazySchema(() => z.string().min(1).max(100).regex(/^[a-z0-9_-]+$/i, 'a city id such as miami'));
+const weatherQuery = lazySchema(() => z
   .object({ from: unixMillisInput.optional(), to: unixMillisInput.optional(), lastSeconds: z.number().int().min(1).max(366 * 86_400).optional(), detailed: z.boolean().optional() })
   .strict()
   .refine((q) => q.lastSeconds === undefined || (q.from === undefined && q.to === undefined), { message: 'lastSeconds cannot be combined with from/to', path: ['lastSeconds'] })
   .refine((q) => q.from === undefined || q.to !== undefined, { message: 'from needs to (or use lastSeconds)', path: ['to'] })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
-const milestonesQuery = z
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] }));
+const milestonesQuery = lazySchema(() => z
   .object({
     limit: z.number().int().min(1).max(500).optional(),
     cursor,
@@ -268,24 +268,24 @@ const milestonesQuery = z
     relatedEventTicker: tickerSchema.optional(),
     minUpdatedTs: unixSecondsInput.optional(),
   })
-  .strict();
-const structuredTargetsQuery = z
+  .strict());
+const structuredTargetsQuery = lazySchema(() => z
   .object({ ids: z.array(id).min(1).max(2000).optional(), type: word.optional(), competition: word.optional(), pageSize: z.number().int().min(1).max(2000).optional(), cursor })
-  .strict();
-const multivariateEventsQuery = z
+  .strict());
+const multivariateEventsQuery = lazySchema(() => z
   .object({ limit: z.number().int().min(1).max(200).optional(), cursor, seriesTicker: tickerSchema.optional(), collectionTicker: tickerSchema.optional(), withNestedMarkets: z.boolean().optional() })
   .strict()
-  .refine((q) => q.seriesTicker === undefined || q.collectionTicker === undefined, { message: 'seriesTicker and collectionTicker cannot be combined', path: ['collectionTicker'] });
-const collectionsQuery = z
+  .refine((q) => q.seriesTicker === undefined || q.collectionTicker === undefined, { message: 'seriesTicker and collectionTicker cannot be combined', path: ['collectionTicker'] }));
+const collectionsQuery = lazySchema(() => z
   .object({ status: z.enum(['unopened', 'open', 'closed']).optional(), associatedEventTicker: tickerSchema.optional(), seriesTicker: tickerSchema.optional(), limit: z.number().int().min(1).max(200).optional(), cursor })
-  .strict();
-const combinationInput = z
+  .strict());
+const combinationInput = lazySchema(() => z
   .object({
     selectedMarkets: z.array(z.object({ marketTicker: tickerSchema, eventTicker: tickerSchema, side: z.enum(['yes', 'no']) }).strict()).min(1).max(100),
     withMarketPayload: z.boolean().optional(),
   })
-  .strict();
-const incentiveQuery = z
+  .strict());
+const incentiveQuery = lazySchema(() => z
   .object({
     status: z.enum(['all', 'active', 'upcoming', 'closed', 'paid_out']).optional(),
     type: z.enum(['all', 'liquidity', 'volume', 'margin_maker_volume', 'margin_taker_volume']).optional(),
@@ -293,8 +293,8 @@ const incentiveQuery = z
     limit: z.number().int().min(1).max(10_000).optional(),
     cursor,
   })
-  .strict();
-const forecastQuery = z
+  .strict());
+const forecastQuery = lazySchema(() => z
   .object({
     seriesTicker: tickerSchema,
     eventTicker: tickerSchema,
@@ -304,12 +304,12 @@ const forecastQuery = z
     periodMinutes: z.union([z.literal(0), z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 0 (5 seconds), 1, 60 or 1440' }),
   })
   .strict()
-  .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] });
+  .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] }));
 
 /** The generated schema reads `details` (an open object) as an empty object; keep what the server sent. */
-const structuredTargetSchema = g.StructuredTargetSchema.extend({ details: z.record(z.string(), z.unknown()).optional() });
-const structuredTargetResponse = z.object({ structured_target: structuredTargetSchema.optional() });
-const structuredTargetsResponse = z.object({ structured_targets: z.array(structuredTargetSchema).optional(), cursor: z.string().optional() });
+const structuredTargetSchema = lazySchema(() => g.StructuredTargetSchema.extend({ details: z.record(z.string(), z.unknown()).optional() }));
+const structuredTargetResponse = lazySchema(() => z.object({ structured_target: structuredTargetSchema.optional() }));
+const structuredTargetsResponse = lazySchema(() => z.object({ structured_targets: z.array(structuredTargetSchema).optional(), cursor: z.string().optional() }));
 
 /** Centi-cents (1/10 000 dollar) → USD Money. */
 const centiCents = (v: number): Money => fromMinorUnits(v, 'USD', 4);

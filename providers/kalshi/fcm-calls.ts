@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
 import type { KalshiOperationSender } from './spec-calls.js';
@@ -119,14 +119,14 @@ export interface KalshiFcmCalls {
   };
 }
 
-const subtraderId = z.string().min(3).max(200).regex(/^[^\s,]+_[A-Za-z0-9]{1,16}$/, 'a subtrader id is {FCM account id}_{suffix}');
-const suffix = z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'a suffix is 1-16 ASCII letters and digits');
-const cursor = z.string().min(1).max(2000).optional();
-const limit = z.number().int().min(1).max(1000).optional();
+const subtraderId = lazySchema(() => z.string().min(3).max(200).regex(/^[^\s,]+_[A-Za-z0-9]{1,16}$/, 'a subtrader id is {FCM account id}_{suffix}'));
+const suffix = lazySchema(() => z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'a suffix is 1-16 ASCII letters and digits'));
+const cursor = lazySchema(() => z.string().min(1).max(2000).optional());
+const limit = lazySchema(() => z.number().int().min(1).max(1000).optional());
 const beforeEnd = { message: 'minTs must not be after maxTs', path: ['minTs'] };
 const inOrder = (q: { minTs?: number | undefined; maxTs?: number | undefined }): boolean => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs;
-const fillsQuery = z.object({ minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), cursor }).strict().refine(inOrder, beforeEnd);
-const ordersQuery = z
+const fillsQuery = lazySchema(() => z.object({ minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), cursor }).strict().refine(inOrder, beforeEnd));
+const ordersQuery = lazySchema(() => z
   .object({
     subtraderId: subtraderId.optional(),
     clientOrderIds: z.array(z.string().min(1).max(200).refine((id) => !id.includes(','), 'a client order id cannot contain a comma (they are sent comma-separated)')).min(1).max(100).optional(),
@@ -140,8 +140,8 @@ const ordersQuery = z
   })
   .strict()
   .refine((q) => q.subtraderId !== undefined || q.clientOrderIds !== undefined, { message: 'give subtraderId or clientOrderIds (or both)', path: ['subtraderId'] })
-  .refine(inOrder, beforeEnd);
-const positionsQuery = z
+  .refine(inOrder, beforeEnd));
+const positionsQuery = lazySchema(() => z
   .object({
     subtraderId: subtraderId.optional(),
     ticker: tickerSchema.optional(),
@@ -151,9 +151,9 @@ const positionsQuery = z
     limit,
     cursor,
   })
-  .strict();
+  .strict());
 /** A cap in USD → Kalshi's fixed-point dollar string (2–4 decimals). */
-const capLimit = z.union([z.string(), z.object({ currency: z.string(), amount: z.string() }).strict()]).transform((v, ctx) => {
+const capLimit = lazySchema(() => z.union([z.string(), z.object({ currency: z.string(), amount: z.string() }).strict()]).transform((v, ctx) => {
   if (typeof v !== 'string' && v.currency.toUpperCase() !== 'USD') {
     ctx.addIssue({ code: 'custom', message: 'must be in USD' });
     return z.NEVER;
@@ -164,8 +164,8 @@ const capLimit = z.union([z.string(), z.object({ currency: z.string(), amount: z
     return z.NEVER;
   }
   return `${BigInt(m[1]!).toString()}.${(m[2] ?? '').padEnd(2, '0')}`;
-});
-const categoryUpdate = z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict();
+}));
+const categoryUpdate = lazySchema(() => z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict());
 
 const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({
   ...c,

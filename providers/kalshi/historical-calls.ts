@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
 import type { KalshiOperationSender } from './spec-calls.js';
@@ -136,25 +136,25 @@ export interface KalshiHistoricalCalls {
   };
 }
 
-const cursor = z.string().min(1).max(2000).optional();
-const limit = z.number().int().min(1).max(1000).optional();
-const subaccount = z.number().int().min(0).max(63).optional();
+const cursor = lazySchema(() => z.string().min(1).max(2000).optional());
+const limit = lazySchema(() => z.number().int().min(1).max(1000).optional());
+const subaccount = lazySchema(() => z.number().int().min(0).max(63).optional());
 const minBeforeMax = { message: 'minTs must not be after maxTs', path: ['minTs'] };
-const tickerInList = tickerSchema.refine((t) => !t.includes(','), 'a ticker cannot contain a comma (tickers are sent comma-separated)');
-const marketsQuery = z
+const tickerInList = lazySchema(() => tickerSchema.refine((t) => !t.includes(','), 'a ticker cannot contain a comma (tickers are sent comma-separated)'));
+const marketsQuery = lazySchema(() => z
   .object({ limit, cursor, tickers: z.array(tickerInList).min(1).max(1000).optional(), eventTicker: tickerSchema.optional(), seriesTicker: tickerSchema.optional(), mveFilter: z.literal('exclude').optional() })
   .strict()
-  .refine((q) => [q.tickers, q.eventTicker, q.seriesTicker].filter((f) => f !== undefined).length <= 1, { message: 'tickers, eventTicker and seriesTicker exclude each other', path: ['tickers'] });
-const tradesQuery = z
+  .refine((q) => [q.tickers, q.eventTicker, q.seriesTicker].filter((f) => f !== undefined).length <= 1, { message: 'tickers, eventTicker and seriesTicker exclude each other', path: ['tickers'] }));
+const tradesQuery = lazySchema(() => z
   .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), isBlockTrade: z.boolean().optional() })
   .strict()
-  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax);
-const portfolioQuery = z
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax));
+const portfolioQuery = lazySchema(() => z
   .object({ limit, cursor, ticker: tickerSchema.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), subaccount })
   .strict()
-  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax);
-const positionsQuery = z.object({ limit, cursor, ticker: tickerSchema.optional(), eventTicker: tickerSchema.optional(), subaccount }).strict();
-const candleQuery = z
+  .refine((q) => q.minTs === undefined || q.maxTs === undefined || q.minTs <= q.maxTs, minBeforeMax));
+const positionsQuery = lazySchema(() => z.object({ limit, cursor, ticker: tickerSchema.optional(), eventTicker: tickerSchema.optional(), subaccount }).strict());
+const candleQuery = lazySchema(() => z
   .object({
     ticker: tickerSchema,
     start: unixSecondsInput,
@@ -162,7 +162,7 @@ const candleQuery = z
     periodMinutes: z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' }),
   })
   .strict()
-  .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] });
+  .refine((q) => q.start <= q.end, { message: 'start must not be after end', path: ['start'] }));
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiHistoricalCalls(send: KalshiOperationSender): KalshiHistoricalCalls {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationId } from './generated/operations.js';
 import { countInput, tickerSchema, unixSecondsInput } from './schemas.js';
@@ -190,11 +190,11 @@ export interface KalshiSpecCalls {
   withdrawals(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
 }
 
-const orderId = z.string().min(1).max(200);
-const seriesFeeQuery = z.object({ seriesTicker: tickerSchema.optional(), showHistorical: z.boolean().optional() }).strict();
-const eventFeeQuery = z.object({ eventTicker: tickerSchema.optional(), limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
-const seriesQuery = z.object({ includeVolume: z.boolean().optional() }).strict();
-const seriesListQuery = z
+const orderId = lazySchema(() => z.string().min(1).max(200));
+const seriesFeeQuery = lazySchema(() => z.object({ seriesTicker: tickerSchema.optional(), showHistorical: z.boolean().optional() }).strict());
+const eventFeeQuery = lazySchema(() => z.object({ eventTicker: tickerSchema.optional(), limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().min(1).max(2000).optional() }).strict());
+const seriesQuery = lazySchema(() => z.object({ includeVolume: z.boolean().optional() }).strict());
+const seriesListQuery = lazySchema(() => z
   .object({
     category: z.string().min(1).max(200).optional(),
     tags: z.array(z.string().min(1).max(200).refine((t) => !t.includes(','), 'a tag cannot contain a comma (tags are sent comma-separated)')).max(100).optional(),
@@ -202,23 +202,24 @@ const seriesListQuery = z
     includeVolume: z.boolean().optional(),
     minUpdatedTs: unixSecondsInput.optional(),
   })
-  .strict();
-const queuePositionsQuery = z
+  .strict());
+const queuePositionsQuery = lazySchema(() => z
   .object({ marketTickers: z.array(tickerSchema).min(1).max(100).optional(), eventTicker: tickerSchema.optional(), subaccount: z.number().int().min(0).max(63).optional() })
-  .strict();
+  .strict());
 
-const period = z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' });
-const rangeShape = { start: unixSecondsInput, end: unixSecondsInput, periodMinutes: period };
+const period = lazySchema(() => z.union([z.literal(1), z.literal(60), z.literal(1440)], { message: 'periodMinutes must be 1, 60 or 1440' }));
+// A function, not a shape object: spread into three schemas, each built on first use.
+const rangeShape = () => ({ start: unixSecondsInput, end: unixSecondsInput, periodMinutes: period });
 const startBeforeEnd = { message: 'start must not be after end', path: ['start'] };
-const candleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, ticker: tickerSchema, includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
-const candleBatchQuery = z.object({ ...rangeShape, tickers: z.array(tickerSchema).min(1).max(100), includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
-const eventCandleQuery = z.object({ ...rangeShape, seriesTicker: tickerSchema, eventTicker: tickerSchema }).strict().refine((q) => q.start <= q.end, startBeforeEnd);
-const transferPageQuery = z.object({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
-const groupId = z.string().min(1).max(200);
-const subaccountQuery = z.object({ subaccount: z.number().int().min(0).max(63).optional() }).strict();
-const groupLimitInput = z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict();
-const groupCreateInput = groupLimitInput.extend({ subaccount: z.number().int().min(0).max(63).optional() }).strict();
-const settlementsQuery = z
+const candleQuery = lazySchema(() => z.object({ ...rangeShape(), seriesTicker: tickerSchema, ticker: tickerSchema, includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd));
+const candleBatchQuery = lazySchema(() => z.object({ ...rangeShape(), tickers: z.array(tickerSchema).min(1).max(100), includeLatestBeforeStart: z.boolean().optional() }).strict().refine((q) => q.start <= q.end, startBeforeEnd));
+const eventCandleQuery = lazySchema(() => z.object({ ...rangeShape(), seriesTicker: tickerSchema, eventTicker: tickerSchema }).strict().refine((q) => q.start <= q.end, startBeforeEnd));
+const transferPageQuery = lazySchema(() => z.object({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().min(1).max(2000).optional() }).strict());
+const groupId = lazySchema(() => z.string().min(1).max(200));
+const subaccountQuery = lazySchema(() => z.object({ subaccount: z.number().int().min(0).max(63).optional() }).strict());
+const groupLimitInput = lazySchema(() => z.object({ contractsLimit: countInput.refine((c) => c !== '0' && !/^0(\.0+)?$/.test(c), 'contractsLimit must be above 0') }).strict());
+const groupCreateInput = lazySchema(() => groupLimitInput.extend({ subaccount: z.number().int().min(0).max(63).optional() }).strict());
+const settlementsQuery = lazySchema(() => z
   .object({
     limit: z.number().int().min(1).max(1000).optional(),
     cursor: z.string().min(1).max(2000).optional(),
@@ -228,7 +229,7 @@ const settlementsQuery = z
     maxTs: unixSecondsInput.optional(),
     subaccount: z.number().int().min(0).max(63).optional(),
   })
-  .strict();
+  .strict());
 const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationSender } from './spec-calls.js';
 
@@ -133,11 +133,11 @@ export interface KalshiSubaccountCalls {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const subaccountNumber = z.number().int().min(0).max(63);
-const shard = z.number().int().min(0).max(100);
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID (Kalshi’s client_transfer_id)');
-const transferId = z.string().min(1).max(200);
-const usdMoney = z.object({ currency: z.string(), amount: z.string() }).strict();
+const subaccountNumber = lazySchema(() => z.number().int().min(0).max(63));
+const shard = lazySchema(() => z.number().int().min(0).max(100));
+const uuid = lazySchema(() => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID (Kalshi’s client_transfer_id)'));
+const transferId = lazySchema(() => z.string().min(1).max(200));
+const usdMoney = lazySchema(() => z.object({ currency: z.string(), amount: z.string() }).strict());
 
 /** Dollars (Money in USD or a decimal string) → integer units of 10^-scale dollars, exactly, or an issue. */
 function dollarUnits(scale: number, unit: string) {
@@ -164,20 +164,22 @@ function dollarUnits(scale: number, unit: string) {
     return Number(units);
   });
 }
-const amountShape = { amount: dollarUnits(2, 'a cent').optional(), amountCents: z.number().int('must be whole cents').min(1, 'must be above 0').max(Number.MAX_SAFE_INTEGER).optional() };
+const amountCents = lazySchema(() => z.number().int('must be whole cents').min(1, 'must be above 0').max(Number.MAX_SAFE_INTEGER).optional());
+// A function, not a shape object: spread into a schema that is built on first use.
+const amountShape = () => ({ amount: dollarUnits(2, 'a cent').optional(), amountCents });
 const oneAmount = { message: 'give exactly one of amount and amountCents', path: ['amount'] };
 const hasOneAmount = (q: { amount?: number | undefined; amountCents?: number | undefined }): boolean => (q.amount === undefined) !== (q.amountCents === undefined);
 
-const transferInput = z
-  .object({ ...amountShape, from: subaccountNumber, to: subaccountNumber, exchangeIndex: shard.optional(), idempotencyKey: uuid.optional() })
+const transferInput = lazySchema(() => z
+  .object({ ...amountShape(), from: subaccountNumber, to: subaccountNumber, exchangeIndex: shard.optional(), idempotencyKey: uuid.optional() })
   .strict()
   .refine(hasOneAmount, oneAmount)
-  .refine((q) => q.from !== q.to, { message: 'from and to are the same subaccount: nothing would move', path: ['to'] });
-const instance = z.enum(['event_contract', 'margined']);
-const exchangeTransferInput = z
+  .refine((q) => q.from !== q.to, { message: 'from and to are the same subaccount: nothing would move', path: ['to'] }));
+const instance = lazySchema(() => z.enum(['event_contract', 'margined']));
+const exchangeTransferInput = lazySchema(() => z
   .object({
     amount: dollarUnits(4, 'a hundredth of a cent').optional(),
-    amountCents: amountShape.amountCents,
+    amountCents,
     source: instance,
     destination: instance,
     sourceShard: shard.optional(),
@@ -194,20 +196,20 @@ const exchangeTransferInput = z
   .refine((q) => q.source !== q.destination || (q.sourceShard ?? 0) !== (q.destinationShard ?? 0) || (q.sourceSubaccount ?? 0) !== (q.destinationSubaccount ?? 0), {
     message: 'source and destination are the same place: nothing would move',
     path: ['destination'],
-  });
-const createInput = z.object({ exchangeIndex: shard.optional() }).strict();
-const nettingInput = z.object({ subaccount: subaccountNumber, enabled: z.boolean() }).strict();
+  }));
+const createInput = lazySchema(() => z.object({ exchangeIndex: shard.optional() }).strict());
+const nettingInput = lazySchema(() => z.object({ subaccount: subaccountNumber, enabled: z.boolean() }).strict());
 const pageQuery = (max: number) => z.object({ limit: z.number().int().min(1).max(max).optional(), cursor: z.string().min(1).max(2000).optional() }).strict();
-const subaccountPage = pageQuery(1000);
-const exchangePage = pageQuery(500);
-const allocationInput = z
+const subaccountPage = lazySchema(() => pageQuery(1000));
+const exchangePage = lazySchema(() => pageQuery(500));
+const allocationInput = lazySchema(() => z
   .object({
     allocations: z.array(z.object({ exchangeIndex: z.number().int().min(0).max(100), percent: z.number().int().min(0).max(100) }).strict()).max(101),
     restingMarginReservation: z.enum(['none', 'max', 'sum']).optional(),
   })
   .strict()
   .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
-  .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] });
+  .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] }));
 
 const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
 const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });

@@ -1,4 +1,4 @@
-import { AxiosError, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
@@ -23,7 +23,7 @@ import { encodeQuery, type QueryParams } from './query.js';
 import { holdProcess, releaseProcess } from './keep-alive.js';
 import { QueuedCall } from '../limits/quota-limiter.js';
 import { redact, redactDeep, redactError } from './redact.js';
-import type { Transport } from './transport.js';
+import { isAxiosError, type Transport } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -814,7 +814,7 @@ export class RequestSender {
   }
 
   #transportError(spec: RequestSpec<unknown>, scope: CallScope, error: unknown, timedOut: boolean): MarketError {
-    const code = error instanceof AxiosError ? error.code : undefined;
+    const code = isAxiosError(error) ? error.code : undefined;
     const base = { provider: this.provider, method: spec.method, path: spec.path, retryable: true };
     if (timedOut || code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
       return new TimeoutError({ ...base, code: 'timeout', message: `${this.provider} ${spec.method} ${spec.path}: no answer in time` });

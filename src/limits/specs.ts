@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../validation.js';
 
 /** Never more than `limit` request starts in any `windowMs`, a slot freed `windowMs` after its response. */
 export interface RollingWindow {
@@ -13,10 +14,12 @@ export interface TokenBucket {
 /** A limit: a rolling window or a token bucket. */
 export type LimitSpec = RollingWindow | TokenBucket;
 
-export const limitSpecSchema = z.union([
-  z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).strict(),
-  z.object({ capacity: z.number().positive(), refillPerSecond: z.number().positive() }).strict(),
-]);
+export const limitSpecSchema = lazySchema(() =>
+  z.union([
+    z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).strict(),
+    z.object({ capacity: z.number().positive(), refillPerSecond: z.number().positive() }).strict(),
+  ]),
+);
 
 export function isRollingWindow(spec: LimitSpec): spec is RollingWindow {
   return 'limit' in spec;

@@ -6,10 +6,10 @@
  * restore every subscription under the same handles; live order books on top.
  */
 import { createHash } from 'node:crypto';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { z } from 'zod';
 import { AuthenticationError, ClientClosedError, MarketError, NetworkError, PermissionError, QuotaExceededError, ResponseShapeError, TimeoutError } from '../../../src/errors.js';
-import { parseInput } from '../../../src/validation.js';
+import { lazySchema, parseInput } from '../../../src/validation.js';
 import type { KalshiAuthHeaders } from '../signing.js';
 import { Emitter } from './emitter.js';
 import { StreamError, streamErrorFromFrame } from './errors.js';
@@ -27,6 +27,24 @@ import {
   type OrderbookSnapshotMessage,
 } from './schemas.js';
 import { KalshiSubscription, type SubscribeOptions, type SubscriptionDriver, type SubscriptionInternals } from './subscription.js';
+
+// WebSocket readyState values (the standard's, which ws uses): the class is loaded lazily,
+// so its statics are not at hand where a state is compared.
+const OPEN = 1;
+const CLOSED = 3;
+
+let webSocketModule: Promise<typeof WebSocket> | undefined;
+/**
+ * ws is loaded when the first connection opens, not at import: a program that never
+ * streams never loads it. A failed load is not remembered.
+ */
+function loadWebSocket(): Promise<typeof WebSocket> {
+  const loading = (webSocketModule ??= import('ws').then((m) => m.default));
+  loading.catch(() => {
+    if (webSocketModule === loading) webSocketModule = undefined;
+  });
+  return loading;
+}
 
 /** Signs the handshake: the three `KALSHI-ACCESS-*` headers for `GET <path>`, fresh each call. */
 export type StreamSigner = (path: string) => KalshiAuthHeaders | Promise<KalshiAuthHeaders>;
@@ -97,16 +115,18 @@ export interface ServerSubscription {
   readonly sid: number;
 }
 
-const ticker = z.string().min(1).max(200).regex(/^[^\s]+$/, 'a market ticker has no whitespace');
-const subscribeInput = z.object({
-  channel: z.enum(KALSHI_CHANNELS as [KalshiChannel, ...KalshiChannel[]]),
-  marketTickers: z.array(ticker).max(10_000).optional(),
-  sendInitialSnapshot: z.boolean().optional(),
-  userFilter: z.enum(['', 'self']).optional(),
-  shardFactor: z.number().int().min(1).max(100).optional(),
-  shardKey: z.number().int().min(0).optional(),
-  bufferSize: z.number().int().min(1).max(10_000_000).optional(),
-});
+const ticker = lazySchema(() => z.string().min(1).max(200).regex(/^[^\s]+$/, 'a market ticker has no whitespace'));
+const subscribeInput = lazySchema(() =>
+  z.object({
+    channel: z.enum(KALSHI_CHANNELS as [KalshiChannel, ...KalshiChannel[]]),
+    marketTickers: z.array(ticker).max(10_000).optional(),
+    sendInitialSnapshot: z.boolean().optional(),
+    userFilter: z.enum(['', 'self']).optional(),
+    shardFactor: z.number().int().min(1).max(100).optional(),
+    shardKey: z.number().int().min(0).optional(),
+    bufferSize: z.number().int().min(1).max(10_000_000).optional(),
+  }),
+);
 
 /** A command's connection went away before its reply; the command is redone after reconnecting. */
 class ConnectionLostError extends NetworkError {}
@@ -282,13 +302,13 @@ export class KalshiStream {
     const ws = this.#ws;
     if (ws) {
       await new Promise<void>((resolve) => {
-        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        if (ws.readyState === CLOSED) return resolve();
         const force = setTimeout(() => ws.terminate(), 1_000);
         ws.once('close', () => {
           clearTimeout(force);
           resolve();
         });
-        if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'client closed');
+        if (ws.readyState === OPEN) ws.close(1000, 'client closed');
         else ws.terminate();
       });
     }
@@ -306,7 +326,7 @@ export class KalshiStream {
   }
 
   #whenOpen(): Promise<void> {
-    if (this.#status === 'open' && this.#ws?.readyState === WebSocket.OPEN) return Promise.resolve();
+    if (this.#status === 'open' && this.#ws?.readyState === OPEN) return Promise.resolve();
     if (this.#status === 'closed') return Promise.reject(new ClientClosedError({ provider: 'kalshi', code: 'client_closed', message: 'kalshi stream: closed' }));
     const wait = new Promise<void>((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
     if (this.#status === 'idle') void this.#connect();
@@ -315,11 +335,20 @@ export class KalshiStream {
 
   async #connect(): Promise<void> {
     this.#status = 'connecting';
+    // ws loads while the handshake is signed; a failed load is reported after a failed signing.
+    const loading = loadWebSocket();
+    loading.catch(() => undefined);
     let headers: KalshiAuthHeaders;
     try {
       headers = await this.#sign(this.#path);
     } catch (error) {
       return this.#connectFailed(new AuthenticationError({ provider: 'kalshi', code: 'authentication_failed', message: `kalshi stream: signing the handshake failed: ${errorSummary(error)}` }), true);
+    }
+    let WebSocketClass: typeof WebSocket;
+    try {
+      WebSocketClass = await loading;
+    } catch (error) {
+      return this.#connectFailed(new NetworkError({ provider: 'kalshi', code: 'network_error', retryable: false, message: `kalshi stream: the ws package failed to load (${errorSummary(error)})` }), true);
     }
     if (this.#status !== 'connecting') return;
     const keyId = headers['KALSHI-ACCESS-KEY'];
@@ -331,7 +360,7 @@ export class KalshiStream {
       this.#slotKey = slotKey;
     }
     let rejectedStatus: number | undefined;
-    const ws = new WebSocket(this.#url, { headers: { ...headers }, handshakeTimeout: this.#o.handshakeTimeoutMs, perMessageDeflate: false, followRedirects: false, maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocketClass(this.#url, { headers: { ...headers }, handshakeTimeout: this.#o.handshakeTimeoutMs, perMessageDeflate: false, followRedirects: false, maxPayload: 64 * 1024 * 1024 });
     this.#ws = ws;
     let lastError: unknown;
     ws.on('unexpected-response', (_req, res) => {
@@ -477,7 +506,7 @@ export class KalshiStream {
   async #commandOnce(cmd: string, params: Record<string, unknown> | undefined, channel: string | undefined, onReply: ((frame: Record<string, unknown>) => void) | undefined): Promise<Record<string, unknown>> {
     await this.#bucket.take();
     const ws = this.#ws;
-    if (this.#status !== 'open' || !ws || ws.readyState !== WebSocket.OPEN) {
+    if (this.#status !== 'open' || !ws || ws.readyState !== OPEN) {
       if (this.#status === 'closed') throw new ClientClosedError({ provider: 'kalshi', code: 'client_closed', message: 'kalshi stream: closed' });
       throw new ConnectionLostError({ provider: 'kalshi', code: 'network_error', message: 'kalshi stream: not connected', retryable: true });
     }
