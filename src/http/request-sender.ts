@@ -640,9 +640,6 @@ export class RequestSender {
     }
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     if (spec.rawBody !== undefined) headers['Content-Type'] = spec.rawBody.contentType;
-    // axios sends a string or a Buffer as it is (a plain Uint8Array it refuses): a view, no copy.
-    const raw = spec.rawBody?.data;
-    const data = raw === undefined || typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     // Counted from its signature to its answer (given back where the transport's wait ends).
     this.#inFlight += 1;
     let url: string;
@@ -668,8 +665,7 @@ export class RequestSender {
       res = await this.#o.transport.request({
         method: spec.method,
         url,
-        // TransportRequest types its data as text; the transport hands it to axios untouched.
-        data: spec.body === undefined ? (data as string | undefined) : JSON.stringify(spec.body),
+        data: spec.body === undefined ? spec.rawBody?.data : JSON.stringify(spec.body),
         headers,
         signal: controller.signal,
         responseType,
