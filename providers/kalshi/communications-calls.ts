@@ -337,6 +337,8 @@ const proposeInput = z
     expiresAt: unixSecondsInput,
   })
   .strict()
+  // Sent as centicount (count × 100), an integer that must stay exact.
+  .refine((p) => Number.isSafeInteger(hundredths(p.count, 2)), { message: 'a count this large cannot be sent exactly (at most 90071992547409.91)', path: ['count'] })
   .refine((p) => p.buyerUserId !== p.sellerUserId, { message: 'the buyer and the seller must differ', path: ['sellerUserId'] })
   .refine((p) => p.buyerSubaccount === undefined || p.buyerSubtraderId === undefined, { message: 'give a buyerSubaccount or a buyerSubtraderId, not both', path: ['buyerSubaccount'] })
   .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] });

@@ -171,7 +171,8 @@ const instance = z.enum(['event_contract', 'margined']);
 const exchangeTransferInput = z
   .object({
     amount: dollarUnits(4, 'a hundredth of a cent').optional(),
-    amountCents: amountShape.amountCents,
+    // Sent × 100 (centicents): the product must stay an exact integer.
+    amountCents: z.number().int('must be whole cents').min(1, 'must be above 0').max(Math.floor(Number.MAX_SAFE_INTEGER / 100), 'is too large').optional(),
     source: instance,
     destination: instance,
     sourceShard: shard.optional(),
