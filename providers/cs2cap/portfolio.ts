@@ -430,7 +430,9 @@ function checkCsv(csv: string | Uint8Array, wanted: Cs2CapCsvFormat | undefined)
   } else if (csv instanceof Uint8Array) {
     if (csv.byteLength > MAX_CSV_IMPORT_BYTES) throw csvError('csv', `larger than ${MAX_CSV_IMPORT_BYTES} bytes`);
     const bom = csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf ? 3 : 0;
-    data = csv.subarray(bom);
+    // A copy: the caller may reuse its buffer while the call waits or retries, and what is
+    // sent must be what was checked (Buffer#slice would share the bytes, as subarray does).
+    data = new Uint8Array(csv.subarray(bom));
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data);
     } catch {
