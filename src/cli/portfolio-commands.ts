@@ -11,7 +11,7 @@ import type { Money } from '../money.js';
 import type { Cs2CapClient } from '../../providers/cs2cap/index.js';
 import { MAX_CSV_IMPORT_BYTES } from '../../providers/cs2cap/portfolio.js';
 import { need, withMarket } from './context.js';
-import { amount, bold, createIo, dim, table, UsageError } from './output.js';
+import { amount, bold, createIo, dim, scrubEnvironmentSecrets, table, UsageError } from './output.js';
 import { calendarDate, moneyText, wholeNumber, withFlags } from './values.js';
 
 /** The flags every command takes (`--json`, `--debug`, `--sandbox`), as commands.ts adds them. */
@@ -159,7 +159,9 @@ export function portfolioCommand(common: AddCommonFlags): Command {
       .action(async (portfolioId: string, opts: Flags & { format: 'transactions' | 'items'; out?: string }) => {
         const io = createIo(opts);
         await withCs2Cap(opts, async (client) => {
-          const csv = await withFlags({ '(input)': 'ID' }, () => client.portfolios.exportCsv(portfolioId, { format: opts.format }));
+          const exported = await withFlags({ '(input)': 'ID' }, () => client.portfolios.exportCsv(portfolioId, { format: opts.format }));
+          // The file is the CLI's output as stdout is: no key of the environment in it, whatever the server sent.
+          const csv = opts.out === undefined ? exported : scrubEnvironmentSecrets(exported);
           if (opts.out === undefined) {
             io.out(io.json ? JSON.stringify({ id: portfolioId, format: opts.format, csv }) : csv.replace(/\r?\n$/, ''));
             return;
