@@ -319,7 +319,7 @@ export class RequestSender {
     const final = found === this.#closeReason ? found : redactError(found, this.#secrets(scope));
     if (this.#o.events.has('error')) {
       const { name, code, status, message, requestId } = final;
-      this.#o.events.emit('error', { provider: this.provider, method: spec.method, path: spec.path, attempts: scope.attempts, error: { name, code, status, message, requestId } });
+      this.#o.events.emit('error', { provider: this.provider, method: spec.method, path: this.#eventPath(spec, scope), attempts: scope.attempts, error: { name, code, status, message, requestId } });
     }
     throw final;
   }
@@ -392,7 +392,7 @@ export class RequestSender {
           this.#o.events.emit('retry', {
             provider: this.provider,
             method: spec.method,
-            path: spec.path,
+            path: this.#eventPath(spec, scope),
             attempt: attemptNumber,
             error: { name: e.name, code: e.code, status: e.status },
           });
@@ -476,6 +476,11 @@ export class RequestSender {
 
   #closedError(): ClientClosedError {
     return new ClientClosedError({ provider: this.provider, code: 'client_closed', message: `${this.provider} client is closed; the call was not sent` });
+  }
+
+  /** The path as events (and log lines) show it: scrubbed, for an id in it may be a secret (a key deleting itself). */
+  #eventPath(spec: RequestSpec<unknown>, scope: CallScope): string {
+    return redact(spec.path, this.#secrets(scope));
   }
 
   #secrets(scope?: CallScope): string[] {
@@ -568,7 +573,7 @@ export class RequestSender {
       }
     }
     scope.attempts++;
-    events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
+    events.emit('request', { provider: this.provider, method: spec.method, path: this.#eventPath(spec, scope), attempt: attemptNumber, limitClass: spec.limitClass });
 
     // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
     const url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
@@ -605,7 +610,7 @@ export class RequestSender {
     events.emit('response', {
       provider: this.provider,
       method: spec.method,
-      path: spec.path,
+      path: this.#eventPath(spec, scope),
       attempt: attemptNumber,
       status: res.status,
       durationMs: performance.now() - started,
