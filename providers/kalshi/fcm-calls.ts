@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { paginate } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
 import type { KalshiOperationSender } from './spec-calls.js';
@@ -158,6 +159,8 @@ const capLimit = z.union([z.string(), z.object({ currency: z.string(), amount: z
 });
 const categoryUpdate = z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict();
 
+// The cap's dollar fields made Money below, checked as part of the answer (answer-dollars.ts).
+const capAnswer = lazySchema(() => withDollarFields(g.GetFCMEventContractDailyCapResponseSchema, (c) => (['limit', 'executed_utilization', 'resting_order_utilization', 'pending_order_utilization'] as const).map((f) => [[f], c[f]] as const)));
 const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({
   ...c,
   money: { limit: money(c.limit, 'USD'), executed: money(c.executed_utilization, 'USD'), resting: money(c.resting_order_utilization, 'USD'), pending: money(c.pending_order_utilization, 'USD') },
@@ -213,7 +216,7 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
     dailyCap: {
       async get(id, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.get', subtraderId, id);
-        return withCapMoney(await send('GetFCMEventContractDailyCap', g.GetFCMEventContractDailyCapResponseSchema, { query: { subtrader_id: sid }, call: c }));
+        return withCapMoney(await send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c }));
       },
       async set(id, value, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.set', subtraderId, id);

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { paginate } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
-import { parseInput } from '../../src/validation.js';
+import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationSender } from './spec-calls.js';
 
@@ -204,6 +205,10 @@ const allocationInput = z
   .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
   .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] });
 
+// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+const balancesAnswer = lazySchema(() => withDollarFields(g.GetSubaccountBalancesResponseSchema, (a) => a.subaccount_balances.map((b, i) => [['subaccount_balances', i, 'balance'], b.balance] as const)));
+const exchangeTransfersAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransfersResponseSchema, (a) => a.transfers.map((t, i) => [['transfers', i, 'amount'], t.amount] as const)));
+const exchangeTransferAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransferResponseSchema, (a) => [[['transfer', 'amount'], a.transfer.amount] as const]));
 const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
 const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });
 const withExchangeMoney = (t: g.IntraExchangeInstanceTransfer): KalshiExchangeTransfer => ({ ...t, amountMoney: money(t.amount, 'USD'), createdAt: new Date(t.created_ts * 1000) });
@@ -223,7 +228,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
         return { subaccount: res.subaccount_number };
       },
       async balances(c) {
-        return (await send('GetSubaccountBalances', g.GetSubaccountBalancesResponseSchema, { call: c })).subaccount_balances.map(withBalanceMoney);
+        return (await send('GetSubaccountBalances', balancesAnswer, { call: c })).subaccount_balances.map(withBalanceMoney);
       },
       async transfer(input, c) {
         const q = parseInput(PROVIDER, 'subaccounts.transfer', transferInput, input);
@@ -277,7 +282,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       async list(query = {}, c) {
         const q = parseInput(PROVIDER, 'exchangeTransfers.list', exchangePage, query);
-        const res = await send('GetIntraExchangeInstanceTransfers', g.GetIntraExchangeInstanceTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+        const res = await send('GetIntraExchangeInstanceTransfers', exchangeTransfersAnswer, { query: { limit: q.limit, cursor: q.cursor }, call: c });
         return { transfers: res.transfers.map(withExchangeMoney), cursor: res.cursor };
       },
       all(query = {}, c) {
@@ -286,7 +291,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       async get(id, c) {
         const t = parseInput(PROVIDER, 'exchangeTransfers.get', transferId, id);
-        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', g.GetIntraExchangeInstanceTransferResponseSchema, { params: { transfer_id: t }, call: c })).transfer);
+        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', exchangeTransferAnswer, { params: { transfer_id: t }, call: c })).transfer);
       },
     },
     targetAllocation: {
