@@ -208,8 +208,15 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
       },
       async create(s, c) {
         const sfx = parseInput(PROVIDER, 'fcm.subtraders.create', suffix, s);
-        // A repeat cannot make a second subtrader: Kalshi answers it 409.
-        const res = await send('CreateFCMSubtrader', g.CreateFCMSubtraderResponseSchema, { body: { subtrader_suffix: sfx }, safety: 'idempotent', call: c });
+        // Not repeated: a repeat after a lost answer is Kalshi's 409 for the subtrader the first
+        // attempt made, which would tell the caller its create failed. A lost answer is an
+        // OutcomeUnknownError instead, saying how to check.
+        const res = await send('CreateFCMSubtrader', g.CreateFCMSubtraderResponseSchema, {
+          body: { subtrader_suffix: sfx },
+          safety: 'unsafe',
+          outcomeHint: `List your subtraders (fcm.subtraders.list()) and look for the id ending in _${sfx} before creating it again (a repeat is refused with 409).`,
+          call: c,
+        });
         return { subtraderId: res.subtrader_id };
       },
     },
