@@ -430,6 +430,11 @@ export class RequestSender {
     if (!(error instanceof MarketError)) {
       return new MarketError({ provider: this.provider, code: 'server_error', message: `${this.provider} ${spec.method} ${spec.path}: unexpected failure (${error instanceof Error ? error.name : typeof error})`, method: spec.method, path: spec.path });
     }
+    // A harmless repeat refused (404: gone, 409: already there) after an attempt whose answer
+    // was lost says nothing of that attempt, which may be what made it gone or there.
+    if (spec.safety === 'idempotent' && spec.idempotencyKey === undefined && scope.lost && (error.status === 404 || error.status === 409)) {
+      return this.#outcomeUnknown(spec, error, `an earlier attempt's answer was lost and the repeat was refused (${error.message})`);
+    }
     if (!write || !scope.sent) return error;
     if (mayHaveLostAnswer(error) || (scope.lost && !isDefiniteAnswer(error))) {
       const retried = spec.safety === 'idempotent' ? 'its retries ran out' : 'it was not repeated';
