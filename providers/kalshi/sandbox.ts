@@ -584,7 +584,9 @@ export class KalshiSandbox extends ProviderSandbox {
       if (badTs) return badTs;
       // Newest first, as Kalshi lists them.
       const block = req.query.get('is_block_trade');
-      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => (block === null || (block === 'true') === (t.blockTrade === true)) && withinSeconds(req, t.ts)).reverse().map((t) => ({
+      // Trades before the historical cut-off are served under /historical/trades only.
+      const cutoff = historicalCutoff(this).tradesCreated;
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => t.ts >= cutoff && (block === null || (block === 'true') === (t.blockTrade === true)) && withinSeconds(req, t.ts)).reverse().map((t) => ({
         trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
         taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: t.blockTrade === true,
       }));
