@@ -477,7 +477,14 @@ function csvFormat(columns: string[]): Cs2CapCsvFormat {
   return format;
 }
 
-/** RFC 4180 records (CRLF or LF; quoted fields may hold commas, quotes as "" and line breaks). */
+/** No record of a valid file has more fields than the widest format has columns. */
+const MAX_CSV_FIELDS = Math.max(CSV_TRANSACTION_COLUMNS.length, CSV_ITEM_COLUMNS.length);
+
+/**
+ * RFC 4180 records (CRLF or LF; quoted fields may hold commas, quotes as "" and line breaks).
+ * A record with more than `MAX_CSV_FIELDS` fields is refused as soon as it has them: a file of
+ * commas must not become millions of fields in memory before it is found wrong.
+ */
 function* csvRecords(text: string): Generator<{ line: number; fields: string[] }, void, undefined> {
   let i = 0;
   let line = 1;
@@ -513,6 +520,7 @@ function* csvRecords(text: string): Generator<{ line: number; fields: string[] }
         }
       }
       fields.push(field);
+      if (fields.length > MAX_CSV_FIELDS) throw csvError(`csv.line ${start}`, `more than ${MAX_CSV_FIELDS} fields (no format has more columns)`);
       if (text[i] === ',') {
         i += 1;
         continue;
