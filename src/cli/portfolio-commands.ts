@@ -3,6 +3,7 @@
  * (holdings, value, history, ledger, CSV export and import) and its watchlist. Money is
  * printed as the exact Money the client builds, never through a float.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
@@ -166,9 +167,11 @@ export function portfolioCommand(common: AddCommonFlags): Command {
             io.out(io.json ? JSON.stringify({ id: portfolioId, format: opts.format, csv }) : csv.replace(/\r?\n$/, ''));
             return;
           }
-          const partial = `${opts.out}.partial`;
+          // A fresh name, created exclusively: a path planted in a shared directory (a
+          // symlink to one of the user's files) is never written through.
+          const partial = `${opts.out}.${randomBytes(6).toString('hex')}.partial`;
           try {
-            await writeFile(partial, csv);
+            await writeFile(partial, csv, { flag: 'wx' });
             await rename(partial, opts.out);
           } catch (error) {
             await rm(partial, { force: true }).catch(() => undefined);
