@@ -649,7 +649,9 @@ function checkCsv(csv: string | Uint8Array, wanted: Cs2CapCsvFormat | undefined)
   } else if (csv instanceof Uint8Array) {
     if (csv.byteLength > MAX_CSV_IMPORT_BYTES) throw csvError('csv', `larger than ${MAX_CSV_IMPORT_BYTES} bytes`);
     const bom = csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf ? 3 : 0;
-    data = csv.subarray(bom);
+    // A copy: the caller may reuse its buffer while the call waits or retries, and what is
+    // sent must be what was checked (Buffer#slice would share the bytes, as subarray does).
+    data = new Uint8Array(csv.subarray(bom));
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data);
     } catch {
@@ -694,7 +696,14 @@ function csvFormat(columns: string[]): Cs2CapCsvFormat {
   return format;
 }
 
-/** RFC 4180 records (CRLF or LF; quoted fields may hold commas, quotes as "" and line breaks). */
+/** No record of a valid file has more fields than the widest format has columns. */
+const MAX_CSV_FIELDS = Math.max(CSV_TRANSACTION_COLUMNS.length, CSV_ITEM_COLUMNS.length);
+
+/**
+ * RFC 4180 records (CRLF or LF; quoted fields may hold commas, quotes as "" and line breaks).
+ * A record with more than `MAX_CSV_FIELDS` fields is refused as soon as it has them: a file of
+ * commas must not become millions of fields in memory before it is found wrong.
+ */
 function* csvRecords(text: string): Generator<{ line: number; fields: string[] }, void, undefined> {
   let i = 0;
   let line = 1;
@@ -730,6 +739,7 @@ function* csvRecords(text: string): Generator<{ line: number; fields: string[] }
         }
       }
       fields.push(field);
+      if (fields.length > MAX_CSV_FIELDS) throw csvError(`csv.line ${start}`, `more than ${MAX_CSV_FIELDS} fields (no format has more columns)`);
       if (text[i] === ',') {
         i += 1;
         continue;

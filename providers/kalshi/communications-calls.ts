@@ -14,6 +14,7 @@ import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields, type DollarField } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import { priceToWire } from './fixed-point.js';
 import { countInput, priceInput, tickerSchema, unixSecondsInput } from './schemas.js';
@@ -346,6 +347,8 @@ const proposeInput = lazySchema(() => z
     expiresAt: unixSecondsInput,
   })
   .strict()
+  // Sent as centicount (count × 100), an integer that must stay exact.
+  .refine((p) => Number.isSafeInteger(hundredths(p.count, 2)), { message: 'a count this large cannot be sent exactly (at most 90071992547409.91)', path: ['count'] })
   .refine((p) => p.buyerUserId !== p.sellerUserId, { message: 'the buyer and the seller must differ', path: ['sellerUserId'] })
   .refine((p) => p.buyerSubaccount === undefined || p.buyerSubtraderId === undefined, { message: 'give a buyerSubaccount or a buyerSubtraderId, not both', path: ['buyerSubaccount'] })
   .refine((p) => p.sellerSubaccount === undefined || p.sellerSubtraderId === undefined, { message: 'give a sellerSubaccount or a sellerSubtraderId, not both', path: ['sellerSubaccount'] }));
@@ -372,6 +375,15 @@ const quoteOut = (q: g.Quote): KalshiQuote => ({
   rfqTargetCost: q.rfq_target_cost_dollars === undefined ? undefined : money(q.rfq_target_cost_dollars, 'USD'),
 });
 const proposalOut = (p: g.BlockTradeProposal): KalshiBlockTradeProposal => ({ ...p, price: fromMinorUnits(p.price_centi_cents, 'USD', 4), count: countText(p.centicount) });
+// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+const rfqDollars = (r: g.RFQ, at: (string | number)[]): DollarField[] => [[[...at, 'target_cost_dollars'], r.target_cost_dollars]];
+const quoteDollars = (q: g.Quote, at: (string | number)[]): DollarField[] => [
+  [[...at, 'yes_bid_dollars'], q.yes_bid_dollars], [[...at, 'no_bid_dollars'], q.no_bid_dollars], [[...at, 'rfq_target_cost_dollars'], q.rfq_target_cost_dollars],
+];
+const rfqsAnswer = lazySchema(() => withDollarFields(g.GetRFQsResponseSchema, (a) => a.rfqs.flatMap((r, i) => rfqDollars(r, ['rfqs', i]))));
+const rfqAnswer = lazySchema(() => withDollarFields(g.GetRFQResponseSchema, (a) => rfqDollars(a.rfq, ['rfq'])));
+const quotesAnswer = lazySchema(() => withDollarFields(g.GetQuotesResponseSchema, (a) => a.quotes.flatMap((q, i) => quoteDollars(q, ['quotes', i]))));
+const quoteAnswer = lazySchema(() => withDollarFields(g.GetQuoteResponseSchema, (a) => quoteDollars(a.quote, ['quote'])));
 /** A 204's empty body. */
 const noContent = lazySchema(() => z.unknown());
 
@@ -388,7 +400,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     rfqs: {
       list: cursorList(PROVIDER, (p) => p.rfqs, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.rfqs.list', rfqsQuery, query);
-        const res = await send('GetRFQs', g.GetRFQsResponseSchema, {
+        const res = await send('GetRFQs', rfqsAnswer, {
           query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, market_ticker: q.ticker, subaccount: q.subaccount, status: q.status, user_filter: q.userFilter, creator_user_id: q.creatorUserId },
           call: c,
         });
@@ -400,7 +412,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(rfqId, c) {
         const r = parseInput(PROVIDER, 'communications.rfqs.get', id, rfqId);
-        return rfqOut((await send('GetRFQ', g.GetRFQResponseSchema, { params: { rfq_id: r }, call: c })).rfq);
+        return rfqOut((await send('GetRFQ', rfqAnswer, { params: { rfq_id: r }, call: c })).rfq);
       },
       async create(input, c) {
         const q = parseInput(PROVIDER, 'communications.rfqs.create', createRfqInput, input);
@@ -422,7 +434,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       quotes: {
         async get(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.get', rfqId, quoteId);
-          return quoteOut((await send('GetRFQQuote', g.GetQuoteResponseSchema, { params, call: c })).quote);
+          return quoteOut((await send('GetRFQQuote', quoteAnswer, { params, call: c })).quote);
         },
         async delete(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.delete', rfqId, quoteId);
@@ -442,7 +454,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     quotes: {
       list: cursorList(PROVIDER, (p) => p.quotes, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.quotes.list', quotesQuery, query);
-        const res = await send('GetQuotes', g.GetQuotesResponseSchema, {
+        const res = await send('GetQuotes', quotesAnswer, {
           query: {
             limit: q.limit, cursor: q.cursor, min_ts: q.minTs, max_ts: q.maxTs, status: q.status, user_filter: q.userFilter, rfq_user_filter: q.rfqUserFilter,
             rfq_id: q.rfqId, rfq_creator_subtrader_id: q.rfqCreatorSubtraderId, quote_creator_user_id: q.quoteCreatorUserId, rfq_creator_user_id: q.rfqCreatorUserId,
@@ -468,7 +480,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.get', id, quoteId);
-        return quoteOut((await send('GetQuote', g.GetQuoteResponseSchema, { params: { quote_id: quote }, call: c })).quote);
+        return quoteOut((await send('GetQuote', quoteAnswer, { params: { quote_id: quote }, call: c })).quote);
       },
       async delete(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.delete', id, quoteId);

@@ -9,6 +9,7 @@ import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
 import type { KalshiOperationSender } from './spec-calls.js';
@@ -167,6 +168,8 @@ const capLimit = lazySchema(() => z.union([z.string(), z.object({ currency: z.st
 }));
 const categoryUpdate = lazySchema(() => z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict());
 
+// The cap's dollar fields made Money below, checked as part of the answer (answer-dollars.ts).
+const capAnswer = lazySchema(() => withDollarFields(g.GetFCMEventContractDailyCapResponseSchema, (c) => (['limit', 'executed_utilization', 'resting_order_utilization', 'pending_order_utilization'] as const).map((f) => [[f], c[f]] as const)));
 const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({
   ...c,
   money: { limit: money(c.limit, 'USD'), executed: money(c.executed_utilization, 'USD'), resting: money(c.resting_order_utilization, 'USD'), pending: money(c.pending_order_utilization, 'USD') },
@@ -214,15 +217,22 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
       },
       async create(s, c) {
         const sfx = parseInput(PROVIDER, 'fcm.subtraders.create', suffix, s);
-        // A repeat cannot make a second subtrader: Kalshi answers it 409.
-        const res = await send('CreateFCMSubtrader', g.CreateFCMSubtraderResponseSchema, { body: { subtrader_suffix: sfx }, safety: 'idempotent', call: c });
+        // Not repeated: a repeat after a lost answer is Kalshi's 409 for the subtrader the first
+        // attempt made, which would tell the caller its create failed. A lost answer is an
+        // OutcomeUnknownError instead, saying how to check.
+        const res = await send('CreateFCMSubtrader', g.CreateFCMSubtraderResponseSchema, {
+          body: { subtrader_suffix: sfx },
+          safety: 'unsafe',
+          outcomeHint: `List your subtraders (fcm.subtraders.list()) and look for the id ending in _${sfx} before creating it again (a repeat is refused with 409).`,
+          call: c,
+        });
         return { subtraderId: res.subtrader_id };
       },
     },
     dailyCap: {
       async get(id, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.get', subtraderId, id);
-        return withCapMoney(await send('GetFCMEventContractDailyCap', g.GetFCMEventContractDailyCapResponseSchema, { query: { subtrader_id: sid }, call: c }));
+        return withCapMoney(await send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c }));
       },
       async set(id, value, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.set', subtraderId, id);

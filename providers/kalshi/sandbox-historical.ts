@@ -117,6 +117,21 @@ export function archivedLiveTickers(sandbox: KalshiSandbox): string[] {
   return [...s.settledAt].filter(([, at]) => at < s.cutoff.marketSettled).map(([t]) => t);
 }
 
+/**
+ * Whether a position in `ticker` is archived now: every market of its event settled before the
+ * positions cut-off (positions move per whole event). Such a position is served by
+ * `/historical/positions` and left out of the live `/portfolio/positions`, so it is listed once.
+ */
+export function isArchivedPosition(sandbox: KalshiSandbox, ticker: string): boolean {
+  const s = stateOf(sandbox);
+  const event = sandbox.markets.find((m) => m.ticker === ticker)?.event_ticker;
+  if (event === undefined) return false;
+  return sandbox.markets.filter((m) => m.event_ticker === event).every((m) => {
+    const at = s.settledAt.get(m.ticker);
+    return at !== undefined && at < s.cutoff.positionsUpdated;
+  });
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** RFC 3339 as the core sandbox writes its cut-off: no fraction on a whole second. */
 const rfc3339 = (ms: number): string => iso(ms).replace(/\.000Z$/, 'Z');
@@ -302,14 +317,9 @@ export function installHistorical(kit: KalshiSandboxKit): void {
     const ticker = req.query.get('ticker');
     const event = req.query.get('event_ticker');
     const eventOf = (t: string): string | undefined => sandbox.markets.find((m) => m.ticker === t)?.event_ticker;
-    // Positions move per whole event: every market of the event settled before the cut-off.
-    const archivedEvent = (ev: string): boolean => sandbox.markets.filter((m) => m.event_ticker === ev).every((m) => {
-      const at = state.settledAt.get(m.ticker);
-      return at !== undefined && at < state.cutoff.positionsUpdated;
-    });
     const positions = sandbox.engine.positions(key.user.id).filter((p) => {
       const ev = eventOf(p.ticker);
-      return ev !== undefined && archivedEvent(ev) && (!ticker || p.ticker === ticker) && (!event || ev === event);
+      return ev !== undefined && isArchivedPosition(sandbox, p.ticker) && (!ticker || p.ticker === ticker) && (!event || ev === event);
     });
     const rows = subaccountRows(req, positions);
     if (!Array.isArray(rows)) return rows;

@@ -14,7 +14,7 @@ import type { SandboxOrderView } from './sandbox-market-events.js';
 import { dollarsToMicros, formatCount, formatMicros, formatPrice, KalshiMatchingEngine, parseCount, parsePrice, type EngineError, type OrderResult, type SandboxOrderGroup } from './sandbox-matching.js';
 import { KalshiMarketSimulator } from './sandbox-simulator.js';
 import { KALSHI_SANDBOX_AREAS } from './sandbox-areas.js';
-import { archivedLiveTickers, historicalCutoff } from './sandbox-historical.js';
+import { archivedLiveTickers, historicalCutoff, isArchivedPosition } from './sandbox-historical.js';
 import { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions } from './sandbox-stream.js';
 import { kalshiSignatureMessage } from './signing.js';
 import { kalshiStreamUrl } from './stream/url.js';
@@ -584,7 +584,9 @@ export class KalshiSandbox extends ProviderSandbox {
       if (badTs) return badTs;
       // Newest first, as Kalshi lists them.
       const block = req.query.get('is_block_trade');
-      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => (block === null || (block === 'true') === (t.blockTrade === true)) && withinSeconds(req, t.ts)).reverse().map((t) => ({
+      // Trades before the historical cut-off are served under /historical/trades only.
+      const cutoff = historicalCutoff(this).tradesCreated;
+      const rows = this.engine.trades(req.query.get('ticker') ?? undefined).filter((t) => t.ts >= cutoff && (block === null || (block === 'true') === (t.blockTrade === true)) && withinSeconds(req, t.ts)).reverse().map((t) => ({
         trade_id: t.tradeId, ticker: t.ticker, count_fp: t.count, yes_price_dollars: t.yesPrice, no_price_dollars: t.noPrice,
         taker_outcome_side: t.takerSide, taker_book_side: t.takerBookSide, created_time: iso(t.ts), is_block_trade: t.blockTrade === true,
       }));
@@ -722,7 +724,8 @@ export class KalshiSandbox extends ProviderSandbox {
     r.route('GET', p('/portfolio/positions'), this.#signed('read', (req, k) => {
       const ticker = req.query.get('ticker');
       const event = req.query.get('event_ticker');
-      const rows = this.engine.positions(k.user.id).filter((x) => (!ticker || x.ticker === ticker) && (!event || this.markets.find((m) => m.ticker === x.ticker)?.event_ticker === event)).map((x) => ({
+      // Positions archived at the cut-off are served under /historical only.
+      const rows = this.engine.positions(k.user.id).filter((x) => !isArchivedPosition(this, x.ticker) && (!ticker || x.ticker === ticker) && (!event || this.markets.find((m) => m.ticker === x.ticker)?.event_ticker === event)).map((x) => ({
         ticker: x.ticker, exchange_index: 0, position_fp: formatCount(x.position), market_exposure_dollars: formatMicros(x.costBasis), realized_pnl_dollars: formatMicros(x.realizedPnl),
         fees_paid_dollars: formatMicros(x.feesPaid), total_traded_dollars: formatMicros(x.totalTraded), resting_orders_count: this.engine.orders(k.user.id, { ticker: x.ticker, status: 'resting' }).length,
         last_updated_ts: iso(x.lastUpdatedTs),

@@ -10,6 +10,7 @@ import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationSender } from './spec-calls.js';
 
@@ -179,7 +180,8 @@ const instance = lazySchema(() => z.enum(['event_contract', 'margined']));
 const exchangeTransferInput = lazySchema(() => z
   .object({
     amount: dollarUnits(4, 'a hundredth of a cent').optional(),
-    amountCents,
+    // Sent × 100 (centicents): the product must stay an exact integer.
+    amountCents: z.number().int('must be whole cents').min(1, 'must be above 0').max(Math.floor(Number.MAX_SAFE_INTEGER / 100), 'is too large').optional(),
     source: instance,
     destination: instance,
     sourceShard: shard.optional(),
@@ -211,6 +213,10 @@ const allocationInput = lazySchema(() => z
   .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
   .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] }));
 
+// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+const balancesAnswer = lazySchema(() => withDollarFields(g.GetSubaccountBalancesResponseSchema, (a) => a.subaccount_balances.map((b, i) => [['subaccount_balances', i, 'balance'], b.balance] as const)));
+const exchangeTransfersAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransfersResponseSchema, (a) => a.transfers.map((t, i) => [['transfers', i, 'amount'], t.amount] as const)));
+const exchangeTransferAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransferResponseSchema, (a) => [[['transfer', 'amount'], a.transfer.amount] as const]));
 const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
 const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });
 const withExchangeMoney = (t: g.IntraExchangeInstanceTransfer): KalshiExchangeTransfer => ({ ...t, amountMoney: money(t.amount, 'USD'), createdAt: new Date(t.created_ts * 1000) });
@@ -230,7 +236,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
         return { subaccount: res.subaccount_number };
       },
       async balances(c) {
-        return (await send('GetSubaccountBalances', g.GetSubaccountBalancesResponseSchema, { call: c })).subaccount_balances.map(withBalanceMoney);
+        return (await send('GetSubaccountBalances', balancesAnswer, { call: c })).subaccount_balances.map(withBalanceMoney);
       },
       async transfer(input, c) {
         const q = parseInput(PROVIDER, 'subaccounts.transfer', transferInput, input);
@@ -284,7 +290,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       list: cursorList(PROVIDER, (p) => p.transfers, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'exchangeTransfers.list', exchangePage, query);
-        const res = await send('GetIntraExchangeInstanceTransfers', g.GetIntraExchangeInstanceTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
+        const res = await send('GetIntraExchangeInstanceTransfers', exchangeTransfersAnswer, { query: { limit: q.limit, cursor: q.cursor }, call: c });
         return { transfers: res.transfers.map(withExchangeMoney), cursor: res.cursor };
       }),
       all(query = {}, c) {
@@ -293,7 +299,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       async get(id, c) {
         const t = parseInput(PROVIDER, 'exchangeTransfers.get', transferId, id);
-        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', g.GetIntraExchangeInstanceTransferResponseSchema, { params: { transfer_id: t }, call: c })).transfer);
+        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', exchangeTransferAnswer, { params: { transfer_id: t }, call: c })).transfer);
       },
     },
     targetAllocation: {

@@ -39,6 +39,15 @@ function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
   return secrets;
 }
 
+/**
+ * `text` with the environment's credentials replaced, as every printed line is: for what the
+ * CLI writes elsewhere than stdout and stderr (an `--out` file).
+ */
+export function scrubEnvironmentSecrets(text: string): string {
+  const secrets = environmentSecrets(process.env);
+  return secrets.length ? redact(text, secrets) : text;
+}
+
 export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
   const color = !flags.json && process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   const secrets = environmentSecrets(process.env);

@@ -3,6 +3,7 @@
  * (holdings, value, history, ledger, CSV export and import) and its watchlist. Money is
  * printed as the exact Money the client builds, never through a float.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
@@ -11,7 +12,7 @@ import type { Money } from '../money.js';
 import type { Cs2CapClient } from '../../providers/cs2cap/index.js';
 import { MAX_CSV_IMPORT_BYTES } from '../../providers/cs2cap/portfolio.js';
 import { need, withMarket } from './context.js';
-import { amount, bold, createIo, dim, table, UsageError } from './output.js';
+import { amount, bold, createIo, dim, scrubEnvironmentSecrets, table, UsageError } from './output.js';
 import { calendarDate, moneyText, wholeNumber, withFlags } from './values.js';
 
 /** The flags every command takes (`--json`, `--debug`, `--sandbox`), as commands.ts adds them. */
@@ -159,14 +160,18 @@ export function portfolioCommand(common: AddCommonFlags): Command {
       .action(async (portfolioId: string, opts: Flags & { format: 'transactions' | 'items'; out?: string }) => {
         const io = createIo(opts);
         await withCs2Cap(opts, async (client) => {
-          const csv = await withFlags({ '(input)': 'ID' }, () => client.portfolios.exportCsv(portfolioId, { format: opts.format }));
+          const exported = await withFlags({ '(input)': 'ID' }, () => client.portfolios.exportCsv(portfolioId, { format: opts.format }));
+          // The file is the CLI's output as stdout is: no key of the environment in it, whatever the server sent.
+          const csv = opts.out === undefined ? exported : scrubEnvironmentSecrets(exported);
           if (opts.out === undefined) {
             io.out(io.json ? JSON.stringify({ id: portfolioId, format: opts.format, csv }) : csv.replace(/\r?\n$/, ''));
             return;
           }
-          const partial = `${opts.out}.partial`;
+          // A fresh name, created exclusively: a path planted in a shared directory (a
+          // symlink to one of the user's files) is never written through.
+          const partial = `${opts.out}.${randomBytes(6).toString('hex')}.partial`;
           try {
-            await writeFile(partial, csv);
+            await writeFile(partial, csv, { flag: 'wx' });
             await rename(partial, opts.out);
           } catch (error) {
             await rm(partial, { force: true }).catch(() => undefined);

@@ -387,7 +387,7 @@ export class RequestSender {
     const final = found === this.#closeReason ? found : redactError(found, this.#secrets(scope));
     if (this.#o.events.has('error')) {
       const { name, code, status, message, requestId } = final;
-      this.#o.events.emit('error', { provider: this.provider, method: scope.spec.method, path: scope.spec.path, attempts: scope.attempts, error: { name, code, status, message, requestId } });
+      this.#o.events.emit('error', { provider: this.provider, method: scope.spec.method, path: this.#eventPath(scope.spec, scope), attempts: scope.attempts, error: { name, code, status, message, requestId } });
     }
     scope.rejectCall(final);
   }
@@ -465,7 +465,7 @@ export class RequestSender {
           this.#o.events.emit('retry', {
             provider: this.provider,
             method: spec.method,
-            path: spec.path,
+            path: this.#eventPath(spec, scope),
             attempt: attemptNumber,
             error: { name: e.name, code: e.code, status: e.status },
           });
@@ -502,6 +502,11 @@ export class RequestSender {
     }
     if (!(error instanceof MarketError)) {
       return new MarketError({ provider: this.provider, code: 'server_error', message: `${this.provider} ${spec.method} ${spec.path}: unexpected failure (${error instanceof Error ? error.name : typeof error})`, method: spec.method, path: spec.path });
+    }
+    // A harmless repeat refused (404: gone, 409: already there) after an attempt whose answer
+    // was lost says nothing of that attempt, which may be what made it gone or there.
+    if (spec.safety === 'idempotent' && spec.idempotencyKey === undefined && scope.lost && (error.status === 404 || error.status === 409)) {
+      return this.#outcomeUnknown(spec, error, `an earlier attempt's answer was lost and the repeat was refused (${error.message})`);
     }
     if (!write || !scope.sent) return error;
     if (mayHaveLostAnswer(error) || (scope.lost && !isDefiniteAnswer(error))) {
@@ -549,6 +554,11 @@ export class RequestSender {
 
   #closedError(): ClientClosedError {
     return new ClientClosedError({ provider: this.provider, code: 'client_closed', message: `${this.provider} client is closed; the call was not sent` });
+  }
+
+  /** The path as events (and log lines) show it: scrubbed, for an id in it may be a secret (a key deleting itself). */
+  #eventPath(spec: RequestSpec<unknown>, scope: CallScope): string {
+    return redact(spec.path, this.#secrets(scope));
   }
 
   #secrets(scope?: CallScope): string[] {
@@ -647,7 +657,7 @@ export class RequestSender {
       const signing = auth ? this.#authenticate(scope, signedPath, headers) : undefined;
       if (signing) await signing;
       scope.attempts++;
-      events.emit('request', { provider: this.provider, method: spec.method, path: spec.path, attempt: attemptNumber, limitClass: spec.limitClass });
+      events.emit('request', { provider: this.provider, method: spec.method, path: this.#eventPath(spec, scope), attempt: attemptNumber, limitClass: spec.limitClass });
       // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
       url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
     } catch (error) {
@@ -687,7 +697,7 @@ export class RequestSender {
     events.emit('response', {
       provider: this.provider,
       method: spec.method,
-      path: spec.path,
+      path: this.#eventPath(spec, scope),
       attempt: attemptNumber,
       status: res.status,
       durationMs: performance.now() - started,

@@ -117,6 +117,7 @@ describe('kalshi historical calls against the sandbox', () => {
     let navi: { orderId: string };
     let canceled: string;
     let liveBefore: Awaited<ReturnType<KalshiClient['getFills']>>["fills"];
+    let livePositionsBefore: Awaited<ReturnType<KalshiClient['getPositions']>>['market_positions'];
     let resting: string;
     beforeAll(async () => {
       // Buy 10 NAVI YES at the ask (0.16), cancel a resting bid, leave one resting, buy 1 Fed cut YES.
@@ -132,6 +133,7 @@ describe('kalshi historical calls against the sandbox', () => {
       sandbox.settleMarket('KXCS2MAJOR-26-SPIRIT', 'no');
       sandbox.settleMarket('KXFEDDECISION-26DEC-C25', 'no');
       liveBefore = (await signed.getFills()).fills;
+      livePositionsBefore = (await signed.getPositions()).market_positions;
     });
 
     it('before the move the archive holds none of it; after, the cut-off answers the new time', async () => {
@@ -200,7 +202,9 @@ describe('kalshi historical calls against the sandbox', () => {
     it('positions: only events settled whole, as the live positions left them', async () => {
       const page = await signed.historical.positions();
       expect(page.marketPositions.map((p) => p.ticker)).toEqual(['KXCS2MAJOR-26-NAVI']);
-      const live = (await signed.getPositions()).market_positions.find((p) => p.ticker === 'KXCS2MAJOR-26-NAVI')!;
+      // Archived positions left the live list; compare with what it said before the move.
+      expect((await signed.getPositions()).market_positions.map((p) => p.ticker)).not.toContain('KXCS2MAJOR-26-NAVI');
+      const live = livePositionsBefore.find((p) => p.ticker === 'KXCS2MAJOR-26-NAVI')!;
       expect(page.marketPositions[0]).toMatchObject({ position_fp: '0.00', realized_pnl_dollars: live.realized_pnl_dollars, fees_paid_dollars: live.fees_paid_dollars, exchange_index: 0 });
       expect(page.eventPositions).toEqual([expect.objectContaining({ event_ticker: 'KXCS2MAJOR-26', realized_pnl_dollars: live.realized_pnl_dollars, total_cost_shares_fp: '10.00' })]);
       // The Fed event has an unsettled market: its positions stay live.
