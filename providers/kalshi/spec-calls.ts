@@ -153,7 +153,11 @@ export interface KalshiSpecCalls {
     create(input: { contractsLimit: string | number; subaccount?: number }, options?: CallOptions): Promise<{ orderGroupId: string; subaccount: number }>;
     /** Delete a group and cancel its orders; deleting twice is harmless. */
     delete(orderGroupId: string, options?: CallOptions): Promise<void>;
-    /** Reset the group's filled-contracts counter so its orders may trade again (repeat-safe). */
+    /**
+     * Reset the group's filled-contracts counter so its orders may trade again. Never retried once it
+     * may have been sent (a second reset after fills would allow another full limit); after an
+     * OutcomeUnknownError, read the group before resetting again.
+     */
     reset(orderGroupId: string, options?: CallOptions): Promise<void>;
     /** Trigger the group now: cancel its orders as if the limit were hit (repeat-safe). */
     trigger(orderGroupId: string, options?: CallOptions): Promise<void>;
@@ -351,7 +355,15 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       },
       async reset(id, c) {
         const gid = parseInput(PROVIDER, 'orderGroups.reset', groupId, id);
-        await send('ResetOrderGroup', g.EmptyResponseSchema, { params: { order_group_id: gid }, body: {}, limitClass: 'write', call: c });
+        // Not repeat-safe: a second reset after fills in between would allow another full limit.
+        await send('ResetOrderGroup', g.EmptyResponseSchema, {
+          params: { order_group_id: gid },
+          body: {},
+          limitClass: 'write',
+          safety: 'unsafe',
+          outcomeHint: 'Read the group (orderGroups.get) before resetting again: a second reset after fills would allow another full limit.',
+          call: c,
+        });
       },
       async trigger(id, c) {
         const gid = parseInput(PROVIDER, 'orderGroups.trigger', groupId, id);

@@ -7,6 +7,7 @@ import {
   generateRsaKeyPair,
   type MarketError,
   OrderRejectedError,
+  OutcomeUnknownError,
   PermissionError,
   RateLimitError,
   verifyPss,
@@ -223,5 +224,14 @@ describe('kalshi wire format', () => {
     expect(await caught(client.getBalance())).toBeInstanceOf(CapabilityError);
     expect(client.has.trading).toBe(false);
     expect(() => createKalshiClient({ keyId: 'k' })).toThrow(/go together/);
+  });
+
+  it('an order-group reset is sent once: a lost answer is an OutcomeUnknownError saying to read the group', async () => {
+    make();
+    const scope = nock(BASE).put('/trade-api/v2/portfolio/order_groups/og-1/reset').reply(502, { error: 'upstream' });
+    const error = await caught(client.orderGroups.reset('og-1'));
+    expect(scope.isDone()).toBe(true);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect((error as Error).message).toMatch(/orderGroups\.get/);
   });
 });
