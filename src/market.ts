@@ -123,7 +123,7 @@ export function createMarketClient(options: MarketClientOptions = {}): MarketCli
     kalshi,
 
     async compare(item, compareOptions = {}) {
-      const call = { signal: compareOptions.signal, timeoutMs: compareOptions.timeoutMs };
+      const call = { signal: compareOptions.signal, timeoutMs: compareOptions.timeoutMs, maxRetries: compareOptions.maxRetries };
       const currency = (compareOptions.currency ?? 'USD').toUpperCase();
       const want = (id: string): boolean => !compareOptions.providers || compareOptions.providers.includes(id);
       const jobs: [string, Promise<VenueRow[]>][] = [];

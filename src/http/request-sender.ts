@@ -36,10 +36,22 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RepeatSafety = 'read' | 'idempotent' | 'unsafe';
 
 /** Options every public call accepts. */
+/**
+ * Options of one call, its last argument. What is given here wins over the client's settings for
+ * this call only; `signal` is this call's alone. An idempotency key is not here: where an API
+ * takes one it is part of the operation's input (`clientOrderId`, `idempotencyKey`), because it
+ * is sent in the request.
+ */
 export interface CallOptions {
+  /** Abort the call: queued, it leaves the queue at once; on the wire, it is cut (an `AbortedError`). */
   signal?: AbortSignal | undefined;
   /** Per-attempt deadline for this call, overriding the client's `timeoutMs`. */
   timeoutMs?: number | undefined;
+  /**
+   * Retries for this call (0–20), overriding the client's `retry.retries`. Only calls that may
+   * be repeated are retried at all (reads, harmless writes, writes under an idempotency key).
+   */
+  maxRetries?: number | undefined;
 }
 
 export interface RequestSpec<T> {
@@ -165,6 +177,8 @@ export interface RequestSenderOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** The longest one attempt may be given (as the client's `timeoutMs` is). */
 const MAX_TIMEOUT_MS = 600_000;
+/** The most retries a call may ask for (the client option has the same bound). */
+const MAX_RETRIES = 20;
 /**
  * The longest a server's `Retry-After` pauses a key: a far-future value (an HTTP date in 2100)
  * would freeze the key for good and overflow a timer. After it, one request asks again.
@@ -401,7 +415,7 @@ export class RequestSender {
     if (call !== undefined && (call === null || typeof call !== 'object')) {
       issues.push({ path: '(options)', message: 'call options must be an object' });
     } else if (call) {
-      const given = call as { signal?: unknown; timeoutMs?: unknown };
+      const given = call as { signal?: unknown; timeoutMs?: unknown; maxRetries?: unknown };
       if (given.signal !== undefined) {
         if (given.signal instanceof AbortSignal) signal = given.signal;
         else issues.push({ path: 'signal', message: 'must be an AbortSignal' });
@@ -411,6 +425,8 @@ export class RequestSender {
         if (typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= MAX_TIMEOUT_MS) timeoutMs = t;
         else issues.push({ path: 'timeoutMs', message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` });
       }
+      const r = given.maxRetries;
+      if (r !== undefined && !(typeof r === 'number' && Number.isInteger(r) && r >= 0 && r <= MAX_RETRIES)) issues.push({ path: 'maxRetries', message: `must be a whole number from 0 to ${MAX_RETRIES}` });
     }
     if (issues.length) {
       throw new ValidationError({
@@ -446,7 +462,8 @@ export class RequestSender {
     const { default: pRetry } = await loadPRetry();
     try {
       return await pRetry(attempt, {
-        retries: this.#retry.retries,
+        // Checked by #callOptions before the call started.
+        retries: spec.call?.maxRetries ?? this.#retry.retries,
         minTimeout: this.#retry.minDelayMs,
         maxTimeout: this.#retry.maxDelayMs,
         factor: 2,
