@@ -146,6 +146,9 @@ export function createTransport(options: TransportOptions): Transport {
                 url: '/',
                 responseType,
                 decompress: responseType !== 'stream',
+                // A streamed body (a snapshot, a bulk stream) may be larger than any one text
+                // answer: its reader bounds each line instead (ndjson.ts maxLineBytes).
+                ...(responseType === 'stream' ? { maxContentLength: -1 } : {}),
                 transformResponse: identity,
                 adapter: (config) => {
                   const captured = { config, wired };

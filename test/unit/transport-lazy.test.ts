@@ -53,4 +53,15 @@ describe('transport', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => transport!.request({ method: 'GET', url: '/n', headers: {}, signal, responseType: 'text' })));
     expect(answers.map((a) => a.data)).toEqual(Array(20).fill('ok'));
   });
+
+  it('a streamed answer is not cut at maxContentLength (its reader bounds each line); a text answer is', async () => {
+    transport = createTransport({ baseUrl: 'http://api.test/v1', maxContentLength: 1_000 });
+    const body = '{"row":1}\n'.repeat(500); // 5,000 bytes
+    nock('http://api.test').get('/v1/rows').times(2).reply(200, body);
+    const streamed = await transport.request({ method: 'GET', url: '/rows', headers: {}, signal, responseType: 'stream' });
+    let length = 0;
+    for await (const chunk of streamed.data as AsyncIterable<Buffer>) length += chunk.length;
+    expect(length).toBe(body.length);
+    await expect(transport.request({ method: 'GET', url: '/rows', headers: {}, signal, responseType: 'text' })).rejects.toThrow(/maxContentLength/);
+  });
 });
