@@ -121,7 +121,7 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
     sandbox.orderListLagMs = 300;
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: BATCH });
     const results = await client.batchCreateOrders(batch);
-    expect(results.map((r) => r.clientOrderId)).toEqual(['new-a', 'new-b', 'old-b']);
+    expect(results.map((r) => r.client_order_id)).toEqual(['new-a', 'new-b', 'old-b']);
     expect(results[0]).toMatchObject({ reconciled: true, orderId: mine().find((o) => o.client_order_id === 'new-a')!.order_id });
     expect(results[1]).toMatchObject({ reconciled: true, orderId: mine().find((o) => o.client_order_id === 'new-b')!.order_id });
     expect(results[2]).toMatchObject({ reconciled: false, orderId: undefined, error: { code: 'conflict' } });
