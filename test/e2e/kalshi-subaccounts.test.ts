@@ -69,7 +69,7 @@ describe('kalshi subaccounts against the sandbox', () => {
     expect(total()).toBe(before);
     const balance = await client.getBalance();
     expect(balance.balance).toBe(7_950);
-    expect(balance.balance).toEqual(money('79.50', 'USD'));
+    expect(balance.balance_dollars).toBe('79.5000');
     expect((await client.subaccounts.balances()).map((b) => b.balance)).toEqual(['79.5000', '15.4900', '5.0100']);
   });
 
