@@ -350,7 +350,7 @@ describe('marketmux sandbox', () => {
       const script = join(dir, 'env.sh');
       writeFileSync(script, exports.join('\n') + '\nexec "$@"\n');
       const { stdout } = await run('bash', [script, process.execPath, CLI, 'kalshi', 'balance', '--json'], { env: cleanEnv });
-      expect(JSON.parse(stdout)).toMatchObject({ balance: { amount: '1000.00' } });
+      expect(JSON.parse(stdout)).toMatchObject({ balance: 100_000, balance_dollars: '1000.0000' });
     } finally {
       expect(await s.stop()).toBe(0);
     }
