@@ -28,7 +28,7 @@ function strictMoney<S extends z.ZodObject>(schema: S): S {
 export const exchangeStatusSchema = lazySchema(() => g.ExchangeStatusSchema);
 
 const priceRangeSchema = lazySchema(() => g.PriceRangeSchema.extend({ start: dollars, end: dollars, step: dollars }));
-export const marketSchema = lazySchema(() => strictMoney(g.MarketSchema).extend({ price_ranges: z.array(priceRangeSchema) }));
+export const marketSchema = lazySchema(() => strictMoney(g.MarketSchema).extend({ price_ranges: z.array(priceRangeSchema), mve_selected_legs: z.array(strictMoney(g.MveSelectedLegSchema)).optional() }));
 export const marketsPageSchema = lazySchema(() => g.GetMarketsResponseSchema.extend({ markets: z.array(marketSchema) }));
 export const marketEnvelopeSchema = lazySchema(() => g.GetMarketResponseSchema.extend({ market: marketSchema }));
 

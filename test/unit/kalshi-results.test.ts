@@ -59,6 +59,15 @@ describe('Kalshi results (docs/results.md)', () => {
     expect(String((err as Error).message)).toMatch(/yes_bid_dollars/);
     nock(BASE).get('/trade-api/v2/markets/KXT-1').reply(200, { market: wireMarket({ volume_fp: '1e3' }) });
     expect(String(((await caught(client.getMarket('KXT-1'))) as Error).message)).toMatch(/volume_fp/);
+    // Optional and nullable money is strict too, nested money as well; null stays null.
+    nock(BASE).get('/trade-api/v2/markets/KXT-1').reply(200, { market: wireMarket({ settlement_value_dollars: '1.0.0' }) });
+    expect(String(((await caught(client.getMarket('KXT-1'))) as Error).message)).toMatch(/settlement_value_dollars/);
+    nock(BASE).get('/trade-api/v2/markets/KXT-1').reply(200, { market: wireMarket({ mve_selected_legs: [{ yes_settlement_value_dollars: 'one' }] }) });
+    expect(String(((await caught(client.getMarket('KXT-1'))) as Error).message)).toMatch(/mve_selected_legs\.0\.yes_settlement_value_dollars/);
+    nock(BASE).get('/trade-api/v2/markets/KXT-1').reply(200, { market: wireMarket({ settlement_value_dollars: null, price_ranges: [{ start: '0', end: '1', step: 'x' }] }) });
+    expect(String(((await caught(client.getMarket('KXT-1'))) as Error).message)).toMatch(/price_ranges\.0\.step/);
+    nock(BASE).get('/trade-api/v2/markets/KXT-1').reply(200, { market: wireMarket({ settlement_value_dollars: null }) });
+    expect((await client.getMarket('KXT-1')).settlement_value_dollars).toBeNull();
   });
 
   it('a placed order carries its client_order_id under the wire name only', async () => {
