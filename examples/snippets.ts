@@ -116,14 +116,14 @@ export async function kalshiKeys(sandbox: Sandbox): Promise<string> {
   const { privateKeyPem, publicKeyPem } = await generateRsaKeyPair({ bits: 2048 });
   const admin = createKalshiClient({ keyId: sandbox.kalshi.keyId, privateKeyPem: sandbox.kalshi.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
   try {
-    const { apiKeyId } = await admin.apiKeys.create({ name: 'bot', publicKeyPem }); // Premier tier and above
-    return apiKeyId;
+    const { api_key_id } = await admin.apiKeys.create({ name: 'bot', publicKeyPem }); // Premier tier and above
+    return api_key_id;
   } catch (error) {
     if (!(error instanceof MarketError) || error.status !== 403) throw error;
     const generated = await admin.apiKeys.generate({ name: 'bot' }); // any tier: Kalshi makes the pair
-    await writeSecretFile(`/tmp/kalshi-${generated.apiKeyId}.pem`, generated.privateKey.reveal()); // 0600, never overwrites
+    await writeSecretFile(`/tmp/kalshi-${generated.api_key_id}.pem`, generated.private_key.reveal()); // 0600, never overwrites
     void privateKeyPem;
-    return generated.apiKeyId;
+    return generated.api_key_id;
   } finally {
     await admin.close();
   }
@@ -136,7 +136,7 @@ export async function kalshiOrder(sandbox: Sandbox): Promise<string> {
   const order = await kalshi.createOrder({ ticker: 'KXFEDDECISION-26DEC-C25', side: 'bid', count: '5', price: '0.40', timeInForce: 'good_till_canceled' });
   await kalshi.cancelOrder(order.order_id, { ticker: 'KXFEDDECISION-26DEC-C25' });
   await kalshi.close();
-  return order.clientOrderId;
+  return order.client_order_id;
 }
 
 export async function handlingErrors(sandbox: Sandbox): Promise<string> {

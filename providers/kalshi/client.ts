@@ -10,13 +10,14 @@ import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions, HttpMethod, ProviderAdapter, RepeatSafety } from '../../src/http/request-sender.js';
-import { fromMinorUnits, money, subtractMoney, type Money } from '../../src/money.js';
+import { money, subtractMoney, type Money } from '../../src/money.js';
 import type { Capabilities, MarketProvider, Quote, QuoteOptions } from '../../src/provider.js';
 import type { TokenBucket } from '../../src/limits/specs.js';
 import { SecretString } from '../../src/secret.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { mapKalshiError } from './errors.js';
 import { kalshiOperations, type KalshiOperationId } from './generated/operations.js';
+import type * as g from './generated/operations.js';
 import { KALSHI_CANCEL_COST, KALSHI_DEFAULT_COST, kalshiDefaultLimits, type KalshiLimitClass, type KalshiTier } from './limits.js';
 import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from './order-tracker.js';
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
@@ -85,22 +86,62 @@ const optionsSchema = lazySchema(() => z
   .refine((o) => !!o.keyId === !!(o.privateKeyPem ?? o.privateKeyPath), { message: 'keyId and a private key go together', path: ['keyId'] }));
 
 type Raw<T extends z.ZodType> = z.output<T>;
-/** A market (prices as decimal dollar strings, counts as decimal strings). */
-export type KalshiMarket = Raw<typeof s.marketSchema>;
-/** A page of markets; an empty `cursor` ends the list. */
-export type KalshiMarketsPage = Raw<typeof s.marketsPageSchema>;
-/** A public trade. */
-export type KalshiTrade = Raw<typeof s.tradeSchema>;
-/** An event and, when asked, its markets. */
-export type KalshiEvent = Raw<typeof s.eventSchema>;
-/** An order as `GET /portfolio/orders` returns it. */
-export type KalshiOrder = Raw<typeof s.orderSchema>;
-/** A fill of one of your orders. */
-export type KalshiFill = Raw<typeof s.fillSchema>;
-/** Market and event positions. */
-export type KalshiPositions = Raw<typeof s.positionsSchema>;
-/** Whether the exchange and trading are active. */
-export type KalshiExchangeStatus = Raw<typeof s.exchangeStatusSchema>;
+// Results are the spec's named types (docs/results.md): the wire's names, every field, no
+// index signature. The schemas in schemas.ts are the generated ones with money made strict.
+/** A market (spec `Market`): prices as fixed-point dollar strings, counts as fixed-point strings. */
+export type KalshiMarket = g.Market;
+/** A page of markets (spec `GetMarketsResponse`); an empty `cursor` ends the list. */
+export type KalshiMarketsPage = g.GetMarketsResponse;
+/** A public trade (spec `Trade`). */
+export type KalshiTrade = g.Trade;
+/** A page of public trades (spec `GetTradesResponse`). */
+export type KalshiTradesPage = g.GetTradesResponse;
+/** An event (spec `EventData`) and, when asked, its markets. */
+export type KalshiEvent = g.EventData;
+/** A page of events (spec `GetEventsResponse`). */
+export type KalshiEventsPage = g.GetEventsResponse;
+/** One event and its markets (spec `GetEventResponse`). */
+export type KalshiEventWithMarkets = g.GetEventResponse;
+/** An order as `GET /portfolio/orders` returns it (spec `Order`). */
+export type KalshiOrder = g.Order;
+/** A page of your orders (spec `GetOrdersResponse`). */
+export type KalshiOrdersPage = g.GetOrdersResponse;
+/** A fill of one of your orders (spec `Fill`). */
+export type KalshiFill = g.Fill;
+/** A page of your fills (spec `GetFillsResponse`). */
+export type KalshiFillsPage = g.GetFillsResponse;
+/** A position in one market (spec `MarketPosition`). */
+export type KalshiMarketPosition = g.MarketPosition;
+/** A position in one event (spec `EventPosition`). */
+export type KalshiEventPosition = g.EventPosition;
+/** Market and event positions (spec `GetPositionsResponse`). */
+export type KalshiPositions = g.GetPositionsResponse;
+/** Whether the exchange and trading are active (spec `ExchangeStatus`). */
+export type KalshiExchangeStatus = g.ExchangeStatus;
+/**
+ * The balance (spec `GetBalanceResponse`): `balance` and `portfolio_value` are integer cents as
+ * Kalshi sends them (exact); `balance_dollars` is the same balance as a dollar string.
+ */
+export type KalshiBalance = g.GetBalanceResponse;
+/** A cancelled order (spec `CancelOrderV2Response`). */
+export type KalshiCanceledOrder = g.CancelOrderV2Response;
+/** An amended order (spec `AmendOrderV2Response`). */
+export type KalshiAmendedOrder = g.AmendOrderV2Response;
+/** A decreased order (spec `DecreaseOrderV2Response`). */
+export type KalshiDecreasedOrder = g.DecreaseOrderV2Response;
+/** One order of a batch cancel (an item of spec `BatchCancelOrdersV2Response`): cancelled, or its `error`. */
+export type KalshiBatchCancelResult = g.BatchCancelOrdersV2Response['orders'][number];
+/** An API key (spec `ApiKey`). */
+export type KalshiApiKey = g.ApiKey;
+/** Your API keys (spec `GetApiKeysResponse`). */
+export type KalshiApiKeys = g.GetApiKeysResponse;
+/** A registered public key (spec `CreateApiKeyResponse`). */
+export type KalshiCreatedApiKey = g.CreateApiKeyResponse;
+/** A key pair Kalshi generated (spec `GenerateApiKeyResponse`), its private key kept out of logs. */
+export type KalshiGeneratedApiKey = Omit<g.GenerateApiKeyResponse, 'private_key'> & {
+  /** The PEM private key, returned once: `reveal()` it to store it; it never prints. */
+  readonly private_key: SecretString;
+};
 /** Input of `createOrder` (V2): ticker, YES-book side, count, price, time in force. */
 export type KalshiCreateOrder = z.input<typeof s.createOrderInputSchema>;
 /** Filters and paging of `listMarkets`. */
@@ -123,33 +164,38 @@ export interface KalshiOrderbook {
   /** 1.00 − best NO bid. */
   readonly bestYesAsk?: Money | undefined;
 }
-/** The balance (Kalshi still sends integer cents here) and portfolio value. */
-export interface KalshiBalance {
-  readonly balanceCents: number;
-  readonly portfolioValueCents: number;
-  readonly balance: Money;
-  readonly portfolioValue: Money;
-}
-/** A created order (V2 answer), with its `client_order_id`. */
-export type KalshiCreatedOrder = Raw<typeof s.createdOrderSchema> & {
-  readonly clientOrderId: string;
+/** A created order (spec `CreateOrderV2Response`), with the `client_order_id` it was placed under. */
+export type KalshiCreatedOrder = Omit<g.CreateOrderV2Response, 'client_order_id'> & {
+  /** The order's `client_order_id`: the one given, or the one generated for this call (always set). */
+  readonly client_order_id: string;
   /** True when a duplicate `client_order_id` (409) was resolved by reading the existing order. */
   readonly reconciled: boolean;
 };
 
-/** One order of a batch: placed (`orderId`), or its `error`. */
-export interface KalshiBatchResult {
-  readonly clientOrderId: string;
-  readonly orderId?: string | undefined;
-  readonly fillCount?: string | undefined;
-  readonly remainingCount?: string | undefined;
+/**
+ * One order of a batch (an item of spec `BatchCreateOrdersV2Response`): placed (`order_id`), or
+ * its `error`.
+ */
+export type KalshiBatchResult = Omit<g.BatchCreateOrdersV2Response['orders'][number], 'client_order_id' | 'error'> & {
+  /** This order's `client_order_id`: the one given, or the one generated for it (always set). */
+  readonly client_order_id: string;
+  /** True when a duplicate `client_order_id` was resolved by reading the order an earlier attempt placed. */
   readonly reconciled: boolean;
   /**
-   * Why this order has no `orderId`: Kalshi's per-item error, or after a duplicate
+   * Why this order has no `order_id`: Kalshi's per-item error, or after a duplicate
    * `client_order_id` `conflict` (the id is another order's; nothing placed) or
-   * `outcome_unknown` (it may exist: look it up by `clientOrderId`, never re-place it under a new id).
+   * `outcome_unknown` (it may exist: look it up by `client_order_id`, never re-place it under a new id).
    */
-  readonly error?: { readonly code?: string | undefined; readonly message?: string | undefined } | undefined;
+  readonly error?: KalshiBatchItemError | undefined;
+};
+/** Why one order of a batch failed (spec `ErrorResponse`, or the client's reconcile verdict). */
+export interface KalshiBatchItemError {
+  /** Kalshi's error code, or `conflict` / `outcome_unknown` after a duplicate `client_order_id`. */
+  readonly code?: string | undefined;
+  /** What went wrong, in words. */
+  readonly message?: string | undefined;
+  /** Kalshi's further details, when it sends them. */
+  readonly details?: string | undefined;
 }
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
@@ -176,29 +222,29 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    */
   getOrderbooks(tickers: string[], options?: CallOptions): Promise<Record<string, KalshiOrderbook>>;
 /** One page of public trades. */
-  listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): PagePromise<{ trades: KalshiTrade[]; cursor?: string | null | undefined }, KalshiTrade>;
+  listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): PagePromise<KalshiTradesPage, KalshiTrade>;
 /**
  * Every public trade matching the query.
  * @deprecated Iterate the page call instead: `for await (const trade of kalshi.listTrades(query))`.
  */
   trades(query?: Omit<z.input<typeof s.tradesQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiTrade, void, undefined>;
 /** One page of events. */
-  listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): PagePromise<{ events: KalshiEvent[]; cursor?: string | null | undefined }, KalshiEvent>;
+  listEvents(query?: z.input<typeof s.eventsQuerySchema>, options?: CallOptions): PagePromise<KalshiEventsPage, KalshiEvent>;
 /**
  * Every event matching the query.
  * @deprecated Iterate the page call instead: `for await (const event of kalshi.listEvents(query))`.
  */
   events(query?: Omit<z.input<typeof s.eventsQuerySchema>, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiEvent, void, undefined>;
 /** One event and its markets. */
-  getEvent(eventTicker: string, options?: CallOptions): Promise<{ event: KalshiEvent; markets: KalshiMarket[] }>;
+  getEvent(eventTicker: string, options?: CallOptions): Promise<KalshiEventWithMarkets>;
 /** Your balance (signed). */
   getBalance(options?: CallOptions): Promise<KalshiBalance>;
 /** Your positions (signed). */
   getPositions(query?: z.input<typeof s.positionsQuerySchema>, options?: CallOptions): Promise<KalshiPositions>;
 /** Your fills (signed). */
-  getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<{ fills: KalshiFill[]; cursor?: string | null | undefined }>;
+  getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<KalshiFillsPage>;
 /** One page of your orders (signed). */
-  listOrders(query?: KalshiOrdersQuery, options?: CallOptions): PagePromise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }, KalshiOrder>;
+  listOrders(query?: KalshiOrdersQuery, options?: CallOptions): PagePromise<KalshiOrdersPage, KalshiOrder>;
 /**
  * Every order of yours matching the query.
  * @deprecated Iterate the page call instead: `for await (const order of kalshi.listOrders(query))`.
@@ -215,14 +261,14 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    */
   createOrder(input: KalshiCreateOrder, options?: CallOptions): Promise<KalshiCreatedOrder>;
 /** Cancel a resting order (V2); cancelling twice is harmless. */
-  cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<Raw<typeof s.canceledOrderSchema>>;
+  cancelOrder(orderId: string, query?: { ticker?: string }, options?: CallOptions): Promise<KalshiCanceledOrder>;
   /** Change a resting order's price and size in place (V2); `count` is filled plus the remaining you want. */
-  amendOrder(orderId: string, input: z.input<typeof s.amendInputSchema>, options?: CallOptions): Promise<Raw<typeof s.amendedOrderSchema>>;
+  amendOrder(orderId: string, input: z.input<typeof s.amendInputSchema>, options?: CallOptions): Promise<KalshiAmendedOrder>;
   /**
    * Reduce a resting order: `reduceTo` (repeat-safe, retried) or `reduceBy` (not repeat-safe:
    * never retried after it may have been sent).
    */
-  decreaseOrder(orderId: string, input: z.input<typeof s.decreaseInputSchema>, options?: CallOptions): Promise<Raw<typeof s.amendedOrderSchema>>;
+  decreaseOrder(orderId: string, input: z.input<typeof s.decreaseInputSchema>, options?: CallOptions): Promise<KalshiDecreasedOrder>;
   /**
    * Place several orders at once (V2). Each gets its `client_order_id`, fixed once, so a retry
    * after a lost answer cannot place any twice; items that an earlier attempt placed are
@@ -233,7 +279,7 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    */
   batchCreateOrders(orders: KalshiCreateOrder[], options?: CallOptions): Promise<KalshiBatchResult[]>;
   /** Cancel several orders at once (2 tokens each); per-item failures come back as `error`. */
-  batchCancelOrders(orders: { orderId: string; ticker?: string }[], options?: CallOptions): Promise<Raw<typeof s.batchCanceledSchema>['orders']>;
+  batchCancelOrders(orders: { orderId: string; ticker?: string }[], options?: CallOptions): Promise<KalshiBatchCancelResult[]>;
   /** Cancel every resting order of the account (V2). */
   cancelAllOrders(options?: CallOptions): Promise<void>;
   /**
@@ -244,11 +290,11 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
   syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket; defaultCost: number }>;
   readonly apiKeys: {
 /** Your API keys. */
-    list(options?: CallOptions): Promise<Raw<typeof s.apiKeysSchema>>;
+    list(options?: CallOptions): Promise<KalshiApiKeys>;
     /** Register a public key you generated (Premier tier and above). */
-    create(input: z.input<typeof s.apiKeyCreateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string }>;
+    create(input: z.input<typeof s.apiKeyCreateInputSchema>, options?: CallOptions): Promise<KalshiCreatedApiKey>;
     /** Let Kalshi generate the pair; the private key is returned once. */
-    generate(input: z.input<typeof s.apiKeyGenerateInputSchema>, options?: CallOptions): Promise<{ apiKeyId: string; privateKey: SecretString }>;
+    generate(input: z.input<typeof s.apiKeyGenerateInputSchema>, options?: CallOptions): Promise<KalshiGeneratedApiKey>;
 /** Delete an API key; calls signed with it fail afterwards. */
     delete(apiKeyId: string, options?: CallOptions): Promise<void>;
   };
@@ -499,13 +545,11 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     async getEvent(eventTicker, c) {
       const t = parseInput(PROVIDER, 'getEvent', s.tickerSchema, eventTicker);
       const res = await call('GET', `/events/${pathSegment(t)}`, s.eventEnvelopeSchema, { auth: false, call: c });
-      return { event: res.event, markets: res.markets ?? res.event.markets ?? [] };
+      return { event: res.event, markets: res.markets.length ? res.markets : (res.event.markets ?? []) };
     },
 
     async getBalance(c) {
-      const b = await priv('getBalance', 'GET', '/portfolio/balance', s.balanceSchema, { call: c });
-      // The one place Kalshi still sends integer cents.
-      return { balanceCents: b.balance, portfolioValueCents: b.portfolio_value, balance: centsToUsd(b.balance), portfolioValue: centsToUsd(b.portfolio_value) };
+      return priv('getBalance', 'GET', '/portfolio/balance', s.balanceSchema, { call: c });
     },
     async getPositions(query = {}, c) {
       const q = parseInput(PROVIDER, 'getPositions', s.positionsQuerySchema, query);
@@ -535,7 +579,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       const body = orderBody(o, clientOrderId);
       try {
         const res = await call('POST', CREATE_PATH, s.createdOrderSchema, { body, limitClass: 'write', safety: 'idempotent', idempotencyKey: clientOrderId, call: c });
-        return { ...res, clientOrderId, reconciled: false };
+        return { ...res, client_order_id: clientOrderId, reconciled: false };
       } catch (error) {
         if (!(error instanceof InvalidRequestError) || error.status !== 409) throw error;
         // The id exists: an earlier attempt of this call landed, or the id is another order's.
@@ -548,7 +592,6 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
             fill_count: existing.fill_count_fp,
             remaining_count: existing.remaining_count_fp,
             ts_ms: existing.created_time ? Date.parse(existing.created_time) : Date.now(),
-            clientOrderId,
             reconciled: true,
           };
         }
@@ -574,7 +617,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       const id = parseInput(PROVIDER, 'decreaseOrder', z.string().min(1).max(200), orderId);
       const q = parseInput(PROVIDER, 'decreaseOrder', s.decreaseInputSchema, input);
       const by = 'reduceBy' in q;
-      return priv('decreaseOrder', 'POST', `/portfolio/events/orders/${pathSegment(id)}/decrease`, s.amendedOrderSchema, {
+      return priv('decreaseOrder', 'POST', `/portfolio/events/orders/${pathSegment(id)}/decrease`, s.decreasedOrderSchema, {
         body: by ? { reduce_by: q.reduceBy, market_ticker: q.ticker } : { reduce_to: q.reduceTo, market_ticker: q.ticker },
         limitClass: 'write',
         // "reduce to" is absolute; "reduce by" twice would cut twice.
@@ -613,15 +656,16 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
         const item = res.orders[i];
         const clientOrderId = ids[i]!;
         if (item && !item.error && item.order_id) {
-          return { clientOrderId, orderId: item.order_id, fillCount: item.fill_count ?? undefined, remainingCount: item.remaining_count ?? undefined, reconciled: false };
+          const { client_order_id: _sent, error: _none, ...placed } = item;
+          return { ...placed, client_order_id: clientOrderId, reconciled: false };
         }
         const outcome = outcomes.get(clientOrderId);
-        if (outcome?.kind === 'same') return { clientOrderId, orderId: outcome.order.order_id, fillCount: outcome.order.fill_count_fp, remainingCount: outcome.order.remaining_count_fp, reconciled: true };
+        if (outcome?.kind === 'same') return { client_order_id: clientOrderId, order_id: outcome.order.order_id, fill_count: outcome.order.fill_count_fp, remaining_count: outcome.order.remaining_count_fp, reconciled: true };
         if (outcome) {
           const e = reconcileError('batchCreateOrders', outcome, clientOrderId, undefined, c);
-          return { clientOrderId, orderId: undefined, reconciled: false, error: { code: e.code, message: e.message } };
+          return { client_order_id: clientOrderId, reconciled: false, error: { code: e.code, message: e.message } };
         }
-        return { clientOrderId, reconciled: false, error: { code: item?.error?.code, message: item?.error?.message ?? 'no result for this order' } };
+        return { client_order_id: clientOrderId, reconciled: false, error: { code: item?.error?.code, message: item?.error?.message ?? 'no result for this order', details: item?.error?.details } };
       });
     },
 
@@ -658,8 +702,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       async create(input, c) {
         const q = parseInput(PROVIDER, 'apiKeys.create', s.apiKeyCreateInputSchema, input);
         try {
-          const res = await priv('apiKeys.create', 'POST', '/api_keys', s.apiKeyCreatedSchema, { body: { name: q.name, public_key: q.publicKeyPem, scopes: q.scopes, subaccount: q.subaccount }, safety: 'unsafe', call: c });
-          return { apiKeyId: res.api_key_id };
+          return await priv('apiKeys.create', 'POST', '/api_keys', s.apiKeyCreatedSchema, { body: { name: q.name, public_key: q.publicKeyPem, scopes: q.scopes, subaccount: q.subaccount }, safety: 'unsafe', call: c });
         } catch (error) {
           if (error instanceof PermissionError && !(error instanceof CapabilityError)) {
             throw new PermissionError({
@@ -673,7 +716,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       async generate(input, c) {
         const q = parseInput(PROVIDER, 'apiKeys.generate', s.apiKeyGenerateInputSchema, input);
         const res = await priv('apiKeys.generate', 'POST', '/api_keys/generate', s.apiKeyGeneratedSchema, { body: { name: q.name, scopes: q.scopes, subaccount: q.subaccount }, safety: 'unsafe', call: c });
-        return { apiKeyId: res.api_key_id, privateKey: new SecretString(res.private_key) };
+        return { ...res, private_key: new SecretString(res.private_key) };
       },
       async delete(apiKeyId, c) {
         const id = parseInput(PROVIDER, 'apiKeys.delete', z.string().min(1).max(200), apiKeyId);
@@ -746,7 +789,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     };
   }
 
-  function listPage(query: { ticker?: string; limit: number; cursor?: string }, c?: CallOptions): Promise<{ orders: KalshiOrder[]; cursor?: string | null | undefined }> {
+  function listPage(query: { ticker?: string; limit: number; cursor?: string }, c?: CallOptions): Promise<KalshiOrdersPage> {
     return client.listOrders(query, c);
   }
 
@@ -783,10 +826,6 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
   // Not enumerable: spreading, printing or serialising a client must not open (or refuse) a stream.
   Object.defineProperty(client, 'stream', { get: getStream, enumerable: false });
   return Object.freeze(client);
-}
-
-function centsToUsd(cents: number): Money {
-  return fromMinorUnits(cents, 'USD');
 }
 
 function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orderbook_fp']): KalshiOrderbook {

@@ -233,9 +233,10 @@ export class OrderTracker implements KalshiOrderTracker {
         return;
       }
       const state: KalshiTrackedOrder = {
-        orderId: found.order_id, clientOrderId: found.client_order_id ?? this.clientOrderId, ticker: found.ticker, status: found.status, yesPrice: found.yes_price_dollars,
+        orderId: found.order_id, clientOrderId: found.client_order_id, ticker: found.ticker, status: found.status, yesPrice: found.yes_price_dollars,
         fillCount: found.fill_count_fp, remainingCount: found.remaining_count_fp, initialCount: found.initial_count_fp, source: 'rest',
-        updatedTsMs: timeOf((found as { last_updated_ts_ms?: number }).last_updated_ts_ms, (found as { last_update_time?: string }).last_update_time),
+        // A REST order (spec `Order`) carries its update time as text only.
+        updatedTsMs: timeOf(undefined, found.last_update_time),
       };
       if (countUnits(state.fillCount) > this.#filledSeen()) {
         // Fills the stream did not deliver: read them before reporting the state they lead to.

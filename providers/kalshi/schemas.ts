@@ -2,189 +2,74 @@
 import { z } from 'zod';
 import { lazySchema } from '../../src/validation.js';
 import { countToWire, priceToWire } from './fixed-point.js';
+import * as g from './generated/operations.js';
 
 export const dollars = lazySchema(() => z.string().regex(/^-?\d+(\.\d{1,6})?$/, 'a fixed-point dollar string'));
 export const count = lazySchema(() => z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'a fixed-point count string'));
-const time = lazySchema(() => z.string().nullish());
 
-export const exchangeStatusSchema = lazySchema(() =>
-  z
-    .object({
-      exchange_active: z.boolean(),
-      trading_active: z.boolean(),
-      exchange_estimated_resume_time: time,
-    })
-    .passthrough(),
-);
+/**
+ * A generated spec object with its money made strict: every `FixedPointDollars` field must be a
+ * fixed-point dollar string and every `FixedPointCount` a fixed-point count string (the spec
+ * types both as any string). The output type is the spec's, unchanged; unknown fields are
+ * stripped (zod's default), so a result never carries fields the client does not know.
+ */
+function strictMoney<S extends z.ZodObject>(schema: S): S {
+  const strict = (field: z.ZodType): z.ZodType => {
+    if (field === g.FixedPointDollarsSchema) return dollars;
+    if (field === g.FixedPointCountSchema) return count;
+    if (field instanceof z.ZodOptional) return strict(field.unwrap() as z.ZodType).optional();
+    if (field instanceof z.ZodNullable) return strict(field.unwrap() as z.ZodType).nullable();
+    return field;
+  };
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([name, field]) => [name, strict(field as z.ZodType)]));
+  return schema.extend(shape) as unknown as S;
+}
 
-export const marketSchema = lazySchema(() =>
-  z
-    .object({
-      ticker: z.string(),
-      event_ticker: z.string(),
-      market_type: z.string().optional(),
-      title: z.string().nullish(),
-      yes_sub_title: z.string().nullish(),
-      no_sub_title: z.string().nullish(),
-      status: z.string(),
-      open_time: time,
-      close_time: time,
-      yes_bid_dollars: dollars.nullish(),
-      yes_ask_dollars: dollars.nullish(),
-      no_bid_dollars: dollars.nullish(),
-      no_ask_dollars: dollars.nullish(),
-      last_price_dollars: dollars.nullish(),
-      volume_fp: count.nullish(),
-      volume_24h_fp: count.nullish(),
-      open_interest_fp: count.nullish(),
-      price_ranges: z.array(z.object({ start: dollars, end: dollars, step: dollars })).nullish(),
-      result: z.string().nullish(),
-    })
-    .passthrough(),
-);
-export const marketsPageSchema = lazySchema(() => z.object({ markets: z.array(marketSchema), cursor: z.string().nullish() }));
-export const marketEnvelopeSchema = lazySchema(() => z.object({ market: marketSchema }));
+export const exchangeStatusSchema = lazySchema(() => g.ExchangeStatusSchema);
+
+const priceRangeSchema = lazySchema(() => g.PriceRangeSchema.extend({ start: dollars, end: dollars, step: dollars }));
+export const marketSchema = lazySchema(() => strictMoney(g.MarketSchema).extend({ price_ranges: z.array(priceRangeSchema), mve_selected_legs: z.array(strictMoney(g.MveSelectedLegSchema)).optional() }));
+export const marketsPageSchema = lazySchema(() => g.GetMarketsResponseSchema.extend({ markets: z.array(marketSchema) }));
+export const marketEnvelopeSchema = lazySchema(() => g.GetMarketResponseSchema.extend({ market: marketSchema }));
 
 const level = lazySchema(() => z.tuple([dollars, count]));
 const orderbookFp = lazySchema(() => z.object({ yes_dollars: z.array(level).nullish(), no_dollars: z.array(level).nullish() }));
 export const orderbookSchema = lazySchema(() => z.object({ orderbook_fp: orderbookFp }));
 export const orderbooksSchema = lazySchema(() => z.object({ orderbooks: z.array(z.object({ ticker: z.string(), orderbook_fp: orderbookFp })) }));
 
-export const tradeSchema = lazySchema(() =>
-  z
-    .object({
-      trade_id: z.string(),
-      ticker: z.string(),
-      count_fp: count,
-      yes_price_dollars: dollars,
-      no_price_dollars: dollars,
-      taker_outcome_side: z.string().nullish(),
-      taker_book_side: z.string().nullish(),
-      created_time: z.string(),
-    })
-    .passthrough(),
-);
-export const tradesPageSchema = lazySchema(() => z.object({ trades: z.array(tradeSchema), cursor: z.string().nullish() }));
+export const tradeSchema = lazySchema(() => strictMoney(g.TradeSchema));
+export const tradesPageSchema = lazySchema(() => g.GetTradesResponseSchema.extend({ trades: z.array(tradeSchema) }));
 
-export const eventSchema = lazySchema(() =>
-  z
-    .object({ event_ticker: z.string(), series_ticker: z.string(), title: z.string(), sub_title: z.string().nullish(), mutually_exclusive: z.boolean().nullish(), markets: z.array(marketSchema).nullish() })
-    .passthrough(),
-);
-export const eventsPageSchema = lazySchema(() => z.object({ events: z.array(eventSchema), cursor: z.string().nullish() }));
-export const eventEnvelopeSchema = lazySchema(() => z.object({ event: eventSchema, markets: z.array(marketSchema).nullish() }));
+export const eventSchema = lazySchema(() => g.EventDataSchema.extend({ markets: z.array(marketSchema).optional() }));
+export const eventsPageSchema = lazySchema(() => g.GetEventsResponseSchema.extend({ events: z.array(eventSchema) }));
+export const eventEnvelopeSchema = lazySchema(() => g.GetEventResponseSchema.extend({ event: eventSchema, markets: z.array(marketSchema) }));
 
-export const balanceSchema = lazySchema(() =>
-  z.object({
-    balance: z.number().int(),
-    balance_dollars: dollars.nullish(),
-    portfolio_value: z.number().int(),
-    updated_ts: z.number().nullish(),
-  }),
-);
+export const balanceSchema = lazySchema(() => strictMoney(g.GetBalanceResponseSchema).extend({ balance_breakdown: z.array(strictMoney(g.IndexedBalanceSchema)).optional() }));
 
-export const positionsSchema = lazySchema(() =>
-  z.object({
-    cursor: z.string().nullish(),
-    market_positions: z.array(z.object({ ticker: z.string(), position_fp: count, market_exposure_dollars: dollars.nullish(), realized_pnl_dollars: dollars.nullish(), fees_paid_dollars: dollars.nullish() }).passthrough()),
-    event_positions: z.array(z.object({ event_ticker: z.string() }).passthrough()).nullish(),
-  }),
-);
+export const marketPositionSchema = lazySchema(() => strictMoney(g.MarketPositionSchema));
+export const eventPositionSchema = lazySchema(() => strictMoney(g.EventPositionSchema));
+export const positionsSchema = lazySchema(() => g.GetPositionsResponseSchema.extend({ market_positions: z.array(marketPositionSchema), event_positions: z.array(eventPositionSchema) }));
 
-export const fillSchema = lazySchema(() =>
-  z
-    .object({
-      fill_id: z.string(),
-      order_id: z.string(),
-      ticker: z.string(),
-      outcome_side: z.string().nullish(),
-      book_side: z.string().nullish(),
-      count_fp: count,
-      yes_price_dollars: dollars,
-      no_price_dollars: dollars,
-      is_taker: z.boolean().nullish(),
-      created_time: time,
-    })
-    .passthrough(),
-);
-export const fillsPageSchema = lazySchema(() => z.object({ fills: z.array(fillSchema), cursor: z.string().nullish() }));
+export const fillSchema = lazySchema(() => strictMoney(g.FillSchema));
+export const fillsPageSchema = lazySchema(() => g.GetFillsResponseSchema.extend({ fills: z.array(fillSchema) }));
 
-export const orderSchema = lazySchema(() =>
-  z
-    .object({
-      order_id: z.string(),
-      client_order_id: z.string().nullish(),
-      ticker: z.string(),
-      outcome_side: z.string().nullish(),
-      book_side: z.string().nullish(),
-      status: z.string(),
-      yes_price_dollars: dollars,
-      no_price_dollars: dollars,
-      fill_count_fp: count,
-      remaining_count_fp: count,
-      initial_count_fp: count,
-      created_time: time,
-      /** When a resting order expires (it then reads as `canceled`). */
-      expiration_time: time,
-    })
-    .passthrough(),
-);
-export const ordersPageSchema = lazySchema(() => z.object({ orders: z.array(orderSchema), cursor: z.string().nullish() }));
-export const orderEnvelopeSchema = lazySchema(() => z.object({ order: orderSchema }));
+export const orderSchema = lazySchema(() => strictMoney(g.OrderSchema));
+export const ordersPageSchema = lazySchema(() => g.GetOrdersResponseSchema.extend({ orders: z.array(orderSchema) }));
+export const orderEnvelopeSchema = lazySchema(() => g.GetOrderResponseSchema.extend({ order: orderSchema }));
 
-export const createdOrderSchema = lazySchema(() =>
-  z.object({
-    order_id: z.string(),
-    client_order_id: z.string().nullish(),
-    fill_count: count,
-    remaining_count: count,
-    average_fill_price: dollars.nullish(),
-    average_fee_paid: dollars.nullish(),
-    ts_ms: z.number(),
-  }),
-);
-export const canceledOrderSchema = lazySchema(() => z.object({ order_id: z.string(), client_order_id: z.string().nullish(), reduced_by: count, ts_ms: z.number() }));
-export const amendedOrderSchema = lazySchema(() =>
-  z.object({
-    order_id: z.string(),
-    client_order_id: z.string().nullish(),
-    remaining_count: count.nullish(),
-    fill_count: count.nullish(),
-    ts_ms: z.number(),
-  }),
-);
-const itemError = lazySchema(() => z.object({ code: z.string().optional(), message: z.string().optional(), details: z.string().optional() }).passthrough());
-export const batchCreatedSchema = lazySchema(() =>
-  z.object({
-    orders: z.array(
-      z.object({
-        order_id: z.string().nullish(),
-        client_order_id: z.string().nullish(),
-        fill_count: count.nullish(),
-        remaining_count: count.nullish(),
-        ts_ms: z.number().nullish(),
-        error: itemError.nullish(),
-      }),
-    ),
-  }),
-);
-export const batchCanceledSchema = lazySchema(() =>
-  z.object({
-    orders: z.array(z.object({ order_id: z.string(), reduced_by: count.nullish(), client_order_id: z.string().nullish(), ts_ms: z.number().nullish(), error: itemError.nullish() })),
-  }),
-);
+export const createdOrderSchema = lazySchema(() => strictMoney(g.CreateOrderV2ResponseSchema));
+export const canceledOrderSchema = lazySchema(() => strictMoney(g.CancelOrderV2ResponseSchema));
+export const amendedOrderSchema = lazySchema(() => strictMoney(g.AmendOrderV2ResponseSchema));
+export const decreasedOrderSchema = lazySchema(() => strictMoney(g.DecreaseOrderV2ResponseSchema));
+export const batchCreatedSchema = lazySchema(() => g.BatchCreateOrdersV2ResponseSchema.extend({ orders: z.array(strictMoney(g.BatchCreateOrdersV2ResponseSchema.shape.orders.element)) }));
+export const batchCanceledSchema = lazySchema(() => g.BatchCancelOrdersV2ResponseSchema.extend({ orders: z.array(strictMoney(g.BatchCancelOrdersV2ResponseSchema.shape.orders.element)) }));
 
 const bucket = lazySchema(() => z.object({ refill_rate: z.number().positive(), bucket_capacity: z.number().positive() }));
-export const accountLimitsSchema = lazySchema(() => z.object({ usage_tier: z.string(), read: bucket, write: bucket }).passthrough());
+export const accountLimitsSchema = lazySchema(() => z.object({ usage_tier: z.string(), read: bucket, write: bucket }));
 
-export const apiKeysSchema = lazySchema(() =>
-  z.object({
-    api_keys: z.array(z.object({ api_key_id: z.string(), name: z.string(), scopes: z.array(z.string()), subaccount: z.number().int().nullish() })),
-    api_key_region_expiration_ts: z.number().nullish(),
-  }),
-);
-export const apiKeyCreatedSchema = lazySchema(() => z.object({ api_key_id: z.string() }));
-export const apiKeyGeneratedSchema = lazySchema(() => z.object({ api_key_id: z.string(), private_key: z.string().includes('PRIVATE KEY'), key_type: z.string().nullish(), warning: z.string().nullish() }));
+export const apiKeysSchema = lazySchema(() => g.GetApiKeysResponseSchema);
+export const apiKeyCreatedSchema = lazySchema(() => g.CreateApiKeyResponseSchema);
+export const apiKeyGeneratedSchema = lazySchema(() => g.GenerateApiKeyResponseSchema.extend({ private_key: z.string().includes('PRIVATE KEY') }));
 
 // ---- inputs ----
 const ticker = lazySchema(() => z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'a market ticker such as KXBTCD-26DEC31-T100000'));

@@ -12,6 +12,7 @@ import { CSBOARD_DEFAULT_LIMITS, type CsboardListing } from '../../providers/csb
 import { Cs2CapSandbox, CsboardSandbox, KalshiSandbox } from '../testkit/index.js';
 import type { Comparison } from '../compare.js';
 import { need, withMarket } from './context.js';
+import { fromMinorUnits, money } from '../money.js';
 import { amount, bold, comparisonTable, createIo, dim, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
 import { price, seconds, wholeNumber, withFlags } from './values.js';
 import { portfolioCommand, watchlistCommand } from './portfolio-commands.js';
@@ -350,7 +351,8 @@ function kalshiCommand(): Command {
           // A missing key is configuration here as for every provider: refuse before any call.
           if (!env.KALSHI_API_KEY_ID) throw new UsageError(`kalshi balance needs a key: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY), or pass --sandbox`);
           const b = await need(market.kalshi, 'kalshi').getBalance();
-          io.out(io.json ? JSON.stringify(b) : `balance ${amount(b.balance)} · portfolio value ${amount(b.portfolioValue)}`);
+          // Kalshi sends the balance in cents and as dollars, the portfolio value in cents only.
+          io.out(io.json ? JSON.stringify(b) : `balance ${amount(money(b.balance_dollars, 'USD'))} · portfolio value ${amount(fromMinorUnits(b.portfolio_value, 'USD'))}`);
         });
       }),
   );

@@ -221,7 +221,8 @@ describe('the marketmux command', () => {
     expect(book.code).toBe(0);
     expect(JSON.parse(book.stdout)).toMatchObject({ bestYesBid: { amount: '0.15' }, bestYesAsk: { amount: '0.16' } });
     const bal = await cli(['kalshi', 'balance', '--json'], sandbox.env);
-    expect(JSON.parse(bal.stdout)).toMatchObject({ balance: { amount: '1000.00' } });
+    expect(JSON.parse(bal.stdout)).toMatchObject({ balance: 100_000, balance_dollars: '1000.0000', portfolio_value: expect.any(Number) });
+    expect((await cli(['kalshi', 'balance'], sandbox.env)).stdout).toMatch(/^balance \S*1,?000\.00\b.* portfolio value /);
     const markets = await cli(['kalshi', 'markets', '--event', 'KXBTCMAXY-26'], sandbox.env);
     expect(markets.stdout).toMatch(/KXBTCMAXY-26-T200000/);
   });
@@ -349,7 +350,7 @@ describe('marketmux sandbox', () => {
       const script = join(dir, 'env.sh');
       writeFileSync(script, exports.join('\n') + '\nexec "$@"\n');
       const { stdout } = await run('bash', [script, process.execPath, CLI, 'kalshi', 'balance', '--json'], { env: cleanEnv });
-      expect(JSON.parse(stdout)).toMatchObject({ balance: { amount: '1000.00' } });
+      expect(JSON.parse(stdout)).toMatchObject({ balance: 100_000, balance_dollars: '1000.0000' });
     } finally {
       expect(await s.stop()).toBe(0);
     }

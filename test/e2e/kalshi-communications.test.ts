@@ -38,7 +38,7 @@ describe('kalshi communications against the sandbox', () => {
     await Promise.all([a.close(), b.close(), c.close()]);
     await sandbox.close();
   });
-  const cents = async (client: KalshiClient) => (await client.getBalance()).balanceCents;
+  const cents = async (client: KalshiClient) => (await client.getBalance()).balance;
   const position = async (client: KalshiClient, ticker: string) => (await client.getPositions({ ticker })).market_positions.find((p) => p.ticker === ticker)?.position_fp;
   const feeCents = (fee: unknown) => Math.round(Number(fee) * 100);
   const posts = (path: string) => sandbox.server.requests.filter((r) => r.method === 'POST' && r.path === ROOT + path).length;

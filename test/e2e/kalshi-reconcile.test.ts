@@ -35,7 +35,7 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
     client.on('request', (e) => requested.push(`${e.method} ${e.path}`));
     const res = await client.createOrder(ORDER);
     expect(mine()).toHaveLength(1);
-    expect(res).toMatchObject({ order_id: mine()[0]!.order_id, clientOrderId: mine()[0]!.client_order_id, reconciled: true });
+    expect(res).toMatchObject({ order_id: mine()[0]!.order_id, client_order_id: mine()[0]!.client_order_id, reconciled: true });
     // It had to read more than once, and every read went through the client's own sender.
     expect(listReads()).toBeGreaterThan(1);
     expect(requested.filter((r) => r === 'GET /portfolio/orders')).toHaveLength(listReads());
@@ -85,7 +85,7 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
   it('the same client_order_id with the same order is the idempotent repeat: that order, reconciled', async () => {
     const first = await client.createOrder({ ...ORDER, clientOrderId: 'again-1' });
     const again = await client.createOrder({ ...ORDER, count: 5, price: '.1', clientOrderId: 'again-1' });
-    expect(again).toMatchObject({ order_id: first.order_id, reconciled: true, clientOrderId: 'again-1' });
+    expect(again).toMatchObject({ order_id: first.order_id, reconciled: true, client_order_id: 'again-1' });
     expect(mine()).toHaveLength(1);
   });
 
@@ -105,7 +105,7 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
     const results = await Promise.all(Array.from({ length: calls }, (_, i) => client.createOrder({ ...ORDER, clientOrderId: `load-${i}` })));
     const placed = new Map(mine().map((o) => [o.client_order_id, o.order_id]));
     expect(mine()).toHaveLength(calls);
-    results.forEach((r, i) => expect(r).toMatchObject({ order_id: placed.get(`load-${i}`), clientOrderId: `load-${i}` }));
+    results.forEach((r, i) => expect(r).toMatchObject({ order_id: placed.get(`load-${i}`), client_order_id: `load-${i}` }));
     // Every lost answer was settled by reading the list back.
     expect(results.filter((r) => r.reconciled).length).toBeGreaterThan(0);
   });
@@ -121,17 +121,18 @@ describe('kalshi: a 409 on createOrder is reconciled, never guessed', () => {
     sandbox.orderListLagMs = 300;
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: BATCH });
     const results = await client.batchCreateOrders(batch);
-    expect(results.map((r) => r.clientOrderId)).toEqual(['new-a', 'new-b', 'old-b']);
-    expect(results[0]).toMatchObject({ reconciled: true, orderId: mine().find((o) => o.client_order_id === 'new-a')!.order_id });
-    expect(results[1]).toMatchObject({ reconciled: true, orderId: mine().find((o) => o.client_order_id === 'new-b')!.order_id });
-    expect(results[2]).toMatchObject({ reconciled: false, orderId: undefined, error: { code: 'conflict' } });
+    expect(results.map((r) => r.client_order_id)).toEqual(['new-a', 'new-b', 'old-b']);
+    expect(results[0]).toMatchObject({ reconciled: true, order_id: mine().find((o) => o.client_order_id === 'new-a')!.order_id });
+    expect(results[1]).toMatchObject({ reconciled: true, order_id: mine().find((o) => o.client_order_id === 'new-b')!.order_id });
+    expect(results[2]).toMatchObject({ reconciled: false, error: { code: 'conflict' } });
+    expect(results[2]?.order_id).toBeUndefined();
     expect(results[2]!.error!.message).toMatch(/different order/);
     expect(mine()).toHaveLength(3);
 
     sandbox.orderListLagMs = 60_000;
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: BATCH });
     const unknown = await client.batchCreateOrders([{ ...ORDER, clientOrderId: 'late-1' }]);
-    expect(unknown[0]).toMatchObject({ clientOrderId: 'late-1', reconciled: false, error: { code: 'outcome_unknown' } });
+    expect(unknown[0]).toMatchObject({ client_order_id: 'late-1', reconciled: false, error: { code: 'outcome_unknown' } });
     expect(mine().filter((o) => o.client_order_id === 'late-1')).toHaveLength(1);
   });
 });

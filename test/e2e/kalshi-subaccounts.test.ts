@@ -68,8 +68,8 @@ describe('kalshi subaccounts against the sandbox', () => {
     expect([micros(0), micros(1), micros(2)]).toEqual([79_500_000n, 15_490_000n, 5_010_000n]);
     expect(total()).toBe(before);
     const balance = await client.getBalance();
-    expect(balance.balanceCents).toBe(7_950);
-    expect(balance.balance).toEqual(money('79.50', 'USD'));
+    expect(balance.balance).toBe(7_950);
+    expect(balance.balance_dollars).toBe('79.5000');
     expect((await client.subaccounts.balances()).map((b) => b.balance)).toEqual(['79.5000', '15.4900', '5.0100']);
   });
 
@@ -166,7 +166,7 @@ describe('kalshi subaccounts against the sandbox', () => {
     const { transferId: toMargined } = await client.exchangeTransfers.create({ source: 'event_contract', destination: 'margined', amount: '10.0001' });
     expect(micros(0)).toBe(primary - 10_000_100n);
     expect(sandbox.engine.account(exchangeAccountId(user.userId, 'margined', 0))!.available).toBe(10_000_100n);
-    expect((await client.getBalance()).balanceCents).toBe(Number((primary - 10_000_100n) / 10_000n));
+    expect((await client.getBalance()).balance).toBe(Number((primary - 10_000_100n) / 10_000n));
     const { transferId: toShard } = await client.exchangeTransfers.create({ source: 'event_contract', destination: 'event_contract', destinationShard: 2, amountCents: 500 });
     expect((await client.subaccounts.balances()).filter((b) => b.subaccount_number === 0).map((b) => [b.exchange_index, b.balance])).toEqual([[0, '59.4999'], [2, '5.0000']]);
     // Same instance and shard: a subaccount transfer, in that history under the same id.

@@ -66,22 +66,22 @@ describe('kalshi against its sandbox', () => {
   it('signed calls verify; balances move with orders; cancel returns the money', async () => {
     const user = await sandbox.createUser({ balanceUsd: 100 });
     const client = make({ keyId: user.keyId, privateKeyPem: user.privateKeyPem });
-    expect((await client.getBalance()).balance.amount).toBe('100.00');
+    expect((await client.getBalance()).balance).toBe(10000);
     // Crosses the best NO bid of 0.56 (a YES ask of 0.44, 240 deep): fills at once.
     const order = await client.createOrder({ ticker: 'KXFEDDECISION-26DEC-C25', side: 'bid', count: '10', price: '0.44', timeInForce: 'good_till_canceled' });
     expect(order).toMatchObject({ fill_count: '10.00', remaining_count: '0.00', average_fill_price: '0.4400', average_fee_paid: '0.0180' });
     // Fees (published schedule, rounded up to the cent per order): taker ⌈0.07 × C × P × (1 − P)⌉,
     // maker ⌈0.0175 × C × P × (1 − P)⌉. Taker fee here: 0.07 × 10 × 0.44 × 0.56 = 0.17248 → 0.18.
     // 100 − 10 × 0.44 − 0.18 = 95.42.
-    expect((await client.getBalance()).balance.amount).toBe('95.42');
+    expect((await client.getBalance()).balance).toBe(9542);
     const resting = await client.createOrder({ ticker: 'KXBTCMAXY-26-T200000', side: 'bid', count: '10', price: '0.03', timeInForce: 'good_till_canceled' });
     expect(resting.remaining_count).toBe('10.00');
     // Reserved: 10 × 0.03 = 0.30, plus the maker fee it may owe: 0.0175 × 10 × 0.03 × 0.97 = 0.0050925 → 0.01.
     // 95.42 − 0.31 = 95.11.
-    expect((await client.getBalance()).balance.amount).toBe('95.11');
+    expect((await client.getBalance()).balance).toBe(9511);
     const cancel = await client.cancelOrder(resting.order_id, { ticker: 'KXBTCMAXY-26-T200000' });
     expect(cancel.reduced_by).toBe('10.00');
-    expect((await client.getBalance()).balance.amount).toBe('95.42');
+    expect((await client.getBalance()).balance).toBe(9542);
     expect((await client.getFills()).fills.map((f) => f.order_id)).toEqual([order.order_id]);
     expect((await client.getPositions()).market_positions[0]?.position_fp).toBe('10.00');
     expect((await client.getOrder(resting.order_id)).status).toBe('canceled');
@@ -93,11 +93,11 @@ describe('kalshi against its sandbox', () => {
     const ticker = 'KXBTCMAXY-26-T200000';
     const o = await client.createOrder({ ticker, side: 'bid', count: '10', price: '0.03', timeInForce: 'good_till_canceled' });
     // 10 × 0.03 + maker-fee reserve ⌈0.0175 × 10 × 0.03 × 0.97 = 0.0050925⌉ = 0.01 → 100 − 0.31.
-    expect((await client.getBalance()).balance.amount).toBe('99.69');
+    expect((await client.getBalance()).balance).toBe(9969);
     const amended = await client.amendOrder(o.order_id, { ticker, side: 'bid', price: '0.04', count: '5' });
     expect(amended.remaining_count).toBe('5.00');
     // 5 × 0.04 + ⌈0.0175 × 5 × 0.04 × 0.96 = 0.00336⌉ = 0.01 → 100 − 0.21.
-    expect((await client.getBalance()).balance.amount).toBe('99.79');
+    expect((await client.getBalance()).balance).toBe(9979);
     const book = await client.getOrderbook(ticker);
     expect(book.yesBids.find((l) => l.price === '0.0400')?.count).toBe('9005.00'); // 9000 seeded + ours
     expect(book.yesBids.find((l) => l.price === '0.0300')).toBeUndefined();
@@ -110,7 +110,7 @@ describe('kalshi against its sandbox', () => {
     expect(await caught(client.decreaseOrder(o.order_id, { reduceBy: '1' }))).toBeInstanceOf(OutcomeUnknownError);
     expect((await client.getOrder(o.order_id)).remaining_count_fp).toBe('1.00');
     // 1 × 0.04 + ⌈0.0175 × 1 × 0.04 × 0.96 = 0.000672⌉ = 0.01 → 100 − 0.05.
-    expect((await client.getBalance()).balance.amount).toBe('99.95');
+    expect((await client.getBalance()).balance).toBe(9995);
   });
 
   it('batch create survives a lost answer without a duplicate; batch cancel and cancel-all return the money', async () => {
@@ -122,12 +122,12 @@ describe('kalshi against its sandbox', () => {
     expect(placed.map((p) => p.reconciled)).toEqual([true, true, true]);
     expect(sandbox.orders.filter((o) => o.user_id === user.userId)).toHaveLength(3);
     // Each: 10 × 0.05 + ⌈0.0175 × 10 × 0.05 × 0.95 = 0.0083125⌉ = 0.01 → 0.51; three → 100 − 1.53.
-    expect((await client.getBalance()).balance.amount).toBe('98.47');
-    const cancelled = await client.batchCancelOrders([{ orderId: placed[0]!.orderId!, ticker: orders[0]!.ticker }, { orderId: 'nope' }]);
+    expect((await client.getBalance()).balance).toBe(9847);
+    const cancelled = await client.batchCancelOrders([{ orderId: placed[0]!.order_id!, ticker: orders[0]!.ticker }, { orderId: 'nope' }]);
     expect(cancelled[0]?.reduced_by).toBe('10.00');
     expect(cancelled[1]?.error?.code).toBe('not_found');
     await client.cancelAllOrders();
-    expect((await client.getBalance()).balance.amount).toBe('100.00');
+    expect((await client.getBalance()).balance).toBe(10000);
     // 11 orders × 10 tokens can never fit Basic's 100-token write bucket: refused before sending.
     const before = sandbox.server.requests.length;
     const tooBig = Array.from({ length: 11 }, () => orders[0]!);
@@ -159,18 +159,18 @@ describe('kalshi against its sandbox', () => {
     const admin = await sandbox.createUser({ tier: 'premier' });
     const adminClient = make({ keyId: admin.keyId, privateKeyPem: admin.privateKeyPem });
     const pair = await generateRsaKeyPair({ bits: 2048, format: 'pkcs8' });
-    const { apiKeyId } = await adminClient.apiKeys.create({ name: 'bot', publicKeyPem: pair.publicKeyPem });
-    const bot = make({ keyId: apiKeyId, privateKeyPem: pair.privateKeyPem.replace(/\n/g, '\\n') });
-    expect((await bot.getBalance()).balanceCents).toBe(100_000);
-    await adminClient.apiKeys.delete(apiKeyId);
+    const { api_key_id } = await adminClient.apiKeys.create({ name: 'bot', publicKeyPem: pair.publicKeyPem });
+    const bot = make({ keyId: api_key_id, privateKeyPem: pair.privateKeyPem.replace(/\n/g, '\\n') });
+    expect((await bot.getBalance()).balance).toBe(100_000);
+    await adminClient.apiKeys.delete(api_key_id);
     const err = await caught(bot.getBalance());
     expect(err).toBeInstanceOf(AuthenticationError);
     expect((err as AuthenticationError).code).toBe('unknown_key');
     expectNoSecret(err, pair.privateKeyPem.split('\n')[1]!);
 
     const generated = await adminClient.apiKeys.generate({ name: 'gen' });
-    const genClient = make({ keyId: generated.apiKeyId, privateKeyPem: generated.privateKey.reveal() });
-    expect(pemLabel(generated.privateKey.reveal())).toBe('RSA PRIVATE KEY');
+    const genClient = make({ keyId: generated.api_key_id, privateKeyPem: generated.private_key.reveal() });
+    expect(pemLabel(generated.private_key.reveal())).toBe('RSA PRIVATE KEY');
     expect((await genClient.apiKeys.list()).api_keys.map((k) => k.name).sort()).toEqual(['gen', 'sandbox']);
   });
 
@@ -271,7 +271,7 @@ describe('kalshi against its sandbox', () => {
     expect((await client.getOrder(expiring.order_id)).expiration_time).toBe(new Date(expiresAtS * 1000).toISOString());
     // 10 × 0.02 + ⌈0.0175 × 10 × 0.02 × 0.98 = 0.00343⌉ = 0.01, and 10 × 0.01 + ⌈0.0175 × 10 × 0.01 × 0.99 = 0.0017325⌉ = 0.01
     // (each order's fee reserve rounds up on its own) → 100 − 0.21 − 0.11.
-    expect((await client.getBalance()).balance.amount).toBe('99.68');
+    expect((await client.getBalance()).balance).toBe(9968);
     expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).toContain('0.0200');
 
     await new Promise((r) => setTimeout(r, expiresAtS * 1000 - Date.now() + 100));
@@ -279,7 +279,7 @@ describe('kalshi against its sandbox', () => {
     expect((await client.getOrder(expiring.order_id)).remaining_count_fp).toBe('0.00');
     expect((await client.getOrder(lasting.order_id)).status).toBe('resting');
     // Only the 0.01 bid is left: 100 − 0.11.
-    expect((await client.getBalance()).balance.amount).toBe('99.89');
+    expect((await client.getBalance()).balance).toBe(9989);
     expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).not.toContain('0.0200');
     expect((await client.listOrders({ status: 'resting' })).orders.map((o) => o.order_id)).toEqual([lasting.order_id]);
     // It can no longer be changed.
@@ -293,7 +293,7 @@ describe('kalshi against its sandbox', () => {
     const client = client0(admin);
     const pair = await generateRsaKeyPair();
     const ids: string[] = [];
-    for (let i = 0; i < 3; i += 1) ids.push((await client.apiKeys.create({ name: `bot-${i}`, publicKeyPem: pair.publicKeyPem })).apiKeyId);
+    for (let i = 0; i < 3; i += 1) ids.push((await client.apiKeys.create({ name: `bot-${i}`, publicKeyPem: pair.publicKeyPem })).api_key_id);
     await client.apiKeys.generate({ name: 'gen' });
     for (const id of ids) await client.apiKeys.delete(id);
     // The write bucket is untouched: two orders (10 tokens each) still fit it.

@@ -34,7 +34,7 @@ describe('factories read their environment', () => {
       .get(path)
       .reply(function () {
         seen = this.req.headers as Record<string, string>;
-        return [200, { balance: 100, portfolio_value: 0, updated_ts: 1 }];
+        return [200, { balance: 100, balance_dollars: '1.0000', portfolio_value: 0, updated_ts: 1 }];
       });
     await send();
     return seen;

@@ -203,8 +203,8 @@ describe('kalshi inputs: counts, prices and timestamps reach the wire exactly or
       nock(BASE).post('/trade-api/v2/portfolio/events/orders').reply(201, (_uri, body) => ({ order_id: 'o', client_order_id: (body as { client_order_id: string }).client_order_id, fill_count: '0.00', remaining_count: '1.00', ts_ms: 1 }));
       const generated = await client.createOrder(ORDER);
       await client.createOrder({ ...ORDER, clientOrderId: 'bot-order-42' });
-      expect(specs.map((s) => s.idempotencyKey)).toEqual([generated.clientOrderId, 'bot-order-42']);
-      expect(specs.map((s) => (s.body as { client_order_id: string }).client_order_id)).toEqual([generated.clientOrderId, 'bot-order-42']);
+      expect(specs.map((s) => s.idempotencyKey)).toEqual([generated.client_order_id, 'bot-order-42']);
+      expect(specs.map((s) => (s.body as { client_order_id: string }).client_order_id)).toEqual([generated.client_order_id, 'bot-order-42']);
     });
 
     it('a batch that fails carries every order\'s client_order_id in its error details', async () => {

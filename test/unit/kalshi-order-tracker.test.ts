@@ -22,9 +22,10 @@ class FakeRest implements OrderTrackerSource {
 }
 
 const restOrder = (status: string, filled: string, remaining: string, ts: number): KalshiOrder => ({
-  order_id: 'o-1', client_order_id: 'c-1', ticker: 'KXT-1', status, yes_price_dollars: '0.5000', no_price_dollars: '0.5000',
-  fill_count_fp: filled, remaining_count_fp: remaining, initial_count_fp: '10.00', created_time: new Date(1000).toISOString(), last_updated_ts_ms: ts,
-} as KalshiOrder);
+  order_id: 'o-1', user_id: 'u', client_order_id: 'c-1', ticker: 'KXT-1', outcome_side: 'yes', book_side: 'bid', type: 'limit', status, yes_price_dollars: '0.5000', no_price_dollars: '0.5000',
+  fill_count_fp: filled, remaining_count_fp: remaining, initial_count_fp: '10.00', taker_fill_cost_dollars: '0', maker_fill_cost_dollars: '0', taker_fees_dollars: '0', maker_fees_dollars: '0',
+  created_time: new Date(1000).toISOString(), last_update_time: new Date(ts).toISOString(),
+});
 const streamOrder = (status: string, filled: string, remaining: string, ts: number): UserOrderMessage['msg'] => ({
   order_id: 'o-1', user_id: 'u', ticker: 'KXT-1', exchange_index: 0, status, outcome_side: 'yes', book_side: 'bid', yes_price_dollars: '0.5000',
   fill_count_fp: filled, remaining_count_fp: remaining, initial_count_fp: '10.00', taker_fill_cost_dollars: '0', maker_fill_cost_dollars: '0', taker_fees_dollars: '0', maker_fees_dollars: '0',
@@ -64,8 +65,8 @@ describe('kalshi order tracker', () => {
     tracker.onStreamOrder(streamOrder('resting', '0.00', '10.00', 1000));
     tracker.onStreamFill(streamFill('t-1', '4.00'));
     // The final state arrives, but the fill of the last 6 was lost: the tracker reads the fills.
-    rest.fills = [{ fill_id: 'f-1', trade_id: 't-1', order_id: 'o-1', ticker: 'KXT-1', count_fp: '4.00', yes_price_dollars: '0.5000', no_price_dollars: '0.5000', created_time: null } as KalshiFill,
-      { fill_id: 'f-2', trade_id: 't-2', order_id: 'o-1', ticker: 'KXT-1', count_fp: '6.00', yes_price_dollars: '0.5000', no_price_dollars: '0.5000', created_time: null } as KalshiFill];
+    rest.fills = [{ fill_id: 'f-1', exchange_index: 0, trade_id: 't-1', order_id: 'o-1', ticker: 'KXT-1', market_ticker: 'KXT-1', outcome_side: 'yes', book_side: 'bid', count_fp: '4.00', yes_price_dollars: '0.5000', no_price_dollars: '0.5000', is_taker: false, fee_cost: '0' } satisfies KalshiFill,
+      { fill_id: 'f-2', exchange_index: 0, trade_id: 't-2', order_id: 'o-1', ticker: 'KXT-1', market_ticker: 'KXT-1', outcome_side: 'yes', book_side: 'bid', count_fp: '6.00', yes_price_dollars: '0.5000', no_price_dollars: '0.5000', is_taker: false, fee_cost: '0' } satisfies KalshiFill];
     rest.order = restOrder('executed', '10.00', '0.00', 5000);
     tracker.onStreamOrder(streamOrder('executed', '10.00', '0.00', 5000));
     const final = await tracker.done;

@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { caught, expectNoSecret } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
+import { wireBalance, wireMarket, wireOrder } from './kalshi-wire-fixtures.js';
 
 const BASE = 'https://external-api.kalshi.com';
 
@@ -53,10 +54,10 @@ describe('kalshi wire format', () => {
       .reply(function () {
         sig = String(this.req.headers['kalshi-access-signature']);
         ts = String(this.req.headers['kalshi-access-timestamp']);
-        return [200, { balance: 12345, balance_dollars: '123.4500', portfolio_value: 20000 }];
+        return [200, wireBalance(12345, 20000)];
       });
     const b = await client.getBalance();
-    expect(b.balance).toEqual({ currency: 'USD', amount: '123.45' });
+    expect(b).toMatchObject({ balance: 12345, balance_dollars: '123.4500', portfolio_value: 20000 });
     expect(verifyPss(pair.publicKeyPem, `${ts}GET/trade-api/v2/portfolio/balance`, sig)).toBe(true);
   });
 
@@ -68,7 +69,7 @@ describe('kalshi wire format', () => {
       .times(2)
       .reply(function () {
         stamps.push(`${this.req.headers['kalshi-access-timestamp']}|${this.req.headers['kalshi-access-signature']}`);
-        return stamps.length === 1 ? [503, {}] : [200, { balance: 1, portfolio_value: 1 }];
+        return stamps.length === 1 ? [503, {}] : [200, wireBalance(1, 1)];
       });
     await client.getBalance();
     expect(stamps).toHaveLength(2);
@@ -80,7 +81,7 @@ describe('kalshi wire format', () => {
     nock(BASE, { badheaders: ['kalshi-access-signature'] })
       .get('/trade-api/v2/markets')
       .query({ limit: '2', event_ticker: 'KXE', tickers: 'A,B', status: 'open' })
-      .reply(200, { markets: [{ ticker: 'A', event_ticker: 'KXE', status: 'active', yes_bid_dollars: '0.4300' }], cursor: '' });
+      .reply(200, { markets: [wireMarket({ ticker: 'A', event_ticker: 'KXE', status: 'active', yes_bid_dollars: '0.4300' })], cursor: '' });
     nock(BASE, { reqheaders: { 'kalshi-access-key': 'key-1' } })
       .get('/trade-api/v2/markets/A/orderbook')
       .query({ depth: '3' })
@@ -105,7 +106,7 @@ describe('kalshi wire format', () => {
       });
     const res = await client.createOrder({ ticker: 'KXA', side: 'bid', count: 3, price: '0.4200', timeInForce: 'good_till_canceled' });
     expect(ids[0]).toBe(ids[1]);
-    expect(res.clientOrderId).toBe(ids[0]);
+    expect(res.client_order_id).toBe(ids[0]);
     expect(res.reconciled).toBe(false);
   });
 
@@ -113,7 +114,7 @@ describe('kalshi wire format', () => {
     make();
     nock(BASE).post('/trade-api/v2/portfolio/events/orders').reply(409, { code: 'order_already_exists', message: 'Order with this client_order_id already exists' });
     nock(BASE).get('/trade-api/v2/portfolio/orders').query({ ticker: 'KXA', limit: '200' }).reply(200, {
-      orders: [{ order_id: 'o7', client_order_id: 'mine-1', ticker: 'KXA', outcome_side: 'yes', book_side: 'bid', status: 'resting', yes_price_dollars: '0.4200', no_price_dollars: '0.5800', fill_count_fp: '1.00', remaining_count_fp: '2.00', initial_count_fp: '3.00', created_time: '2026-11-01T00:00:00Z' }],
+      orders: [wireOrder({ order_id: 'o7', client_order_id: 'mine-1', ticker: 'KXA', outcome_side: 'yes', book_side: 'bid', status: 'resting', yes_price_dollars: '0.4200', no_price_dollars: '0.5800', fill_count_fp: '1.00', remaining_count_fp: '2.00', initial_count_fp: '3.00', created_time: '2026-11-01T00:00:00Z' })],
       cursor: '',
     });
     const res = await client.createOrder({ ticker: 'KXA', side: 'bid', count: '3', price: '0.42', timeInForce: 'good_till_canceled', clientOrderId: 'mine-1' });
@@ -137,9 +138,9 @@ describe('kalshi wire format', () => {
     nock(BASE).delete('/trade-api/v2/api_keys/new').reply(204);
     expect((await client.cancelOrder('o1', { ticker: 'KXA' })).reduced_by).toBe('3.00');
     expect((await client.apiKeys.list()).api_keys).toHaveLength(1);
-    expect(await client.apiKeys.create({ name: 'bot', publicKeyPem: pair.publicKeyPem, scopes: ['read', 'write'] })).toEqual({ apiKeyId: 'new' });
+    expect(await client.apiKeys.create({ name: 'bot', publicKeyPem: pair.publicKeyPem, scopes: ['read', 'write'] })).toEqual({ api_key_id: 'new' });
     const gen = await client.apiKeys.generate({ name: 'gen' });
-    expect(gen.privateKey.reveal()).toBe(pair.privateKeyPem);
+    expect(gen.private_key.reveal()).toBe(pair.privateKeyPem);
     expectNoSecret(gen, pair.privateKeyPem.split('\n')[1]!);
     await client.apiKeys.delete('new');
   });
@@ -167,8 +168,9 @@ describe('kalshi wire format', () => {
       { ticker: 'KXB', side: 'ask', count: '1', price: '0.9', timeInForce: 'good_till_canceled' },
     ]);
     expect(new Set(batchIds).size).toBe(2);
-    expect(results[0]).toMatchObject({ orderId: 'b1', clientOrderId: batchIds[0], reconciled: false });
-    expect(results[1]).toMatchObject({ clientOrderId: batchIds[1], error: { code: 'invalid_order' } });
+    expect(results[0]).toMatchObject({ order_id: 'b1', client_order_id: batchIds[0], fill_count: '0.00', remaining_count: '1.00', reconciled: false });
+    expect(results[0]).not.toHaveProperty('clientOrderId');
+    expect(results[1]).toMatchObject({ client_order_id: batchIds[1], error: { code: 'invalid_order' } });
     expect((await client.batchCancelOrders([{ orderId: 'b1', ticker: 'KXA' }]))[0]?.reduced_by).toBe('1.00');
     await client.cancelAllOrders();
     expect(await caught(client.decreaseOrder('o1', { reduceTo: '1', reduceBy: '1' } as never))).toMatchObject({ name: 'ValidationError' });

@@ -128,11 +128,11 @@ describe('Kalshi signatures on the threadpool', () => {
         .reply(function () {
           const h = this.req.headers;
           seen.push(verifyPss(pub, `${String(h['kalshi-access-timestamp'])}GET/trade-api/v2/portfolio/balance`, String(h['kalshi-access-signature'])));
-          return [200, { balance: 100, portfolio_value: 0 }];
+          return [200, { balance: 100, balance_dollars: '1.0000', portfolio_value: 0, updated_ts: 1 }];
         });
       setPoolSigning('pool');
       const got = await Promise.all(Array.from({ length: 4 }, () => client!.getBalance()));
-      expect(got.map((b) => b.balanceCents)).toEqual([100, 100, 100, 100]);
+      expect(got.map((b) => b.balance)).toEqual([100, 100, 100, 100]);
       expect(seen).toEqual([true, true, true, true]);
 
       // Closed while their signatures are on the pool: refused, never sent (no mock is left to hit).

@@ -101,7 +101,7 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   // A rests at 0.30 (below the best YES bid), then B sells YES into it: a fill for both.
   const resting = await a.createOrder({ ticker: FED, side: 'bid', count: '5', price: '0.30', timeInForce: 'good_till_canceled' });
   expect(resting.remaining_count).toBe('5.00');
-  const again = await a.createOrder({ ticker: FED, side: 'bid', count: '5', price: '0.30', timeInForce: 'good_till_canceled', clientOrderId: resting.clientOrderId });
+  const again = await a.createOrder({ ticker: FED, side: 'bid', count: '5', price: '0.30', timeInForce: 'good_till_canceled', clientOrderId: resting.client_order_id });
   expect(again.reconciled).toBe(true); // the 409 duplicate, read back
   await a.getOrder(resting.order_id);
   expect(await statusOf(a.getOrder('00000000-0000-4000-8000-ffffffffffff'))).toBe(404);
@@ -139,16 +139,16 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   expect(await raw('POST', '/portfolio/events/orders', { body: { ticker: FED, side: 'bid', count: '1.234', price: '0.50', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'maker' } })).toBe(400);
   expect(await statusOf(a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.305', timeInForce: 'good_till_canceled' }))).toBe(400);
   expect(await statusOf(a.createOrder({ ticker: FED, side: 'bid', count: '100000', price: '0.30', timeInForce: 'good_till_canceled' }))).toBe(400);
-  expect(await raw('POST', '/portfolio/events/orders', { body: { ticker: FED, side: 'bid', count: '1', price: '0.30', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'maker', client_order_id: resting.clientOrderId } })).toBe(409);
+  expect(await raw('POST', '/portfolio/events/orders', { body: { ticker: FED, side: 'bid', count: '1', price: '0.30', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'maker', client_order_id: resting.client_order_id } })).toBe(409);
 
   // Batches: one placed, one refused per item; cancel one that rests and one unknown.
   const batch = await a.batchCreateOrders([
     { ticker: BTC, side: 'bid', count: '2', price: '0.10', timeInForce: 'good_till_canceled' },
     { ticker: 'KXNOPE-1', side: 'bid', count: '2', price: '0.10', timeInForce: 'good_till_canceled' },
   ]);
-  expect(batch[0]?.orderId).toBeTruthy();
+  expect(batch[0]?.order_id).toBeTruthy();
   expect(batch[1]?.error).toBeTruthy();
-  const cancelled = await a.batchCancelOrders([{ orderId: batch[0]!.orderId!, ticker: BTC }, { orderId: '00000000-0000-4000-8000-ffffffffffff' }]);
+  const cancelled = await a.batchCancelOrders([{ orderId: batch[0]!.order_id!, ticker: BTC }, { orderId: '00000000-0000-4000-8000-ffffffffffff' }]);
   expect(cancelled[0]?.reduced_by).toBe('2.00');
   expect(cancelled[1]?.error).toBeTruthy();
   expect(await raw('POST', '/portfolio/events/orders/batched', { body: { orders: [] } })).toBe(400);
@@ -188,8 +188,8 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   // ---- API keys ----
   await a.apiKeys.list();
   const generated = await a.apiKeys.generate({ name: 'contract', scopes: ['read'] });
-  await a.apiKeys.delete(generated.apiKeyId);
-  expect(await statusOf(a.apiKeys.delete(generated.apiKeyId))).toBe(404);
+  await a.apiKeys.delete(generated.api_key_id);
+  expect(await statusOf(a.apiKeys.delete(generated.api_key_id))).toBe(404);
   expect(await raw('POST', '/api_keys/generate', { body: {} })).toBe(400);
   const pem = (await generateRsaKeyPair({ bits: 2048 })).publicKeyPem;
   expect(await statusOf(a.apiKeys.create({ name: 'own', publicKeyPem: pem }))).toBe(403);
