@@ -190,7 +190,10 @@ function whenReady(client: Redis, ms: number): Promise<void> {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('redis timeout')), ms);
+    // A busy event loop runs due timers before the I/O that arrived meanwhile: give an answer
+    // already on the socket one turn (setImmediate runs after I/O) before calling Redis slow,
+    // or a stalled process would take a prompt answer for an outage and probe on its own.
+    timer = setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
