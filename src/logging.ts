@@ -7,9 +7,13 @@ import type { EventHub, MarketEventName, MarketEvents } from './events.js';
 
 /** Anything with these four methods: `console`, pino, winston, bunyan… */
 export interface MarketLogger {
+  /** Every request and answer (`logLevel: 'debug'`). */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** Retries and calls the client queued for quota. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** The server limiting the key; calls that failed for good. */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Nothing is written at this level today (a failed call rejects; reporting it is the caller's). */
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
