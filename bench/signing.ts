@@ -48,7 +48,7 @@ async function signedRun(fn: () => Promise<unknown>, inFlight: number, total: nu
  */
 export async function signedCalls(privateKeyPem?: string): Promise<void> {
   const pem = privateKeyPem ?? (await generateRsaKeyPair({ bits: 2048 })).privateKeyPem;
-  const srv = await bodyServer(JSON.stringify({ balance: 100, portfolio_value: 0 }));
+  const srv = await bodyServer(JSON.stringify({ balance: 100, balance_dollars: '1.00', portfolio_value: 0, updated_ts: 1 }));
   const client = createKalshiClient({ keyId: 'bench-key-id', privateKeyPem: pem, baseUrl: `${srv.url}/trade-api/v2`, rateLimit: { read: { capacity: 1e9, refillPerSecond: 1e9 } } });
   const call = (): Promise<unknown> => client.getBalance();
   const modes: PoolSigning[] = ['sync', 'pool', 'auto'];
