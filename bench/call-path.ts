@@ -6,7 +6,7 @@
  */
 import { createCs2CapClient } from '../src/index.js';
 import { createTransport } from '../src/http/transport.js';
-import { childServer, deadline, median, rows, us } from './lib.js';
+import { benchKey, childServer, deadline, median, rows, us } from './lib.js';
 
 /** CPU µs per call of `fn` run `total` times with `inFlight` at once (bounded in time). */
 async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<number> {
@@ -30,7 +30,7 @@ export async function callPath(): Promise<void> {
   const transport = createTransport({ baseUrl: `${srv.url}/v1` });
   const bareAxios = await transport.instance();
   const bare = (): Promise<unknown> => bareAxios.get('/fx', { responseType: 'text', transformResponse: (d: unknown) => d });
-  const client = createCs2CapClient({ apiKey: 'sk_live_benchKey000000000000', baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000_000, windowMs: 60_000 } } });
+  const client = createCs2CapClient({ apiKey: benchKey('sk_live_'), baseUrl: `${srv.url}/v1`, rateLimit: { default: { limit: 1_000_000_000, windowMs: 60_000 } } });
   const ours = (): Promise<unknown> => client.getFxRates();
   for (const inFlight of [1, 16, 256]) {
     const total = inFlight === 1 ? 1500 : 4000;

@@ -1,5 +1,6 @@
 /** What every bench step shares: the result rows, percentiles, bounded loops, a child server. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 /** One line of the results table: ours beside its anchor measured in the same run. */
@@ -78,4 +79,9 @@ export async function bodyServer(body: string): Promise<{ url: string; close(): 
         child.kill('SIGKILL');
       }),
   };
+}
+
+/** A key of the provider's shape, made at run time (nothing key-like is committed). */
+export function benchKey(prefix: 'sk_live_' | 'csb_pub_'): string {
+  return `${prefix}${randomBytes(15).toString('base64url')}`;
 }

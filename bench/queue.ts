@@ -3,7 +3,7 @@
  * 10k queued calls. Calls queue behind a window of 1 per hour; nothing is sent but the first.
  */
 import { createCs2CapClient } from '../src/index.js';
-import { childServer, rows } from './lib.js';
+import { benchKey, childServer, rows } from './lib.js';
 import { NOT_INSTALLED, peer, peerFile } from './peers.js';
 
 /** Heap per queued job of a peer limiter: `enqueue` n jobs that cannot start, measure, then `drop`. */
@@ -43,7 +43,7 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
 export async function queuedHeap(): Promise<void> {
   const srv = await childServer('json');
   for (const n of [10_000, 100_000]) {
-    const client = createCs2CapClient({ apiKey: `sk_live_benchQueue${n}000000000`, baseUrl: `${srv.url}/v1`, maxQueued: 200_000, rateLimit: { default: { limit: 1, windowMs: 3_600_000 } } });
+    const client = createCs2CapClient({ apiKey: benchKey('sk_live_'), baseUrl: `${srv.url}/v1`, maxQueued: 200_000, rateLimit: { default: { limit: 1, windowMs: 3_600_000 } } });
     await client.getFxRates();
     await settle();
     gc();

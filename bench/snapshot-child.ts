@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createCsboardClient } from '../src/index.js';
+import { benchKey } from './lib.js';
 
 const [variant, baseUrl] = process.argv.slice(2) as [string, string];
 (globalThis as { gc?: () => void }).gc?.();
@@ -34,7 +35,7 @@ if (variant === 'floor') {
     tick();
   }
 } else {
-  const client = createCsboardClient({ apiKey: 'csb_pub_benchSnapshotKey0000', baseUrl: `${baseUrl}/v1` });
+  const client = createCsboardClient({ apiKey: benchKey('csb_pub_'), baseUrl: `${baseUrl}/v1` });
   const snap = await client.downloadSnapshot();
   if (snap.status === 'ok') for await (const _row of snap.rows) tick();
   await client.close();

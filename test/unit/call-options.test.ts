@@ -6,11 +6,11 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createCs2CapClient, ValidationError, type Cs2CapClient } from '../../src/index.js';
-import { caught } from '../helpers.js';
+import { caught, testKey } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
 const BASE = 'https://api.cs2c.app';
-const KEY = 'sk_live_calloptions000000000000';
+const KEY = testKey('sk_live_');
 
 describe('per-call options', () => {
   let client: Cs2CapClient | undefined;

@@ -7,6 +7,7 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../offline.js';
 import { createCs2CapClient, type Cs2CapCandle, type Cs2CapPrice, type Cs2CapProviderInfo, type Cs2CapTransaction, type Cs2CapValuation } from '../../providers/cs2cap/index.js';
+import { testKey } from '../helpers.js';
 
 const BASE = 'https://api.cs2c.app';
 
@@ -35,7 +36,7 @@ describe('cs2cap result types', () => {
   });
 
   it('candles carry o/h/l/c as Money in the answer currency, and nothing the client does not know', async () => {
-    const client = createCs2CapClient({ apiKey: 'sk_live_results1234', env: false, retry: { retries: 0 } });
+    const client = createCs2CapClient({ apiKey: testKey('sk_live_'), env: false, retry: { retries: 0 } });
     nock(BASE)
       .get('/v1/prices/candles')
       .query(true)
@@ -50,7 +51,7 @@ describe('cs2cap result types', () => {
   });
 
   it('a batch quote is one Money from the decimal text when sent (exact in BTC), else from minor units', async () => {
-    const client = createCs2CapClient({ apiKey: 'sk_live_results1234', env: false, retry: { retries: 0 } });
+    const client = createCs2CapClient({ apiKey: testKey('sk_live_'), env: false, retry: { retries: 0 } });
     nock(BASE)
       .post('/v1/prices/batch')
       .reply(200, {

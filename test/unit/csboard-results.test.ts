@@ -31,7 +31,7 @@ import type {
   CsboardSticker,
 } from '../../providers/csboard/index.js';
 import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
-import { caught } from '../helpers.js';
+import { caught, testKey } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
 /** True when T has a string index signature (a typo such as `order.statuss` would compile). */
@@ -116,11 +116,10 @@ describe('CSBoard result types (compile time)', () => {
 
 describe('CSBoard results at run time', () => {
   let client: CsboardClient;
-  let n = 0;
   offlineWireTests(() => client);
   beforeEach(() => {
     resetAuthGuardState();
-    client = createCsboardClient({ apiKey: `csb_pub_resultsKey${++n}abcdefgh`, trading: true, retry: { retries: 0 } });
+    client = createCsboardClient({ apiKey: testKey('csb_pub_'), trading: true, retry: { retries: 0 } });
   });
   const BASE = 'https://csboard.com';
   const usd = (amount: string): Money => ({ currency: 'USD', amount });

@@ -6,13 +6,13 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCs2CapClient, createCsboardClient, createKalshiClient, createMarketClient, generateRsaKeyPair, ValidationError, type MarketProvider } from '../../src/index.js';
-import { caught } from '../helpers.js';
+import { caught, testKey } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
 const KALSHI = 'https://external-api.kalshi.com';
-const CS2C_KEY = 'sk_live_envtest0000000000000000';
-const CSB_READ = 'csb_pub_envread000000000000000';
-const CSB_TRADE = 'csb_pub_envtrade00000000000000';
+const CS2C_KEY = testKey('sk_live_');
+const CSB_READ = testKey('csb_pub_');
+const CSB_TRADE = testKey('csb_pub_');
 
 describe('factories read their environment', () => {
   let pem: string;

@@ -46,11 +46,12 @@ describe('lazy dependencies', () => {
   it('axios is loaded once a client is built, not before, and the first request is answered', async () => {
     const code = `
       import http from 'node:http';
+      import { randomBytes } from 'node:crypto';
       const { createCs2CapClient } = await import(${entry('src/index.js')});
       process._rawDebug('loaded-package (imported)');
       const srv = http.createServer((req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ timestamp: null, rates: { EUR: 0.92 } })); });
       await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-      const client = createCs2CapClient({ apiKey: 'sk_live_lazyTest000000000000', baseUrl: 'http://127.0.0.1:' + srv.address().port + '/v1' });
+      const client = createCs2CapClient({ apiKey: 'sk_live_' + randomBytes(15).toString('base64url'), baseUrl: 'http://127.0.0.1:' + srv.address().port + '/v1' });
       const answer = await client.getFxRates();
       process.stdout.write(JSON.stringify(answer));
       await client.close();

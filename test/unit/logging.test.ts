@@ -6,11 +6,11 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCs2CapClient, ValidationError, type Cs2CapClient, type MarketEvents } from '../../src/index.js';
-import { caught, expectNoSecret } from '../helpers.js';
+import { caught, expectNoSecret, testKey } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
 const BASE = 'https://api.cs2c.app';
-const KEY = 'sk_live_logtest00000000000000000';
+const KEY = testKey('sk_live_');
 
 interface Line {
   level: string;

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, createCs2CapClient, ValidationError, type Cs2CapClient } from '../../src/index.js';
 import { cursorList, itemsWhenIterated, offsetList, PagePromise } from '../../src/http/paginate.js';
-import { caught } from '../helpers.js';
+import { caught, testKey } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
 interface FakePage {
@@ -274,7 +274,7 @@ describe('cursorList and offsetList', () => {
 
 describe('a provider list call over the wire', () => {
   const BASE = 'https://api.cs2c.app';
-  const KEY = 'sk_live_unitTestKey0123456789';
+  const KEY = testKey('sk_live_');
   let client: Cs2CapClient | undefined;
   offlineWireTests(() => client);
   let sent = 0;

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import * as cs2cap from '../../providers/cs2cap/schemas.js';
 import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import * as csboard from '../../providers/csboard/schemas.js';
+import { testKey } from '../helpers.js';
 import { createCs2CapClient, createCsboardClient, fromMinorUnits, money, ResponseShapeError } from '../../src/index.js';
 
 /** Values a field may hold on the wire, and a few no JSON holds (the check must not care). */
@@ -174,7 +175,7 @@ describe('the rows a client hands out equal the schema route, key for key', () =
   }
 
   it('CSBoard downloadSnapshot: valid rows (optional fields missing or null) come out whole; a bad row names its line and field', async () => {
-    const client = createCsboardClient({ apiKey: 'csb_pub_propertyTestKey0001', baseUrl: `${base}/v1`, rateLimit: { snapshot: { limit: 1000, windowMs: 1000 } } });
+    const client = createCsboardClient({ apiKey: testKey('csb_pub_'), baseUrl: `${base}/v1`, rateLimit: { snapshot: { limit: 1000, windowMs: 1000 } } });
     const read = async (): Promise<AsyncIterable<unknown>> => {
       const snap = await client.downloadSnapshot();
       if (snap.status !== 'ok') throw new Error('expected rows');
