@@ -674,7 +674,8 @@ export class RequestSender {
       const signing = auth ? this.#authenticate(scope, signedPath, headers) : undefined;
       if (signing) await signing;
       scope.attempts++;
-      events.emit('request', { provider: this.provider, method: spec.method, path: this.#eventPath(spec, scope), attempt: attemptNumber, limitClass: spec.limitClass });
+      // An event nobody hears is not built: its path would be scrubbed for nothing.
+      if (events.has('request')) events.emit('request', { provider: this.provider, method: spec.method, path: this.#eventPath(spec, scope), attempt: attemptNumber, limitClass: spec.limitClass });
       // A query that cannot be encoded (a lone surrogate) is a bad input: refused here, unsent.
       url = spec.query ? spec.path + encodeQuery(spec.query, this.provider) : spec.path;
     } catch (error) {
@@ -711,15 +712,17 @@ export class RequestSender {
     }
     const rawHeaders = res.headers as Record<string, unknown>;
     const requestId = this.#requestId(rawHeaders, scope);
-    events.emit('response', {
-      provider: this.provider,
-      method: spec.method,
-      path: this.#eventPath(spec, scope),
-      attempt: attemptNumber,
-      status: res.status,
-      durationMs: performance.now() - started,
-      requestId,
-    });
+    if (events.has('response')) {
+      events.emit('response', {
+        provider: this.provider,
+        method: spec.method,
+        path: this.#eventPath(spec, scope),
+        attempt: attemptNumber,
+        status: res.status,
+        durationMs: performance.now() - started,
+        requestId,
+      });
+    }
     const pauseHintMs = adapter.observeResponse?.({ method: spec.method, path: spec.path, auth, status: res.status, headers: rawHeaders });
     if (isOk(spec, res.status)) {
       this.#consecutive429 = 0;
