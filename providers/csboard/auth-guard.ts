@@ -11,13 +11,21 @@
  * - after a 401 the key is dead: its calls fail fast, nothing is sent;
  * - after `401 too_many_failed_auth` nothing at all goes to the host until the ban ends.
  * With Redis the dead and proven keys, the ban, the one-at-a-time probe and the budget are
- * shared by every process (two Lua scripts; keys hold fingerprints, never a key). Redis
- * failing falls back to a smaller in-process budget, never to no guard.
+ * shared by every process (two Lua scripts; keys hold fingerprints, never a key).
+ *
+ * Redis slow is not Redis down. A loaded machine can starve a process for longer than a
+ * command's timeout while the answer sits on its socket; if each such process then spent a
+ * budget of its own, a fleet of them would trip the ban the budget exists to avoid. So a
+ * failed look at Redis is tried again (the admission script is re-entrant for its token)
+ * while the connection is up, for up to `REDIS_GIVE_UP_MS`. Only then is Redis down, and the
+ * quota's rule for that applies here too (`redis.onRedisDown`): `fail` refuses the attempt
+ * (nothing sent), `local` spends this process's share of the budget (`limit / processes`,
+ * at most `fallbackLimit`) — never no guard.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { AbortedError, AuthenticationError, ClientClosedError } from '../../src/errors.js';
+import { AbortedError, AuthenticationError, ClientClosedError, NetworkError } from '../../src/errors.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
 
 const PROVIDER = 'csboard';
@@ -60,8 +68,12 @@ const MARK_TTL_MS = 3_600_000;
 const SHARED_LOOK_MS = 1_000;
 /** First wait for another process's probe of the same key (doubled on each look). */
 const PROBE_POLL_MIN_MS = 10;
-/** A Redis call slower than this counts as Redis down (the fallback budget applies). */
+/** One look at Redis slower than this is tried again (see the file comment). */
 const REDIS_TIMEOUT_MS = 1_000;
+/** Failing looks at a connection that is up for this long mean Redis is down. */
+const REDIS_GIVE_UP_MS = 5_000;
+/** First pause between two failing looks (doubled each time, at most `pollMs`). */
+const REDIS_RETRY_MIN_MS = 25;
 
 /** Start times of the attempts in one rolling window. */
 class RollingSlots {
@@ -116,7 +128,8 @@ export function resetAuthGuardState(): void {
  * KEYS: ban, dead, proven, probe, budget. ARGV: mode ('peek' | 'proven' | 'unproven'),
  * token, limit, window ms, probe ttl ms. Returns {state, ms}: 'ban' (ms left), 'dead',
  * 'proven', 'probe' (another process is trying this key), 'wait' (ms until a budget slot
- * frees), 'go' (a slot and the probe taken) or 'ok' (peek).
+ * frees), 'go' (a slot and the probe taken, or already held by this token: a look whose
+ * answer was lost can be made again) or 'ok' (peek).
  */
 const ADMIT = `
 local ban = redis.call('PTTL', KEYS[1])
@@ -124,8 +137,9 @@ if ban > 0 then return {'ban', ban} end
 if ARGV[1] == 'peek' then return {'ok', 0} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'dead', 0} end
 if ARGV[1] == 'proven' or redis.call('EXISTS', KEYS[3]) == 1 then return {'proven', 0} end
-local probe = redis.call('PTTL', KEYS[4])
-if probe > 0 then return {'probe', probe} end
+local holder = redis.call('GET', KEYS[4])
+if holder == ARGV[2] then return {'go', 0} end
+if holder then return {'probe', math.max(1, redis.call('PTTL', KEYS[4]))} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[4])
@@ -212,6 +226,9 @@ export class CsboardAuthGuard {
   #redis: Redis | undefined;
   #scripts: AuthScripts | undefined;
   #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
+  /** Redis down: refuse unproven attempts (`fail`) or spend this process's share (`local`). */
+  #onRedisDown: 'fail' | 'local' = 'fail';
+  #processes = 4;
   /** What this client learned and has not yet written to Redis. */
   #unshared: { dead: boolean; proven: boolean; banMs: number } = { dead: false, proven: false, banMs: 0 };
   /** When this client last looked in Redis for a ban or a dead key (`SHARED_LOOK_MS`). */
@@ -230,10 +247,12 @@ export class CsboardAuthGuard {
     return h;
   }
 
-  /** Share the state through this Redis connection (the client's `core.redis`). */
-  useRedis(client: Redis | undefined): void {
+  /** Share the state through this Redis connection (the client's `core.redis`), under the quota's rule for an outage. */
+  useRedis(client: Redis | undefined, down: { onRedisDown?: 'fail' | 'local' | undefined; processes?: number | undefined } = {}): void {
     if (!client) return;
     this.#redis = client;
+    this.#onRedisDown = down.onRedisDown ?? 'fail';
+    this.#processes = down.processes ?? 4;
     this.#scripts = scripted(client);
     const ns = `mm_csboard_auth:{${this.#hostName}}`;
     this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: 'mm_csboard_auth:unproven' };
@@ -370,6 +389,10 @@ export class CsboardAuthGuard {
   async #admit(signal: AbortSignal): Promise<Ticket | undefined> {
     // Another process's probe is one request: look again soon, backing off to pollMs.
     let probePollMs = PROBE_POLL_MIN_MS;
+    // One token for every look: a look that took the probe but lost its answer is made again.
+    const token = randomUUID();
+    let failingSince: number | undefined;
+    let retryMs = REDIS_RETRY_MIN_MS;
     for (;;) {
       if (signal.aborted) throw this.#signalError(signal);
       this.check(true);
@@ -381,21 +404,28 @@ export class CsboardAuthGuard {
         continue;
       }
       if (!this.#scripts || !this.#keys) return { token: undefined };
-      const token = randomUUID();
       const k = this.#keys;
       let answer: [string, number];
       try {
         // A connection still being made is not a Redis that is down.
         await whenReady(this.#redis!, REDIS_READY_MS);
         answer = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
-      } catch {
-        // Redis is down: the other processes cannot be seen, so a smaller budget applies too.
-        const fallbackWait = this.#host.fallback.take(budget.fallbackLimit, budget.windowMs, now);
-        if (fallbackWait === 0) return { token: undefined };
-        this.#host.budget.giveBack(now);
-        await this.#pause(Math.min(fallbackWait, budget.pollMs), signal);
+      } catch (error) {
+        failingSince ??= now;
+        const slow = this.#redis!.status === 'ready' && Date.now() - failingSince < REDIS_GIVE_UP_MS;
+        let fallbackWait: number | undefined;
+        try {
+          if (!slow) fallbackWait = this.#redisDown(error, now);
+        } finally {
+          if (fallbackWait !== 0) this.#host.budget.giveBack(now);
+        }
+        if (fallbackWait === 0) return { token };
+        await this.#pause(fallbackWait === undefined ? retryMs : Math.min(fallbackWait, budget.pollMs), signal);
+        if (slow) retryMs = Math.min(retryMs * 2, budget.pollMs);
         continue;
       }
+      failingSince = undefined;
+      retryMs = REDIS_RETRY_MIN_MS;
       const [state, ms] = answer;
       if (state === 'go') return { token };
       this.#host.budget.giveBack(now);
@@ -407,6 +437,20 @@ export class CsboardAuthGuard {
         probePollMs *= 2;
       }
     }
+  }
+
+  /**
+   * Redis is down: throws under `fail` (or when this process's share is nothing), else takes
+   * a slot of the share — 0 when taken, else ms until one frees.
+   */
+  #redisDown(cause: unknown, now: number): number {
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : 'error';
+    const share = Math.min(budget.fallbackLimit, Math.floor(budget.limit / this.#processes));
+    const refuse = (extra: string): NetworkError =>
+      new NetworkError({ provider: PROVIDER, code: 'redis_unavailable', message: `csboard: the bad-key guard's state in Redis is unreachable (${why}); nothing was sent with this not yet proven key. ${extra}` });
+    if (this.#onRedisDown !== 'local') throw refuse("Pass redis.onRedisDown: 'local' to spend a per-process share of the unproven-key budget");
+    if (share === 0) throw refuse(`The unproven-key budget of ${budget.limit} cannot be shared by ${this.#processes} processes without Redis`);
+    return this.#host.fallback.take(share, budget.windowMs, now);
   }
 
   /** Take in what Redis says of the key or host. */
@@ -466,10 +510,17 @@ export class CsboardAuthGuard {
     this.#unshared = { dead: false, proven: false, banMs: 0 };
     const outcome = pending.dead ? 'dead' : pending.proven ? 'proven' : '';
     const k = this.#keys;
-    try {
-      await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, token ?? '', outcome, MARK_TTL_MS, pending.banMs), REDIS_TIMEOUT_MS);
-    } catch {
-      // Not shared: this process still knows; the probe expires by itself.
+    // Settling twice is settling once, so a lost answer is tried again while the connection is up.
+    const startedAt = Date.now();
+    for (let retryMs = REDIS_RETRY_MIN_MS; ; retryMs = Math.min(retryMs * 2, budget.pollMs)) {
+      try {
+        await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, token ?? '', outcome, MARK_TTL_MS, pending.banMs), REDIS_TIMEOUT_MS);
+        return;
+      } catch {
+        // Not shared: this process still knows; the probe expires by itself.
+        if (this.#redis!.status !== 'ready' || Date.now() - startedAt >= REDIS_GIVE_UP_MS) return;
+        await sleep(retryMs);
+      }
     }
   }
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AbortedError, AuthenticationError, createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { AbortedError, AuthenticationError, NetworkError, createCsboardClient, type CsboardClient } from '../../src/index.js';
 import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 import { Redis } from 'ioredis';
@@ -165,5 +165,94 @@ describe('what one process learns, the others know through Redis', () => {
     expect(await waiting).toBeInstanceOf(AbortedError);
     expect(sandbox.badKeyHits).toHaveLength(BUDGET - 1);
     expect(sandbox.bans).toBe(0);
+  });
+});
+
+// A loaded machine or a Redis that stalls for a moment loses answers (the command times out
+// while Redis still runs it). Each process spending a budget of its own then would let a
+// fleet trip the ban; the guard looks again instead, and only a Redis that stays away is down.
+describe('Redis slow is not Redis down', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox | undefined;
+  let workers: Worker[] = [];
+  const clients: CsboardClient[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+  afterEach(async () => {
+    redis.thaw();
+    for (const w of workers.splice(0)) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await sandbox?.close();
+    sandbox = undefined;
+    resetAuthGuardState();
+    const flush = new Redis(redis.url);
+    await flush.flushall();
+    flush.disconnect();
+  });
+
+  it('Redis frozen past the command timeout while a fleet probes one bad key: still one request in all', { timeout: 60_000 }, async () => {
+    const fleetSandbox = (sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 }));
+    const baseUrl = await fleetSandbox.start();
+    const sharedBadKey = `csb_pub_${randomBytes(18).toString('base64url')}`;
+    const fleet = 4;
+    const burst = 2;
+    workers = Array.from({ length: fleet }, () => startWorker([baseUrl, redis.url, sharedBadKey, String(burst), '1']));
+    for (const w of await Promise.all(workers.map((w) => w.next(30_000)))) expect(w).toEqual({ ready: true });
+    // Every connection is up before the freeze (a health call each would also do; a short
+    // pause is enough here: the workers connected at start-up).
+    await new Promise((r) => setTimeout(r, 500));
+    redis.freeze();
+    for (const w of workers) w.send('go');
+    // Longer than a command's timeout: every first look loses its answer, Redis runs them later.
+    await new Promise((r) => setTimeout(r, 1_800));
+    redis.thaw();
+    const codes = (await Promise.all(workers.map((w) => w.next(20_000)))).flatMap((m) => m.codes as string[]);
+    expect(codes).toEqual(Array.from({ length: fleet * burst }, () => 'authentication_failed'));
+    expect(fleetSandbox.badKeyHits).toHaveLength(1);
+  });
+
+  /** A client of a fresh bad key whose Redis stops answering once its connection is up. */
+  const frozenClient = async (redisOptions: Record<string, unknown>): Promise<CsboardClient> => {
+    if (!sandbox) {
+      sandbox = new CsboardSandbox({ listings: 20, readLimit: 1000, windowMs: 1000 });
+      await sandbox.start();
+    }
+    const baseUrl = sandbox.baseUrl;
+    // A short window: the quota's own fallback starts empty and waits one window first.
+    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, rateLimit: { read: { limit: 8, windowMs: 300 } }, redis: { url: redis.url, ...redisOptions } });
+    clients.push(c);
+    // An unauthenticated call makes the connection ready, then Redis stops answering.
+    await c.health();
+    redis.freeze();
+    return c;
+  };
+
+  it("Redis that stays frozen, onRedisDown 'fail' (default): the unproven call is refused after the give-up time, nothing sent", { timeout: 30_000 }, async () => {
+    const c = await frozenClient({});
+    const sentBefore = sandbox!.server.requests.length;
+    const t0 = Date.now();
+    const err = await c.getBalance().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).code).toBe('redis_unavailable');
+    expect((err as NetworkError).message).toMatch(/nothing was sent/);
+    // Not refused at the first lost answer: a stall shorter than the give-up time passes.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4_500);
+    expect(sandbox!.server.requests.length).toBe(sentBefore);
+  });
+
+  it("Redis that stays frozen, onRedisDown 'local': this process's share of the budget (limit / processes), then a typed error for a fleet too big to share it", { timeout: 30_000 }, async () => {
+    const c = await frozenClient({ onRedisDown: 'local', processes: 5 });
+    // 10 / 5 = 2 attempts for this process's unproven keys; the key is bad, so the first is its one request.
+    expect(await c.getBalance().catch((e: unknown) => e)).toMatchObject({ code: 'authentication_failed' });
+    expect(sandbox!.badKeyHits).toHaveLength(1);
+    redis.thaw();
+    resetAuthGuardState();
+    const many = await frozenClient({ onRedisDown: 'local', processes: 11 });
+    const err = await many.getBalance().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'redis_unavailable' });
+    expect((err as NetworkError).message).toMatch(/cannot be shared by 11 processes/);
+    expect(sandbox!.badKeyHits).toHaveLength(1);
   });
 });

@@ -147,11 +147,13 @@ describe('the CSBoard client never trips the bad-key IP ban', () => {
     expect(sandbox.badKeyHits).toHaveLength(BUDGET);
   });
 
-  it('Redis unreachable: the smaller fallback budget, never no guard', async () => {
-    const redis = { url: 'redis://127.0.0.1:1', onRedisDown: 'local' as const };
+  it("Redis unreachable, onRedisDown 'local': this process's share of the budget, never no guard", async () => {
+    const redis = { url: 'redis://127.0.0.1:1', onRedisDown: 'local' as const, processes: 3 };
     const controller = new AbortController();
     const calls = Array.from({ length: 35 }, () => settle(make(badKey(), { redis }).listListings({ limit: 1 }, { signal: controller.signal })));
-    const fallback = DEFAULT_UNPROVEN_BUDGET.fallbackLimit;
+    // 10 / 3 processes = 3 each, within the fallback's cap.
+    const fallback = Math.min(DEFAULT_UNPROVEN_BUDGET.fallbackLimit, Math.floor(DEFAULT_UNPROVEN_BUDGET.limit / 3));
+    expect(fallback).toBe(3);
     await until(() => sandbox.badKeyHits.length >= fallback, 6000);
     await sleep(300);
     expect(sandbox.badKeyHits).toHaveLength(fallback);
