@@ -41,6 +41,8 @@ export interface KalshiRoundTrip {
   readonly price: string;
   readonly orderId: string;
   readonly clientOrderId: string;
+  /** True when a repeat after a lost answer found the order the first attempt placed. */
+  readonly reconciled: boolean;
   /** The order's status read back after placing it (`resting`) and after canceling it (`canceled`). */
   readonly statusPlaced: string;
   readonly statusCanceled: string;
@@ -131,6 +133,7 @@ export async function tradeOnKalshi(kalshi: KalshiClient, ticker: string): Promi
     price,
     orderId: created.order_id,
     clientOrderId: created.client_order_id,
+    reconciled: created.reconciled,
     statusPlaced: placed.status,
     statusCanceled: canceled.status,
   };

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareMoney, subtractMoney } from '../../src/index.js';
+import { compareMoney, createKalshiClient, subtractMoney } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testkit/index.js';
 import { firstBot } from '../../examples/first-bot.js';
 import { priceReport } from '../../examples/price-report.js';
@@ -79,7 +79,7 @@ describe('examples, against the sandbox', () => {
       expect(decoy.sold).toBeFalsy();
 
       // (c) a bid at the best YES bid, resting when read back, canceled after.
-      expect(report.kalshi).toMatchObject({ ticker, price: report.kalshi.bestYesBid!.amount, statusPlaced: 'resting', statusCanceled: 'canceled' });
+      expect(report.kalshi).toMatchObject({ ticker, price: report.kalshi.bestYesBid!.amount, reconciled: false, statusPlaced: 'resting', statusCanceled: 'canceled' });
       expect(compareMoney(report.kalshi.bestYesBid!, { currency: 'USD', amount: '0.43' })).toBe(0);
       const writes = sb.kalshi.server.server.requests.slice(kalshiLog).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(report.kalshi.orderId, ':id')} ${r.status}`);
       expect(writes).toEqual(['POST /trade-api/v2/portfolio/events/orders 201', 'DELETE /trade-api/v2/portfolio/events/orders/:id 200']);
@@ -99,6 +99,19 @@ describe('examples, against the sandbox', () => {
       expect(sb.csboard.server.orders.length).toBe(ordersBefore + 1);
       expect(compareMoney(subtractMoney(p.balanceBefore, p.balanceAfter), p.listing.price_usd)).toBe(0);
       expect(p.order.idempotencyKey).toBe(`first-bot-${want.id}`);
+    });
+
+    it('a Kalshi order whose answer is lost on every attempt is repeated under its client_order_id: one order, reconciled', async () => {
+      sb.kalshi.server.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/portfolio/events/orders', times: 4 });
+
+      const { kalshi: k } = await firstBot(tradingEnv(), item, ticker);
+
+      expect(k).toMatchObject({ reconciled: true, statusPlaced: 'resting', statusCanceled: 'canceled' });
+      const kalshi = createKalshiClient({ keyId: sb.kalshi.keyId, privateKeyPem: sb.kalshi.privateKeyPem, baseUrl: sb.kalshi.baseUrl });
+      const mine: string[] = [];
+      for await (const order of kalshi.listOrders({ ticker })) if (order.client_order_id === k.clientOrderId) mine.push(`${order.order_id} ${order.status}`);
+      await kalshi.close();
+      expect(mine).toEqual([`${k.orderId} canceled`]);
     });
   });
 
