@@ -34,11 +34,14 @@ export type Purchase =
 
 /** What part (c) did on Kalshi: the order placed, read back and canceled. */
 export interface KalshiRoundTrip {
+  /** The market traded. */
   readonly ticker: string;
+  /** The book's best YES bid and ask when it was read. */
   readonly bestYesBid?: Money | undefined;
   readonly bestYesAsk?: Money | undefined;
   /** The YES price the bid was placed at. */
   readonly price: string;
+  /** Kalshi's id of the order, and the `client_order_id` it was placed under. */
   readonly orderId: string;
   readonly clientOrderId: string;
   /** True when a repeat after a lost answer found the order the first attempt placed. */
