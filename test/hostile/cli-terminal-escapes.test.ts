@@ -119,6 +119,21 @@ describe('hostile: terminal control sequences in server strings', () => {
     expect(text.trimEnd().split('\n'), text).toHaveLength(1);
     expect(text).toMatch(/^marketmux: \S+: csboard GET \/listings → 400 bad\\x1b\[31m/);
     expect(terminalControls(r.stdout)).toEqual([]);
+
+    // --debug adds the error as JSON: exact (it parses back to the server's text), yet escaped.
+    sandbox.csboard.server.server.inject({ kind: 'status', path: '/v1/listings', status: 400, body: { code: 'bad', detail: HOSTILE } });
+    const debug = await cli(['listings', '--limit', '5', '--debug'], env);
+    expect(debug.code).toBe(1);
+    expect(terminalControls(debug.stderr)).toEqual([]);
+    const fields = JSON.parse(debug.stderr.toString('utf8').trimEnd().split('\n')[1]!) as { message: string };
+    expect(fields.message).toContain(HOSTILE);
+  });
+
+  it('commander\'s own messages quote what was typed through the same sanitiser', async () => {
+    const r = await cli(['listings', '--bogus\u001b]52;c;eA==\u0007'], env);
+    expect(r.code).toBe(2);
+    expect(terminalControls(r.stderr), r.stderr.toString()).toEqual([]);
+    expect(r.stderr.toString()).toContain("unknown option '--bogus\\x1b]52;c;eA==\\x07'");
   });
 
   it('a Kalshi error and a failed health check: stderr and the health table are escaped', async () => {
