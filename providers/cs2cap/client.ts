@@ -20,6 +20,17 @@ import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import { createOperationSender, Cs2CapTierGate, tierOfKeyInfo } from './operation-kit.js';
 import * as r from './results.js';
 import type {
+  Cs2CapArbitrageQuery,
+  Cs2CapBatchQuery,
+  Cs2CapCandlesQuery,
+  Cs2CapHistoryQuery,
+  Cs2CapItemsQuery,
+  Cs2CapPricesQuery,
+  Cs2CapSalesQuery,
+  Cs2CapSubKeyCreate,
+  Cs2CapSubKeyUpdate,
+} from './inputs.js';
+import type {
   Cs2CapArbitrage,
   Cs2CapArbitragePage,
   Cs2CapBatchBids,
@@ -79,20 +90,6 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
-/** Query of `getPriceCandles`: an item, an interval, and `lookbackDays` or `start`/`end`. */
-export type Cs2CapCandlesQuery = z.input<typeof s.candlesQuerySchema>;
-/** Query of `getPrices` and `getBids`: an item by name or id, optional marketplaces, currency, paging. */
-export type Cs2CapPricesQuery = z.input<typeof s.pricesQuerySchema>;
-/** Query of `getPricesBatch`: up to 100 ids and names in all. */
-export type Cs2CapBatchQuery = z.input<typeof s.batchQuerySchema>;
-/** Query of `getPriceHistory`. */
-export type Cs2CapHistoryQuery = z.input<typeof s.historyQuerySchema>;
-/** Query of `getSales`. */
-export type Cs2CapSalesQuery = z.input<typeof s.salesQuerySchema>;
-/** Query of `listItems`. */
-export type Cs2CapItemsQuery = z.input<typeof s.itemsQuerySchema>;
-/** Input of `subKeys.create`: a name and optional lower limits. */
-export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
 
 /** A bulk NDJSON stream: when the snapshot was taken, its announced size, and the rows. */
 export interface Cs2CapStream<Row> {
@@ -104,11 +101,7 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
-/** Query of `getArbitrage`: the smallest gross spread (percent, default 1), marketplaces to buy on and sell into, paging. */
-export type Cs2CapArbitrageQuery = z.input<typeof s.arbitrageQuerySchema>;
 
-/** Input of `subKeys.update`: a new name, or new limits (`null` removes a limit, back to the parent's). */
-export type Cs2CapSubKeyUpdate = z.input<typeof s.subKeyUpdateSchema>;
 
 /** What `reissueKey()` returns (`POST /v1/account/key/reissue`). */
 export interface Cs2CapReissuedKey {

@@ -1,5 +1,6 @@
 export * from './client.js';
 export type * from './results.js';
+export type * from './inputs.js';
 export { CS2CAP_TIER_RPM, type Cs2CapTier, type Cs2CapLimitClass } from './limits.js';
 export type { Cs2CapQuotaStatus, Cs2CapQuotaWindow } from './quota-status.js';
 export { verifyCs2CapWebhook, type Cs2CapWebhookInput, type Cs2CapWebhookDelivery, type Cs2CapWebhookPayload, type WebhookHeaders } from './webhook-verify.js';

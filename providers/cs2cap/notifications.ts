@@ -10,7 +10,10 @@ import { parseInput } from '../../src/validation.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
 import type { Cs2CapAccountPageQuery } from './client.js';
 import { pagination, type Cs2CapPagination } from './results.js';
+import type { Cs2CapAlertCreate, Cs2CapAlertUpdate, Cs2CapWebhookCreate, Cs2CapWebhookUpdate } from './inputs.js';
 import * as s from './schemas.js';
+
+export type { Cs2CapAlertCreate, Cs2CapAlertUpdate, Cs2CapWebhookCreate, Cs2CapWebhookUpdate } from './inputs.js';
 
 const PROVIDER = 'cs2cap';
 type Raw<T extends z.ZodType> = z.output<T>;
@@ -36,10 +39,6 @@ export interface Cs2CapAlertListQuery {
   /** An item id or a name substring. */
   search?: string | undefined;
 }
-/** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
-export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
-/** Input of `alerts.update`: at least one field. */
-export type Cs2CapAlertUpdate = z.input<typeof s.alertUpdateSchema>;
 /** Per-item outcomes of `alerts.createBatch`, in request order. */
 export type Cs2CapAlertBatchResult = Raw<typeof s.alertBatchSchema>;
 /** A page of alert triggers, each with its deliveries. */
@@ -52,10 +51,6 @@ export interface Cs2CapWebhookWithSecret {
   /** `whsec_…`: verify deliveries with it (`verifyCs2CapWebhook`); store it now. */
   readonly secret: SecretString;
 }
-/** Input of `webhooks.create`: `platform` defaults to `custom` (the only signed one with `google_sheets`). */
-export type Cs2CapWebhookCreate = z.input<typeof s.webhookCreateSchema>;
-/** Input of `webhooks.update`: at least one field. */
-export type Cs2CapWebhookUpdate = z.input<typeof s.webhookUpdateSchema>;
 /** A page of webhook deliveries. */
 export type Cs2CapWebhookDeliveries = Raw<typeof s.webhookDeliveriesSchema>;
 /** One delivery with its payload and attempts. */
