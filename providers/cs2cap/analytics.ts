@@ -130,7 +130,12 @@ export interface Cs2CapMarketSnapshot {
   /** When and from what. */
   meta: Cs2CapMarketMeta;
   /** The items. */
-  data: { items: Cs2CapMarketSnapshotItem[] };
+  data: Cs2CapMarketSnapshotData;
+}
+/** The `data` of the market snapshot. */
+export interface Cs2CapMarketSnapshotData {
+  /** Every item with analytics, ordered by rank, then catalog id. */
+  items: Cs2CapMarketSnapshotItem[];
 }
 /** One marketplace's figures for an item (`MarketItemAnalyticsProvider`); USD amounts exact. */
 export interface Cs2CapMarketProviderFigures {
@@ -213,10 +218,15 @@ export interface Cs2CapMarketIndexGroup {
   /** Items left out. */
   excluded_count: number;
 }
+/** The `meta` of `getMarketIndexes`: the market meta and the grouping. */
+export interface Cs2CapMarketIndexesMeta extends Cs2CapMarketMeta {
+  /** What the groups are: `item_type` or `weapon_type`. */
+  group_by: string;
+}
 /** Market capitalisation grouped by item type or weapon type. */
 export interface Cs2CapMarketIndexes {
   /** When and from what, and the grouping. */
-  meta: Cs2CapMarketMeta & { /** `item_type` or `weapon_type`. */ group_by: string };
+  meta: Cs2CapMarketIndexesMeta;
   /** The total and the groups. */
   data: {
     /** The whole market's capitalisation, exact USD. */
@@ -327,10 +337,17 @@ export interface Cs2CapIndicatorsData {
   /** History used. */
   coverage: Cs2CapIndicatorCoverage;
 }
+/** The `meta` of `getIndicators`: the market meta, the candle width and the marketplace. */
+export interface Cs2CapIndicatorsMeta extends Cs2CapMarketMeta {
+  /** The candles the indicators were computed on: `1h` or `1d`. */
+  interval: string;
+  /** The marketplace the candles come from, when one. */
+  provider?: string | null | undefined;
+}
 /** Technical indicators of one item (price levels in the currency asked; `close_price_usd` in USD). */
 export interface Cs2CapIndicators {
   /** When and from what, the interval and marketplace. */
-  meta: Cs2CapMarketMeta & { /** `1h` or `1d`. */ interval: string; /** The marketplace, when one. */ provider?: string | null | undefined };
+  meta: Cs2CapIndicatorsMeta;
   /** The indicators. */
   data: Cs2CapIndicatorsData;
 }
@@ -393,10 +410,15 @@ export interface Cs2CapItemFilterValues {
   /** `styleName` values. */
   style_name: string[];
 }
+/** How big the catalog is. */
+export interface Cs2CapCatalogSize {
+  /** How many items the catalog has. */
+  total_items: number;
+}
 /** The catalog's size and the values each `listItems` filter takes. */
 export interface Cs2CapItemMetadata {
   /** The catalog's size. */
-  catalog: { /** Items in the catalog. */ total_items: number };
+  catalog: Cs2CapCatalogSize;
   /** The filters' values. */
   filters: Cs2CapItemFilterValues;
 }

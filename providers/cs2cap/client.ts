@@ -141,7 +141,10 @@ export interface Cs2CapAccountPageQuery {
 
 /** A CS2Cap client: every documented operation (see each call), with its rate limit, retries and tier gate. */
 export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
+  /** `cs2cap`: which provider this client speaks to. */
   readonly id: 'cs2cap';
+  /** What it offers: asks, bids and FX; no listings to buy, no trading. */
+  readonly has: Capabilities;
 /** Lowest asks per marketplace (`GET /v1/prices`). */
   getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
 /** Asks of up to 100 items at once (Starter and above). */
@@ -212,6 +215,7 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
   quotaStatus(): Cs2CapQuotaStatus;
   /** Read the key's effective rate and apply it to the limiter. */
   syncLimits(options?: CallOptions): Promise<Cs2CapSyncedLimits>;
+  /** Child keys (Quant; root key or session only): list, create, read, change, revoke, reissue. */
   readonly subKeys: {
 /** List child keys (Quant; root key only). */
     list(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapSubKeyList>;

@@ -1,7 +1,8 @@
 /** CS2Cap wire shapes (reference/cs2cap.md §5–§6). Unknown provider keys and enum values parse. */
 import { z } from 'zod';
 import type * as i from './inputs.js';
-import { inputIs } from './type-match.js';
+import type * as n from './notifications.js';
+import { inputIs, outputIs } from './type-match.js';
 import { DECIMAL_TEXT } from '../../src/money.js';
 
 const isoTime = z.string().nullish();
@@ -333,10 +334,10 @@ export const arbitragePageSchema = z.object({
 });
 
 // ---- alerts (§6.9; exempt from the monthly quota) ----
-const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() });
+const alertItem = outputIs<n.Cs2CapAlertItem>()(z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }));
 const decimalText = z.string().regex(DECIMAL_TEXT, 'a decimal string');
-export const alertSchema = z
-  .object({
+export const alertSchema = outputIs<n.Cs2CapAlert>()(
+  z.object({
     id: z.string(),
     kind: z.string(),
     threshold_value: decimalText,
@@ -346,36 +347,35 @@ export const alertSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     item: alertItem,
-  });
+  }),
+);
 export const alertListSchema = z.object({ alerts: z.array(alertSchema), pagination: paginationSchema });
-export const alertBatchSchema = z.object({
-  created: z.number().int(),
-  failed: z.number().int(),
-  results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() })),
-});
+export const alertBatchSchema = outputIs<n.Cs2CapAlertBatchResult>()(
+  z.object({
+    created: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() })),
+  }),
+);
 export const alertDeletedSchema = z.object({ ok: z.boolean() });
-export const alertEventsSchema = z.object({
-  events: z.array(
-    z
-      .object({
-        id: z.string(),
-        alert_id: z.string(),
-        kind: z.string(),
-        item: alertItem,
-        triggered_value: decimalText,
-        triggered_currency: z.string().nullish(),
-        reason: z.string().nullish(),
-        created_at: z.string(),
-        deliveries: z.array(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() })),
-      })
-      ,
-  ),
-  pagination: paginationSchema,
-});
+const alertEventSchema = outputIs<n.Cs2CapAlertEvent>()(
+  z.object({
+    id: z.string(),
+    alert_id: z.string(),
+    kind: z.string(),
+    item: alertItem,
+    triggered_value: decimalText,
+    triggered_currency: z.string().nullish(),
+    reason: z.string().nullish(),
+    created_at: z.string(),
+    deliveries: z.array(outputIs<n.Cs2CapAlertEventDelivery>()(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() }))),
+  }),
+);
+export const alertEventsSchema = z.object({ events: z.array(alertEventSchema), pagination: paginationSchema });
 
 // ---- webhooks (Quant; §6.11) ----
-export const webhookSummarySchema = z
-  .object({
+export const webhookSummarySchema = outputIs<n.Cs2CapWebhook>()(
+  z.object({
     id: z.string(),
     label: z.string(),
     url: z.string(),
@@ -387,7 +387,8 @@ export const webhookSummarySchema = z
     last_failure_message: z.string().nullish(),
     created_at: z.string(),
     updated_at: z.string().nullish(),
-  });
+  }),
+);
 export const webhookListSchema = z.object({ webhooks: z.array(webhookSummarySchema) });
 export const webhookWithSecretSchema = z.object({ webhook: webhookSummarySchema, secret: z.string().min(1) });
 export const webhookDeletedSchema = z.object({ ok: z.boolean() });
@@ -407,15 +408,16 @@ const deliverySummary = {
   created_at: z.string(),
   completed_at: isoTime,
 };
-export const webhookDeliveriesSchema = z.object({ deliveries: z.array(z.object(deliverySummary)), pagination: paginationSchema });
-export const webhookDeliverySchema = z
-  .object({
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(outputIs<n.Cs2CapWebhookDeliverySummary>()(z.object(deliverySummary))), pagination: paginationSchema });
+export const webhookDeliverySchema = outputIs<n.Cs2CapWebhookDeliveryRecord>()(
+  z.object({
     ...deliverySummary,
     payload: z.object({ alert_id: z.union([z.string(), z.number()]).optional(), item_id: z.number().optional(), market_hash_name: z.string().optional() }).nullish(),
     attempts: z
       .array(z.object({ attempt_number: z.number().int(), status: z.string(), http_status: z.number().int().nullish(), error: z.string().nullish(), response_body_excerpt: z.string().nullish(), created_at: z.string() }))
       .default([]),
-  });
+  }),
+);
 
 export const errorBodySchema = z.object({
   code: z.string().optional(),
