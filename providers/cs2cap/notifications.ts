@@ -3,6 +3,7 @@
  * monthly quota. Creates and secret rotations are never retried: no idempotency key exists.
  */
 import { z } from 'zod';
+import { offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { SecretString } from '../../src/secret.js';
@@ -228,8 +229,8 @@ export interface Cs2CapWebhookDeliveryRecord extends Cs2CapWebhookDeliverySummar
  * fires; re-enable it with `update(id, { isEnabled: true })`. Triggers reach your webhooks.
  */
 export interface Cs2CapAlerts {
-  /** Alerts of the account; `search` is an item id or a name substring. */
-  list(query?: Cs2CapAlertListQuery, options?: CallOptions): Promise<Cs2CapAlertList>;
+  /** Alerts of the account (`search`: an item id or a name substring): a page when awaited, every alert from it on with `for await`. */
+  list(query?: Cs2CapAlertListQuery, options?: CallOptions): PagePromise<Cs2CapAlertList, Cs2CapAlert>;
   /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
   create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
   /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
@@ -238,8 +239,8 @@ export interface Cs2CapAlerts {
   update(alertId: string, input: Cs2CapAlertUpdate, options?: CallOptions): Promise<Cs2CapAlert>;
   /** Delete an alert; safe to repeat. */
   delete(alertId: string, options?: CallOptions): Promise<void>;
-  /** Recent triggers, newest first, with their deliveries. */
-  events(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapAlertEvents>;
+  /** Recent triggers, newest first, with their deliveries: a page when awaited, every trigger from it on with `for await`. */
+  events(query?: Cs2CapAccountPageQuery, options?: CallOptions): PagePromise<Cs2CapAlertEvents, Cs2CapAlertEvent>;
 }
 
 /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
@@ -258,8 +259,8 @@ export interface Cs2CapWebhooks {
    * `secret_last4` in `list()` with the secret you hold to tell whether it happened).
    */
   rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
-  /** Recent deliveries, newest first, with their status and last HTTP status. */
-  deliveries(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
+  /** Recent deliveries, newest first, with their status and last HTTP status: a page when awaited, every delivery from it on with `for await`. */
+  deliveries(query?: Cs2CapAccountPageQuery, options?: CallOptions): PagePromise<Cs2CapWebhookDeliveries, Cs2CapWebhookDeliverySummary>;
   /** One delivery with its payload and every attempt. */
   getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
 }
@@ -282,11 +283,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
   };
 
   const alerts: Cs2CapAlerts = {
-    async list(query = {}, call) {
+    list: offsetList(PROVIDER, (p) => p.alerts, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'alerts.list', s.alertListQuerySchema, query);
       const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
       return { alerts: page.alerts, pagination: pagination(page.pagination) };
-    },
+    }),
     async create(input, call) {
       const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
       const res = await sender.send({
@@ -332,11 +333,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
       const id = parseInput(PROVIDER, 'alerts.delete', s.resourceIdSchema, alertId);
       await sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
     },
-    async events(query = {}, call) {
+    events: offsetList(PROVIDER, (p) => p.events, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'alerts.events', s.accountPageQuerySchema, query);
       const page = await get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
       return { events: page.events, pagination: pagination(page.pagination) };
-    },
+    }),
   };
 
   const webhooks: Cs2CapWebhooks = {
@@ -390,11 +391,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
       });
       return withSecret(res);
     },
-    async deliveries(query = {}, call) {
+    deliveries: offsetList(PROVIDER, (p) => p.deliveries, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'webhooks.deliveries', s.accountPageQuerySchema, query);
       const page = await get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
       return { deliveries: page.deliveries, pagination: pagination(page.pagination) };
-    },
+    }),
     async getDelivery(deliveryId, call) {
       const id = parseInput(PROVIDER, 'webhooks.getDelivery', s.resourceIdSchema, deliveryId);
       return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);
