@@ -20,6 +20,7 @@ import {
   type Money,
   type SecretString,
 } from 'marketmux';
+import { csboardErrorDetails } from 'marketmux/csboard';
 import { startSandbox, type Sandbox } from 'marketmux/testkit';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,16 +84,17 @@ export async function csboardResults(sandbox: Sandbox): Promise<Money | undefine
 export async function csboardBuying(sandbox: Sandbox): Promise<string> {
   const csboard = createCsboardClient({ apiKey: sandbox.csboard.tradingApiKey, baseUrl: sandbox.csboard.baseUrl, trading: true });
   const [cheapest] = (await csboard.listListings({ search: 'AWP | Asiimov', sort: 'price_asc', limit: 1 })).items;
+  if (!cheapest) return 'nothing listed';
   try {
     const order = await csboard.placeOrder({
-      itemIds: [cheapest!.id],
+      itemIds: [cheapest.id],
       maxPriceUsd: 30, // required: the server refuses the order if the live total is higher
       // idempotencyKey: generated once per call and sent on every attempt when omitted
     });
     return order.order_id;
   } catch (error) {
     if (error instanceof OrderRejectedError && error.providerCode === 'price_moved') {
-      return `moved to ${String(error.details?.currentTotalUsd)}`;
+      return `moved to ${csboardErrorDetails(error).current_total_usd?.amount ?? 'an unknown total'}`;
     }
     throw error;
   } finally {

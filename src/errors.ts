@@ -70,7 +70,7 @@ export class MarketError extends Error {
   readonly method: string | undefined;
   /** Request path relative to the API root, without its query. */
   readonly path: string | undefined;
-  /** Extra fields the provider returned (`currentTotalUsd`, `holdUntil`, …). */
+  /** Extra fields the provider returned, under the wire's names (CSBoard's `current_total_usd`, `hold_until`, …). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
   /**
    * The idempotency key a write was sent under (CSBoard `Idempotency-Key`, Kalshi

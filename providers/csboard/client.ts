@@ -123,7 +123,7 @@ export interface CsboardClient extends MarketProvider {
   getOrder(orderId: string, options?: CallOptions): Promise<CsboardOrder>;
 /** Up to 200 orders by order id or custom id. */
   getOrdersInfo(query: CsboardOrdersInfoQuery, options?: CallOptions): Promise<CsboardOrder[]>;
-  /** Release a held order. A `425 hold_not_cleared` error carries `details.holdUntil`. */
+  /** Release a held order. A `425 hold_not_cleared` error carries `details.hold_until`. */
   claimOrder(orderId: string, options?: CallOptions): Promise<CsboardClaim>;
 /** Listen to `request`, `response`, `retry`, `rateLimited` events; returns an unsubscribe function. */
   on<K extends MarketEventName>(event: K, listener: (e: MarketEvents[K]) => void): () => void;
