@@ -65,7 +65,7 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
   /** The sandbox's true book as the REST API answers it (ascending there), best first. */
   const restLevels = async (client: KalshiClient, ticker: string): Promise<string> => {
     const b = await client.getOrderbook(ticker);
-    return JSON.stringify({ yes: [...b.yesBids].reverse().map((l) => [l.price, l.count]), no: [...b.noBids].reverse().map((l) => [l.price, l.count]) });
+    return JSON.stringify({ yes: [...(b.orderbook_fp.yes_dollars ?? [])].reverse(), no: [...(b.orderbook_fp.no_dollars ?? [])].reverse() });
   };
 
   it('an order placed over REST streams as a delta (client_order_id to its own user only), a trade, a fill, an order update and a position', async () => {
