@@ -12,7 +12,6 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { withDollarFields, type DollarField } from './answer-dollars.js';
 import * as g from './generated/operations.js';
@@ -22,31 +21,56 @@ import type { KalshiOperationSender } from './spec-calls.js';
 
 const PROVIDER = 'kalshi';
 
-/** An RFQ: a request for quotes on one market, for a number of contracts or a target cost. */
-export type KalshiRfq = g.RFQ & {
-  /** `target_cost_dollars` as exact money, when the RFQ is sized by cost. */
-  readonly targetCost?: Money | undefined;
-};
+/** An RFQ (spec `RFQ`): a request for quotes on one market, for a number of contracts or a target cost; as sent. */
+export interface KalshiRfq extends g.RFQ {
+  /** The contracts asked for, a fixed-point count. */
+  readonly contracts_fp: string;
+  /** The cost asked for instead of a count, a fixed-point dollar string (exact; checked as one), when the RFQ is sized by cost. */
+  readonly target_cost_dollars?: string | undefined;
+}
 /**
- * A quote on an RFQ: the quoter's YES bid and NO bid (either "0" when it declines that side),
- * also as exact money. Visible only to the quoter and the RFQ's creator.
+ * A quote on an RFQ (spec `Quote`): the quoter's YES bid and NO bid (either `"0"` when it
+ * declines that side), as sent. Visible only to the quoter and the RFQ's creator.
  */
-export type KalshiQuote = g.Quote & {
-  readonly yesBid: Money;
-  readonly noBid: Money;
-  /** `rfq_target_cost_dollars` as exact money, when the RFQ is sized by cost. */
-  readonly rfqTargetCost?: Money | undefined;
-};
+export interface KalshiQuote extends g.Quote {
+  /** The quoter's YES bid, a fixed-point dollar string (exact; checked as one). */
+  readonly yes_bid_dollars: string;
+  /** The quoter's NO bid, a fixed-point dollar string. */
+  readonly no_bid_dollars: string;
+  /** The RFQ's target cost, a fixed-point dollar string, when the RFQ is sized by cost. */
+  readonly rfq_target_cost_dollars?: string | undefined;
+}
 /**
- * A block-trade proposal: the buyer buys `count` YES contracts from the seller at the YES
- * `price`. Kalshi sends the price in centi-cents (1/10 000 dollar) and the count in
- * centi-contracts; `price` and `count` carry them exactly as money and a fixed-point count.
+ * A block-trade proposal (spec `BlockTradeProposal`): the buyer buys `centicount / 100` YES
+ * contracts from the seller at the YES price `price_centi_cents / 10_000` dollars; as sent.
  */
-export type KalshiBlockTradeProposal = g.BlockTradeProposal & {
-  readonly price: Money;
-  /** Contracts as a fixed-point string, e.g. "10.50". */
-  readonly count: string;
-};
+export interface KalshiBlockTradeProposal extends g.BlockTradeProposal {
+  /** The YES price, integer **centi-cents** (1/10 000 dollar; exact). */
+  readonly price_centi_cents: number;
+  /** The size, integer centi-contracts (1/100 contract; exact: `1050` is 10.50 contracts). */
+  readonly centicount: number;
+}
+/** A page of RFQs (spec `GetRFQsResponse`). */
+export interface KalshiRfqsPage {
+  /** The RFQs of this page. */
+  readonly rfqs: KalshiRfq[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of quotes (spec `GetQuotesResponse`). */
+export interface KalshiQuotesPage {
+  /** The quotes of this page. */
+  readonly quotes: KalshiQuote[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of block-trade proposals (spec `GetBlockTradeProposalsResponse`). */
+export interface KalshiBlockTradeProposalsPage {
+  /** The proposals of this page. */
+  readonly block_trade_proposals: KalshiBlockTradeProposal[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
 
 /** Filters and paging of `communications.rfqs.list`. */
 export interface KalshiRfqsQuery {
@@ -181,7 +205,7 @@ export interface KalshiCommunications {
   getId(options?: CallOptions): Promise<string>;
   readonly rfqs: {
     /** One page of RFQs (every user's, as they are broadcast), filtered (signed, read). */
-    list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<{ rfqs: KalshiRfq[]; cursor?: string | undefined }, KalshiRfq>;
+    list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<KalshiRfqsPage, KalshiRfq>;
     /**
      * Every RFQ matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const rfq of kalshi.communications.rfqs.list(query))`.
@@ -216,7 +240,7 @@ export interface KalshiCommunications {
   };
   readonly quotes: {
     /** One page of the quotes you can see (yours, and those on your RFQs), filtered (signed, read). */
-    list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<{ quotes: KalshiQuote[]; cursor?: string | undefined }, KalshiQuote>;
+    list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<KalshiQuotesPage, KalshiQuote>;
     /**
      * Every quote matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const quote of kalshi.communications.quotes.list(query))`.
@@ -239,7 +263,7 @@ export interface KalshiCommunications {
   };
   readonly blockTrades: {
     /** One page of the block-trade proposals you are a party to (signed, read). */
-    list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<{ proposals: KalshiBlockTradeProposal[]; cursor?: string | undefined }, KalshiBlockTradeProposal>;
+    list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<KalshiBlockTradeProposalsPage, KalshiBlockTradeProposal>;
     /**
      * Every proposal matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const proposal of kalshi.communications.blockTrades.list(query))`.
@@ -362,20 +386,7 @@ const hundredths = (wire: string, places: number): number => {
   const [whole, frac = ''] = wire.split('.');
   return Number(whole! + frac.padEnd(places, '0'));
 };
-/** Centi-contracts → "10.50". */
-const countText = (centi: number): string => {
-  const digits = String(centi).padStart(3, '0');
-  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
-};
-const rfqOut = (r: g.RFQ): KalshiRfq => ({ ...r, targetCost: r.target_cost_dollars === undefined ? undefined : money(r.target_cost_dollars, 'USD') });
-const quoteOut = (q: g.Quote): KalshiQuote => ({
-  ...q,
-  yesBid: money(q.yes_bid_dollars, 'USD'),
-  noBid: money(q.no_bid_dollars, 'USD'),
-  rfqTargetCost: q.rfq_target_cost_dollars === undefined ? undefined : money(q.rfq_target_cost_dollars, 'USD'),
-});
-const proposalOut = (p: g.BlockTradeProposal): KalshiBlockTradeProposal => ({ ...p, price: fromMinorUnits(p.price_centi_cents, 'USD', 4), count: countText(p.centicount) });
-// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+// The answers' dollar strings, checked as part of each answer (answer-dollars.ts): text that is no amount is the server's bad answer.
 const rfqDollars = (r: g.RFQ, at: (string | number)[]): DollarField[] => [[[...at, 'target_cost_dollars'], r.target_cost_dollars]];
 const quoteDollars = (q: g.Quote, at: (string | number)[]): DollarField[] => [
   [[...at, 'yes_bid_dollars'], q.yes_bid_dollars], [[...at, 'no_bid_dollars'], q.no_bid_dollars], [[...at, 'rfq_target_cost_dollars'], q.rfq_target_cost_dollars],
@@ -400,11 +411,10 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     rfqs: {
       list: cursorList(PROVIDER, (p) => p.rfqs, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.rfqs.list', rfqsQuery, query);
-        const res = await send('GetRFQs', rfqsAnswer, {
+        return send('GetRFQs', rfqsAnswer, {
           query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, market_ticker: q.ticker, subaccount: q.subaccount, status: q.status, user_filter: q.userFilter, creator_user_id: q.creatorUserId },
           call: c,
         });
-        return { rfqs: res.rfqs.map(rfqOut), cursor: res.cursor };
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.rfqs.all', rfqsQuery, query);
@@ -412,7 +422,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(rfqId, c) {
         const r = parseInput(PROVIDER, 'communications.rfqs.get', id, rfqId);
-        return rfqOut((await send('GetRFQ', rfqAnswer, { params: { rfq_id: r }, call: c })).rfq);
+        return (await send('GetRFQ', rfqAnswer, { params: { rfq_id: r }, call: c })).rfq;
       },
       async create(input, c) {
         const q = parseInput(PROVIDER, 'communications.rfqs.create', createRfqInput, input);
@@ -434,7 +444,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       quotes: {
         async get(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.get', rfqId, quoteId);
-          return quoteOut((await send('GetRFQQuote', quoteAnswer, { params, call: c })).quote);
+          return (await send('GetRFQQuote', quoteAnswer, { params, call: c })).quote;
         },
         async delete(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.delete', rfqId, quoteId);
@@ -454,14 +464,13 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     quotes: {
       list: cursorList(PROVIDER, (p) => p.quotes, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.quotes.list', quotesQuery, query);
-        const res = await send('GetQuotes', quotesAnswer, {
+        return send('GetQuotes', quotesAnswer, {
           query: {
             limit: q.limit, cursor: q.cursor, min_ts: q.minTs, max_ts: q.maxTs, status: q.status, user_filter: q.userFilter, rfq_user_filter: q.rfqUserFilter,
             rfq_id: q.rfqId, rfq_creator_subtrader_id: q.rfqCreatorSubtraderId, quote_creator_user_id: q.quoteCreatorUserId, rfq_creator_user_id: q.rfqCreatorUserId,
           },
           call: c,
         });
-        return { quotes: res.quotes.map(quoteOut), cursor: res.cursor };
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.quotes.all', quotesQuery, query);
@@ -480,7 +489,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.get', id, quoteId);
-        return quoteOut((await send('GetQuote', quoteAnswer, { params: { quote_id: quote }, call: c })).quote);
+        return (await send('GetQuote', quoteAnswer, { params: { quote_id: quote }, call: c })).quote;
       },
       async delete(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.delete', id, quoteId);
@@ -497,10 +506,9 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
     },
     blockTrades: {
-      list: cursorList(PROVIDER, (p) => p.proposals, (p) => p.cursor, async (query = {}, c) => {
+      list: cursorList(PROVIDER, (p) => p.block_trade_proposals, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.blockTrades.list', blockTradesQuery, query);
-        const res = await send('GetBlockTradeProposals', g.GetBlockTradeProposalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor, market_ticker: q.ticker, status: q.status }, call: c });
-        return { proposals: res.block_trade_proposals.map(proposalOut), cursor: res.cursor };
+        return send('GetBlockTradeProposals', g.GetBlockTradeProposalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor, market_ticker: q.ticker, status: q.status }, call: c });
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.blockTrades.all', blockTradesQuery, query);

@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
@@ -35,18 +34,44 @@ export type KalshiStructuredTarget = Omit<g.StructuredTarget, 'details'> & { rea
 export type KalshiMultivariateEvent = g.EventData;
 /** A multivariate event collection: which events' markets may be combined, and how. */
 export type KalshiMultivariateCollection = g.MultivariateEventCollection;
-/** A market of a combination (the answer to `multivariate.createMarket`). */
+/** A market of a combination (spec `CreateMarketInMultivariateEventCollectionResponse`, the answer to `multivariate.createMarket`). */
 export interface KalshiMultivariateMarket {
-  readonly eventTicker: string;
-  readonly marketTicker: string;
+  /** The combination's event. */
+  readonly event_ticker: string;
+  /** The combination's market: trade it by this ticker. */
+  readonly market_ticker: string;
   /** The market itself, when `withMarketPayload` was asked. */
   readonly market?: g.Market | undefined;
 }
-/** An incentive program, its rewards (Kalshi sends centi-cents) also as exact USD Money. */
-export type KalshiIncentiveProgram = g.IncentiveProgram & {
-  readonly periodRewardMoney: Money;
-  readonly maxRewardPerAccountMoney?: Money | undefined;
-};
+/** An incentive program (spec `IncentiveProgram`), as sent. */
+export interface KalshiIncentiveProgram extends g.IncentiveProgram {
+  /** The reward of one period, integer **centi-cents** (1/10 000 dollar; exact: `period_reward / 10_000` dollars). */
+  readonly period_reward: number;
+  /** The most one account can earn, integer centi-cents; absent or null when there is no cap. */
+  readonly max_reward_per_account?: number | null | undefined;
+  /** The size an order needs to qualify, a fixed-point contract count, when the program sets one. */
+  readonly target_size_fp?: string | null | undefined;
+}
+/** A page of milestones (spec `GetMilestonesResponse`). */
+export type KalshiMilestonesPage = g.GetMilestonesResponse;
+/** A page of structured targets (spec `GetStructuredTargetsResponse`). */
+export interface KalshiStructuredTargetsPage {
+  /** The targets of this page (empty when the server sends none). */
+  readonly structured_targets: KalshiStructuredTarget[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of multivariate events (spec `GetMultivariateEventsResponse`); an empty `cursor` ends the list. */
+export type KalshiMultivariateEventsPage = g.GetMultivariateEventsResponse;
+/** A page of multivariate event collections (spec `GetMultivariateEventCollectionsResponse`). */
+export type KalshiCollectionsPage = g.GetMultivariateEventCollectionsResponse;
+/** A page of incentive programs (spec `GetIncentiveProgramsResponse`): note the wire's `next_cursor`. */
+export interface KalshiIncentiveProgramsPage {
+  /** The programs of this page. */
+  readonly incentive_programs: KalshiIncentiveProgram[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly next_cursor?: string | undefined;
+}
 /** One period of an event's forecast, at the percentiles asked. */
 export type KalshiForecastPoint = g.ForecastPercentilesPoint;
 /** The search filters by sport, and the order to show the sports in. */
@@ -160,7 +185,7 @@ export interface KalshiDataCalls {
     /** One milestone (public, read). */
     get(milestoneId: string, options?: CallOptions): Promise<KalshiMilestone>;
     /** One page of milestones (public, read). */
-    list(query?: KalshiMilestonesQuery, options?: CallOptions): PagePromise<{ milestones: KalshiMilestone[]; cursor?: string | undefined }, KalshiMilestone>;
+    list(query?: KalshiMilestonesQuery, options?: CallOptions): PagePromise<KalshiMilestonesPage, KalshiMilestone>;
     /**
      * Every milestone matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const milestone of kalshi.milestones.list(query))`.
@@ -171,7 +196,7 @@ export interface KalshiDataCalls {
     /** One structured target (public, read). */
     get(structuredTargetId: string, options?: CallOptions): Promise<KalshiStructuredTarget>;
     /** One page of structured targets (public, read). */
-    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): PagePromise<{ structuredTargets: KalshiStructuredTarget[]; cursor?: string | undefined }, KalshiStructuredTarget>;
+    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): PagePromise<KalshiStructuredTargetsPage, KalshiStructuredTarget>;
     /**
      * Every structured target matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const target of kalshi.structuredTargets.list(query))`.
@@ -180,14 +205,14 @@ export interface KalshiDataCalls {
   };
   readonly multivariate: {
     /** One page of multivariate (combo) events (public, read). */
-    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<{ events: KalshiMultivariateEvent[]; cursor: string }, KalshiMultivariateEvent>;
+    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<KalshiMultivariateEventsPage, KalshiMultivariateEvent>;
     /**
      * Every multivariate event matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const event of kalshi.multivariate.listEvents(query))`.
      */
     events(query?: Omit<KalshiMultivariateEventsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMultivariateEvent, void, undefined>;
     /** One page of multivariate event collections (public, read). */
-    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): PagePromise<{ collections: KalshiMultivariateCollection[]; cursor?: string | undefined }, KalshiMultivariateCollection>;
+    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): PagePromise<KalshiCollectionsPage, KalshiMultivariateCollection>;
     /**
      * Every collection matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const collection of kalshi.multivariate.listCollections(query))`.
@@ -206,7 +231,7 @@ export interface KalshiDataCalls {
   };
   readonly incentivePrograms: {
     /** One page of incentive programs (public, read). */
-    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<{ incentivePrograms: KalshiIncentiveProgram[]; cursor?: string | undefined }, KalshiIncentiveProgram>;
+    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<KalshiIncentiveProgramsPage, KalshiIncentiveProgram>;
     /**
      * Every incentive program matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const program of kalshi.incentivePrograms.list(query))`.
@@ -311,14 +336,6 @@ const structuredTargetSchema = lazySchema(() => g.StructuredTargetSchema.extend(
 const structuredTargetResponse = lazySchema(() => z.object({ structured_target: structuredTargetSchema.optional() }));
 const structuredTargetsResponse = lazySchema(() => z.object({ structured_targets: z.array(structuredTargetSchema).optional(), cursor: z.string().optional() }));
 
-/** Centi-cents (1/10 000 dollar) → USD Money. */
-const centiCents = (v: number): Money => fromMinorUnits(v, 'USD', 4);
-const withRewards = (p: g.IncentiveProgram): KalshiIncentiveProgram => ({
-  ...p,
-  periodRewardMoney: centiCents(p.period_reward),
-  ...(p.max_reward_per_account !== null && p.max_reward_per_account !== undefined ? { maxRewardPerAccountMoney: centiCents(p.max_reward_per_account) } : {}),
-});
-
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCalls {
   const liveData: KalshiDataCalls['liveData'] = {
@@ -366,7 +383,7 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
     },
     list: cursorList(PROVIDER, (p) => p.milestones, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'milestones.list', milestonesQuery, query);
-      const res = await send('GetMilestones', g.GetMilestonesResponseSchema, {
+      return send('GetMilestones', g.GetMilestonesResponseSchema, {
         query: {
           // The spec requires `limit`: the client always sends one.
           limit: q.limit ?? 100, cursor: q.cursor, minimum_start_date: q.minimumStartDate, category: q.category, competition: q.competition,
@@ -374,7 +391,6 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
         },
         call: c,
       });
-      return { milestones: res.milestones, cursor: res.cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'milestones.all', milestonesQuery, query);
@@ -388,10 +404,10 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
       const res = await send('GetStructuredTarget', structuredTargetResponse, { params: { structured_target_id: t }, call: c });
       return res.structured_target ?? {};
     },
-    list: cursorList(PROVIDER, (p) => p.structuredTargets, (p) => p.cursor, async (query = {}, c) => {
+    list: cursorList(PROVIDER, (p) => p.structured_targets, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'structuredTargets.list', structuredTargetsQuery, query);
       const res = await send('GetStructuredTargets', structuredTargetsResponse, { query: { ids: q.ids, type: q.type, competition: q.competition, page_size: q.pageSize, cursor: q.cursor }, call: c });
-      return { structuredTargets: res.structured_targets ?? [], cursor: res.cursor };
+      return { structured_targets: res.structured_targets ?? [], cursor: res.cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'structuredTargets.all', structuredTargetsQuery, query);
@@ -402,23 +418,21 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
   const multivariate: KalshiDataCalls['multivariate'] = {
     listEvents: cursorList(PROVIDER, (p) => p.events, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listEvents', multivariateEventsQuery, query);
-      const res = await send('GetMultivariateEvents', g.GetMultivariateEventsResponseSchema, {
+      return send('GetMultivariateEvents', g.GetMultivariateEventsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, series_ticker: q.seriesTicker, collection_ticker: q.collectionTicker, with_nested_markets: q.withNestedMarkets },
         call: c,
       });
-      return { events: res.events, cursor: res.cursor };
     }),
     events(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.events', multivariateEventsQuery, query);
       return itemsWhenIterated(() => multivariate.listEvents(query, c));
     },
-    listCollections: cursorList(PROVIDER, (p) => p.collections, (p) => p.cursor, async (query = {}, c) => {
+    listCollections: cursorList(PROVIDER, (p) => p.multivariate_contracts, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listCollections', collectionsQuery, query);
-      const res = await send('GetMultivariateEventCollections', g.GetMultivariateEventCollectionsResponseSchema, {
+      return send('GetMultivariateEventCollections', g.GetMultivariateEventCollectionsResponseSchema, {
         query: { status: q.status, associated_event_ticker: q.associatedEventTicker, series_ticker: q.seriesTicker, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { collections: res.multivariate_contracts, cursor: res.cursor };
     }),
     collections(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.collections', collectionsQuery, query);
@@ -431,25 +445,23 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
     async createMarket(collectionTicker, input, c) {
       const t = parseInput(PROVIDER, 'multivariate.createMarket', tickerSchema, collectionTicker);
       const q = parseInput(PROVIDER, 'multivariate.createMarket', combinationInput, input);
-      const res = await send('CreateMarketInMultivariateEventCollection', g.CreateMarketInMultivariateEventCollectionResponseSchema, {
+      return send('CreateMarketInMultivariateEventCollection', g.CreateMarketInMultivariateEventCollectionResponseSchema, {
         params: { collection_ticker: t },
         body: { selected_markets: q.selectedMarkets.map((l) => ({ market_ticker: l.marketTicker, event_ticker: l.eventTicker, side: l.side })), with_market_payload: q.withMarketPayload },
         // One combination has one market: a repeat looks the same market up (the sandbox does the same).
         safety: 'idempotent',
         call: c,
       });
-      return { eventTicker: res.event_ticker, marketTicker: res.market_ticker, ...(res.market ? { market: res.market } : {}) };
     },
   };
 
   const incentivePrograms: KalshiDataCalls['incentivePrograms'] = {
-    list: cursorList(PROVIDER, (p) => p.incentivePrograms, (p) => p.cursor, async (query = {}, c) => {
+    list: cursorList(PROVIDER, (p) => p.incentive_programs, (p) => p.next_cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'incentivePrograms.list', incentiveQuery, query);
-      const res = await send('GetIncentivePrograms', g.GetIncentiveProgramsResponseSchema, {
+      return send('GetIncentivePrograms', g.GetIncentiveProgramsResponseSchema, {
         query: { status: q.status, type: q.type, incentive_description: q.incentiveDescription, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { incentivePrograms: res.incentive_programs.map(withRewards), cursor: res.next_cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'incentivePrograms.all', incentiveQuery, query);

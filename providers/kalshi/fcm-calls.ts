@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { money, type Money } from '../../src/money.js';
+import type { Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
@@ -26,10 +26,23 @@ export type KalshiFcmMarketPosition = g.MarketPosition;
 export type KalshiFcmEventPosition = g.EventPosition;
 /** A subtrader of the FCM and whether it may trade. */
 export type KalshiFcmSubtrader = g.FCMSubtrader;
-/** A subtrader's daily premium cap and what is used of it, as Kalshi's dollar strings and as Money. */
-export type KalshiFcmDailyCap = g.GetFCMEventContractDailyCapResponse & {
-  readonly money: { readonly limit: Money; readonly executed: Money; readonly resting: Money; readonly pending: Money };
-};
+/** A subtrader's daily premium cap and what is used of it (spec `GetFCMEventContractDailyCapResponse`), as sent. */
+export interface KalshiFcmDailyCap extends g.GetFCMEventContractDailyCapResponse {
+  /** The cap, a fixed-point dollar string (exact; checked as one). */
+  readonly limit: string;
+  /** Premium of executed orders counted against it today, a fixed-point dollar string. */
+  readonly executed_utilization: string;
+  /** Premium of resting orders counted against it, a fixed-point dollar string. */
+  readonly resting_order_utilization: string;
+  /** Premium of orders not yet accepted, a fixed-point dollar string. */
+  readonly pending_order_utilization: string;
+}
+/** A page of fills across your subtraders (spec `GetFcmFillsResponse`); an empty `cursor` ends the list. */
+export type KalshiFcmFillsPage = g.GetFcmFillsResponse;
+/** A page of subtrader orders (spec `GetOrdersResponse`); an empty `cursor` ends the list. */
+export type KalshiFcmOrdersPage = g.GetOrdersResponse;
+/** The subtrader `fcm.subtraders.create` made (spec `CreateFCMSubtraderResponse`). */
+export type KalshiFcmCreatedSubtrader = g.CreateFCMSubtraderResponse;
 
 /** Filters and paging of `fcm.listOrders`: `subtraderId` or `clientOrderIds` (or both) is required. */
 export interface KalshiFcmOrdersQuery {
@@ -63,8 +76,11 @@ export interface KalshiFcmPositionsQuery {
 
 /** A page of positions: per market and per event. */
 export interface KalshiFcmPositionsPage {
-  readonly marketPositions: KalshiFcmMarketPosition[];
-  readonly eventPositions: KalshiFcmEventPosition[];
+  /** The market positions of this page (the list is paged by these). */
+  readonly market_positions: KalshiFcmMarketPosition[];
+  /** The positions of the events of those markets. */
+  readonly event_positions: KalshiFcmEventPosition[];
+  /** The next page's cursor; absent or empty on the last page. */
   readonly cursor?: string | undefined;
 }
 
@@ -72,14 +88,14 @@ export interface KalshiFcmPositionsPage {
 export interface KalshiFcmCalls {
   readonly fcm: {
     /** One page of fills across your subtraders (read); `minTs`/`maxTs` a `Date` or Unix seconds. */
-    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<{ fills: KalshiFcmFill[]; cursor: string }, KalshiFcmFill>;
+    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<KalshiFcmFillsPage, KalshiFcmFill>;
     /**
      * Every fill across your subtraders matching the range, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const fill of kalshi.fcm.listFills(query))`.
      */
     fills(query?: { minTs?: Date | number; maxTs?: Date | number }, options?: CallOptions): AsyncGenerator<KalshiFcmFill, void, undefined>;
     /** One page of a subtrader's orders, or of orders found by client order id (read). */
-    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): PagePromise<{ orders: KalshiFcmOrder[]; cursor: string }, KalshiFcmOrder>;
+    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): PagePromise<KalshiFcmOrdersPage, KalshiFcmOrder>;
     /**
      * Every order matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const order of kalshi.fcm.listOrders(query))`.
@@ -101,7 +117,7 @@ export interface KalshiFcmCalls {
        * Kalshi answers it 409 (InvalidRequestError `conflict`), which is also what a retry
        * after a lost answer gets when the first attempt landed: the subtrader exists.
        */
-      create(suffix: string, options?: CallOptions): Promise<{ subtraderId: string }>;
+      create(suffix: string, options?: CallOptions): Promise<KalshiFcmCreatedSubtrader>;
     };
     readonly dailyCap: {
       /** A subtrader's event-contract daily premium cap and its use today; NotFoundError when none is set (then its bound keys cannot trade). */
@@ -168,12 +184,8 @@ const capLimit = lazySchema(() => z.union([z.string(), z.object({ currency: z.st
 }));
 const categoryUpdate = lazySchema(() => z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict());
 
-// The cap's dollar fields made Money below, checked as part of the answer (answer-dollars.ts).
+// The cap's dollar strings, checked as part of the answer (answer-dollars.ts): text that is no amount is the server's bad answer.
 const capAnswer = lazySchema(() => withDollarFields(g.GetFCMEventContractDailyCapResponseSchema, (c) => (['limit', 'executed_utilization', 'resting_order_utilization', 'pending_order_utilization'] as const).map((f) => [[f], c[f]] as const)));
-const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({
-  ...c,
-  money: { limit: money(c.limit, 'USD'), executed: money(c.executed_utilization, 'USD'), resting: money(c.resting_order_utilization, 'USD'), pending: money(c.pending_order_utilization, 'USD') },
-});
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCalls {
@@ -199,13 +211,13 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
       parseInput(PROVIDER, 'fcm.orders', ordersQuery, query);
       return itemsWhenIterated(() => fcm.listOrders(query, c));
     },
-    listPositions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
+    listPositions: cursorList(PROVIDER, (p) => p.market_positions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'fcm.listPositions', positionsQuery, query);
       const res = await send('GetFCMPositions', g.GetPositionsResponseSchema, {
         query: { subtrader_id: q.subtraderId, ticker: q.ticker, event_ticker: q.eventTicker, count_filter: q.countFilter?.join(','), settlement_status: q.settlementStatus, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
+      return { market_positions: res.market_positions, event_positions: res.event_positions, cursor: res.cursor };
     }),
     positions(query = {}, c) {
       parseInput(PROVIDER, 'fcm.positions', positionsQuery, query);
@@ -226,13 +238,13 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
           outcomeHint: `List your subtraders (fcm.subtraders.list()) and look for the id ending in _${sfx} before creating it again (a repeat is refused with 409).`,
           call: c,
         });
-        return { subtraderId: res.subtrader_id };
+        return { subtrader_id: res.subtrader_id };
       },
     },
     dailyCap: {
       async get(id, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.get', subtraderId, id);
-        return withCapMoney(await send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c }));
+        return send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c });
       },
       async set(id, value, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.set', subtraderId, id);

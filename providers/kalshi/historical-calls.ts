@@ -77,8 +77,11 @@ export interface KalshiHistoricalPositionsQuery {
 }
 /** A page of `historical.positions`: market positions (paged) and the positions of their events. */
 export interface KalshiHistoricalPositionsPage {
-  readonly marketPositions: KalshiHistoricalMarketPosition[];
-  readonly eventPositions: KalshiHistoricalEventPosition[];
+  /** The market positions of this page (the list is paged by these). */
+  readonly market_positions: KalshiHistoricalMarketPosition[];
+  /** The positions of the events of those markets. */
+  readonly event_positions: KalshiHistoricalEventPosition[];
+  /** The next page's cursor; absent or empty on the last page. */
   readonly cursor?: string | undefined;
 }
 /** The range of `historical.candlesticks`. */
@@ -228,13 +231,13 @@ export function createKalshiHistoricalCalls(send: KalshiOperationSender): Kalshi
       parseInput(PROVIDER, 'historical.allOrders', portfolioQuery, query);
       return itemsWhenIterated(() => historical.orders(query, c));
     },
-    positions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
+    positions: cursorList(PROVIDER, (p) => p.market_positions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.positions', positionsQuery, query);
       const res = await send('GetHistoricalPositions', g.GetPositionsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, subaccount: q.subaccount },
         call: c,
       });
-      return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
+      return { market_positions: res.market_positions, event_positions: res.event_positions, cursor: res.cursor };
     }),
     allPositions(query = {}, c) {
       parseInput(PROVIDER, 'historical.allPositions', positionsQuery, query);
