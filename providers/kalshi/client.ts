@@ -254,10 +254,11 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
 /** A market's order book (signed when a key is configured). */
   getOrderbook(ticker: string, query?: { depth?: number }, options?: CallOptions): Promise<KalshiOrderbook>;
   /**
-   * The books of up to 100 markets in one signed request (`GET /markets/orderbooks`), by
-   * ticker: one read's tokens instead of one per market. Needs credentials.
+   * The books of up to 100 markets in one signed request (`GET /markets/orderbooks`): the
+   * wire's `orderbooks` list, each book with its `ticker` (a ticker Kalshi does not know may be
+   * left out), for one read's tokens instead of one per market. Needs credentials.
    */
-  getOrderbooks(tickers: string[], options?: CallOptions): Promise<Record<string, KalshiOrderbook>>;
+  getOrderbooks(tickers: string[], options?: CallOptions): Promise<KalshiOrderbook[]>;
 /** One page of public trades. */
   listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): PagePromise<KalshiTradesPage, KalshiTrade>;
 /**
@@ -562,7 +563,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     async getOrderbooks(tickers, c) {
       const list = parseInput(PROVIDER, 'getOrderbooks', z.array(s.tickerSchema).min(1).max(100), tickers);
       const res = await priv('getOrderbooks', 'GET', '/markets/orderbooks', s.orderbooksSchema, { query: { tickers: list }, call: c });
-      return Object.fromEntries(res.orderbooks.map((b) => [b.ticker, orderbookFrom(b.ticker, b.orderbook_fp)]));
+      return res.orderbooks.map((b) => orderbookFrom(b.ticker, b.orderbook_fp));
     },
 
     listTrades: cursorList(PROVIDER, (p) => p.trades, (p) => p.cursor, async (query = {}, c) => {

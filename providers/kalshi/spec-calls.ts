@@ -39,6 +39,14 @@ export type KalshiOperationSender = <T>(
 
 /** One candle of a market: YES bid/ask and trade-price OHLC over the period ending at `end_period_ts` (Unix seconds). */
 export type KalshiCandlestick = g.MarketCandlestick;
+/** The candles of one market of a batch (spec `MarketCandlesticksResponse`): `market_ticker`, `candlesticks`. */
+export type KalshiMarketCandlesticks = g.MarketCandlesticksResponse;
+/**
+ * The candles of every market of an event (spec `GetEventCandlesticksResponse`), as sent:
+ * `market_candlesticks[i]` are the candles of `market_tickers[i]`; `adjusted_end_ts` (Unix
+ * seconds) is where the server cut the range.
+ */
+export type KalshiEventCandlesticks = g.GetEventCandlesticksResponse;
 /** A deposit to or a withdrawal from the account (spec `Deposit`, `Withdrawal`), as sent. */
 export interface KalshiTransfer extends g.Deposit {
   /** The amount moved, integer cents (exact; `amount_cents / 100` dollars). */
@@ -180,10 +188,10 @@ export interface KalshiSpecCalls {
   getHistoricalCutoff(options?: CallOptions): Promise<KalshiHistoricalCutoff>;
   /** Candles of one market (public). */
   getCandlesticks(query: KalshiCandleRange & { seriesTicker: string; ticker: string; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiCandlestick[]>;
-  /** Candles of up to 100 markets in one request (public), by ticker. */
-  getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<Record<string, KalshiCandlestick[]>>;
-  /** Candles of every market of an event (public), by ticker; `adjustedEnd` is where the server cut the range. */
-  getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<{ byTicker: Record<string, KalshiCandlestick[]>; adjustedEnd: Date }>;
+  /** Candles of up to 100 markets in one request (public): the wire's `markets` list, one item per market Kalshi knows. */
+  getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiMarketCandlesticks[]>;
+  /** Candles of every market of an event (public), as the wire pairs them (see `KalshiEventCandlesticks`). */
+  getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<KalshiEventCandlesticks>;
   readonly orderGroups: {
     /** Your order groups (signed). */
     list(query?: { subaccount?: number }, options?: CallOptions): Promise<KalshiOrderGroup[]>;
@@ -358,16 +366,15 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
         query: { market_tickers: q.tickers.join(','), start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes, include_latest_before_start: q.includeLatestBeforeStart },
         call: c,
       });
-      return Object.fromEntries(res.markets.map((m) => [m.market_ticker, m.candlesticks]));
+      return res.markets;
     },
     async getEventCandlesticks(query, c) {
       const q = parseInput(PROVIDER, 'getEventCandlesticks', eventCandleQuery, query);
-      const res = await send('GetMarketCandlesticksByEvent', g.GetEventCandlesticksResponseSchema, {
+      return send('GetMarketCandlesticksByEvent', g.GetEventCandlesticksResponseSchema, {
         params: { series_ticker: q.seriesTicker, ticker: q.eventTicker },
         query: { start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes },
         call: c,
       });
-      return { byTicker: Object.fromEntries(res.market_tickers.map((t, i) => [t, res.market_candlesticks[i] ?? []])), adjustedEnd: new Date(res.adjusted_end_ts * 1000) };
     },
     orderGroups: {
       async list(query = {}, c) {

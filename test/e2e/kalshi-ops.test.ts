@@ -207,13 +207,14 @@ describe('kalshi candlesticks and transfers against the sandbox', () => {
   it('batch and by event', async () => {
     const range = around();
     const batch = await anon.getCandlesticksBatch({ tickers: ['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI', 'NO-SUCH'], ...range, periodMinutes: 60 });
-    expect(Object.keys(batch).sort()).toEqual(['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
-    expect(batch['KXCS2MAJOR-26-NAVI']![0]!.price.close_dollars).toBe('0.1500');
+    expect(batch.map((m) => m.market_ticker).sort()).toEqual(['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
+    expect(batch.find((m) => m.market_ticker === 'KXCS2MAJOR-26-NAVI')!.candlesticks[0]!.price.close_dollars).toBe('0.1500');
     const byEvent = await anon.getEventCandlesticks({ seriesTicker: 'KXFEDDECISION', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 });
-    expect(Object.keys(byEvent.byTicker).sort()).toEqual(['KXFEDDECISION-26DEC-C25', 'KXFEDDECISION-26DEC-H0']);
-    expect(byEvent.byTicker['KXFEDDECISION-26DEC-H0']![0]!.volume_fp).toBe('15.00');
-    expect(byEvent.adjustedEnd).toBeInstanceOf(Date);
-    expect(byEvent.adjustedEnd.getTime()).toBeLessThanOrEqual(range.end.getTime() + 3_600_000);
+    // The wire's parallel lists: the candles at i are the market's at i.
+    expect([...byEvent.market_tickers].sort()).toEqual(['KXFEDDECISION-26DEC-C25', 'KXFEDDECISION-26DEC-H0']);
+    expect(byEvent.market_candlesticks[byEvent.market_tickers.indexOf('KXFEDDECISION-26DEC-H0')]![0]!.volume_fp).toBe('15.00');
+    expect(byEvent.adjusted_end_ts * 1000).toBeLessThanOrEqual(range.end.getTime() + 3_600_000);
+    expect(Object.keys(byEvent).sort()).toEqual(['adjusted_end_ts', 'market_candlesticks', 'market_tickers']);
     expect(await caught(anon.getEventCandlesticks({ seriesTicker: 'KXBTCMAXY', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 }))).toMatchObject({ status: 404 });
   });
 

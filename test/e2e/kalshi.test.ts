@@ -59,8 +59,8 @@ describe('kalshi against its sandbox', () => {
     const before = sandbox.server.requests.length;
     const books = await client.getOrderbooks(tickers);
     expect(sandbox.server.requests.length - before).toBe(1);
-    expect(Object.keys(books).sort()).toEqual(tickers.slice(0, 2).sort());
-    for (const t of tickers.slice(0, 2)) expect(books[t]).toEqual(await client.getOrderbook(t));
+    expect(books.map((b) => b.ticker).sort()).toEqual(tickers.slice(0, 2).sort());
+    for (const b of books) expect(b).toEqual(await client.getOrderbook(b.ticker));
   });
 
   it('signed calls verify; balances move with orders; cancel returns the money', async () => {
