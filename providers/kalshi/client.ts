@@ -54,7 +54,9 @@ export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClas
   keyId?: string | undefined;
   /** PKCS#1 or PKCS#8 PEM, real or `\n`-escaped newlines. */
   privateKeyPem?: string | undefined;
+  /** A path to the PEM private key instead of `privateKeyPem` (read once, at creation). */
   privateKeyPath?: string | undefined;
+  /** `production` (default) or `demo`: picks the REST and WebSocket hosts; a key works only in the environment that issued it. */
   environment?: 'production' | 'demo' | undefined;
   /** The account's API usage tier, for the default token buckets (default `basic`). */
   tier?: KalshiTier | undefined;
@@ -237,6 +239,7 @@ export interface KalshiBatchItemError {
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
 export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSubaccountCalls, KalshiFcmCalls, KalshiDataCalls, KalshiHistoricalCalls {
+  /** Which provider this client talks to. */
   readonly id: 'kalshi';
   /** RFQs, quotes and block-trade proposals (communications-calls.ts). */
   readonly communications: KalshiCommunications;
@@ -329,6 +332,7 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    * each request is charged what the server says it costs.
    */
   syncLimits(options?: CallOptions): Promise<KalshiSyncedLimits>;
+  /** Your API keys: list, register, generate, delete (signed; Read bucket). */
   readonly apiKeys: {
 /** Your API keys. */
     list(options?: CallOptions): Promise<KalshiApiKeys>;

@@ -76,6 +76,7 @@ export interface KalshiBlockTradeProposalsPage {
 export interface KalshiRfqsQuery {
   /** 1–100 per page (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** One event ticker. */
   readonly eventTicker?: string;
@@ -87,7 +88,10 @@ export interface KalshiRfqsQuery {
   readonly status?: string;
   /** `self`: only your own RFQs. */
   readonly userFilter?: 'self';
-  /** @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`. */
+  /**
+   * Only RFQs of this creator.
+   * @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`.
+   */
   readonly creatorUserId?: string;
 }
 
@@ -95,6 +99,7 @@ export interface KalshiRfqsQuery {
 export interface KalshiQuotesQuery {
   /** 1–500 per page (server default 500). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Quotes last updated after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
@@ -110,9 +115,15 @@ export interface KalshiQuotesQuery {
   readonly rfqId?: string;
   /** FCM members only. */
   readonly rfqCreatorSubtraderId?: string;
-  /** @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`. */
+  /**
+   * Only quotes of this quoter.
+   * @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`.
+   */
   readonly quoteCreatorUserId?: string;
-  /** @deprecated Kalshi deprecated this filter; use `rfqUserFilter: 'self'`. */
+  /**
+   * Only quotes on RFQs of this creator.
+   * @deprecated Kalshi deprecated this filter; use `rfqUserFilter: 'self'`.
+   */
   readonly rfqCreatorUserId?: string;
 }
 
@@ -120,6 +131,7 @@ export interface KalshiQuotesQuery {
 export interface KalshiBlockTradesQuery {
   /** 1–100 per page (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** One market ticker. */
   readonly ticker?: string;
@@ -129,6 +141,7 @@ export interface KalshiBlockTradesQuery {
 
 /** A new RFQ: size it by `contracts` or by `targetCost`, exactly one. */
 export interface KalshiCreateRfq {
+  /** The market to ask quotes for. */
   readonly ticker: string;
   /** Contracts wanted: a decimal string ("10", "2.50") or a number with at most two decimals. */
   readonly contracts?: string | number;
@@ -150,6 +163,7 @@ export interface KalshiCreateRfq {
 
 /** A quote on an RFQ. */
 export interface KalshiCreateQuote {
+  /** The RFQ to quote on. */
   readonly rfqId: string;
   /** What you bid per YES contract, a dollar string ("0.45"); "0" declines the YES side. */
   readonly yesBid: string;
@@ -170,18 +184,25 @@ export interface KalshiCreateQuote {
  * spec says no more.)
  */
 export interface KalshiAcceptQuote {
+  /** `yes` or `no`: which bid of the quote to take (see above). */
   readonly side: 'yes' | 'no';
 }
 
 /** A block-trade proposal: the buyer buys YES from the seller. */
 export interface KalshiProposeBlockTrade {
+  /** The buyer's user id. */
   readonly buyerUserId: string;
+  /** The seller's user id. */
   readonly sellerUserId: string;
   /** Give a subaccount or a subtrader id for a party, not both. */
   readonly buyerSubaccount?: number;
+  /** The buyer's subtrader (FCM members), instead of `buyerSubaccount`. */
   readonly buyerSubtraderId?: string;
+  /** The seller's subaccount, 0–63. */
   readonly sellerSubaccount?: number;
+  /** The seller's subtrader (FCM members), instead of `sellerSubaccount`. */
   readonly sellerSubtraderId?: string;
+  /** The market to trade. */
   readonly ticker: string;
   /** The YES price, a dollar string strictly between 0 and 1 with at most four decimals. */
   readonly price: string;
@@ -195,7 +216,9 @@ export interface KalshiProposeBlockTrade {
 
 /** Who accepts a proposal: a subaccount or a subtrader id, not both (omit both for your primary account). */
 export interface KalshiAcceptBlockTrade {
+  /** Your subaccount that accepts, 0–63. */
   readonly subaccount?: number;
+  /** Your subtrader that accepts (FCM members), instead of `subaccount`. */
   readonly subtraderId?: string;
 }
 
@@ -203,6 +226,7 @@ export interface KalshiAcceptBlockTrade {
 export interface KalshiCommunications {
   /** Your public communications id: how RFQs and quotes name you to others (signed, read). */
   getId(options?: CallOptions): Promise<string>;
+  /** Requests for quotes, and the quotes on one RFQ. */
   readonly rfqs: {
     /** One page of RFQs (every user's, as they are broadcast), filtered (signed, read). */
     list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<KalshiRfqsPage, KalshiRfq>;
@@ -221,6 +245,7 @@ export interface KalshiCommunications {
     create(input: KalshiCreateRfq, options?: CallOptions): Promise<{ rfqId: string }>;
     /** Delete (close) your RFQ and its open quotes. Repeat-safe: deleting it again is harmless. */
     delete(rfqId: string, options?: CallOptions): Promise<void>;
+    /** The quotes on one RFQ: read, withdraw, accept, confirm. */
     readonly quotes: {
       /** One quote of an RFQ (signed, read; 2 tokens). */
       get(rfqId: string, quoteId: string, options?: CallOptions): Promise<KalshiQuote>;
@@ -238,6 +263,7 @@ export interface KalshiCommunications {
       confirm(rfqId: string, quoteId: string, options?: CallOptions): Promise<void>;
     };
   };
+  /** Quotes across RFQs (the per-quote routes without an RFQ id are deprecated by Kalshi). */
   readonly quotes: {
     /** One page of the quotes you can see (yours, and those on your RFQs), filtered (signed, read). */
     list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<KalshiQuotesPage, KalshiQuote>;
@@ -252,15 +278,28 @@ export interface KalshiCommunications {
      * OutcomeUnknownError, list your quotes on the RFQ (`quotes.list({ userFilter: 'self', rfqId })`).
      */
     create(input: KalshiCreateQuote, options?: CallOptions): Promise<{ quoteId: string }>;
-    /** @deprecated Kalshi deprecated `GET /communications/quotes/{quote_id}`: use `rfqs.quotes.get(rfqId, quoteId)`. */
+    /**
+     * One quote by id (signed, read).
+     * @deprecated Kalshi deprecated `GET /communications/quotes/{quote_id}`: use `rfqs.quotes.get(rfqId, quoteId)`.
+     */
     get(quoteId: string, options?: CallOptions): Promise<KalshiQuote>;
-    /** @deprecated Kalshi deprecated `DELETE /communications/quotes/{quote_id}`: use `rfqs.quotes.delete(rfqId, quoteId)`. Repeat-safe. */
+    /**
+     * Withdraw your quote. Repeat-safe.
+     * @deprecated Kalshi deprecated `DELETE /communications/quotes/{quote_id}`: use `rfqs.quotes.delete(rfqId, quoteId)`.
+     */
     delete(quoteId: string, options?: CallOptions): Promise<void>;
-    /** @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/accept`: use `rfqs.quotes.accept(rfqId, quoteId, input)`. Repeat-safe. */
+    /**
+     * Accept one side of a quote on your RFQ. Repeat-safe.
+     * @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/accept`: use `rfqs.quotes.accept(rfqId, quoteId, input)`.
+     */
     accept(quoteId: string, input: KalshiAcceptQuote, options?: CallOptions): Promise<void>;
-    /** @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/confirm`: use `rfqs.quotes.confirm(rfqId, quoteId)`. Repeat-safe. */
+    /**
+     * Confirm your accepted quote: the trade executes. Repeat-safe.
+     * @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/confirm`: use `rfqs.quotes.confirm(rfqId, quoteId)`.
+     */
     confirm(quoteId: string, options?: CallOptions): Promise<void>;
   };
+  /** Block-trade proposals between two parties. */
   readonly blockTrades: {
     /** One page of the block-trade proposals you are a party to (signed, read). */
     list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<KalshiBlockTradeProposalsPage, KalshiBlockTradeProposal>;

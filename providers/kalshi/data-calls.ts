@@ -29,7 +29,10 @@ export type KalshiWeatherCalibrations = g.GetWeatherIndexCalibrationsResponse;
 /** A milestone: a real-world occurrence (a game, a meeting) that events refer to. */
 export type KalshiMilestone = g.Milestone;
 /** A structured target (a team, a player) with its details as the source sends them. */
-export type KalshiStructuredTarget = Omit<g.StructuredTarget, 'details'> & { readonly details?: Record<string, unknown> | undefined };
+export type KalshiStructuredTarget = Omit<g.StructuredTarget, 'details'> & {
+  /** The target's details as the source sends them (an open object: its fields differ by source). */
+  readonly details?: Record<string, unknown> | undefined;
+};
 /** A multivariate (combo) event: created from a collection's combinations. */
 export type KalshiMultivariateEvent = g.EventData;
 /** A multivariate event collection: which events' markets may be combined, and how. */
@@ -81,13 +84,19 @@ export type KalshiSportFilters = g.GetFiltersBySportsResponse;
 export interface KalshiMilestonesQuery {
   /** Page size, 1–500 (default 100; the server requires one). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Milestones starting at or after this time (a `Date`, or an RFC 3339 string). */
   readonly minimumStartDate?: Date | string;
+  /** Only milestones of this category. */
   readonly category?: string;
+  /** Only milestones of this competition. */
   readonly competition?: string;
+  /** Only milestones of this source id. */
   readonly sourceId?: string;
+  /** Only milestones of this type. */
   readonly type?: string;
+  /** Only milestones that this event refers to. */
   readonly relatedEventTicker?: string;
   /** Milestones updated after this time: a `Date` or Unix seconds. */
   readonly minUpdatedTs?: Date | number;
@@ -96,40 +105,52 @@ export interface KalshiMilestonesQuery {
 export interface KalshiStructuredTargetsQuery {
   /** Only these ids (up to 2000). */
   readonly ids?: readonly string[];
+  /** Only targets of this type. */
   readonly type?: string;
   /** Matches the target's league, conference, division, tour or any of its leagues. */
   readonly competition?: string;
   /** Page size, 1–2000 (server default 100). */
   readonly pageSize?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /** Filters and paging of `multivariate.listEvents`. */
 export interface KalshiMultivariateEventsQuery {
   /** 1–200 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Not together with `collectionTicker`. */
   readonly seriesTicker?: string;
+  /** Only the events of this collection; not together with `seriesTicker`. */
   readonly collectionTicker?: string;
+  /** Each event with its markets (`markets`). */
   readonly withNestedMarkets?: boolean;
 }
 /** Filters and paging of `multivariate.listCollections`. */
 export interface KalshiCollectionsQuery {
+  /** Only collections in this state. */
   readonly status?: 'unopened' | 'open' | 'closed';
+  /** Only collections that combine this event. */
   readonly associatedEventTicker?: string;
+  /** Only collections of this series. */
   readonly seriesTicker?: string;
   /** 1–200. */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /** Filters and paging of `incentivePrograms.list`. */
 export interface KalshiIncentiveProgramsQuery {
+  /** Only programs in this state (`all` by default on the server). */
   readonly status?: 'all' | 'active' | 'upcoming' | 'closed' | 'paid_out';
+  /** Only programs of this kind. */
   readonly type?: 'all' | 'liquidity' | 'volume' | 'margin_maker_volume' | 'margin_taker_volume';
   /** Exact description. */
   readonly incentiveDescription?: string;
   /** 1–10000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /**
@@ -137,7 +158,9 @@ export interface KalshiIncentiveProgramsQuery {
  * spec has them), or `lastSeconds`. `from` needs `to`; `lastSeconds` goes alone.
  */
 export interface KalshiWeatherQuery {
+  /** Start of the window: a `Date` or Unix milliseconds; needs `to`. */
   readonly from?: Date | number;
+  /** End of the window: a `Date` or Unix milliseconds. */
   readonly to?: Date | number;
   /** A trailing window of this many seconds ending now. */
   readonly lastSeconds?: number;
@@ -146,18 +169,29 @@ export interface KalshiWeatherQuery {
 }
 /** The combination of `multivariate.createMarket`: one leg per market. */
 export interface KalshiCombinationInput {
-  readonly selectedMarkets: readonly { readonly marketTicker: string; readonly eventTicker: string; readonly side: 'yes' | 'no' }[];
+  /** The legs: per leg its market, that market's event, and the side (`yes`, `no`); 1–100 legs. */
+  readonly selectedMarkets: readonly {
+    /** The leg's market. */
+    readonly marketTicker: string;
+    /** That market's event. */
+    readonly eventTicker: string;
+    /** The leg's side. */
+    readonly side: 'yes' | 'no';
+  }[];
   /** Include the market itself in the answer. */
   readonly withMarketPayload?: boolean;
 }
 /** The request of `getEventForecastHistory`. */
 export interface KalshiForecastHistoryQuery {
+  /** The event's series. */
   readonly seriesTicker: string;
+  /** The event. */
   readonly eventTicker: string;
   /** Percentiles 0–9999 (hundredths of a percent: 5000 is the median), 1 to 10 of them. */
   readonly percentiles: readonly number[];
   /** `Date`s or Unix seconds. */
   readonly start: Date | number;
+  /** End of the range: a `Date` or Unix seconds. */
   readonly end: Date | number;
   /** Minutes per period: 1, 60 or 1440, or 0 for 5-second periods. */
   readonly periodMinutes: 0 | 1 | 60 | 1440;
@@ -165,6 +199,7 @@ export interface KalshiForecastHistoryQuery {
 
 /** The calls of this module (see the file comment). */
 export interface KalshiDataCalls {
+  /** Live data of milestones (games, races, indexes) and weather indexes (public). */
   readonly liveData: {
     /** Live data of one type (e.g. `basketball_game`) of a milestone (public, read). */
     get(type: string, milestoneId: string, query?: { includePlayerStats?: boolean }, options?: CallOptions): Promise<KalshiLiveData>;
@@ -181,6 +216,7 @@ export interface KalshiDataCalls {
     /** The calibration timeline of a city's weather index (public, read). */
     weatherCalibrations(city: string, options?: CallOptions): Promise<KalshiWeatherCalibrations>;
   };
+  /** Milestones: the real-world occurrences events refer to (public). */
   readonly milestones: {
     /** One milestone (public, read). */
     get(milestoneId: string, options?: CallOptions): Promise<KalshiMilestone>;
@@ -192,6 +228,7 @@ export interface KalshiDataCalls {
      */
     all(query?: Omit<KalshiMilestonesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMilestone, void, undefined>;
   };
+  /** Structured targets: teams, players and the like (public). */
   readonly structuredTargets: {
     /** One structured target (public, read). */
     get(structuredTargetId: string, options?: CallOptions): Promise<KalshiStructuredTarget>;
@@ -203,6 +240,7 @@ export interface KalshiDataCalls {
      */
     all(query?: Omit<KalshiStructuredTargetsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiStructuredTarget, void, undefined>;
   };
+  /** Multivariate (combo) collections, their events and markets. */
   readonly multivariate: {
     /** One page of multivariate (combo) events (public, read). */
     listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<KalshiMultivariateEventsPage, KalshiMultivariateEvent>;
@@ -229,6 +267,7 @@ export interface KalshiDataCalls {
      */
     createMarket(collectionTicker: string, input: KalshiCombinationInput, options?: CallOptions): Promise<KalshiMultivariateMarket>;
   };
+  /** Incentive programs of markets (public). */
   readonly incentivePrograms: {
     /** One page of incentive programs (public, read). */
     list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<KalshiIncentiveProgramsPage, KalshiIncentiveProgram>;

@@ -46,16 +46,23 @@ export type KalshiFcmCreatedSubtrader = g.CreateFCMSubtraderResponse;
 
 /** Filters and paging of `fcm.listOrders`: `subtraderId` or `clientOrderIds` (or both) is required. */
 export interface KalshiFcmOrdersQuery {
+  /** The subtrader whose orders to list. */
   readonly subtraderId?: string;
   /** Up to 100; only orders of the last 24 hours are searched by client order id. */
   readonly clientOrderIds?: readonly string[];
+  /** Only orders in the markets of this event. */
   readonly eventTicker?: string;
+  /** Only orders in this market. */
   readonly ticker?: string;
+  /** Orders created at or after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
+  /** Orders created at or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
+  /** Only orders in this state. */
   readonly status?: 'resting' | 'canceled' | 'executed';
   /** 1–1000 (Kalshi's default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 
@@ -63,7 +70,9 @@ export interface KalshiFcmOrdersQuery {
 export interface KalshiFcmPositionsQuery {
   /** Required unless the key is bound to one subtrader. */
   readonly subtraderId?: string;
+  /** Only the position in this market. */
   readonly ticker?: string;
+  /** Only positions in the markets of this event. */
   readonly eventTicker?: string;
   /** Only positions with a non-zero value in one of these fields. */
   readonly countFilter?: readonly ('position' | 'total_traded')[];
@@ -71,6 +80,7 @@ export interface KalshiFcmPositionsQuery {
   readonly settlementStatus?: 'all' | 'unsettled' | 'settled';
   /** 1–1000 (Kalshi's default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 
@@ -86,6 +96,7 @@ export interface KalshiFcmPositionsPage {
 
 /** The calls of this module (see the file comment). */
 export interface KalshiFcmCalls {
+  /** The calls of an FCM member: subtraders' fills, orders and positions, subtraders, their daily caps and blocked categories. */
   readonly fcm: {
     /** One page of fills across your subtraders (read); `minTs`/`maxTs` a `Date` or Unix seconds. */
     listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<KalshiFcmFillsPage, KalshiFcmFill>;
@@ -108,6 +119,7 @@ export interface KalshiFcmCalls {
      * @deprecated Iterate the page call instead: `for await (const position of kalshi.fcm.listPositions(query))`.
      */
     positions(query?: Omit<KalshiFcmPositionsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiFcmMarketPosition, void, undefined>;
+    /** Your event-contract subtraders. */
     readonly subtraders: {
       /** Your event-contract subtraders (read). */
       list(options?: CallOptions): Promise<KalshiFcmSubtrader[]>;
@@ -119,6 +131,7 @@ export interface KalshiFcmCalls {
        */
       create(suffix: string, options?: CallOptions): Promise<KalshiFcmCreatedSubtrader>;
     };
+    /** A subtrader's daily premium cap. */
     readonly dailyCap: {
       /** A subtrader's event-contract daily premium cap and its use today; NotFoundError when none is set (then its bound keys cannot trade). */
       get(subtraderId: string, options?: CallOptions): Promise<KalshiFcmDailyCap>;
@@ -127,6 +140,7 @@ export interface KalshiFcmCalls {
       /** Remove the cap, closing the subtrader's bound keys to new orders. Repeat-safe. */
       delete(subtraderId: string, options?: CallOptions): Promise<void>;
     };
+    /** The market categories a subtrader may not trade. */
     readonly blockedCategories: {
       /** The event categories blocked for a subtrader, sorted (read). */
       get(subtraderId: string, options?: CallOptions): Promise<string[]>;

@@ -90,6 +90,7 @@ export interface TrackOrderOptions {
 
 /** Following one order; get one from `kalshi.trackOrder(clientOrderId)`. */
 export interface KalshiOrderTracker {
+  /** The `client_order_id` this tracker follows (the one given to `trackOrder`). */
   readonly clientOrderId: string;
   /** The latest state, undefined until the order was first seen. */
   readonly order: KalshiTrackedOrder | undefined;

@@ -59,7 +59,9 @@ export interface KalshiTransfer extends g.Deposit {
 
 /** The time range and period of a candlestick request: `Date`s or Unix seconds. */
 export interface KalshiCandleRange {
+  /** Start of the range: a `Date` or Unix seconds. */
   readonly start: Date | number;
+  /** End of the range: a `Date` or Unix seconds. */
   readonly end: Date | number;
   /** Minutes per candle: 1, 60 or 1440. */
   readonly periodMinutes: 1 | 60 | 1440;
@@ -144,12 +146,19 @@ export interface KalshiWithdrawalsPage {
 
 /** Filters and paging of `listSettlements`. */
 export interface KalshiSettlementsQuery {
+  /** Page size, 1–1000 (the server's default when omitted). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only the settlement of this market. */
   readonly ticker?: string;
+  /** Only the settlements of the markets of this event. */
   readonly eventTicker?: string;
+  /** Settled at or after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
+  /** Settled at or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
+  /** Only this subaccount, 0–63. */
   readonly subaccount?: number;
 }
 
@@ -192,6 +201,7 @@ export interface KalshiSpecCalls {
   getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiMarketCandlesticks[]>;
   /** Candles of every market of an event (public), as the wire pairs them (see `KalshiEventCandlesticks`). */
   getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<KalshiEventCandlesticks>;
+  /** Order groups: caps on the contracts a set of orders may fill. */
   readonly orderGroups: {
     /** Your order groups (signed). */
     list(query?: { subaccount?: number }, options?: CallOptions): Promise<KalshiOrderGroup[]>;

@@ -81,11 +81,25 @@ export type KalshiExchangeInstance = 'event_contract' | 'margined';
  * An amount of US dollars: `Money` in USD, or a decimal dollar string (`"12.50"`), or
  * `amountCents` (an integer). Never a float of dollars.
  */
-export type KalshiCashAmount = { readonly amount: Money | string; readonly amountCents?: never } | { readonly amountCents: number; readonly amount?: never };
+export type KalshiCashAmount =
+  | {
+      /** Dollars: `Money` in USD, or a decimal string (`"12.50"`). */
+      readonly amount: Money | string;
+      /** Not with `amount`. */
+      readonly amountCents?: never;
+    }
+  | {
+      /** Whole cents, an integer (`1250` is $12.50). */
+      readonly amountCents: number;
+      /** Not with `amountCents`. */
+      readonly amount?: never;
+    };
 
 /** A transfer between two of your subaccounts (0 is the primary account, 1–63 the numbered ones). */
 export type KalshiSubaccountTransferInput = KalshiCashAmount & {
+  /** The subaccount the cash leaves (0 is the primary account). */
   readonly from: number;
+  /** The subaccount the cash goes to. */
   readonly to: number;
   /** The exchange shard to move the cash on (default 0). */
   readonly exchangeIndex?: number;
@@ -98,7 +112,9 @@ export type KalshiSubaccountTransferInput = KalshiCashAmount & {
 
 /** A transfer between exchange instances (`event_contract`, `margined`) or shards of your account. */
 export type KalshiExchangeTransferInput = KalshiCashAmount & {
+  /** Where the cash is: `event_contract` or `margined`. */
   readonly source: KalshiExchangeInstance;
+  /** Where the cash goes. */
   readonly destination: KalshiExchangeInstance;
   /** 0–100, default 0. */
   readonly sourceShard?: number;
@@ -112,13 +128,20 @@ export type KalshiExchangeTransferInput = KalshiCashAmount & {
 
 /** A target split: percentages per exchange shard that total 100, or none (rebalancing off). */
 export interface KalshiTargetAllocationInput {
-  readonly allocations: readonly { readonly exchangeIndex: number; readonly percent: number }[];
+  /** Percent (whole numbers, total 100) per exchange shard; empty turns rebalancing off. */
+  readonly allocations: readonly {
+    /** The exchange shard, 0–100. */
+    readonly exchangeIndex: number;
+    /** Its share, a whole percent. */
+    readonly percent: number;
+  }[];
   /** What a rebalance leaves behind for resting orders (Kalshi's default `sum`). */
   readonly restingMarginReservation?: 'none' | 'max' | 'sum';
 }
 
 /** The calls of this module (see the file comment). */
 export interface KalshiSubaccountCalls {
+  /** Subaccounts: create, balances, transfers between them, netting. */
   readonly subaccounts: {
     /**
      * Create the next numbered subaccount (Advanced API tier and above; at most 63). Not
@@ -150,6 +173,7 @@ export interface KalshiSubaccountCalls {
     /** Turn netting on or off for one subaccount (repeat-safe: it sets a value). */
     setNetting(input: { subaccount: number; enabled: boolean }, options?: CallOptions): Promise<void>;
   };
+  /** Transfers between exchange instances (event contracts, margined) and shards. */
   readonly exchangeTransfers: {
     /**
      * Move cash between exchange instances or shards (Kalshi processes it asynchronously).
@@ -170,6 +194,7 @@ export interface KalshiSubaccountCalls {
     /** One exchange transfer by the id `create` returned (read). */
     get(transferId: string, options?: CallOptions): Promise<KalshiExchangeTransfer>;
   };
+  /** The target split of your cash across exchange shards. */
   readonly targetAllocation: {
     /** Your target split of cash across exchange shards (read). */
     get(options?: CallOptions): Promise<KalshiTargetAllocation>;
