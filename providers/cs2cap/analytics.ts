@@ -10,6 +10,10 @@ import { parseInput } from '../../src/validation.js';
 import type { MarketItemAnalyticsProvider, MarketItemAnalyticsSummary, MarketMeta } from './generated/operations.js';
 import { usdOf, type Cs2CapMarketWindow } from './results.js';
 import type { createOperationSender } from './operation-kit.js';
+import type * as i from './inputs.js';
+import { inputIs } from './type-match.js';
+
+export type { Cs2CapChartQuery, Cs2CapIndicatorsQuery } from './inputs.js';
 import { MAX_INT_INPUT, MAX_NAME_CHARS, MAX_TIME_CHARS, PHASES, providerListSchema } from './schemas.js';
 
 const PROVIDER = 'cs2cap';
@@ -19,12 +23,15 @@ const item = { itemId: positiveInt.optional(), marketHashName: z.string().min(1)
 const needsItem = (v: { itemId?: number | undefined; marketHashName?: string | undefined }): boolean => v.itemId !== undefined || v.marketHashName !== undefined;
 
 /** Query of `getIndicators`. */
-export const indicatorsQuerySchema = z
+export const indicatorsQuerySchema = inputIs<i.Cs2CapIndicatorsQuery>()(
+  z
   .object({ ...item, interval: z.enum(['1h', '1d']).optional(), currency: currency.optional() })
   .strict()
-  .refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] });
+  .refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] }),
+);
 /** Query of `getPriceChart`: an item, marketplaces, a window by `start`/`end` or `lookbackDays`, a currency. */
-export const chartQuerySchema = z
+export const chartQuerySchema = inputIs<i.Cs2CapChartQuery>()(
+  z
   .object({
     itemId: item.itemId,
     marketHashName: item.marketHashName,
@@ -38,7 +45,8 @@ export const chartQuerySchema = z
   .strict()
   .refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] })
   // The server silently prefers lookback over start: refuse the mix instead.
-  .refine((q) => q.lookbackDays === undefined || q.start === undefined, { message: 'give lookbackDays or start, not both', path: ['lookbackDays'] });
+  .refine((q) => q.lookbackDays === undefined || q.start === undefined, { message: 'give lookbackDays or start, not both', path: ['lookbackDays'] }),
+);
 
 /** The `meta` of an analytics answer. */
 export interface Cs2CapMarketMeta {
@@ -122,7 +130,12 @@ export interface Cs2CapMarketSnapshot {
   /** When and from what. */
   meta: Cs2CapMarketMeta;
   /** The items. */
-  data: { items: Cs2CapMarketSnapshotItem[] };
+  data: Cs2CapMarketSnapshotData;
+}
+/** The `data` of the market snapshot. */
+export interface Cs2CapMarketSnapshotData {
+  /** Every item with analytics, ordered by rank, then catalog id. */
+  items: Cs2CapMarketSnapshotItem[];
 }
 /** One marketplace's figures for an item (`MarketItemAnalyticsProvider`); USD amounts exact. */
 export interface Cs2CapMarketProviderFigures {
@@ -205,10 +218,15 @@ export interface Cs2CapMarketIndexGroup {
   /** Items left out. */
   excluded_count: number;
 }
+/** The `meta` of `getMarketIndexes`: the market meta and the grouping. */
+export interface Cs2CapMarketIndexesMeta extends Cs2CapMarketMeta {
+  /** What the groups are: `item_type` or `weapon_type`. */
+  group_by: string;
+}
 /** Market capitalisation grouped by item type or weapon type. */
 export interface Cs2CapMarketIndexes {
   /** When and from what, and the grouping. */
-  meta: Cs2CapMarketMeta & { /** `item_type` or `weapon_type`. */ group_by: string };
+  meta: Cs2CapMarketIndexesMeta;
   /** The total and the groups. */
   data: {
     /** The whole market's capitalisation, exact USD. */
@@ -319,10 +337,17 @@ export interface Cs2CapIndicatorsData {
   /** History used. */
   coverage: Cs2CapIndicatorCoverage;
 }
+/** The `meta` of `getIndicators`: the market meta, the candle width and the marketplace. */
+export interface Cs2CapIndicatorsMeta extends Cs2CapMarketMeta {
+  /** The candles the indicators were computed on: `1h` or `1d`. */
+  interval: string;
+  /** The marketplace the candles come from, when one. */
+  provider?: string | null | undefined;
+}
 /** Technical indicators of one item (price levels in the currency asked; `close_price_usd` in USD). */
 export interface Cs2CapIndicators {
   /** When and from what, the interval and marketplace. */
-  meta: Cs2CapMarketMeta & { /** `1h` or `1d`. */ interval: string; /** The marketplace, when one. */ provider?: string | null | undefined };
+  meta: Cs2CapIndicatorsMeta;
   /** The indicators. */
   data: Cs2CapIndicatorsData;
 }
@@ -385,10 +410,15 @@ export interface Cs2CapItemFilterValues {
   /** `styleName` values. */
   style_name: string[];
 }
+/** How big the catalog is. */
+export interface Cs2CapCatalogSize {
+  /** How many items the catalog has. */
+  total_items: number;
+}
 /** The catalog's size and the values each `listItems` filter takes. */
 export interface Cs2CapItemMetadata {
   /** The catalog's size. */
-  catalog: { /** Items in the catalog. */ total_items: number };
+  catalog: Cs2CapCatalogSize;
   /** The filters' values. */
   filters: Cs2CapItemFilterValues;
 }
@@ -404,10 +434,6 @@ export interface Cs2CapImagesQuery {
   /** `png` (default) or `webp`. */
   format?: 'png' | 'webp' | undefined;
 }
-/** Query of `getIndicators`. */
-export type Cs2CapIndicatorsQuery = z.input<typeof indicatorsQuerySchema>;
-/** Query of `getPriceChart`. */
-export type Cs2CapChartQuery = z.input<typeof chartQuerySchema>;
 
 /** The analytics and catalog-extra calls of a CS2Cap client. */
 export interface Cs2CapAnalyticsCalls {
@@ -418,9 +444,9 @@ export interface Cs2CapAnalyticsCalls {
   /** Market capitalisation by `item_type` (default) or `weapon_type` (Quant). */
   getMarketIndexes(query?: Cs2CapIndexesQuery, options?: CallOptions): Promise<Cs2CapMarketIndexes>;
   /** Technical indicators of one item (Quant); a 422 when its candle history is too short. */
-  getIndicators(query: Cs2CapIndicatorsQuery, options?: CallOptions): Promise<Cs2CapIndicators>;
+  getIndicators(query: i.Cs2CapIndicatorsQuery, options?: CallOptions): Promise<Cs2CapIndicators>;
   /** The deep daily price history per marketplace (Quant), back to 2013 for Steam. */
-  getPriceChart(query: Cs2CapChartQuery, options?: CallOptions): Promise<Cs2CapPriceChart>;
+  getPriceChart(query: i.Cs2CapChartQuery, options?: CallOptions): Promise<Cs2CapPriceChart>;
   /** The catalog's size and the values of each `listItems` filter (all tiers). */
   getItemMetadata(options?: CallOptions): Promise<Cs2CapItemMetadata>;
   /** Game image URLs by category display name, as `png` (default) or `webp` (all tiers). */

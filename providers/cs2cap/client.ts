@@ -20,12 +20,24 @@ import { Cs2CapQuotaTracker, type Cs2CapQuotaStatus } from './quota-status.js';
 import { createOperationSender, Cs2CapTierGate, tierOfKeyInfo } from './operation-kit.js';
 import * as r from './results.js';
 import type {
+  Cs2CapArbitrageQuery,
+  Cs2CapBatchQuery,
+  Cs2CapCandlesQuery,
+  Cs2CapHistoryQuery,
+  Cs2CapItemsQuery,
+  Cs2CapPricesQuery,
+  Cs2CapSalesQuery,
+  Cs2CapSubKeyCreate,
+  Cs2CapSubKeyUpdate,
+} from './inputs.js';
+import type {
   Cs2CapArbitrage,
   Cs2CapArbitragePage,
   Cs2CapBatchBids,
   Cs2CapBatchPrices,
   Cs2CapBid,
   Cs2CapBidsPage,
+  Cs2CapCatalogItem,
   Cs2CapCandles,
   Cs2CapItemsPage,
   Cs2CapKeyInfo,
@@ -79,20 +91,6 @@ const optionsSchema = z
   .strict();
 
 type Raw<T extends z.ZodType> = z.output<T>;
-/** Query of `getPriceCandles`: an item, an interval, and `lookbackDays` or `start`/`end`. */
-export type Cs2CapCandlesQuery = z.input<typeof s.candlesQuerySchema>;
-/** Query of `getPrices` and `getBids`: an item by name or id, optional marketplaces, currency, paging. */
-export type Cs2CapPricesQuery = z.input<typeof s.pricesQuerySchema>;
-/** Query of `getPricesBatch`: up to 100 ids and names in all. */
-export type Cs2CapBatchQuery = z.input<typeof s.batchQuerySchema>;
-/** Query of `getPriceHistory`. */
-export type Cs2CapHistoryQuery = z.input<typeof s.historyQuerySchema>;
-/** Query of `getSales`. */
-export type Cs2CapSalesQuery = z.input<typeof s.salesQuerySchema>;
-/** Query of `listItems`. */
-export type Cs2CapItemsQuery = z.input<typeof s.itemsQuerySchema>;
-/** Input of `subKeys.create`: a name and optional lower limits. */
-export type Cs2CapSubKeyCreate = z.input<typeof s.subKeyCreateSchema>;
 
 /** A bulk NDJSON stream: when the snapshot was taken, its announced size, and the rows. */
 export interface Cs2CapStream<Row> {
@@ -104,11 +102,7 @@ export interface Cs2CapStream<Row> {
   readonly rows: AsyncGenerator<Row, void, undefined>;
 }
 
-/** Query of `getArbitrage`: the smallest gross spread (percent, default 1), marketplaces to buy on and sell into, paging. */
-export type Cs2CapArbitrageQuery = z.input<typeof s.arbitrageQuerySchema>;
 
-/** Input of `subKeys.update`: a new name, or new limits (`null` removes a limit, back to the parent's). */
-export type Cs2CapSubKeyUpdate = z.input<typeof s.subKeyUpdateSchema>;
 
 /** What `reissueKey()` returns (`POST /v1/account/key/reissue`). */
 export interface Cs2CapReissuedKey {
@@ -148,15 +142,18 @@ export interface Cs2CapAccountPageQuery {
 
 /** A CS2Cap client: every documented operation (see each call), with its rate limit, retries and tier gate. */
 export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
+  /** `cs2cap`: which provider this client speaks to. */
   readonly id: 'cs2cap';
-/** Lowest asks per marketplace (`GET /v1/prices`). */
-  getPrices(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapPricesPage>;
+  /** What it offers: asks, bids and FX; no listings to buy, no trading. */
+  readonly has: Capabilities;
+  /** Lowest asks per marketplace (`GET /v1/prices`): a page when awaited, every ask from it on with `for await`. */
+  getPrices(query: Cs2CapPricesQuery, options?: CallOptions): PagePromise<Cs2CapPricesPage, Cs2CapPrice>;
 /** Asks of up to 100 items at once (Starter and above). */
   getPricesBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchPrices>;
   /** Highest buy orders of up to 100 items at once (`POST /v1/bids/batch`, Starter and above); a lookup, safe to repeat. */
   getBidsBatch(query: Cs2CapBatchQuery, options?: CallOptions): Promise<Cs2CapBatchBids>;
-/** Highest buy orders per marketplace (Starter and above). */
-  getBids(query: Cs2CapPricesQuery, options?: CallOptions): Promise<Cs2CapBidsPage>;
+  /** Highest buy orders per marketplace (Starter and above): a page when awaited, every bid from it on with `for await`. */
+  getBids(query: Cs2CapPricesQuery, options?: CallOptions): PagePromise<Cs2CapBidsPage, Cs2CapBid>;
 /** One page of price history (Pro and above). */
   getPriceHistory(query: Cs2CapHistoryQuery, options?: CallOptions): PagePromise<Cs2CapPriceHistoryPage, Cs2CapPriceSnapshot>;
   /**
@@ -176,8 +173,8 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
    * @deprecated Iterate the page call instead: `for await (const sale of cs2cap.getSales(query))`.
    */
   sales(query?: Omit<Cs2CapSalesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapSale, void, undefined>;
-/** The catalog, filtered. */
-  listItems(query?: Cs2CapItemsQuery, options?: CallOptions): Promise<Cs2CapItemsPage>;
+  /** The catalog, filtered: a page when awaited, every item from it on with `for await` (without `limit`, one answer holds all). */
+  listItems(query?: Cs2CapItemsQuery, options?: CallOptions): PagePromise<Cs2CapItemsPage, Cs2CapCatalogItem>;
   /** Marketplaces by display name, with fees (fractions) and health. */
   getProviders(query?: Cs2CapProvidersQuery, options?: CallOptions): Promise<Cs2CapProviders>;
   /** 1 USD = rates[CODE]. */
@@ -219,9 +216,10 @@ export interface Cs2CapClient extends MarketProvider, Cs2CapAnalyticsCalls {
   quotaStatus(): Cs2CapQuotaStatus;
   /** Read the key's effective rate and apply it to the limiter. */
   syncLimits(options?: CallOptions): Promise<Cs2CapSyncedLimits>;
+  /** Child keys (Quant; root key or session only): list, create, read, change, revoke, reissue. */
   readonly subKeys: {
-/** List child keys (Quant; root key only). */
-    list(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapSubKeyList>;
+    /** Child keys (Quant; root key only): a page when awaited, every key from it on with `for await`. */
+    list(query?: Cs2CapAccountPageQuery, options?: CallOptions): PagePromise<Cs2CapSubKeyList, Cs2CapSubKeyDetail>;
 /** Create a child key; its plaintext key is returned once. Never retried. */
     create(input: Cs2CapSubKeyCreate, options?: CallOptions): Promise<Cs2CapCreatedSubKey>;
 /** Revoke a child key. */
@@ -325,11 +323,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     id: PROVIDER,
     has: Object.freeze({ asks: true, bids: true, listings: false, trading: false, fx: true, eventMarkets: false }) satisfies Capabilities,
 
-    async getPrices(query, call) {
+    getPrices: offsetList(PROVIDER, (p) => p.items, (p) => p.pagination.has_next, async (query, call) => {
       const q = parseInput(PROVIDER, 'getPrices', s.pricesQuerySchema, query);
       const page = await get('/prices', s.pricesPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit, offset: q.offset }, call);
       return r.pricesPage(page);
-    },
+    }),
 
     async getPricesBatch(query, call) {
       const q = parseInput(PROVIDER, 'getPricesBatch', s.batchQuerySchema, query);
@@ -355,12 +353,12 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       return r.batchBids(res);
     },
 
-    async getBids(query, call) {
+    getBids: offsetList(PROVIDER, (p) => p.items, (p) => p.pagination.has_next, async (query, call) => {
       const q = parseInput(PROVIDER, 'getBids', s.pricesQuerySchema, query);
       // The docs disagree on the default limit (§9 #19): always send one.
       const page = await get('/bids', s.bidsPageSchema, { ...itemQuery(q), providers: q.providers, currency: q.currency, limit: q.limit ?? 100, offset: q.offset }, call);
       return r.bidsPage(page);
-    },
+    }),
 
     getPriceHistory: cursorList(PROVIDER, (p) => p.items, (p) => (p.pagination.has_next ? p.pagination.next_cursor : null), async (query, call) => {
       const q = parseInput(PROVIDER, 'getPriceHistory', s.historyQuerySchema, query);
@@ -410,7 +408,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
       return itemsWhenIterated(() => client.getSales(query, call));
     },
 
-    async listItems(query = {}, call) {
+    listItems: offsetList(PROVIDER, (p) => p.items, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'listItems', s.itemsQuerySchema, query);
       const page = await get(
         '/items',
@@ -439,7 +437,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
         call,
       );
       return r.itemsPage(page);
-    },
+    }),
 
     async getProviders(query = {}, call) {
       const q = parseInput(PROVIDER, 'getProviders', z.object({ provider: z.string().regex(/^[a-z0-9_]{1,40}$/).optional() }).strict(), query);
@@ -508,11 +506,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     },
 
     subKeys: {
-      async list(query = {}, call) {
+      list: offsetList(PROVIDER, (p) => p.keys, (p) => p.pagination.has_next, async (query = {}, call) => {
         const q = parseInput(PROVIDER, 'subKeys.list', s.accountPageQuerySchema, query);
         const page = await get('/account/sub-keys', s.subKeyListSchema, { limit: q.limit ?? 25, offset: q.offset }, call);
         return { keys: page.keys.map(r.subKeyDetail), pagination: r.pagination(page.pagination) };
-      },
+      }),
       async create(input, call) {
         const q = parseInput(PROVIDER, 'subKeys.create', s.subKeyCreateSchema, input);
         // No idempotency key exists for CS2Cap: a lost answer is reported, never resent.

@@ -1,10 +1,15 @@
 export * from './client.js';
 export type * from './results.js';
+export type * from './inputs.js';
 export { CS2CAP_TIER_RPM, type Cs2CapTier, type Cs2CapLimitClass } from './limits.js';
-export type { Cs2CapQuotaStatus, Cs2CapQuotaWindow } from './quota-status.js';
+export type { Cs2CapQuotaStatus, Cs2CapQuotaWindow, Cs2CapStreamQuotas } from './quota-status.js';
 export { verifyCs2CapWebhook, type Cs2CapWebhookInput, type Cs2CapWebhookDelivery, type Cs2CapWebhookPayload, type WebhookHeaders } from './webhook-verify.js';
 export type {
   Cs2CapAlert,
+  Cs2CapAlertBatchOutcome,
+  Cs2CapAlertEvent,
+  Cs2CapAlertEventDelivery,
+  Cs2CapAlertItem,
   Cs2CapAlertBatchResult,
   Cs2CapAlertCreate,
   Cs2CapAlertEvents,
@@ -15,6 +20,8 @@ export type {
   Cs2CapWebhook,
   Cs2CapWebhookCreate,
   Cs2CapWebhookDeliveries,
+  Cs2CapWebhookDeliveryAttempt,
+  Cs2CapWebhookDeliverySummary,
   Cs2CapWebhookDeliveryRecord,
   Cs2CapWebhookUpdate,
   Cs2CapWebhooks,
@@ -47,6 +54,10 @@ export type {
 export type { Cs2CapInventory, Cs2CapSteamInventory, Cs2CapSteamItem } from './inventory.js';
 export type {
   Cs2CapAnalyticsCalls,
+  Cs2CapCatalogSize,
+  Cs2CapIndicatorsMeta,
+  Cs2CapMarketIndexesMeta,
+  Cs2CapMarketSnapshotData,
   Cs2CapChartMeta,
   Cs2CapChartPoint,
   Cs2CapChartQuery,

@@ -3,6 +3,7 @@
  * monthly quota. Creates and secret rotations are never retried: no idempotency key exists.
  */
 import { z } from 'zod';
+import { offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
 import { SecretString } from '../../src/secret.js';
@@ -10,64 +11,226 @@ import { parseInput } from '../../src/validation.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
 import type { Cs2CapAccountPageQuery } from './client.js';
 import { pagination, type Cs2CapPagination } from './results.js';
+import type { Cs2CapWebhookPayload } from './webhook-verify.js';
+import type { Cs2CapAlertCreate, Cs2CapAlertUpdate, Cs2CapWebhookCreate, Cs2CapWebhookUpdate } from './inputs.js';
 import * as s from './schemas.js';
 
-const PROVIDER = 'cs2cap';
-type Raw<T extends z.ZodType> = z.output<T>;
+export type { Cs2CapAlertCreate, Cs2CapAlertUpdate, Cs2CapWebhookCreate, Cs2CapWebhookUpdate } from './inputs.js';
 
-/**
- * A price or spread alert. `threshold_value` stays the exact decimal text the wire sends: a
- * price in `threshold_currency` for a price alert, a percentage for a spread alert.
- */
-export type Cs2CapAlert = Raw<typeof s.alertSchema>;
+const PROVIDER = 'cs2cap';
+
+/** The item an alert watches. */
+export interface Cs2CapAlertItem {
+  /** The CS2Cap catalog id. */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+  /** The Doppler phase, or null for an item without one. */
+  phase?: string | null | undefined;
+}
+
+/** A price or spread alert (`AlertDefinition`). */
+export interface Cs2CapAlert {
+  /** The alert's id (a UUID): what `update` and `delete` take. */
+  id: string;
+  /** `price_below`, `price_above`, `spread_exceeds`, or a kind added later. */
+  kind: string;
+  /**
+   * The threshold as the wire sends it, exact decimal text, not Money: a price in major units of
+   * `threshold_currency` for a price alert (`money(a.threshold_value, a.threshold_currency)`), a
+   * percentage for a spread alert.
+   */
+  threshold_value: string;
+  /** The threshold's currency for a price alert; null on a spread alert. */
+  threshold_currency?: string | null | undefined;
+  /** Whether it is armed; it turns false by itself when the alert fires. */
+  is_enabled: boolean;
+  /** When it last fired (ISO 8601), or null if it never has. */
+  last_triggered_at?: string | null | undefined;
+  /** When it was created (ISO 8601). */
+  created_at: string;
+  /** When it last changed (ISO 8601). */
+  updated_at: string;
+  /** The item it watches. */
+  item: Cs2CapAlertItem;
+}
 /** A page of alerts. */
 export interface Cs2CapAlertList {
   /** The alerts. */
   alerts: Cs2CapAlert[];
-  /** Offset paging. */
+  /** Offset paging (`total` is a real count). */
   pagination: Cs2CapPagination;
 }
 /** Query of `alerts.list`. */
 export interface Cs2CapAlertListQuery {
-  /** Page size, 1..200. */
+  /** Alerts per page, 1–200 (the server's default is 50). */
   limit?: number | undefined;
-  /** Where the page starts. */
+  /** Alerts to skip (0 or more). */
   offset?: number | undefined;
-  /** An item id or a name substring. */
+  /** An exact catalog id (as text) or a substring of the market name, 1–300 characters. */
   search?: string | undefined;
 }
-/** Input of `alerts.create`: `threshold` a decimal string — a price in `currency` (default: the account's), or a spread in percent. */
-export type Cs2CapAlertCreate = z.input<typeof s.alertCreateSchema>;
-/** Input of `alerts.update`: at least one field. */
-export type Cs2CapAlertUpdate = z.input<typeof s.alertUpdateSchema>;
-/** Per-item outcomes of `alerts.createBatch`, in request order. */
-export type Cs2CapAlertBatchResult = Raw<typeof s.alertBatchSchema>;
-/** A page of alert triggers, each with its deliveries. */
-export type Cs2CapAlertEvents = Raw<typeof s.alertEventsSchema>;
-/** A webhook endpoint (its secret is never listed again, only `secret_last4`). */
-export type Cs2CapWebhook = Raw<typeof s.webhookSummarySchema>;
+/** What happened to one entry of `alerts.createBatch`. */
+export interface Cs2CapAlertBatchOutcome {
+  /** The entry's position in the request (0-based). */
+  index: number;
+  /** `created` or `error` (or a status added later). */
+  status: string;
+  /** The new alert's id, when it was created. */
+  alert_id?: string | null | undefined;
+  /** Why it was not, e.g. `ITEM_NOT_FOUND`. */
+  code?: string | null | undefined;
+  /** The server's explanation of the error. */
+  message?: string | null | undefined;
+}
+/** Per-entry outcomes of `alerts.createBatch`, in request order. */
+export interface Cs2CapAlertBatchResult {
+  /** How many alerts were created. */
+  created: number;
+  /** How many entries failed. */
+  failed: number;
+  /** One outcome per entry, in request order. */
+  results: Cs2CapAlertBatchOutcome[];
+}
+/** Where a trigger was sent. */
+export interface Cs2CapAlertEventDelivery {
+  /** The channel: `email`, `webhook`, or one added later. */
+  channel: string;
+  /** The delivery's state (`pending`, `succeeded`, `failed`, …). */
+  status: string;
+  /** The webhook delivery's id (`webhooks.getDelivery` takes it), for a webhook channel. */
+  delivery_id?: string | null | undefined;
+  /** The webhook endpoint's id, for a webhook channel. */
+  endpoint_id?: string | null | undefined;
+}
+/** One time an alert fired. */
+export interface Cs2CapAlertEvent {
+  /** The event's id. */
+  id: string;
+  /** The alert that fired. */
+  alert_id: string;
+  /** The alert's kind. */
+  kind: string;
+  /** The item. */
+  item: Cs2CapAlertItem;
+  /** The value that crossed the threshold, exact decimal text: a price in `triggered_currency`, or a spread in percent. */
+  triggered_value: string;
+  /** The currency of `triggered_value` for a price alert; null for a spread. */
+  triggered_currency?: string | null | undefined;
+  /** The server's words on why it fired. */
+  reason?: string | null | undefined;
+  /** When it fired (ISO 8601). */
+  created_at: string;
+  /** Where the trigger was sent. */
+  deliveries: Cs2CapAlertEventDelivery[];
+}
+/** A page of alert triggers, newest first. */
+export interface Cs2CapAlertEvents {
+  /** The triggers. */
+  events: Cs2CapAlertEvent[];
+  /** Offset paging. */
+  pagination: Cs2CapPagination;
+}
+/** A webhook endpoint (`WebhookEndpointSummary`); its secret is never listed again. */
+export interface Cs2CapWebhook {
+  /** The endpoint's id (a UUID). */
+  id: string;
+  /** Its label. */
+  label: string;
+  /** Where deliveries go. A Discord or Telegram URL holds a token: keep it out of logs. */
+  url: string;
+  /** `custom`, `discord`, `telegram`, `google_sheets`, or one added later. */
+  platform: string;
+  /** The secret's last 4 characters: compare with the secret you hold to see whether it was rotated. */
+  secret_last4?: string | null | undefined;
+  /** Whether it receives deliveries. */
+  is_active: boolean;
+  /** When a delivery last succeeded (ISO 8601), or null. */
+  last_success_at?: string | null | undefined;
+  /** When a delivery last failed (ISO 8601), or null. */
+  last_failure_at?: string | null | undefined;
+  /** What the last failure said, or null. */
+  last_failure_message?: string | null | undefined;
+  /** When it was created (ISO 8601). */
+  created_at: string;
+  /** When it last changed (ISO 8601), or null. */
+  updated_at?: string | null | undefined;
+}
 /** What `webhooks.create` and `webhooks.rotateSecret` return: the secret, shown once. */
 export interface Cs2CapWebhookWithSecret {
+  /** The endpoint as it now is. */
   readonly webhook: Cs2CapWebhook;
   /** `whsec_…`: verify deliveries with it (`verifyCs2CapWebhook`); store it now. */
   readonly secret: SecretString;
 }
-/** Input of `webhooks.create`: `platform` defaults to `custom` (the only signed one with `google_sheets`). */
-export type Cs2CapWebhookCreate = z.input<typeof s.webhookCreateSchema>;
-/** Input of `webhooks.update`: at least one field. */
-export type Cs2CapWebhookUpdate = z.input<typeof s.webhookUpdateSchema>;
-/** A page of webhook deliveries. */
-export type Cs2CapWebhookDeliveries = Raw<typeof s.webhookDeliveriesSchema>;
-/** One delivery with its payload and attempts. */
-export type Cs2CapWebhookDeliveryRecord = Raw<typeof s.webhookDeliverySchema>;
+/** One delivery of an event to an endpoint, as listed. */
+export interface Cs2CapWebhookDeliverySummary {
+  /** The delivery's id: what `getDelivery` takes, and the `X-CS2C-Delivery-Id` the receiver sees. */
+  id: string;
+  /** The event delivered, or null. */
+  event_id?: string | null | undefined;
+  /** The endpoint's id. */
+  endpoint_id: string;
+  /** The endpoint's label, or null. */
+  endpoint_label?: string | null | undefined;
+  /** The endpoint's URL, or null (it may hold a token: keep it out of logs). */
+  endpoint_url?: string | null | undefined;
+  /** The endpoint's platform, or null. */
+  platform?: string | null | undefined;
+  /** `alert.triggered`, the one documented type, or one added later. */
+  event_type: string;
+  /** `pending`, `succeeded`, `failed`, or a state added later. */
+  status: string;
+  /** How many attempts were made. */
+  attempt_count: number;
+  /** The HTTP status of the last attempt, or null. */
+  last_http_status?: number | null | undefined;
+  /** What the last attempt's failure said, or null. */
+  error?: string | null | undefined;
+  /** When the next attempt is due (ISO 8601), or null. */
+  next_attempt_at?: string | null | undefined;
+  /** When the delivery was queued (ISO 8601). */
+  created_at: string;
+  /** When it finished, succeeded or finally failed (ISO 8601), or null. */
+  completed_at?: string | null | undefined;
+}
+/** A page of webhook deliveries, newest first. */
+export interface Cs2CapWebhookDeliveries {
+  /** The deliveries. */
+  deliveries: Cs2CapWebhookDeliverySummary[];
+  /** Offset paging. */
+  pagination: Cs2CapPagination;
+}
+/** One attempt of a delivery. */
+export interface Cs2CapWebhookDeliveryAttempt {
+  /** Its number, from 1. */
+  attempt_number: number;
+  /** How it went (`succeeded`, `failed`, …). */
+  status: string;
+  /** The receiver's HTTP status, or null when none came. */
+  http_status?: number | null | undefined;
+  /** What went wrong, or null. */
+  error?: string | null | undefined;
+  /** The start of the receiver's answer, or null. */
+  response_body_excerpt?: string | null | undefined;
+  /** When it was made (ISO 8601). */
+  created_at: string;
+}
+/** One delivery with its payload and every attempt. */
+export interface Cs2CapWebhookDeliveryRecord extends Cs2CapWebhookDeliverySummary {
+  /** What was sent: the documented fields of the alert event (others are dropped), or null. */
+  payload?: Cs2CapWebhookPayload | null | undefined;
+  /** Every attempt, oldest first (empty when the server sends none). */
+  attempts: Cs2CapWebhookDeliveryAttempt[];
+}
 
 /**
  * Price and spread alerts (exempt from the monthly quota). An alert disables itself when it
  * fires; re-enable it with `update(id, { isEnabled: true })`. Triggers reach your webhooks.
  */
 export interface Cs2CapAlerts {
-  /** Alerts of the account; `search` is an item id or a name substring. */
-  list(query?: Cs2CapAlertListQuery, options?: CallOptions): Promise<Cs2CapAlertList>;
+  /** Alerts of the account (`search`: an item id or a name substring): a page when awaited, every alert from it on with `for await`. */
+  list(query?: Cs2CapAlertListQuery, options?: CallOptions): PagePromise<Cs2CapAlertList, Cs2CapAlert>;
   /** Create one alert. Never retried: duplicates are allowed, so a repeat would add a second alert. */
   create(input: Cs2CapAlertCreate, options?: CallOptions): Promise<Cs2CapAlert>;
   /** Up to 100 alerts in one request (counted as one); outcomes per item. Never retried. */
@@ -76,8 +239,8 @@ export interface Cs2CapAlerts {
   update(alertId: string, input: Cs2CapAlertUpdate, options?: CallOptions): Promise<Cs2CapAlert>;
   /** Delete an alert; safe to repeat. */
   delete(alertId: string, options?: CallOptions): Promise<void>;
-  /** Recent triggers, newest first, with their deliveries. */
-  events(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapAlertEvents>;
+  /** Recent triggers, newest first, with their deliveries: a page when awaited, every trigger from it on with `for await`. */
+  events(query?: Cs2CapAccountPageQuery, options?: CallOptions): PagePromise<Cs2CapAlertEvents, Cs2CapAlertEvent>;
 }
 
 /** Webhook endpoints (Quant; exempt from the monthly quota). Verify deliveries with `verifyCs2CapWebhook`. */
@@ -96,8 +259,8 @@ export interface Cs2CapWebhooks {
    * `secret_last4` in `list()` with the secret you hold to tell whether it happened).
    */
   rotateSecret(webhookId: string, options?: CallOptions): Promise<Cs2CapWebhookWithSecret>;
-  /** Recent deliveries, newest first, with their status and last HTTP status. */
-  deliveries(query?: Cs2CapAccountPageQuery, options?: CallOptions): Promise<Cs2CapWebhookDeliveries>;
+  /** Recent deliveries, newest first, with their status and last HTTP status: a page when awaited, every delivery from it on with `for await`. */
+  deliveries(query?: Cs2CapAccountPageQuery, options?: CallOptions): PagePromise<Cs2CapWebhookDeliveries, Cs2CapWebhookDeliverySummary>;
   /** One delivery with its payload and every attempt. */
   getDelivery(deliveryId: string, options?: CallOptions): Promise<Cs2CapWebhookDeliveryRecord>;
 }
@@ -120,11 +283,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
   };
 
   const alerts: Cs2CapAlerts = {
-    async list(query = {}, call) {
+    list: offsetList(PROVIDER, (p) => p.alerts, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'alerts.list', s.alertListQuerySchema, query);
       const page = await get('/account/alerts', s.alertListSchema, { limit: q.limit, offset: q.offset, search: q.search }, call);
       return { alerts: page.alerts, pagination: pagination(page.pagination) };
-    },
+    }),
     async create(input, call) {
       const q = parseInput(PROVIDER, 'alerts.create', s.alertCreateSchema, input);
       const res = await sender.send({
@@ -170,10 +333,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
       const id = parseInput(PROVIDER, 'alerts.delete', s.resourceIdSchema, alertId);
       await sender.send({ method: 'DELETE', path: `/account/alerts/${pathSegment(id)}`, limitClass: 'default', safety: 'idempotent', schema: s.alertDeletedSchema, call });
     },
-    async events(query = {}, call) {
+    events: offsetList(PROVIDER, (p) => p.events, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'alerts.events', s.accountPageQuerySchema, query);
-      return get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
-    },
+      const page = await get('/account/alerts/events', s.alertEventsSchema, { limit: q.limit, offset: q.offset }, call);
+      return { events: page.events, pagination: pagination(page.pagination) };
+    }),
   };
 
   const webhooks: Cs2CapWebhooks = {
@@ -227,10 +391,11 @@ export function createNotificationCalls(sender: Pick<RequestSender, 'send' | 'se
       });
       return withSecret(res);
     },
-    async deliveries(query = {}, call) {
+    deliveries: offsetList(PROVIDER, (p) => p.deliveries, (p) => p.pagination.has_next, async (query = {}, call) => {
       const q = parseInput(PROVIDER, 'webhooks.deliveries', s.accountPageQuerySchema, query);
-      return get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
-    },
+      const page = await get('/account/webhooks/deliveries', s.webhookDeliveriesSchema, { limit: q.limit ?? 50, offset: q.offset }, call);
+      return { deliveries: page.deliveries, pagination: pagination(page.pagination) };
+    }),
     async getDelivery(deliveryId, call) {
       const id = parseInput(PROVIDER, 'webhooks.getDelivery', s.resourceIdSchema, deliveryId);
       return get(`/account/webhooks/deliveries/${pathSegment(id)}`, s.webhookDeliverySchema, undefined, call);

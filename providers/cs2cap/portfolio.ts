@@ -18,6 +18,10 @@ import { operationPath, type createOperationSender } from './operation-kit.js';
 import { batchPriceQuote, charm, pagination, sticker, type Cs2CapBatchPriceQuote, type Cs2CapCharm, type Cs2CapPagination, type Cs2CapSticker } from './results.js';
 import { MAX_CURSOR_CHARS, MAX_INT_INPUT, MAX_NAME_CHARS, PHASES, providerListSchema, resourceIdSchema } from './schemas.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
+import type * as i from './inputs.js';
+import { inputIs } from './type-match.js';
+
+export type { Cs2CapPortfolioHistoryQuery, Cs2CapPortfolioItemInput, Cs2CapTransactionInput, Cs2CapTransactionUpdate, Cs2CapValuationInput } from './inputs.js';
 
 const PROVIDER = 'cs2cap';
 /** The largest CSV export read, in bytes (a 10,000-item portfolio is well under 2 MB). */
@@ -49,22 +53,31 @@ const itemRef = {
 const needsItem = (v: { itemId?: number | undefined; marketHashName?: string | undefined }): boolean => v.itemId !== undefined || v.marketHashName !== undefined;
 
 /** Input of `portfolios.value`: up to 100 distinct items with quantities. */
-export const valuationSchema = z
+export const valuationSchema = inputIs<i.Cs2CapValuationInput>()(
+  z
   .object({
     items: z.array(z.object({ itemId: positiveInt, quantity: positiveInt }).strict()).min(1).max(1_000),
     currency: currency.optional(),
     providers: providerListSchema.optional(),
   })
   .strict()
-  .refine((v) => new Set(v.items.map((i) => i.itemId)).size <= MAX_VALUATION_ITEMS, { message: `at most ${MAX_VALUATION_ITEMS} distinct items`, path: ['items'] });
+  .refine((v) => new Set(v.items.map((i) => i.itemId)).size <= MAX_VALUATION_ITEMS, { message: `at most ${MAX_VALUATION_ITEMS} distinct items`, path: ['items'] }),
+);
 /** Input of `portfolios.create`. */
-export const portfolioCreateSchema = z.object({ name: z.string().min(1).max(100) }).strict();
+export const portfolioCreateSchema = inputIs<i.Cs2CapPortfolioCreate>()(
+  z.object({ name: z.string().min(1).max(100) }).strict(),
+);
 /** Input of `portfolios.addItem`: an item by id or name (+ phase), a quantity. */
-export const portfolioItemSchema = z.object({ ...itemRef, quantity: positiveInt }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] });
+export const portfolioItemSchema = inputIs<i.Cs2CapPortfolioItemInput>()(
+  z.object({ ...itemRef, quantity: positiveInt }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] }),
+);
 /** Query of `portfolios.getValue`. */
-export const portfolioValueQuerySchema = z.object({ currency: currency.optional(), providers: providerListSchema.optional() }).strict();
+export const portfolioValueQuerySchema = inputIs<i.Cs2CapPortfolioValueQuery>()(
+  z.object({ currency: currency.optional(), providers: providerListSchema.optional() }).strict(),
+);
 /** Query of `portfolios.getHistory`: a window by dates or `lookbackDays`, a basis, paging. */
-export const portfolioHistoryQuerySchema = z
+export const portfolioHistoryQuerySchema = inputIs<i.Cs2CapPortfolioHistoryQuery>()(
+  z
   .object({
     startDate: isoDate.optional(),
     endDate: isoDate.optional(),
@@ -78,7 +91,8 @@ export const portfolioHistoryQuerySchema = z
   .strict()
   // The server silently prefers lookback over start_date: refuse the mix instead.
   .refine((q) => q.lookbackDays === undefined || q.startDate === undefined, { message: 'give lookbackDays or startDate, not both', path: ['lookbackDays'] })
-  .refine((q) => q.startDate === undefined || q.endDate === undefined || q.startDate <= q.endDate, { message: 'endDate must not be before startDate', path: ['endDate'] });
+  .refine((q) => q.startDate === undefined || q.endDate === undefined || q.startDate <= q.endDate, { message: 'endDate must not be before startDate', path: ['endDate'] }),
+);
 const transactionFields = {
   type: z.enum(['buy', 'sell']),
   quantity: positiveInt,
@@ -94,9 +108,12 @@ const transactionFields = {
   currency: currency.max(8).optional(),
 };
 /** Input of `portfolios.addTransaction`. */
-export const transactionCreateSchema = z.object({ ...itemRef, ...transactionFields }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] });
+export const transactionCreateSchema = inputIs<i.Cs2CapTransactionInput>()(
+  z.object({ ...itemRef, ...transactionFields }).strict().refine(needsItem, { message: 'give itemId or marketHashName', path: ['itemId'] }),
+);
 /** Input of `portfolios.updateTransaction`: any of the fields, at least one. */
-export const transactionUpdateSchema = z
+export const transactionUpdateSchema = inputIs<i.Cs2CapTransactionUpdate>()(
+  z
   .object({
     type: transactionFields.type.optional(),
     quantity: positiveInt.optional(),
@@ -111,9 +128,14 @@ export const transactionUpdateSchema = z
   .strict()
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['type'] })
   // A price without its currency would be read in the transaction's currency, whatever that is.
-  .refine((v) => (v.price === undefined && v.fee == null) || v.currency !== undefined, { message: 'give the currency of price and fee', path: ['currency'] });
+  .refine((v) => (v.price === undefined && v.fee == null) || v.currency !== undefined, { message: 'give the currency of price and fee', path: ['currency'] }),
+);
+/** Query of `portfolios.exportCsv`. */
+const csvExportQuerySchema = inputIs<i.Cs2CapCsvExportQuery>()(z.object({ format: z.enum(['transactions', 'items']).optional() }).strict());
 /** Input of `portfolios.importSteam`: some asset ids, or none for the whole linked inventory. */
-export const steamImportSchema = z.object({ assetIds: z.array(z.string().regex(/^\d{1,20}$/, 'a Steam asset id')).min(1).max(10_000).optional() }).strict();
+export const steamImportSchema = inputIs<i.Cs2CapSteamImportInput>()(
+  z.object({ assetIds: z.array(z.string().regex(/^\d{1,20}$/, 'a Steam asset id')).min(1).max(10_000).optional() }).strict(),
+);
 
 /** One valued holding (`PortfolioLineItem`); amounts exact in the valuation's currency, absent without a price. */
 export interface Cs2CapValuedItem {
@@ -310,52 +332,42 @@ export interface Cs2CapCsvImportResult {
   /** Rows the server says it imported, when its answer has an `imported` count. */
   readonly imported: number | undefined;
 }
-/** Input of `portfolios.value`. */
-export type Cs2CapValuationInput = z.input<typeof valuationSchema>;
-/** Input of `portfolios.addItem`. */
-export type Cs2CapPortfolioItemInput = z.input<typeof portfolioItemSchema>;
-/** Query of `portfolios.getHistory`. */
-export type Cs2CapPortfolioHistoryQuery = z.input<typeof portfolioHistoryQuerySchema>;
-/** Input of `portfolios.addTransaction`. */
-export type Cs2CapTransactionInput = z.input<typeof transactionCreateSchema>;
-/** Input of `portfolios.updateTransaction`. */
-export type Cs2CapTransactionUpdate = z.input<typeof transactionUpdateSchema>;
 
 /** Portfolios: valuations, saved portfolios, holdings, a ledger, history, imports and export. */
 export interface Cs2CapPortfolios {
   /** Value up to 100 distinct items now (all tiers); a lookup, safe to repeat. */
-  value(input: Cs2CapValuationInput, options?: CallOptions): Promise<Cs2CapValuation>;
+  value(input: i.Cs2CapValuationInput, options?: CallOptions): Promise<Cs2CapValuation>;
   /** The account's saved portfolios. */
   list(options?: CallOptions): Promise<Cs2CapPortfolio[]>;
   /** Create a portfolio. Never repeated; past the tier's count it is refused (400 or 409 `PORTFOLIO_LIMIT_REACHED`). */
-  create(input: { name: string }, options?: CallOptions): Promise<Cs2CapPortfolio>;
+  create(input: i.Cs2CapPortfolioCreate, options?: CallOptions): Promise<Cs2CapPortfolio>;
   /** Delete a portfolio with its holdings and ledger; safe to repeat. */
   delete(portfolioId: string, options?: CallOptions): Promise<void>;
   /** The holdings. */
   items(portfolioId: string, options?: CallOptions): Promise<Cs2CapPortfolioItem[]>;
   /** Add a holding by hand. Never repeated. */
-  addItem(portfolioId: string, input: Cs2CapPortfolioItemInput, options?: CallOptions): Promise<Cs2CapPortfolioItem>;
+  addItem(portfolioId: string, input: i.Cs2CapPortfolioItemInput, options?: CallOptions): Promise<Cs2CapPortfolioItem>;
   /** Remove a holding by its entry id (not the item id); safe to repeat. */
   removeItem(portfolioId: string, entryId: string, options?: CallOptions): Promise<void>;
   /** Value the holdings now. */
-  getValue(portfolioId: string, query?: { currency?: string; providers?: string[] }, options?: CallOptions): Promise<Cs2CapValuation>;
+  getValue(portfolioId: string, query?: i.Cs2CapPortfolioValueQuery, options?: CallOptions): Promise<Cs2CapValuation>;
   /** One page of daily values (`ledger` basis by default: it needs transactions). */
-  getHistory(portfolioId: string, query?: Cs2CapPortfolioHistoryQuery, options?: CallOptions): PagePromise<Cs2CapPortfolioHistory, Cs2CapPortfolioDay>;
+  getHistory(portfolioId: string, query?: i.Cs2CapPortfolioHistoryQuery, options?: CallOptions): PagePromise<Cs2CapPortfolioHistory, Cs2CapPortfolioDay>;
   /**
    * Every day of the window, following `next_cursor`.
    * @deprecated Iterate the page call instead: `for await (const day of cs2cap.portfolios.getHistory(portfolioId, query))`.
    */
-  history(portfolioId: string, query?: Omit<Cs2CapPortfolioHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPortfolioDay, void, undefined>;
+  history(portfolioId: string, query?: Omit<i.Cs2CapPortfolioHistoryQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<Cs2CapPortfolioDay, void, undefined>;
   /** Record a buy or sell (a buy of an item not held adds the holding). Never repeated. */
-  addTransaction(portfolioId: string, input: Cs2CapTransactionInput, options?: CallOptions): Promise<Cs2CapTransaction>;
+  addTransaction(portfolioId: string, input: i.Cs2CapTransactionInput, options?: CallOptions): Promise<Cs2CapTransaction>;
   /** The ledger, newest first. */
   transactions(portfolioId: string, options?: CallOptions): Promise<Cs2CapTransaction[]>;
   /** Change a ledger entry; safe to repeat. */
-  updateTransaction(portfolioId: string, transactionId: string, input: Cs2CapTransactionUpdate, options?: CallOptions): Promise<Cs2CapTransaction>;
+  updateTransaction(portfolioId: string, transactionId: string, input: i.Cs2CapTransactionUpdate, options?: CallOptions): Promise<Cs2CapTransaction>;
   /** Delete a ledger entry; safe to repeat. */
   deleteTransaction(portfolioId: string, transactionId: string, options?: CallOptions): Promise<void>;
   /** Import the linked Steam inventory (or some of its assets). Never repeated (a second import skips what is there). */
-  importSteam(portfolioId: string, input?: { assetIds?: string[] }, options?: CallOptions): Promise<Cs2CapImportResult>;
+  importSteam(portfolioId: string, input?: i.Cs2CapSteamImportInput, options?: CallOptions): Promise<Cs2CapImportResult>;
   /**
    * Import a CSV file (a ledger or a holdings snapshot, told apart by its header row; the
    * columns are those `exportCsv` writes), UTF-8, at most 16 MiB and 100,000 rows. Checked
@@ -365,7 +377,7 @@ export interface Cs2CapPortfolios {
    */
   importCsv(portfolioId: string, csv: string | Uint8Array, options?: Cs2CapCsvImportOptions): Promise<Cs2CapCsvImportResult>;
   /** The ledger (`transactions`, default) or the holdings (`items`) as CSV text. */
-  exportCsv(portfolioId: string, query?: { format?: 'transactions' | 'items' }, options?: CallOptions): Promise<string>;
+  exportCsv(portfolioId: string, query?: i.Cs2CapCsvExportQuery, options?: CallOptions): Promise<string>;
 }
 
 /** The `portfolios` calls of a CS2Cap client. */
@@ -596,7 +608,7 @@ export function createPortfolioCalls(send: ReturnType<typeof createOperationSend
     },
     async exportCsv(portfolioId, query = {}, call) {
       const pid = id('portfolios.exportCsv', portfolioId);
-      const q = parseInput(PROVIDER, 'portfolios.exportCsv', z.object({ format: z.enum(['transactions', 'items']).optional() }).strict(), query);
+      const q = parseInput(PROVIDER, 'portfolios.exportCsv', csvExportQuerySchema, query);
       const path = operationPath('exportPortfolioCsv', { portfolio_id: pid });
       // CSV, not JSON: read as a stream, bounded.
       const res = await sender.sendStream({ method: 'GET', path, query: { format: q.format ?? 'transactions' }, limitClass: 'default', safety: 'read', schema: z.unknown(), call });

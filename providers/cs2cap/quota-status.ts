@@ -10,7 +10,9 @@ import type { ObservedResponse } from '../../src/http/request-sender.js';
 
 /** One limit as the server last reported it. */
 export interface Cs2CapQuotaWindow {
+  /** `X-RateLimit-Limit`: how many requests (or stream starts) the window allows. */
   readonly limit: number;
+  /** `X-RateLimit-Remaining`: how many are left (never above `limit`). */
   readonly remaining: number;
   /** When it resets (ISO time), if the server said. */
   readonly resetsAt: string | undefined;
@@ -25,7 +27,15 @@ export interface Cs2CapQuotaStatus {
   /** The monthly quota, once an answer has carried it (the server sends it when it runs low). */
   readonly monthly: Cs2CapQuotaWindow | undefined;
   /** The rolling 24 h bulk-stream starts, per endpoint, once a stream start has carried them. */
-  readonly streams: { readonly prices: Cs2CapQuotaWindow | undefined; readonly bids: Cs2CapQuotaWindow | undefined };
+  readonly streams: Cs2CapStreamQuotas;
+}
+
+/** The 24 h stream-start quotas, one per bulk stream (each counted on its own). */
+export interface Cs2CapStreamQuotas {
+  /** Starts of `streamPrices` (`POST /v1/prices`), once a start has reported them. */
+  readonly prices: Cs2CapQuotaWindow | undefined;
+  /** Starts of `streamBids` (`POST /v1/bids`), once a start has reported them. */
+  readonly bids: Cs2CapQuotaWindow | undefined;
 }
 
 type Scope = 'minute' | 'month' | 'stream';

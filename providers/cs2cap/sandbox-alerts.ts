@@ -63,10 +63,15 @@ interface AlertRecord {
 
 /** One delivery attempt's outcome, as `GET /account/webhooks/deliveries` shows it. */
 export interface Cs2CapSandboxDelivery {
+  /** The delivery's id (also sent as `X-CS2C-Delivery-Id`). */
   id: string;
+  /** The endpoint it went to. */
   endpoint_id: string;
+  /** How it went. */
   status: 'succeeded' | 'failed';
+  /** The receiver's HTTP status, or null when none came. */
   last_http_status: number | null;
+  /** Why it failed, or null. */
   error: string | null;
 }
 

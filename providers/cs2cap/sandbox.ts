@@ -30,20 +30,33 @@ const TIER_ORDER: Cs2CapTier[] = ['free', 'starter', 'pro', 'quant'];
 const MONTHLY: Record<Cs2CapTier, number> = { free: 1_000, starter: 50_000, pro: 500_000, quant: 1_000_000 };
 export const CS2CAP_SANDBOX_FX: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79, CNY: 7.24, RUB: 78.4, BTC: 0.0000163 };
 
-interface KeyRecord {
+/** A key the sandbox knows (a root key from `createKey`, or a child key made through the API). */
+export interface Cs2CapSandboxKey {
+  /** The key itself (`sk_live_…`, made at run time). */
   key: string;
+  /** Its id (a UUID). */
   id: string;
+  /** Its account's tier. */
   tier: Cs2CapTier;
+  /** Whether it is a root key. */
   root: boolean;
+  /** The root key's id (its own for a root key). */
   rootId: string;
+  /** A child key's name; null for a root key. */
   name: string | null;
+  /** False once revoked or reissued. */
   active: boolean;
+  /** When it was made (ISO 8601). */
   createdAt: string;
+  /** Requests per window it may make. */
   rpm: number;
+  /** Requests per month it may make. */
   monthlyQuota: number;
+  /** Requests counted against the monthly quota so far. */
   used: number;
-  /** A child key's own caps (`null`: the parent's). */
+  /** A child key's own requests-per-minute cap (`null` or unset: the parent's). */
   rateOverride?: number | null;
+  /** A child key's own monthly cap (`null` or unset: the parent's). */
   quotaOverride?: number | null;
 }
 
@@ -54,25 +67,57 @@ export const SANDBOX_CHARMS = ["Lil' Squirt", 'Die-cast AK'] as const;
 
 /** One recent sale as the sandbox serves it. */
 export interface SandboxSale {
+  /** When it sold (ISO 8601). */
   date: string;
+  /** The marketplace key. */
   provider: string;
+  /** The price in minor units of `currency`. */
   price: number;
+  /** The price's currency. */
   currency: string;
+  /** The catalog id. */
   item_id: number;
+  /** The Steam market name. */
   market_hash_name: string;
+  /** Always null: the sandbox sells no Doppler phases. */
   phase: null;
+  /** The wear float, or null. */
   float: number | null;
+  /** The paint seed, or null. */
   paint_seed: number | null;
-  stickers: { name: string; slot: number; wear: null }[];
-  charms: { name: string; pattern_id: number }[];
+  /** Applied stickers (name and slot; no wear). */
+  stickers: SandboxSaleSticker[];
+  /** Attached charms. */
+  charms: SandboxSaleCharm[];
+}
+/** A sticker of a sandbox sale. */
+export interface SandboxSaleSticker {
+  /** Sticker name. */
+  name: string;
+  /** Slot, 0-based. */
+  slot: number;
+  /** Always null in the sandbox. */
+  wear: null;
+}
+/** A charm of a sandbox sale. */
+export interface SandboxSaleCharm {
+  /** Charm name. */
+  name: string;
+  /** Its pattern. */
+  pattern_id: number;
 }
 
 /** One request an API route received, as `observe` shows it. */
 export interface Cs2CapSandboxExchange {
+  /** HTTP method. */
   method: string;
+  /** Path without the query. */
   path: string;
+  /** The query parameters. */
   query: URLSearchParams;
+  /** The request headers. */
   headers: SandboxRequest['headers'];
+  /** The parsed JSON body, if any. */
   body: unknown;
 }
 
@@ -93,17 +138,36 @@ function withObjectInputs(res: SandboxResponse): SandboxResponse {
 
 const numberOrNull = (raw: string | null): number | null => (raw === null || Number.isNaN(Number(raw)) ? null : Number(raw));
 
-interface PriceRow {
+/** One marketplace's quote of one item in the sandbox (amounts in USD cents). */
+export interface Cs2CapSandboxPrice {
+  /** The catalog id. */
   item_id: number;
+  /** The Steam market name. */
   market_hash_name: string;
+  /** The marketplace key. */
   provider: string;
+  /** The lowest ask, USD cents. */
   ask: number;
+  /** Listings at the ask. */
   quantity: number;
+  /** The highest bid, USD cents, or null where the marketplace takes no buy orders. */
   bid: number | null;
+  /** Buy orders at the bid. */
   num_bids: number;
+  /** When the quote last changed (ISO 8601). */
   timestamp: string;
 }
+type PriceRow = Cs2CapSandboxPrice;
 
+/** An item of the sandbox's catalog, by id and name. */
+export interface Cs2CapSandboxItemRef {
+  /** The catalog id. */
+  item_id: number;
+  /** The Steam market name. */
+  market_hash_name: string;
+}
+
+/** How a `Cs2CapSandbox` behaves. */
 export interface Cs2CapSandboxOptions {
   /** Length of a rate-limit window (default 60 000 ms; tests use less). */
   windowMs?: number;
@@ -114,8 +178,11 @@ export interface Cs2CapSandboxOptions {
 /** A CS2Cap server on loopback for tests and demos (see the file comment). */
 export class Cs2CapSandbox extends ProviderSandbox {
   protected readonly root = '/v1';
+  /** The HTTP server, its request log and fault injection. */
   readonly server = new SandboxServer('cs2cap');
-  readonly keys = new Map<string, KeyRecord>();
+  /** Every key, by key. */
+  readonly keys = new Map<string, Cs2CapSandboxKey>();
+  /** Every quote; change one to move the market (alerts read it on `checkAlerts()`). */
   readonly prices: PriceRow[] = [];
   readonly #windows = new Map<string, RollingWindowCounter>();
   readonly #windowMs: number;
@@ -155,7 +222,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
   /** The candles `GET /v1/prices/candles?fill=true` serves for the item over the longest window (365 days daily, 30 hourly), as a Quant key gets them. */
   #filledCandles(itemId: number, interval: '1d' | '1h', currency: string): SandboxCandle[] | SandboxResponse {
     const query = new URLSearchParams({ item_id: String(itemId), interval, lookback: interval === '1d' ? '365' : '30', fill: 'true', currency });
-    const quant = { tier: 'quant' } as KeyRecord;
+    const quant = { tier: 'quant' } as Cs2CapSandboxKey;
     const res = this.#candles({ method: 'GET', path: '/v1/prices/candles', params: {}, query, headers: {}, body: undefined, rawBody: Buffer.alloc(0) }, quant);
     return res.status === 200 ? (res.body as { data: SandboxCandle[] }).data : res;
   }
@@ -178,14 +245,14 @@ export class Cs2CapSandbox extends ProviderSandbox {
   }
 
   /** The catalog entry of an id (every priced item is in the catalog). */
-  catalogItem(itemId: number): { item_id: number; market_hash_name: string } | undefined {
+  catalogItem(itemId: number): Cs2CapSandboxItemRef | undefined {
     const row = this.prices.find((p) => p.item_id === itemId);
     return row ? { item_id: row.item_id, market_hash_name: row.market_hash_name } : undefined;
   }
 
 
   /** A new root key of the tier (revoking none: several accounts may coexist). */
-  createKey(tier: Cs2CapTier = 'quant', overrides: Partial<Pick<KeyRecord, 'rpm' | 'monthlyQuota'>> = {}): string {
+  createKey(tier: Cs2CapTier = 'quant', overrides: Partial<Pick<Cs2CapSandboxKey, 'rpm' | 'monthlyQuota'>> = {}): string {
     const id = randomUUID();
     const key = `sk_live_${randomBytes(18).toString('base64url')}`;
     this.keys.set(key, {
@@ -265,7 +332,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
     });
   }
 
-  #auth(req: SandboxRequest): KeyRecord | SandboxResponse {
+  #auth(req: SandboxRequest): Cs2CapSandboxKey | SandboxResponse {
     const token = bearer(req.headers);
     if (!token) return { status: 401, body: { code: 'UNAUTHORIZED', detail: 'Missing Authorization header' } };
     const rec = this.keys.get(token);
@@ -290,13 +357,13 @@ export class Cs2CapSandbox extends ProviderSandbox {
   }
 
   /** The per-minute window, as the OpenAPI reads the headers: Reset in seconds from now. */
-  #minuteHeaders(rec: KeyRecord): Record<string, string> {
+  #minuteHeaders(rec: Cs2CapSandboxKey): Record<string, string> {
     const { remaining, resetMs } = this.#windows.get(rec.id)?.peek(rec.id) ?? { remaining: rec.rpm, resetMs: 0 };
     return { 'X-RateLimit-Limit': String(rec.rpm), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': String(Math.ceil(resetMs / 1000)), 'X-RateLimit-Tier': rec.tier };
   }
 
   /** The monthly quota, as the docs read the headers: Reset a Unix time (the next month). */
-  #monthlyHeaders(rec: KeyRecord): Record<string, string> {
+  #monthlyHeaders(rec: Cs2CapSandboxKey): Record<string, string> {
     const now = new Date();
     const nextMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) / 1000;
     return { 'X-RateLimit-Limit': String(rec.monthlyQuota), 'X-RateLimit-Remaining': String(Math.max(0, rec.monthlyQuota - rec.used)), 'X-RateLimit-Reset': String(nextMonth), 'X-RateLimit-Tier': rec.tier };
@@ -307,20 +374,20 @@ export class Cs2CapSandbox extends ProviderSandbox {
    * window and the monthly quota, the one with the smaller share left, once at most a tenth
    * of it is left (the monthly quota on a tie); else only the tier.
    */
-  #rateHeaders(rec: KeyRecord): Record<string, string> {
+  #rateHeaders(rec: Cs2CapSandboxKey): Record<string, string> {
     const minuteShare = (this.#windows.get(rec.id)?.peek(rec.id).remaining ?? rec.rpm) / rec.rpm;
     const monthShare = Math.max(0, rec.monthlyQuota - rec.used) / rec.monthlyQuota;
     if (Math.min(minuteShare, monthShare) > 0.1) return { 'X-RateLimit-Tier': rec.tier };
     return monthShare <= minuteShare ? this.#monthlyHeaders(rec) : this.#minuteHeaders(rec);
   }
 
-  #tierAtLeast(rec: KeyRecord, tier: Cs2CapTier): SandboxResponse | undefined {
+  #tierAtLeast(rec: Cs2CapSandboxKey, tier: Cs2CapTier): SandboxResponse | undefined {
     if (TIER_ORDER.indexOf(rec.tier) >= TIER_ORDER.indexOf(tier)) return undefined;
     return { status: 403, body: { code: 'FORBIDDEN', detail: `This endpoint requires the ${tier} tier or higher.` } };
   }
 
   /** Wrap a handler with auth, limits, quota counting and an optional tier gate. */
-  #authed(handler: (req: SandboxRequest, key: KeyRecord) => SandboxResponse, options: { tier?: Cs2CapTier; countsQuota?: boolean } = {}) {
+  #authed(handler: (req: SandboxRequest, key: Cs2CapSandboxKey) => SandboxResponse, options: { tier?: Cs2CapTier; countsQuota?: boolean } = {}) {
     const served = (req: SandboxRequest): SandboxResponse => {
       const rec = this.#auth(req);
       if (!('key' in rec)) return rec;
@@ -596,7 +663,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
       for (const other of this.keys.values()) if (other.rootId === k.rootId) other.active = false;
       const key = `sk_live_${randomBytes(18).toString('base64url')}`;
       const id = randomUUID();
-      const rec: KeyRecord = { ...k, key, id, rootId: id, active: true, createdAt: new Date().toISOString() };
+      const rec: Cs2CapSandboxKey = { ...k, key, id, rootId: id, active: true, createdAt: new Date().toISOString() };
       this.keys.set(key, rec);
       // The new root key keeps the account's rate window.
       const window = this.#windows.get(k.id);
@@ -617,7 +684,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
       if (!body.name) return { status: 422, body: { code: 'VALIDATION_ERROR', detail: [{ type: 'missing', loc: ['body', 'name'], msg: 'Field required' }] } };
       if ([...this.keys.values()].filter((c) => !c.root && c.rootId === k.rootId && c.active).length >= 25) return { status: 409, body: { code: 'CONFLICT', detail: 'Sub-key limit reached (25)' } };
       const key = `sk_live_${randomBytes(18).toString('base64url')}`;
-      const rec: KeyRecord = {
+      const rec: Cs2CapSandboxKey = {
         key, id: randomUUID(), tier: k.tier, root: false, rootId: k.rootId, name: body.name, active: true, createdAt: new Date().toISOString(),
         rpm: Math.min(k.rpm, body.rate_requests_per_minute_override ?? k.rpm), monthlyQuota: Math.min(k.monthlyQuota, body.quota_requests_per_month_override ?? k.monthlyQuota), used: 0,
         rateOverride: body.rate_requests_per_minute_override ?? null, quotaOverride: body.quota_requests_per_month_override ?? null,
@@ -626,8 +693,8 @@ export class Cs2CapSandbox extends ProviderSandbox {
       return { status: 201, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now.' } };
     }, { tier: 'quant', countsQuota: false }));
 
-    const childOf = (k: KeyRecord, id: string | undefined): KeyRecord | undefined => [...this.keys.values()].find((c) => c.id === id && !c.root && c.rootId === k.rootId && c.active);
-    const rootOf = (k: KeyRecord): KeyRecord | undefined => [...this.keys.values()].find((c) => c.root && c.id === k.rootId && c.active);
+    const childOf = (k: Cs2CapSandboxKey, id: string | undefined): Cs2CapSandboxKey | undefined => [...this.keys.values()].find((c) => c.id === id && !c.root && c.rootId === k.rootId && c.active);
+    const rootOf = (k: Cs2CapSandboxKey): Cs2CapSandboxKey | undefined => [...this.keys.values()].find((c) => c.root && c.id === k.rootId && c.active);
 
     r.route('GET', '/v1/account/sub-keys/:id', this.#authed((req, k) => {
       if (!k.root) return { status: 403, body: { code: 'FORBIDDEN', detail: 'Child keys cannot manage sub-keys' } };
@@ -663,7 +730,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
       // The old key stops working; the id, name and caps stay (and so does its rate window).
       child.active = false;
       const key = `sk_live_${randomBytes(18).toString('base64url')}`;
-      const rec: KeyRecord = { ...child, key, active: true, createdAt: new Date().toISOString() };
+      const rec: Cs2CapSandboxKey = { ...child, key, active: true, createdAt: new Date().toISOString() };
       this.keys.set(key, rec);
       return { status: 200, body: { key, key_info: this.#keyInfo(rec), message: 'Store this key now; it will not be shown again.' } };
     }, { tier: 'quant', countsQuota: false }));
@@ -681,7 +748,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
    * tenth bucket is empty) unless `fill`. Free and Starter: daily only, at most 30 days, no
    * start/end/fill (the docs do not say which error refuses more; 403 here).
    */
-  #candles(req: SandboxRequest, k: KeyRecord): SandboxResponse {
+  #candles(req: SandboxRequest, k: Cs2CapSandboxKey): SandboxResponse {
     const rows = this.#select(req);
     if (!Array.isArray(rows)) return rows;
     if (!rows.length) return { status: 404, body: { code: 'NOT_FOUND', detail: 'Item not found' } };
@@ -785,7 +852,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
   }
 
   /** Bulk NDJSON: one active stream per key and endpoint, a 24 h start quota, rows in USD. */
-  #stream(req: SandboxRequest, k: KeyRecord, kind: 'prices' | 'bids'): SandboxResponse {
+  #stream(req: SandboxRequest, k: Cs2CapSandboxKey, kind: 'prices' | 'bids'): SandboxResponse {
     const id = `${k.rootId}:${kind}`;
     if (this.#activeStreams.has(id)) {
       return { status: 409, headers: { 'Retry-After': '5' }, body: { code: 'STREAM_ALREADY_ACTIVE', detail: `A /v1/${kind} stream is already active for this key.` } };
@@ -886,7 +953,7 @@ export class Cs2CapSandbox extends ProviderSandbox {
     });
   }
 
-  #keyInfo(k: KeyRecord): Record<string, unknown> {
+  #keyInfo(k: Cs2CapSandboxKey): Record<string, unknown> {
     return {
       id: k.id, key_prefix: k.root ? 'sk_live_root' : 'sk_live_child', name: k.name, root_key_id: k.root ? null : k.rootId, is_root_key: k.root, is_active: k.active,
       created_at: k.createdAt, last_used_at: null, expires_at: null, quota_requests_per_month_override: k.quotaOverride ?? null, rate_requests_per_minute_override: k.rateOverride ?? null,

@@ -1,5 +1,8 @@
 /** CS2Cap wire shapes (reference/cs2cap.md §5–§6). Unknown provider keys and enum values parse. */
 import { z } from 'zod';
+import type * as i from './inputs.js';
+import type * as n from './notifications.js';
+import { inputIs, outputIs } from './type-match.js';
 import { DECIMAL_TEXT } from '../../src/money.js';
 
 const isoTime = z.string().nullish();
@@ -331,10 +334,10 @@ export const arbitragePageSchema = z.object({
 });
 
 // ---- alerts (§6.9; exempt from the monthly quota) ----
-const alertItem = z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() });
+const alertItem = outputIs<n.Cs2CapAlertItem>()(z.object({ item_id: z.number().int(), market_hash_name: z.string(), phase: z.string().nullish() }));
 const decimalText = z.string().regex(DECIMAL_TEXT, 'a decimal string');
-export const alertSchema = z
-  .object({
+export const alertSchema = outputIs<n.Cs2CapAlert>()(
+  z.object({
     id: z.string(),
     kind: z.string(),
     threshold_value: decimalText,
@@ -344,36 +347,35 @@ export const alertSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     item: alertItem,
-  });
+  }),
+);
 export const alertListSchema = z.object({ alerts: z.array(alertSchema), pagination: paginationSchema });
-export const alertBatchSchema = z.object({
-  created: z.number().int(),
-  failed: z.number().int(),
-  results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() })),
-});
+export const alertBatchSchema = outputIs<n.Cs2CapAlertBatchResult>()(
+  z.object({
+    created: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(z.object({ index: z.number().int(), status: z.string(), alert_id: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() })),
+  }),
+);
 export const alertDeletedSchema = z.object({ ok: z.boolean() });
-export const alertEventsSchema = z.object({
-  events: z.array(
-    z
-      .object({
-        id: z.string(),
-        alert_id: z.string(),
-        kind: z.string(),
-        item: alertItem,
-        triggered_value: decimalText,
-        triggered_currency: z.string().nullish(),
-        reason: z.string().nullish(),
-        created_at: z.string(),
-        deliveries: z.array(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() })),
-      })
-      ,
-  ),
-  pagination: paginationSchema,
-});
+const alertEventSchema = outputIs<n.Cs2CapAlertEvent>()(
+  z.object({
+    id: z.string(),
+    alert_id: z.string(),
+    kind: z.string(),
+    item: alertItem,
+    triggered_value: decimalText,
+    triggered_currency: z.string().nullish(),
+    reason: z.string().nullish(),
+    created_at: z.string(),
+    deliveries: z.array(outputIs<n.Cs2CapAlertEventDelivery>()(z.object({ channel: z.string(), status: z.string(), delivery_id: z.string().nullish(), endpoint_id: z.string().nullish() }))),
+  }),
+);
+export const alertEventsSchema = z.object({ events: z.array(alertEventSchema), pagination: paginationSchema });
 
 // ---- webhooks (Quant; §6.11) ----
-export const webhookSummarySchema = z
-  .object({
+export const webhookSummarySchema = outputIs<n.Cs2CapWebhook>()(
+  z.object({
     id: z.string(),
     label: z.string(),
     url: z.string(),
@@ -385,7 +387,8 @@ export const webhookSummarySchema = z
     last_failure_message: z.string().nullish(),
     created_at: z.string(),
     updated_at: z.string().nullish(),
-  });
+  }),
+);
 export const webhookListSchema = z.object({ webhooks: z.array(webhookSummarySchema) });
 export const webhookWithSecretSchema = z.object({ webhook: webhookSummarySchema, secret: z.string().min(1) });
 export const webhookDeletedSchema = z.object({ ok: z.boolean() });
@@ -405,15 +408,16 @@ const deliverySummary = {
   created_at: z.string(),
   completed_at: isoTime,
 };
-export const webhookDeliveriesSchema = z.object({ deliveries: z.array(z.object(deliverySummary)), pagination: paginationSchema });
-export const webhookDeliverySchema = z
-  .object({
+export const webhookDeliveriesSchema = z.object({ deliveries: z.array(outputIs<n.Cs2CapWebhookDeliverySummary>()(z.object(deliverySummary))), pagination: paginationSchema });
+export const webhookDeliverySchema = outputIs<n.Cs2CapWebhookDeliveryRecord>()(
+  z.object({
     ...deliverySummary,
     payload: z.object({ alert_id: z.union([z.string(), z.number()]).optional(), item_id: z.number().optional(), market_hash_name: z.string().optional() }).nullish(),
     attempts: z
       .array(z.object({ attempt_number: z.number().int(), status: z.string(), http_status: z.number().int().nullish(), error: z.string().nullish(), response_body_excerpt: z.string().nullish(), created_at: z.string() }))
       .default([]),
-  });
+  }),
+);
 
 export const errorBodySchema = z.object({
   code: z.string().optional(),
@@ -459,7 +463,8 @@ const item = {
 };
 const needsItem = (v: { marketHashName?: string | undefined; itemId?: number | undefined }): boolean => v.marketHashName !== undefined || v.itemId !== undefined;
 
-export const pricesQuerySchema = z
+export const pricesQuerySchema = inputIs<i.Cs2CapPricesQuery>()(
+  z
   .object({
     ...item,
     providers: providerListSchema.optional(),
@@ -468,9 +473,11 @@ export const pricesQuerySchema = z
     offset: count.optional(),
   })
   .strict()
-  .refine(needsItem, { message: 'give marketHashName or itemId', path: ['marketHashName'] });
+  .refine(needsItem, { message: 'give marketHashName or itemId', path: ['marketHashName'] }),
+);
 
-export const batchQuerySchema = z
+export const batchQuerySchema = inputIs<i.Cs2CapBatchQuery>()(
+  z
   .object({
     itemIds: z.array(positiveInt).max(100).optional(),
     marketHashNames: z.array(nameText).max(100).optional(),
@@ -479,9 +486,11 @@ export const batchQuerySchema = z
   })
   .strict()
   .refine((v) => (v.itemIds?.length ?? 0) + (v.marketHashNames?.length ?? 0) >= 1, { message: 'give at least one item id or name', path: ['itemIds'] })
-  .refine((v) => (v.itemIds?.length ?? 0) + (v.marketHashNames?.length ?? 0) <= 100, { message: 'at most 100 items per batch', path: ['itemIds'] });
+  .refine((v) => (v.itemIds?.length ?? 0) + (v.marketHashNames?.length ?? 0) <= 100, { message: 'at most 100 items per batch', path: ['itemIds'] }),
+);
 
-export const historyQuerySchema = z
+export const historyQuerySchema = inputIs<i.Cs2CapHistoryQuery>()(
+  z
   .object({
     ...item,
     provider: providerKey.optional(),
@@ -491,12 +500,14 @@ export const historyQuerySchema = z
     limit: z.number().int().min(1).max(1000).optional(),
     cursor: cursor.optional(),
   })
-  .strict();
+  .strict(),
+);
 
 /** The longest lookback per interval, in days (the server's retention). */
 export const CANDLE_MAX_DAYS = { '5m': 7, '1h': 30, '1d': 365 } as const;
 const dateTime = z.iso.datetime({ offset: true }).max(MAX_TIME_CHARS);
-export const candlesQuerySchema = z
+export const candlesQuerySchema = inputIs<i.Cs2CapCandlesQuery>()(
+  z
   .object({
     ...item,
     interval: z.enum(['1d', '1h', '5m']).optional(),
@@ -511,9 +522,11 @@ export const candlesQuerySchema = z
   // The server silently prefers lookback over start/end: refuse the mix instead of ignoring half of it.
   .refine((q) => q.lookbackDays === undefined || (q.start === undefined && q.end === undefined), { message: 'give lookbackDays or start/end, not both', path: ['lookbackDays'] })
   .refine((q) => q.lookbackDays === undefined || q.lookbackDays <= CANDLE_MAX_DAYS[q.interval ?? '1d'], { message: 'longer than the interval keeps (5m: 7 days, 1h: 30, 1d: 365)', path: ['lookbackDays'] })
-  .refine((q) => q.start === undefined || q.end === undefined || Date.parse(q.end) > Date.parse(q.start), { message: 'end must be after start', path: ['end'] });
+  .refine((q) => q.start === undefined || q.end === undefined || Date.parse(q.end) > Date.parse(q.start), { message: 'end must be after start', path: ['end'] }),
+);
 
-export const salesQuerySchema = z
+export const salesQuerySchema = inputIs<i.Cs2CapSalesQuery>()(
+  z
   .object({
     ...item,
     providers: providerListSchema.optional(),
@@ -526,9 +539,11 @@ export const salesQuerySchema = z
     limit: z.number().int().min(1).max(1000).optional(),
     cursor: cursor.optional(),
   })
-  .strict();
+  .strict(),
+);
 
-export const itemsQuerySchema = z
+export const itemsQuerySchema = inputIs<i.Cs2CapItemsQuery>()(
+  z
   .object({
     q: nameText.optional(),
     itemId: positiveInt.optional(),
@@ -551,7 +566,8 @@ export const itemsQuerySchema = z
     limit: z.number().int().min(1).max(1000).optional(),
     offset: count.optional(),
   })
-  .strict();
+  .strict(),
+);
 
 /** An id the API gave (an alert, a webhook, a delivery, a child key). */
 export const resourceIdSchema = z.string().min(1).max(100);
@@ -562,7 +578,8 @@ export const alertListQuerySchema = z.object({ limit: z.number().int().min(1).ma
 /** Query of `streamPrices` and `streamBids`. */
 export const streamQuerySchema = z.object({ providers: providerListSchema.optional() }).strict();
 
-export const arbitrageQuerySchema = z
+export const arbitrageQuerySchema = inputIs<i.Cs2CapArbitrageQuery>()(
+  z
   .object({
     minSpreadPct: z.number().min(0).max(MAX_SPREAD_PCT).optional(),
     providersBuy: providerListSchema.optional(),
@@ -570,12 +587,14 @@ export const arbitrageQuerySchema = z
     limit: z.number().int().min(1).max(1000).optional(),
     offset: count.optional(),
   })
-  .strict();
+  .strict(),
+);
 
 /** An alert threshold: at most 12 digits before the point and 8 after (a price in any currency, BTC included, or a percentage). */
 const positiveDecimal = z.string().max(21).regex(/^\d{1,12}(\.\d{1,8})?$/, 'a decimal string such as "25.50": at most 12 digits before the point and 8 after');
 /** A price alert compares the best ask with a price in a currency; a spread alert, a percentage (no currency). */
-export const alertCreateSchema = z
+export const alertCreateSchema = inputIs<i.Cs2CapAlertCreate>()(
+  z
   .object({
     itemId: positiveInt,
     kind: z.enum(['price_below', 'price_above', 'spread_exceeds']),
@@ -585,37 +604,48 @@ export const alertCreateSchema = z
   })
   .strict()
   // The server ignores a currency on a spread alert: refuse it rather than drop it silently.
-  .refine((a) => a.kind !== 'spread_exceeds' || a.currency === undefined, { message: 'a spread alert is a percentage: give no currency', path: ['currency'] });
-export const alertUpdateSchema = z
+  .refine((a) => a.kind !== 'spread_exceeds' || a.currency === undefined, { message: 'a spread alert is a percentage: give no currency', path: ['currency'] }),
+);
+export const alertUpdateSchema = inputIs<i.Cs2CapAlertUpdate>()(
+  z
   .object({ threshold: positiveDecimal.optional(), currency: currency.optional(), isEnabled: z.boolean().optional() })
   .strict()
-  .refine((a) => Object.values(a).some((v) => v !== undefined), { message: 'change at least one field', path: ['threshold'] });
+  .refine((a) => Object.values(a).some((v) => v !== undefined), { message: 'change at least one field', path: ['threshold'] }),
+);
 
 const webhookUrl = z.string().max(MAX_URL_CHARS).pipe(z.url({ protocol: /^https?$/ }));
 const platform = z.enum(['custom', 'discord', 'telegram', 'google_sheets']);
-export const webhookCreateSchema = z
+export const webhookCreateSchema = inputIs<i.Cs2CapWebhookCreate>()(
+  z
   .object({ label: z.string().min(1).max(100), url: webhookUrl, platform: platform.optional(), isActive: z.boolean().optional() })
   .strict()
-  .refine((w) => w.platform !== 'telegram' || new URL(w.url).searchParams.has('chat_id'), { message: 'a Telegram URL must include chat_id', path: ['url'] });
-export const webhookUpdateSchema = z
+  .refine((w) => w.platform !== 'telegram' || new URL(w.url).searchParams.has('chat_id'), { message: 'a Telegram URL must include chat_id', path: ['url'] }),
+);
+export const webhookUpdateSchema = inputIs<i.Cs2CapWebhookUpdate>()(
+  z
   .object({ label: z.string().min(1).max(100).optional(), url: webhookUrl.optional(), platform: platform.optional(), isActive: z.boolean().optional() })
   .strict()
-  .refine((w) => Object.values(w).some((v) => v !== undefined), { message: 'change at least one field', path: ['label'] });
+  .refine((w) => Object.values(w).some((v) => v !== undefined), { message: 'change at least one field', path: ['label'] }),
+);
 
-export const subKeyCreateSchema = z
+export const subKeyCreateSchema = inputIs<i.Cs2CapSubKeyCreate>()(
+  z
   .object({
     name: z.string().min(1).max(100),
     quotaRequestsPerMonth: positiveInt.optional(),
     rateRequestsPerMinute: positiveInt.optional(),
   })
-  .strict();
+  .strict(),
+);
 
 /** Input of `subKeys.update`: at least one field; a limit of `null` removes it. */
-export const subKeyUpdateSchema = z
+export const subKeyUpdateSchema = inputIs<i.Cs2CapSubKeyUpdate>()(
+  z
   .object({
     name: z.string().min(1).max(100).optional(),
     quotaRequestsPerMonth: positiveInt.nullable().optional(),
     rateRequestsPerMinute: positiveInt.nullable().optional(),
   })
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['name'] });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'change at least one field', path: ['name'] }),
+);

@@ -9,15 +9,21 @@ import { parseInput } from '../../src/validation.js';
 import type { WatchlistItem } from './generated/operations.js';
 import { pagination, type Cs2CapPagination } from './results.js';
 import type { createOperationSender } from './operation-kit.js';
+import type * as i from './inputs.js';
+import { inputIs } from './type-match.js';
+
+export type { Cs2CapWatchlistQuery } from './inputs.js';
 import { MAX_INT_INPUT, MAX_NAME_CHARS } from './schemas.js';
 
 const PROVIDER = 'cs2cap';
 const itemId = z.number().int().min(1).max(MAX_INT_INPUT);
 
 /** Query of `watchlist.list`: `limit` 1..200 (the server clamps to it), `offset`, `search` (an item id or a name substring). */
-export const watchlistQuerySchema = z
+export const watchlistQuerySchema = inputIs<i.Cs2CapWatchlistQuery>()(
+  z
   .object({ limit: z.number().int().min(1).max(200).optional(), offset: z.number().int().min(0).max(MAX_INT_INPUT).optional(), search: z.string().min(1).max(MAX_NAME_CHARS).optional() })
-  .strict();
+  .strict(),
+);
 /** Input of `watchlist.add`: one catalog id or up to 200 (a batch is all-or-nothing). */
 export const watchlistAddSchema = z.union([itemId, z.array(itemId).min(1).max(200)]);
 
@@ -46,18 +52,16 @@ export interface Cs2CapWatchlistRemoved {
   /** `true` once the item is no longer watched. */
   ok: boolean;
 }
-/** Query of `watchlist.list`. */
-export type Cs2CapWatchlistQuery = z.input<typeof watchlistQuerySchema>;
 
 /** The account's watchlist (API key or session JWT; its size cap depends on the tier). */
 export interface Cs2CapWatchlist {
   /** One page of watched items. */
-  list(query?: Cs2CapWatchlistQuery, options?: CallOptions): PagePromise<Cs2CapWatchlistPage, Cs2CapWatchlistEntry>;
+  list(query?: i.Cs2CapWatchlistQuery, options?: CallOptions): PagePromise<Cs2CapWatchlistPage, Cs2CapWatchlistEntry>;
   /**
    * Every watched item, following the offset pages.
    * @deprecated Iterate the page call instead: `for await (const entry of cs2cap.watchlist.list(query))`.
    */
-  entries(query?: Omit<Cs2CapWatchlistQuery, 'offset'>, options?: CallOptions): AsyncGenerator<Cs2CapWatchlistEntry, void, undefined>;
+  entries(query?: Omit<i.Cs2CapWatchlistQuery, 'offset'>, options?: CallOptions): AsyncGenerator<Cs2CapWatchlistEntry, void, undefined>;
   /**
    * Watch one item or several (all or nothing); returns the new entries. Never repeated: a
    * lost answer is an `OutcomeUnknownError` saying how to check. An item already watched is a 409.

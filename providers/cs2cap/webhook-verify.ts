@@ -20,6 +20,7 @@ export type WebhookHeaders =
 
 /** What `verifyCs2CapWebhook` needs: the request's headers and its body exactly as received. */
 export interface Cs2CapWebhookInput {
+  /** The request's headers (`req.headers` in Node, or fetch's `Headers`): the timestamp, signature and delivery id are read from them. */
   headers: WebhookHeaders;
   /** The raw body (bytes or the undecoded text): a re-serialized object would not verify. */
   body: string | Uint8Array;

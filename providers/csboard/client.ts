@@ -75,8 +75,12 @@ const optionsSchema = z
 
 type Raw<T extends z.ZodType> = z.output<T>;
 
+/** A CSBoard client: every documented call, with its rate limits, the bad-key guard and, for buys, idempotency. */
 export interface CsboardClient extends MarketProvider {
+  /** `csboard`: which provider this client speaks to. */
   readonly id: 'csboard';
+  /** What it offers: asks, listings and FX; `trading` once the client knows the key may buy (`trading: true`, or `'detect'` after the balance said so). */
+  readonly has: Capabilities;
 /** Is the API up, and how old are its prices (no key needed). */
   health(options?: CallOptions): Promise<CsboardHealth>;
 /** One page of live listings. */

@@ -17,52 +17,113 @@ const FLOAT_RANGE: Record<string, [number, number]> = {
 const STICKERS = ['Crown (Foil)', 'Titan (Holo) | Katowice 2014', 'iBUYPOWER | Katowice 2014', 'Howling Dawn', 'Natus Vincere (Holo) | Stockholm 2021'];
 export const CSBOARD_SANDBOX_FX: Record<string, number> = { USD: 1, EUR: 0.92, RUB: 78.4, GBP: 0.79, CNY: 7.24 };
 
+/** A sticker on a sandbox listing. */
+export interface CsboardSandboxSticker {
+  /** Sticker name. */
+  name: string;
+  /** Image URL. */
+  image: string;
+  /** Slot, 0-based. */
+  slot: number;
+  /** Sticker wear, 0–1. */
+  wear: number;
+}
+
+/** A listing the sandbox serves (its wire form is built from it). */
 export interface CsboardSandboxListing {
+  /** Listing id (`itm_…`). */
   id: string;
+  /** Steam market hash name. */
   market_hash_name: string;
+  /** Wear name, or null. */
   wear: string | null;
+  /** Doppler phase, or null. */
   doppler_phase: string | null;
+  /** Float value, 0–1, or null. */
   float_value: number | null;
+  /** Paint seed, or null. */
   paint_seed: number | null;
-  stickers: { name: string; image: string; slot: number; wear: number }[];
+  /** Applied stickers. */
+  stickers: CsboardSandboxSticker[];
   /** Integer cents: the sandbox keeps money exact too. */
   cents: number;
+  /** Category, e.g. `Rifle`. */
   category: string;
+  /** Rarity, e.g. `Classified`. */
   rarity: string;
+  /** `hold` (claimable after the hold) or `instant`. */
   delivery: 'hold' | 'instant';
+  /** Creation order: `sort=newest` sorts by it. */
   createdSeq: number;
+  /** Whether it has been bought (then it is no longer listed). */
   sold: boolean;
 }
 
-interface Account {
+/** A sandbox account's money, in integer cents. */
+export interface CsboardSandboxAccount {
+  /** The whole balance. */
   balanceCents: number;
+  /** The settled part, all `marketBuy` may spend. */
   settledCents: number;
+  /** Whether a Steam account is linked (without one, orders are `steam_account_required`). */
   steamLinked: boolean;
 }
-interface KeyRecord {
+/** A key the sandbox knows. */
+export interface CsboardSandboxKey {
+  /** The key itself (`csb_pub_…`, made at run time). */
   key: string;
+  /** Whether it may buy. */
   trading: boolean;
-  account: Account;
+  /** Its account. */
+  account: CsboardSandboxAccount;
 }
-interface OrderRecord {
+/** An order the sandbox recorded. */
+export interface CsboardSandboxOrder {
+  /** Order id (`ord_…`). */
   order_id: string;
+  /** The key that placed it. */
   key: string;
+  /** Its status (`hold`, `delivering`, `completed`, …). */
   status: string;
+  /** The `marketBuy` custom id, or null. */
   custom_id: string | null;
+  /** What was charged, integer cents. */
   charged_cents: number;
+  /** When it was placed (ISO 8601). */
   created_at: string;
+  /** When its hold clears (ISO 8601), or null. */
   hold_until: string | null;
+  /** The listings bought. */
   items: CsboardSandboxListing[];
+  /** Whether it has been claimed. */
   claimed: boolean;
 }
 
+/** What `createKey` takes. */
+export interface CsboardSandboxKeyOptions {
+  /** A trading key (default: read-only). */
+  trading?: boolean;
+  /** The balance in USD (default 1000). */
+  balanceUsd?: number;
+  /** The settled balance in USD (default 80 % of the balance). */
+  settledUsd?: number;
+  /** Whether a Steam account is linked (default true). */
+  steamLinked?: boolean;
+}
+
+/** How a `CsboardSandbox` behaves: its size, its limits and its timings. */
 export interface CsboardSandboxOptions {
+  /** Listings to seed (default 600). */
   listings?: number;
   /** Rows in the snapshot (default: one per priced group). */
   snapshotRows?: number;
+  /** The rolling window of the per-key limits, ms (default 60 000, as documented). */
   windowMs?: number;
+  /** Reads per window and key (default 30). */
   readLimit?: number;
+  /** Orders per window and key (default 30). */
   orderLimit?: number;
+  /** Snapshot downloads per window and key (default 1). */
   snapshotLimit?: number;
   /**
    * Bad-key requests one IP may send per `badKeyWindowMs` (default 30, as documented): the
@@ -80,10 +141,14 @@ export interface CsboardSandboxOptions {
 /** A CSBoard server on loopback for tests and demos (see the file comment). */
 export class CsboardSandbox extends ProviderSandbox {
   protected readonly root = '/v1';
+  /** The HTTP server, its request log and fault injection. */
   readonly server = new SandboxServer('csboard');
+  /** Every listing, sold ones included. */
   readonly listings: CsboardSandboxListing[] = [];
-  readonly keys = new Map<string, KeyRecord>();
-  readonly orders: OrderRecord[] = [];
+  /** The keys made by `createKey`, by key. */
+  readonly keys = new Map<string, CsboardSandboxKey>();
+  /** The orders placed, oldest first. */
+  readonly orders: CsboardSandboxOrder[] = [];
   /** When each bad-key request (a missing or unknown key, not one refused by the ban) arrived. */
   readonly badKeyHits: number[] = [];
   readonly #idempotent = new Map<string, { status: number; body: unknown }>();
@@ -122,7 +187,7 @@ export class CsboardSandbox extends ProviderSandbox {
 
 
 /** A new key: read-only unless `trading`, with a balance. */
-  createKey(options: { trading?: boolean; balanceUsd?: number; settledUsd?: number; steamLinked?: boolean } = {}): string {
+  createKey(options: CsboardSandboxKeyOptions = {}): string {
     const key = `csb_pub_${randomBytes(18).toString('base64url')}`;
     const balanceCents = Math.round((options.balanceUsd ?? 1000) * 100);
     this.keys.set(key, {
@@ -216,7 +281,7 @@ export class CsboardSandbox extends ProviderSandbox {
     return { status: 401, body: { code, detail: code === 'missing_api_key' ? 'Missing API key' : 'Invalid API key' } };
   }
 
-  #authed(limit: 'read' | 'order' | 'snapshot', handler: (req: SandboxRequest, key: KeyRecord) => SandboxResponse, badCode: 'invalid_api_key' | 'unauthorized' = 'invalid_api_key') {
+  #authed(limit: 'read' | 'order' | 'snapshot', handler: (req: SandboxRequest, key: CsboardSandboxKey) => SandboxResponse, badCode: 'invalid_api_key' | 'unauthorized' = 'invalid_api_key') {
     return (req: SandboxRequest): SandboxResponse => {
       const banned = this.#ip();
       if (banned) return banned;
@@ -460,7 +525,7 @@ export class CsboardSandbox extends ProviderSandbox {
     }));
   }
 
-  #orderJson(o: OrderRecord): Record<string, unknown> {
+  #orderJson(o: CsboardSandboxOrder): Record<string, unknown> {
     const held = o.hold_until !== null && !o.claimed;
     const status = held ? 'hold' : o.status;
     return {
@@ -473,7 +538,7 @@ export class CsboardSandbox extends ProviderSandbox {
     };
   }
 
-  #placeOrder(req: SandboxRequest, k: KeyRecord, customId: string | null, settledOnly = false): SandboxResponse {
+  #placeOrder(req: SandboxRequest, k: CsboardSandboxKey, customId: string | null, settledOnly = false): SandboxResponse {
     if (!k.trading) return { status: 403, body: { code: 'trading_not_enabled', detail: 'Trading is not enabled for this API key' } };
     if (!k.account.steamLinked) return { status: 400, body: { code: 'steam_account_required', detail: 'Link a Steam account with a valid trade URL' } };
     const body = (req.body ?? {}) as { item_ids?: unknown; max_price_usd?: unknown };
@@ -504,7 +569,7 @@ export class CsboardSandbox extends ProviderSandbox {
     this.#priceVersion += 1;
     this.#orderSeq += 1;
     const hold = listings.some((l) => l.delivery === 'hold');
-    const order: OrderRecord = {
+    const order: CsboardSandboxOrder = {
       order_id: `ord_${(1_000_000 + this.#orderSeq).toString(36).toUpperCase()}`, key: k.key, status: hold ? 'hold' : 'delivering', custom_id: customId, charged_cents: total,
       created_at: new Date().toISOString(), hold_until: hold ? new Date(Date.now() + this.#o.holdMs).toISOString() : null, items: listings, claimed: false,
     };

@@ -220,17 +220,18 @@ export const marketBuySchema = z.object({
 export const claimSchema = outputIs<t.CsboardClaim>()(z.object({ order_id: z.string(), status, claimed: z.boolean(), steam_trade_offer_id: z.string().nullish() }));
 
 /**
- * An error body: `{code, detail}` and the documented extra fields (§4). Only these are read;
- * anything else is dropped (the raw body stays on the response the mapper is given).
+ * An error body: `{code, detail}` and the documented extra fields (§4). Each field is read on its
+ * own, so an extra field of an unexpected shape is dropped without losing `code` (a `price_moved`
+ * must stay an `OrderRejectedError`); anything else is dropped too.
  */
 export const errorBodySchema = z.object({
-  code: z.string().optional(),
-  detail: z.string().optional(),
-  current_total_usd: z.number().optional(),
-  required_usd: z.number().optional(),
-  settled_usd: z.number().optional(),
-  hold_until: z.string().optional(),
-  refunded: z.boolean().optional(),
+  code: z.string().optional().catch(undefined),
+  detail: z.string().optional().catch(undefined),
+  current_total_usd: usd.optional().catch(undefined),
+  required_usd: usd.optional().catch(undefined),
+  settled_usd: usd.optional().catch(undefined),
+  hold_until: z.string().optional().catch(undefined),
+  refunded: z.boolean().optional().catch(undefined),
 });
 
 // ---- inputs ----

@@ -282,6 +282,26 @@ export interface CsboardSnapshotRows {
 /** A snapshot download: `unchanged` for a matching ETag, else the rows as they stream in. */
 export type CsboardSnapshot = CsboardSnapshotUnchanged | CsboardSnapshotRows;
 
+// ---- error details ----
+
+/**
+ * The `details` of a CSBoard error (reference/csboard.md §4): the extra fields some error bodies
+ * carry, under the wire's names, money exact. Read them typed with `csboardErrorDetails(error)`;
+ * each is present only on the errors named.
+ */
+export interface CsboardErrorDetails {
+  /** `409 price_moved` (an `OrderRejectedError`): what the order would cost now, exact USD; nothing was charged. */
+  current_total_usd?: Money | undefined;
+  /** `402 insufficient_settled_balance`: what the purchase needs from the settled balance, exact USD. */
+  required_usd?: Money | undefined;
+  /** `402 insufficient_settled_balance`: the settled balance there is, exact USD. */
+  settled_usd?: Money | undefined;
+  /** `425 hold_not_cleared`: when the hold clears and `claimOrder` may be called (ISO-8601 UTC); `retryAfterMs` counts down to it. */
+  hold_until?: string | undefined;
+  /** `502 delivery_failed` (never retried): `true` when the balance was refunded, `false` when the server did not say so. */
+  refunded?: boolean | undefined;
+}
+
 // ---- inputs ----
 
 /** The filters listings and prices share. */

@@ -15,6 +15,7 @@ import { need, withMarket } from './context.js';
 import { fromMinorUnits, money } from '../money.js';
 import { amount, bold, comparisonTable, createIo, dim, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
 import { price, seconds, wholeNumber, withFlags } from './values.js';
+import { inline } from './terminal-text.js';
 import { portfolioCommand, watchlistCommand } from './portfolio-commands.js';
 
 /** The flags every command takes. */
@@ -46,7 +47,7 @@ function withCommon(cmd: Command, { sandbox = true }: { sandbox?: boolean } = {}
 
 /** Tell which configured providers failed, on stderr; true when one did. */
 function reportProviderErrors(io: Io, command: string, errors: Comparison['errors']): boolean {
-  for (const [provider, error] of Object.entries(errors)) io.err(`marketmux ${command}: ${provider} failed: ${error.name}: ${error.message}`);
+  for (const [provider, error] of Object.entries(errors)) io.err(`marketmux ${command}: ${provider} failed: ${error.name}: ${inline(error.message)}`);
   return Object.keys(errors).length > 0;
 }
 
@@ -77,7 +78,7 @@ function demoCommand(): Command {
         } else {
           io.out(bold(io, 'marketmux demo') + dim(io, ` — sandbox on ${new URL(sandbox!.cs2cap.baseUrl).host}, ${new URL(sandbox!.csboard.baseUrl).host}, ${new URL(sandbox!.kalshi.baseUrl).host}; no keys, no network`));
           for (const c of comparisons) io.out('\n' + comparisonTable(io, c));
-          io.out('\n' + bold(io, `Kalshi ${ticker}`) + ` — ${marketInfo.title ?? ''}`);
+          io.out('\n' + bold(io, `Kalshi ${ticker}`) + ` — ${inline(marketInfo.title ?? '')}`);
           io.out(table(['side', 'best bid', 'size', 'best ask', 'size'], [['YES', amount(book.bestYesBid), book.orderbook_fp.yes_dollars?.at(-1)?.[1] ?? '—', amount(book.bestYesAsk), book.orderbook_fp.no_dollars?.at(-1)?.[1] ?? '—']], ['l', 'r', 'r', 'r', 'r']));
           io.out('\n' + bold(io, 'Throwaway RSA key pair') + ` (2048-bit, native generation): public key sha256 ${fingerprint}`);
           io.out(dim(io, pair.publicKeyPem.split('\n').slice(0, 2).join('\n') + '\n…'));
@@ -128,7 +129,7 @@ function candlesCommand(): Command {
         );
         if (io.json) return io.out(JSON.stringify(res, null, 2));
         const { meta, data } = res;
-        io.out(bold(io, meta.market_hash_name) + dim(io, ` — ${data.length} ${meta.interval} candles, ${meta.start} → ${meta.end}, ${meta.currency}`));
+        io.out(inline(bold(io, meta.market_hash_name) + dim(io, ` — ${data.length} ${meta.interval} candles, ${meta.start} → ${meta.end}, ${meta.currency}`)));
         if (!data.length) return;
         const label = 'close ';
         io.out(label + sparkline(data.map((k) => Number(k.c.amount)), io.columns - label.length));
@@ -257,7 +258,7 @@ function snapshotCommand(): Command {
         try {
           const snap = await csboard.downloadSnapshot({ etag: saved?.trim() || undefined, onBytes: (n) => (bytes += n), signal: interrupt.signal });
           if (snap.status === 'unchanged') {
-            io.err(`unchanged since the last download (ETag ${snap.etag}); ${out} is current`);
+            io.err(`unchanged since the last download (ETag ${inline(snap.etag ?? '')}); ${out} is current`);
             if (io.json) io.out(JSON.stringify({ status: 'unchanged', etag: snap.etag }));
             return;
           }
@@ -414,7 +415,7 @@ function kalshiCommand(): Command {
             const trades: string[] = [];
             const tradeSub = client.stream.subscribe({ channel: 'trade', marketTickers: [ticker] });
             tradeSub.on('message', (m) => {
-              trades.unshift(`${new Date(m.msg.ts_ms).toISOString().slice(11, 19)}  ${m.msg.count_fp} @ YES ${m.msg.yes_price_dollars} (${m.msg.taker_outcome_side} taker)`);
+              trades.unshift(inline(`${new Date(m.msg.ts_ms).toISOString().slice(11, 19)}  ${m.msg.count_fp} @ YES ${m.msg.yes_price_dollars} (${m.msg.taker_outcome_side} taker)`));
               trades.length = Math.min(trades.length, 5);
             });
             const controller = new AbortController();
@@ -429,15 +430,15 @@ function kalshiCommand(): Command {
                     const ask = view.yesAsks[i];
                     return [bid?.count ?? '', bid?.price ?? '', ask?.price ?? '', ask?.count ?? ''];
                   });
-                  const status = view.status === 'live' ? view.status : `${view.status}${view.reason ? ` (${view.reason})` : ''}`;
+                  const status = inline(view.status === 'live' ? view.status : `${view.status}${view.reason ? ` (${view.reason})` : ''}`);
                   const lines = [
                     `${bold(io, ticker)}  ${status}  ${dim(io, `${Math.round(view.ageMs)} ms old`)}`,
-                    `best YES bid ${view.bestYesBid?.price ?? '—'} · best YES ask ${view.bestYesAsk?.price ?? '—'} · mid ${view.mid ?? '—'} · spread ${view.spread ?? '—'}`,
+                    inline(`best YES bid ${view.bestYesBid?.price ?? '—'} · best YES ask ${view.bestYesAsk?.price ?? '—'} · mid ${view.mid ?? '—'} · spread ${view.spread ?? '—'}`),
                     table(['size', 'YES bid', 'YES ask', 'size'], rows, ['r', 'r', 'r', 'r']),
                     'last trades:',
                     ...(trades.length ? trades : ['—']),
                   ];
-                  // Redraw in place on a terminal; append when piped.
+                  // Redraw in place on a terminal (the CLI's own escape, not a server's); append when piped.
                   if (process.stdout.isTTY) process.stdout.write('\u001b[H\u001b[2J');
                   io.out(lines.join('\n'));
                 }
@@ -473,7 +474,7 @@ function healthCommand(): Command {
         const rows = results.map((r, i) => [checks[i]![0], r.status === 'fulfilled' ? r.value : `FAILED: ${(r.reason as Error).message}`]);
         io.out(io.json ? JSON.stringify(Object.fromEntries(rows)) : table(['provider', 'status'], rows));
         results.forEach((r, i) => {
-          if (r.status === 'rejected') io.err(`marketmux health: ${checks[i]![0]} failed: ${(r.reason as Error).message}`);
+          if (r.status === 'rejected') io.err(`marketmux health: ${checks[i]![0]} failed: ${inline((r.reason as Error).message)}`);
         });
         if (results.some((r) => r.status === 'rejected')) throw new ReportedFailure('a provider is unhealthy');
       });

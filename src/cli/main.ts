@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ValidationError } from '../errors.js';
 import { commands } from './commands.js';
 import { createIo, InterruptedError, reportError, ReportedFailure, UsageError } from './output.js';
+import { inline, terminalLine } from './terminal-text.js';
 
 /** The exit codes, as the help documents them. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -65,7 +66,8 @@ export function buildProgram(): Command {
     .addHelpText('after', ROOT_HELP);
   for (const cmd of commands()) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands]) cmd.helpOption('-h, --help', 'show this help');
-  configure(program, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+  // commander's help and errors quote what was typed: the same sanitiser as every other line.
+  configure(program, { out: (s) => process.stdout.write(terminalLine(s, false)), err: (s) => process.stderr.write(terminalLine(s, false)) });
   return program;
 }
 
@@ -122,7 +124,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`marketmux: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`marketmux: ${inline(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = EXIT.failure;
   },
 );

@@ -4,6 +4,7 @@ import type { Comparison } from '../compare.js';
 import { MarketError } from '../errors.js';
 import { redact } from '../http/redact.js';
 import type { Money } from '../money.js';
+import { displayText, inline, jsonLine, styled, terminalLine } from './terminal-text.js';
 
 /**
  * A usage or configuration error: a bad flag or value, a missing key, an unusable key file.
@@ -48,14 +49,19 @@ export function scrubEnvironmentSecrets(text: string): string {
   return secrets.length ? redact(text, secrets) : text;
 }
 
+/**
+ * The streams and flags a command prints with. Every line passes here: answer data is the
+ * server's and may echo a key or carry terminal escapes. With `--json` stdout is JSON, kept
+ * exact; all other output (stderr always) is text with no control character left raw.
+ */
 export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
   const color = !flags.json && process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   const secrets = environmentSecrets(process.env);
-  // Every line the CLI prints passes here: answer data is the server's and may echo a key.
   const clean = (line: string): string => (secrets.length ? redact(line, secrets) : line);
+  const text = (line: string): string => terminalLine(clean(line), color);
   return {
-    out: (line) => process.stdout.write(clean(line) + '\n'),
-    err: (line) => process.stderr.write(clean(line) + '\n'),
+    out: (line) => process.stdout.write((flags.json ? jsonLine(clean(line)) : text(line)) + '\n'),
+    err: (line) => process.stderr.write(text(line) + '\n'),
     color,
     json: flags.json === true,
     debug: flags.debug === true,
@@ -64,22 +70,26 @@ export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
   };
 }
 
-const paint = (code: number) => (io: Io, text: string) => (io.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+// Styles are markers until the line is written: see terminal-text.ts for why.
+const paint = (code: number) => (io: Io, text: string) => (io.color ? styled(code, text) : text);
 export const green = paint(32);
 export const red = paint(31);
 export const bold = paint(1);
 export const dim = paint(2);
 
-/** Terminal columns a text takes: wide (CJK) characters count two, ANSI colour codes none. */
+/**
+ * Terminal columns a text takes as it is shown: control characters as their visible escapes,
+ * wide (CJK) characters two, styles none.
+ */
 export function width(text: string): number {
-  return stringWidth(text);
+  return stringWidth(displayText(text));
 }
 
-/** Pad (or cut, with …) a cell to exactly `columns` terminal columns. */
+/** Pad (or cut, with …) a cell to exactly `columns` terminal columns; its controls shown escaped. */
 export function fit(text: string, columns: number, align: 'l' | 'r' = 'l'): string {
-  let cut = text;
+  let cut = inline(text);
   if (width(cut) > columns) {
-    const chars = [...text.replace(/\u001b\[[0-9;]*m/g, '')];
+    const chars = [...displayText(cut)];
     cut = '';
     for (const ch of chars) {
       if (width(cut + ch) > columns - 1) break;
@@ -91,7 +101,9 @@ export function fit(text: string, columns: number, align: 'l' | 'r' = 'l'): stri
   return align === 'r' ? pad + cut : cut + pad;
 }
 
-export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
+/** Columns padded to their widest cell; each cell's controls (and line breaks) shown escaped. */
+export function table(headers: string[], cells: string[][], align: ('l' | 'r')[] = []): string {
+  const rows = cells.map((row) => row.map(inline));
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const cell = (text: string, i: number) => {
     const pad = ' '.repeat(widths[i]! - width(text));
@@ -136,22 +148,23 @@ export function comparisonTable(io: Io, c: Comparison): string {
       edge ? (edge.amount.startsWith('-') ? red(io, amount(edge)) : green(io, amount(edge))) : '—',
     ];
   });
-  const lines = [bold(io, c.item), table(['venue', 'ask', 'qty', 'bid', 'bids', 'fee', 'edge'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])];
-  lines.push(`best ask ${amount(c.bestAsk?.ask)} (${c.bestAsk?.venue ?? '—'}) · best bid ${amount(c.bestBid?.bid)} (${c.bestBid?.venue ?? '—'}) · spread ${amount(c.spread)}`);
+  const lines = [inline(bold(io, c.item)), table(['venue', 'ask', 'qty', 'bid', 'bids', 'fee', 'edge'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])];
+  lines.push(inline(`best ask ${amount(c.bestAsk?.ask)} (${c.bestAsk?.venue ?? '—'}) · best bid ${amount(c.bestBid?.bid)} (${c.bestBid?.venue ?? '—'}) · spread ${amount(c.spread)}`));
   if (c.rows.some((r) => r.edge?.instantSell)) lines.push(dim(io, 'edge: buy at the best ask, sell into that venue\'s best bid, after its fee'));
-  if (c.fx) lines.push(dim(io, `converted with ${c.fx.source} FX rates${c.fx.asOf ? ` as of ${c.fx.asOf}` : ''}`));
+  if (c.fx) lines.push(inline(dim(io, `converted with ${c.fx.source} FX rates${c.fx.asOf ? ` as of ${c.fx.asOf}` : ''}`)));
   return lines.join('\n');
 }
 
 /** One line on stderr; `--debug` adds the error's fields (never a secret: errors hold none). */
 export function reportError(io: Io, error: unknown): void {
   if (error instanceof MarketError) {
-    io.err(`marketmux: ${error.name}: ${error.message}`);
-    if (io.debug) io.err(JSON.stringify(error.toJSON()));
+    io.err(`marketmux: ${error.name}: ${inline(error.message)}`);
+    // JSON on stderr: exact, its escapes JSON's own, so it still parses.
+    if (io.debug) io.err(jsonLine(JSON.stringify(error.toJSON())));
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.err(`marketmux: ${message.split('\n')[0]}`);
+  io.err(`marketmux: ${inline(message.split('\n')[0]!)}`);
   if (io.debug && error instanceof Error && error.stack) io.err(error.stack);
 }
 
@@ -164,7 +177,7 @@ export function progress(io: Io): { update(text: string): void; done(text: strin
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      process.stderr.write(`\r\u001b[2K${text}`);
+      process.stderr.write(`\r\u001b[2K${terminalLine(inline(text), io.color)}`);
     },
     done(text) {
       this.clear();

@@ -14,6 +14,7 @@ import { MAX_CSV_IMPORT_BYTES } from '../../providers/cs2cap/portfolio.js';
 import { need, withMarket } from './context.js';
 import { amount, bold, createIo, dim, scrubEnvironmentSecrets, table, UsageError } from './output.js';
 import { calendarDate, moneyText, wholeNumber, withFlags } from './values.js';
+import { inline } from './terminal-text.js';
 
 /** The flags every command takes (`--json`, `--debug`, `--sandbox`), as commands.ts adds them. */
 export type AddCommonFlags = (cmd: Command) => Command;
@@ -67,7 +68,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
         const io = createIo(opts);
         await withCs2Cap(opts, async (client) => {
           const p = await withFlags({ name: 'NAME' }, () => client.portfolios.create({ name }));
-          io.out(io.json ? JSON.stringify(p, null, 2) : `created portfolio ${bold(io, p.name)} ${p.id}`);
+          io.out(io.json ? JSON.stringify(p, null, 2) : inline(`created portfolio ${bold(io, p.name)} ${p.id}`));
         });
       }),
   );
@@ -85,7 +86,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
           if (io.json) return io.out(JSON.stringify({ id: portfolioId, items, valuation }, null, 2));
           const lines = valuation.data.line_items.map((l) => [String(l.item_id), l.market_hash_name, String(l.quantity), money(l.best_ask), money(l.item_value)]);
           io.out(table(['item', 'name', 'qty', 'best ask', 'value'], lines, ['r', 'l', 'r', 'r', 'r']));
-          io.out(`total ${bold(io, money(valuation.data.total_value))} · ${valuation.data.items_valued} of ${lines.length} items valued${valuation.data.items_not_found.length ? ` · not found: ${valuation.data.items_not_found.join(', ')}` : ''}`);
+          io.out(inline(`total ${bold(io, money(valuation.data.total_value))} · ${valuation.data.items_valued} of ${lines.length} items valued${valuation.data.items_not_found.length ? ` · not found: ${valuation.data.items_not_found.join(', ')}` : ''}`));
         });
       }),
   );
@@ -146,7 +147,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
           const t = await withFlags(flags, () =>
             client.portfolios.addTransaction(portfolioId, { marketHashName: opts.item, type: opts.type, quantity: opts.quantity, price: opts.price, date: opts.date ?? today(), currency: 'USD' }),
           );
-          io.out(io.json ? JSON.stringify(t, null, 2) : `recorded a ${t.type} of ${t.quantity} × ${t.market_hash_name} at ${money(t.price)} on ${t.date} (${t.id})`);
+          io.out(io.json ? JSON.stringify(t, null, 2) : inline(`recorded a ${t.type} of ${t.quantity} × ${t.market_hash_name} at ${money(t.price)} on ${t.date} (${t.id})`));
         });
       }),
   );
@@ -203,7 +204,7 @@ export function portfolioCommand(common: AddCommonFlags): Command {
             }
             throw error;
           }
-          io.out(io.json ? JSON.stringify({ id: portfolioId, ...result }) : `imported ${result.imported ?? '?'} of ${result.rows} rows (${result.format}) from ${basename(file)}`);
+          io.out(io.json ? JSON.stringify({ id: portfolioId, ...result }) : inline(`imported ${result.imported ?? '?'} of ${result.rows} rows (${result.format}) from ${basename(file)}`));
         });
       }),
   );
@@ -253,7 +254,7 @@ export function watchlistCommand(common: AddCommonFlags): Command {
         await withCs2Cap(opts, async (client) => {
           const itemId = /^\d+$/.test(item) ? wholeNumber(1, MAX_INT)(item) : await itemIdOf(client, item);
           const [entry] = await withFlags({ '(input)': 'MARKET_HASH_NAME' }, () => client.watchlist.add(itemId));
-          io.out(io.json ? JSON.stringify(entry, null, 2) : `watching ${entry!.market_hash_name} (item ${entry!.item_id})`);
+          io.out(io.json ? JSON.stringify(entry, null, 2) : inline(`watching ${entry!.market_hash_name} (item ${entry!.item_id})`));
         });
       }),
   );

@@ -128,6 +128,8 @@ redis.call('HSET', KEYS[3], 'run', run, 'until', closedUntil)
 redis.call('PEXPIRE', KEYS[3], math.max(tonumber(ARGV[4]), closedUntil - now + 60000))
 if closedUntil > now then return {2, closedUntil - now, run} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+-- The same take asked again (its answer was lost): the lease it holds is its grant.
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {0, 0, run} end
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
@@ -194,6 +196,28 @@ function scripted(client: Redis): Scripted {
 /** Longest pause between two tries while waiting for a slot: answers free slots sooner than leases say. */
 const MAX_POLL_MS = 25;
 
+/**
+ * How long a take keeps trying while the connection is up but answers do not come. A starved
+ * process sees its command time out with the answer on its socket; failing then would fail
+ * every queued call of the line for a moment's stall. A retry only ever counts more than was
+ * spent (a lost window take re-asks under the same lease; a lost bucket take's tokens stay
+ * spent), never less. Past this, or with the connection down, Redis is down.
+ */
+export const SLOW_REDIS_GIVE_UP_MS = 3_000;
+
+/** Run a take; while the connection is up, a failure is tried again until `SLOW_REDIS_GIVE_UP_MS`. */
+async function patiently<T>(client: Redis, take: () => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 250)) {
+    try {
+      return await take();
+    } catch (error) {
+      if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= SLOW_REDIS_GIVE_UP_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+    }
+  }
+}
+
 /** A quota in Redis, as an `Admission` asks it. */
 export interface RedisQuota<G> extends QuotaSource<G> {
   /** The next take also accounts for a return from the local fallback. */
@@ -241,7 +265,7 @@ export class RedisWindow implements RedisQuota<string> {
     const { limit, windowMs } = this.#spec;
     const hold = this.#maxAttemptMs + windowMs;
     const rejoin = this.rejoin;
-    const reply = await this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun);
+    const reply = await patiently(this.#redis, () => this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun));
     // The script ran: the rejoin and any lost state are accounted for.
     if (rejoin) this.rejoin = false;
     this.knownRun = reply[2];
@@ -285,7 +309,7 @@ export class RedisBucket implements RedisQuota<number> {
     // Idle for one fill, a bucket is full: its state may expire then.
     const ttl = Math.max(60_000, Math.ceil((2_000 * capacity) / refillPerSecond));
     const rejoin = this.rejoin;
-    const reply = await this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost));
+    const reply = await patiently(this.#redis, () => this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost)));
     if (rejoin) this.rejoin = false;
     this.knownRun = reply[2];
     // The wait is exact: nothing but time refills a bucket.

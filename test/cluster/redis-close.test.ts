@@ -94,4 +94,35 @@ describe('a quota shared through Redis: close, abort and a hung Redis', () => {
     expect(limiter.mode).toBe('redis');
     await handle.release();
   });
+
+  // A stall shorter than the give-up time is not an outage: a command that times out while
+  // Redis still runs it is asked again. A window's take is asked again under the same lease
+  // (nothing counted twice); a bucket's lost take keeps its tokens spent (less, never more).
+  for (const spec of [{ limit: 4, windowMs: 60_000 }, { capacity: 4, refillPerSecond: 0.01 }] as LimitSpec[]) {
+    const kind = 'limit' in spec ? 'rolling window' : 'token bucket';
+    it(`${kind}: Redis frozen for 1.6 s (past the 1 s command timeout): queued calls wait and are served after it, within the limit`, async () => {
+      const { handle, limiter } = quota(redis.url, spec);
+      let sent = 0;
+      await limiter.run(1, undefined, async () => void sent++);
+      redis.freeze();
+      const t = performance.now();
+      const calls = Array.from({ length: 6 }, () => outcome(limiter.run(1, undefined, async () => void sent++)));
+      await new Promise((r) => setTimeout(r, 1_600));
+      redis.thaw();
+      // At most 4 in all: the first, then 3 of the 6 (a bucket may have lost one token to the
+      // stall); the rest wait for the quota (a minute, or 100 s of refill).
+      const expected = 'limit' in spec ? 4 : 3;
+      const deadline = Date.now() + 5_000;
+      while (sent < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(performance.now() - t).toBeGreaterThanOrEqual(1_500);
+      await new Promise((r) => setTimeout(r, 300));
+      if ('limit' in spec) expect(sent).toBe(4);
+      else expect([3, 4]).toContain(sent);
+      await handle.release();
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(sent - 1);
+      expect(outcomes.filter((o) => o instanceof ClientClosedError)).toHaveLength(7 - sent);
+      expect(outcomes.some((o) => o instanceof NetworkError)).toBe(false);
+    });
+  }
 });

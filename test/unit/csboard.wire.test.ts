@@ -13,6 +13,7 @@ import {
   type CsboardClient,
 } from '../../src/index.js';
 import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
+import { csboardErrorDetails } from '../../providers/csboard/index.js';
 import { caught } from '../helpers.js';
 import { offlineWireTests } from '../offline.js';
 
@@ -131,12 +132,34 @@ describe('csboard wire format', () => {
       expect(err.code).toBe(code);
       expect(err.providerCode).toBe(body.code);
       expect(err.retryable).toBe(false);
-      if (body.current_total_usd) expect(err.details?.currentTotalUsd).toBe(31.2);
-      if (body.required_usd) expect(err.details).toMatchObject({ requiredUsd: 30, settledUsd: 12.5 });
-      if (body.hold_until) expect(err.details?.holdUntil).toBe('2099-01-01T00:00:00Z');
-      if (body.refunded) expect(err.details?.refunded).toBe(true);
+      // Wire names, money exact, no camelCase copies (docs/results.md).
+      const usd = (amount: string) => ({ currency: 'USD', amount });
+      if (body.current_total_usd) expect(err.details).toEqual({ current_total_usd: usd('31.20') });
+      if (body.required_usd) expect(err.details).toEqual({ required_usd: usd('30.00'), settled_usd: usd('12.50') });
+      if (body.hold_until) expect(err.details).toEqual({ hold_until: '2099-01-01T00:00:00Z' });
+      if (body.refunded) expect(err.details).toEqual({ refunded: true });
+      expect(csboardErrorDetails(err)).toEqual(err.details ?? {});
     });
   }
+
+  it('an extra error field of an unexpected shape is dropped, and the error keeps its code and class', async () => {
+    make();
+    nock(BASE).post('/v1/orders/ord_9/claim').reply(409, { code: 'price_moved', detail: 'd', current_total_usd: 'thirty', hold_until: 7 });
+    const err = (await caught(client.claimOrder('ord_9'))) as MarketError;
+    expect(err).toBeInstanceOf(OrderRejectedError);
+    expect(err.providerCode).toBe('price_moved');
+    expect(err.details).toEqual({});
+    nock(BASE).post('/v1/orders/ord_9/claim').reply(402, { code: 'insufficient_settled_balance', required_usd: 'lots', settled_usd: 2.5 });
+    const short = (await caught(client.claimOrder('ord_9'))) as MarketError;
+    expect(short).toBeInstanceOf(OrderRejectedError);
+    expect(csboardErrorDetails(short)).toEqual({ settled_usd: { currency: 'USD', amount: '2.50' } });
+  });
+
+  it('csboardErrorDetails reads only CSBoard errors', () => {
+    const other = new OrderRejectedError({ provider: 'kalshi', code: 'order_rejected', message: 'x', details: { current_total_usd: { currency: 'USD', amount: '1.00' } } });
+    expect(csboardErrorDetails(other)).toEqual({});
+    expect(csboardErrorDetails(new Error('x'))).toEqual({});
+  });
 
   it('401 too_many_failed_auth bans the host: nothing more is sent to it', async () => {
     // Its own host: the ban is per host for the whole process.
