@@ -55,7 +55,7 @@ export async function streamBot(options: KalshiClientOptions, ticker: string, ro
 async function endOf(tracker: KalshiOrderTracker, restMs: number, cancel: (orderId: string) => Promise<unknown>): Promise<KalshiTrackedOrder | undefined> {
   const timer = new Promise<'rest over'>((resolve) => setTimeout(() => resolve('rest over'), restMs));
   const first = await Promise.race([tracker.done, timer]).catch((error: unknown) => error);
-  if (first === 'rest over' && tracker.order?.status === 'resting') await cancel(tracker.order.orderId);
+  if (first === 'rest over' && tracker.order?.status === 'resting') await cancel(tracker.order.order_id);
   try {
     return await tracker.done;
   } catch (error) {

@@ -1,9 +1,9 @@
 /**
- * The spec types Kalshi's dollar fields as plain strings, so the generated answer schemas take
- * any text; the calls then make Money of them. `withDollarFields` checks those fields as part of
- * the answer's schema, so text that is no amount fails as the server's bad answer — the
- * sender's ResponseShapeError naming the field — and never as a ValidationError from `money()`,
- * which would say the caller's own input was wrong.
+ * The spec types some of Kalshi's dollar fields as plain strings, so the generated answer
+ * schemas take any text; the calls hand those strings on as sent (docs/results.md), so they must
+ * be amounts. `withDollarFields` checks them as part of the answer's schema: text that is no
+ * amount fails as the server's bad answer — the sender's ResponseShapeError naming the field —
+ * before a caller reads it.
  */
 import type { z } from 'zod';
 import { dollars } from './schemas.js';

@@ -23,7 +23,7 @@ import { type KalshiOrderTracker, OrderTracker, type TrackOrderOptions } from '.
 import { type AskedOrder, reconcileOrders, type ReconcileOutcome } from './reconcile.js';
 import * as s from './schemas.js';
 import { signForAttempt, signWith } from './signing.js';
-import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
+import { createKalshiSpecCalls, KalshiEndpointCostTable, type KalshiEndpointCost, type KalshiOperationSender, type KalshiSpecCalls } from './spec-calls.js';
 import { createKalshiCommunicationsCalls, type KalshiCommunications } from './communications-calls.js';
 import { createKalshiSubaccountCalls, type KalshiSubaccountCalls } from './subaccount-calls.js';
 import { createKalshiFcmCalls, type KalshiFcmCalls } from './fcm-calls.js';
@@ -54,7 +54,9 @@ export interface KalshiClientOptions extends CommonClientOptions<KalshiLimitClas
   keyId?: string | undefined;
   /** PKCS#1 or PKCS#8 PEM, real or `\n`-escaped newlines. */
   privateKeyPem?: string | undefined;
+  /** A path to the PEM private key instead of `privateKeyPem` (read once, at creation). */
   privateKeyPath?: string | undefined;
+  /** `production` (default) or `demo`: picks the REST and WebSocket hosts; a key works only in the environment that issued it. */
   environment?: 'production' | 'demo' | undefined;
   /** The account's API usage tier, for the default token buckets (default `basic`). */
   tier?: KalshiTier | undefined;
@@ -148,21 +150,58 @@ export type KalshiCreateOrder = z.input<typeof s.createOrderInputSchema>;
 export type KalshiMarketsQuery = z.input<typeof s.marketsQuerySchema>;
 /** Filters and paging of `listOrders`. */
 export type KalshiOrdersQuery = z.input<typeof s.ordersQuerySchema>;
+/** Filters and paging of `getFills`. */
+export type KalshiFillsQuery = z.input<typeof s.fillsQuerySchema>;
+/** Filters and paging of `getPositions`. */
+export type KalshiPositionsQuery = z.input<typeof s.positionsQuerySchema>;
 
-/** A price level: a YES (or NO) bid at `price` for `count` contracts. */
-export interface KalshiLevel {
-  readonly price: string;
-  readonly count: string;
+/**
+ * One price level of a book as Kalshi sends it: `[price, count]` — the bid's price as a
+ * fixed-point dollar string (`"0.4200"`) and the contracts bid there as a fixed-point count
+ * (`"10.00"`), both exact.
+ */
+export type KalshiBookLevel = readonly [price: string, count: string];
+/** The bids of both sides of a book (spec `OrderbookCountFp`), as sent. */
+export interface KalshiOrderbookLevels {
+  /** YES bids, ascending by price as sent: the best YES bid is the last. Absent or null when there is none. */
+  readonly yes_dollars?: readonly KalshiBookLevel[] | null | undefined;
+  /** NO bids (in NO prices), ascending as sent: the best NO bid is the last; 1 − it is the best YES ask. */
+  readonly no_dollars?: readonly KalshiBookLevel[] | null | undefined;
 }
-/** An order book: bids of both sides, and the best YES bid and ask as Money. */
+/**
+ * An order book: the wire's `orderbook_fp` (spec `GetMarketOrderbookResponse`; an item of
+ * `GetMarketOrderbooksResponse`), with the market's `ticker` and the best YES bid and ask,
+ * which the wire does not carry, added as exact Money.
+ */
 export interface KalshiOrderbook {
+  /** The market's ticker (the wire's own in `getOrderbooks`; the one asked for in `getOrderbook`). */
   readonly ticker: string;
-  /** Ascending by price, as sent: the best bid is the last element. */
-  readonly yesBids: readonly KalshiLevel[];
-  readonly noBids: readonly KalshiLevel[];
+  /** The bids of both sides, as Kalshi sends them. */
+  readonly orderbook_fp: KalshiOrderbookLevels;
+  /** Added: the highest YES bid (the last of `orderbook_fp.yes_dollars`), USD; undefined when there is none. */
   readonly bestYesBid?: Money | undefined;
-  /** 1.00 − best NO bid. */
+  /** Added: the lowest YES ask, 1.00 − the best NO bid, USD; undefined when there is no NO bid. */
   readonly bestYesAsk?: Money | undefined;
+}
+/** The buckets `syncLimits()` read and applied, and the server's endpoint costs, under the wire's names. */
+export interface KalshiSyncedLimits {
+  /** The account's API usage tier (`GET /account/limits`), e.g. `basic`, `advanced`. */
+  readonly usage_tier: string;
+  /** The read bucket as the server sizes it; the limiter now uses it unless `rateLimit.read` was given. */
+  readonly read: KalshiAccountBucket;
+  /** The write bucket as the server sizes it; the limiter now uses it unless `rateLimit.write` was given. */
+  readonly write: KalshiAccountBucket;
+  /** Tokens a request costs when `endpoint_costs` does not list it (`GET /account/endpoint_costs`). */
+  readonly default_cost: number;
+  /** The endpoints that cost other than `default_cost`; every request is now charged this. */
+  readonly endpoint_costs: readonly KalshiEndpointCost[];
+}
+/** One token bucket of `GET /account/limits`. */
+export interface KalshiAccountBucket {
+  /** Tokens the bucket gains per second. */
+  readonly refill_rate: number;
+  /** Tokens the bucket holds when full (the largest burst). */
+  readonly bucket_capacity: number;
 }
 /** A created order (spec `CreateOrderV2Response`), with the `client_order_id` it was placed under. */
 export type KalshiCreatedOrder = Omit<g.CreateOrderV2Response, 'client_order_id'> & {
@@ -200,6 +239,7 @@ export interface KalshiBatchItemError {
 
 /** A Kalshi client: the hand-written calls below and the spec-driven ones of `KalshiSpecCalls`. */
 export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSubaccountCalls, KalshiFcmCalls, KalshiDataCalls, KalshiHistoricalCalls {
+  /** Which provider this client talks to. */
   readonly id: 'kalshi';
   /** RFQs, quotes and block-trade proposals (communications-calls.ts). */
   readonly communications: KalshiCommunications;
@@ -217,10 +257,11 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
 /** A market's order book (signed when a key is configured). */
   getOrderbook(ticker: string, query?: { depth?: number }, options?: CallOptions): Promise<KalshiOrderbook>;
   /**
-   * The books of up to 100 markets in one signed request (`GET /markets/orderbooks`), by
-   * ticker: one read's tokens instead of one per market. Needs credentials.
+   * The books of up to 100 markets in one signed request (`GET /markets/orderbooks`): the
+   * wire's `orderbooks` list, each book with its `ticker` (a ticker Kalshi does not know may be
+   * left out), for one read's tokens instead of one per market. Needs credentials.
    */
-  getOrderbooks(tickers: string[], options?: CallOptions): Promise<Record<string, KalshiOrderbook>>;
+  getOrderbooks(tickers: string[], options?: CallOptions): Promise<KalshiOrderbook[]>;
 /** One page of public trades. */
   listTrades(query?: z.input<typeof s.tradesQuerySchema>, options?: CallOptions): PagePromise<KalshiTradesPage, KalshiTrade>;
 /**
@@ -239,10 +280,13 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
   getEvent(eventTicker: string, options?: CallOptions): Promise<KalshiEventWithMarkets>;
 /** Your balance (signed). */
   getBalance(options?: CallOptions): Promise<KalshiBalance>;
-/** Your positions (signed). */
-  getPositions(query?: z.input<typeof s.positionsQuerySchema>, options?: CallOptions): Promise<KalshiPositions>;
-/** Your fills (signed). */
-  getFills(query?: z.input<typeof s.fillsQuerySchema>, options?: CallOptions): Promise<KalshiFillsPage>;
+  /**
+   * Your positions (signed): awaited, one page (`market_positions`, `event_positions`,
+   * `cursor`); iterated (`for await`), every market position from that page on.
+   */
+  getPositions(query?: KalshiPositionsQuery, options?: CallOptions): PagePromise<KalshiPositions, KalshiMarketPosition>;
+  /** Your fills (signed): awaited, one page; iterated (`for await`), every fill from that page on, newest first. */
+  getFills(query?: KalshiFillsQuery, options?: CallOptions): PagePromise<KalshiFillsPage, KalshiFill>;
 /** One page of your orders (signed). */
   listOrders(query?: KalshiOrdersQuery, options?: CallOptions): PagePromise<KalshiOrdersPage, KalshiOrder>;
 /**
@@ -287,7 +331,8 @@ export interface KalshiClient extends MarketProvider, KalshiSpecCalls, KalshiSub
    * and read the server's per-endpoint costs (`GET /account/endpoint_costs`): from then on
    * each request is charged what the server says it costs.
    */
-  syncLimits(options?: CallOptions): Promise<{ usageTier: string; read: TokenBucket; write: TokenBucket; defaultCost: number }>;
+  syncLimits(options?: CallOptions): Promise<KalshiSyncedLimits>;
+  /** Your API keys: list, register, generate, delete (signed; Read bucket). */
   readonly apiKeys: {
 /** Your API keys. */
     list(options?: CallOptions): Promise<KalshiApiKeys>;
@@ -472,12 +517,11 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
   };
   const orderFills = async (orderId: string): Promise<KalshiFill[]> => {
     const all: KalshiFill[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 100; page++) {
-      const res = await client.getFills({ orderId, limit: 200, cursor });
-      all.push(...res.fills);
-      cursor = res.cursor || undefined;
-      if (!cursor) break;
+    let pages = 0;
+    // Bounded: an order has few fills; a server that pages without end stops at 100 pages.
+    for await (const page of client.getFills({ orderId, limit: 200 }).pages()) {
+      all.push(...page.fills);
+      if (++pages >= 100) break;
     }
     // Oldest first, as they happened.
     return all.reverse();
@@ -523,7 +567,7 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     async getOrderbooks(tickers, c) {
       const list = parseInput(PROVIDER, 'getOrderbooks', z.array(s.tickerSchema).min(1).max(100), tickers);
       const res = await priv('getOrderbooks', 'GET', '/markets/orderbooks', s.orderbooksSchema, { query: { tickers: list }, call: c });
-      return Object.fromEntries(res.orderbooks.map((b) => [b.ticker, orderbookFrom(b.ticker, b.orderbook_fp)]));
+      return res.orderbooks.map((b) => orderbookFrom(b.ticker, b.orderbook_fp));
     },
 
     listTrades: cursorList(PROVIDER, (p) => p.trades, (p) => p.cursor, async (query = {}, c) => {
@@ -551,14 +595,14 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
     async getBalance(c) {
       return priv('getBalance', 'GET', '/portfolio/balance', s.balanceSchema, { call: c });
     },
-    async getPositions(query = {}, c) {
+    getPositions: cursorList(PROVIDER, (p) => p.market_positions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'getPositions', s.positionsQuerySchema, query);
       return priv('getPositions', 'GET', '/portfolio/positions', s.positionsSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, count_filter: q.countFilter } });
-    },
-    async getFills(query = {}, c) {
+    }),
+    getFills: cursorList(PROVIDER, (p) => p.fills, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'getFills', s.fillsQuerySchema, query);
       return priv('getFills', 'GET', '/portfolio/fills', s.fillsPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, order_id: q.orderId, min_ts: q.minTs, max_ts: q.maxTs } });
-    },
+    }),
     listOrders: cursorList(PROVIDER, (p) => p.orders, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listOrders', s.ordersQuerySchema, query);
       return priv('listOrders', 'GET', '/portfolio/orders', s.ordersPageSchema, { call: c, query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, status: q.status, min_ts: q.minTs, max_ts: q.maxTs } });
@@ -689,12 +733,11 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
       const limits = await priv('syncLimits', 'GET', '/account/limits', s.accountLimitsSchema, { call: c });
       const endpointCosts = await client.getEndpointCosts(c);
       costs.set(endpointCosts);
-      const read = { capacity: limits.read.bucket_capacity, refillPerSecond: limits.read.refill_rate };
-      const write = { capacity: limits.write.bucket_capacity, refillPerSecond: limits.write.refill_rate };
+      const bucketOf = (b: KalshiAccountBucket): TokenBucket => ({ capacity: b.bucket_capacity, refillPerSecond: b.refill_rate });
       // Limits set in code win over what the server says.
-      if (!options.rateLimit?.read) await core.limiters.get('read')?.updateSpec(read);
-      if (!options.rateLimit?.write) await core.limiters.get('write')?.updateSpec(write);
-      return { usageTier: limits.usage_tier, read, write, defaultCost: endpointCosts.defaultCost };
+      if (!options.rateLimit?.read) await core.limiters.get('read')?.updateSpec(bucketOf(limits.read));
+      if (!options.rateLimit?.write) await core.limiters.get('write')?.updateSpec(bucketOf(limits.write));
+      return { usage_tier: limits.usage_tier, read: limits.read, write: limits.write, default_cost: endpointCosts.default_cost, endpoint_costs: endpointCosts.endpoint_costs };
     },
 
     apiKeys: {
@@ -726,9 +769,9 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
 
     async getQuotes(instrument, quoteOptions: QuoteOptions = {}): Promise<Quote[]> {
       const book = await client.getOrderbook(instrument, {}, { signal: quoteOptions.signal, timeoutMs: quoteOptions.timeoutMs });
-      const bestYes = book.yesBids.at(-1);
-      const bestNo = book.noBids.at(-1);
-      return [{ provider: PROVIDER, venue: PROVIDER, instrument, bid: book.bestYesBid, bidQuantity: bestYes?.count, ask: book.bestYesAsk, askQuantity: bestNo?.count }];
+      const bestYes = book.orderbook_fp.yes_dollars?.at(-1);
+      const bestNo = book.orderbook_fp.no_dollars?.at(-1);
+      return [{ provider: PROVIDER, venue: PROVIDER, instrument, bid: book.bestYesBid, bidQuantity: bestYes?.[1], ask: book.bestYesAsk, askQuantity: bestNo?.[1] }];
     },
 
     on: (event, listener) => core.events.on(event, listener),
@@ -829,17 +872,14 @@ export function createKalshiClient(given: KalshiClientOptions = {}): KalshiClien
 }
 
 function orderbookFrom(ticker: string, book: Raw<typeof s.orderbookSchema>['orderbook_fp']): KalshiOrderbook {
-  const levels = (rows: [string, string][] | null | undefined): KalshiLevel[] => (rows ?? []).map(([price, count]) => ({ price, count }));
-  const yesBids = levels(book.yes_dollars);
-  const noBids = levels(book.no_dollars);
-  const bestYes = yesBids.at(-1);
-  const bestNo = noBids.at(-1);
+  // Ascending by price as sent: the best bid of each side is the last level.
+  const bestYes = book.yes_dollars?.at(-1);
+  const bestNo = book.no_dollars?.at(-1);
   return {
     ticker,
-    yesBids,
-    noBids,
-    bestYesBid: bestYes ? money(bestYes.price, 'USD') : undefined,
-    bestYesAsk: bestNo ? subtractMoney(money('1', 'USD'), money(bestNo.price, 'USD')) : undefined,
+    orderbook_fp: book,
+    bestYesBid: bestYes ? money(bestYes[0], 'USD') : undefined,
+    bestYesAsk: bestNo ? subtractMoney(money('1', 'USD'), money(bestNo[0], 'USD')) : undefined,
   };
 }
 

@@ -12,7 +12,6 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { withDollarFields, type DollarField } from './answer-dollars.js';
 import * as g from './generated/operations.js';
@@ -22,36 +21,62 @@ import type { KalshiOperationSender } from './spec-calls.js';
 
 const PROVIDER = 'kalshi';
 
-/** An RFQ: a request for quotes on one market, for a number of contracts or a target cost. */
-export type KalshiRfq = g.RFQ & {
-  /** `target_cost_dollars` as exact money, when the RFQ is sized by cost. */
-  readonly targetCost?: Money | undefined;
-};
+/** An RFQ (spec `RFQ`): a request for quotes on one market, for a number of contracts or a target cost; as sent. */
+export interface KalshiRfq extends g.RFQ {
+  /** The contracts asked for, a fixed-point count. */
+  readonly contracts_fp: string;
+  /** The cost asked for instead of a count, a fixed-point dollar string (exact; checked as one), when the RFQ is sized by cost. */
+  readonly target_cost_dollars?: string | undefined;
+}
 /**
- * A quote on an RFQ: the quoter's YES bid and NO bid (either "0" when it declines that side),
- * also as exact money. Visible only to the quoter and the RFQ's creator.
+ * A quote on an RFQ (spec `Quote`): the quoter's YES bid and NO bid (either `"0"` when it
+ * declines that side), as sent. Visible only to the quoter and the RFQ's creator.
  */
-export type KalshiQuote = g.Quote & {
-  readonly yesBid: Money;
-  readonly noBid: Money;
-  /** `rfq_target_cost_dollars` as exact money, when the RFQ is sized by cost. */
-  readonly rfqTargetCost?: Money | undefined;
-};
+export interface KalshiQuote extends g.Quote {
+  /** The quoter's YES bid, a fixed-point dollar string (exact; checked as one). */
+  readonly yes_bid_dollars: string;
+  /** The quoter's NO bid, a fixed-point dollar string. */
+  readonly no_bid_dollars: string;
+  /** The RFQ's target cost, a fixed-point dollar string, when the RFQ is sized by cost. */
+  readonly rfq_target_cost_dollars?: string | undefined;
+}
 /**
- * A block-trade proposal: the buyer buys `count` YES contracts from the seller at the YES
- * `price`. Kalshi sends the price in centi-cents (1/10 000 dollar) and the count in
- * centi-contracts; `price` and `count` carry them exactly as money and a fixed-point count.
+ * A block-trade proposal (spec `BlockTradeProposal`): the buyer buys `centicount / 100` YES
+ * contracts from the seller at the YES price `price_centi_cents / 10_000` dollars; as sent.
  */
-export type KalshiBlockTradeProposal = g.BlockTradeProposal & {
-  readonly price: Money;
-  /** Contracts as a fixed-point string, e.g. "10.50". */
-  readonly count: string;
-};
+export interface KalshiBlockTradeProposal extends g.BlockTradeProposal {
+  /** The YES price, integer **centi-cents** (1/10 000 dollar; exact). */
+  readonly price_centi_cents: number;
+  /** The size, integer centi-contracts (1/100 contract; exact: `1050` is 10.50 contracts). */
+  readonly centicount: number;
+}
+/** A page of RFQs (spec `GetRFQsResponse`). */
+export interface KalshiRfqsPage {
+  /** The RFQs of this page. */
+  readonly rfqs: KalshiRfq[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of quotes (spec `GetQuotesResponse`). */
+export interface KalshiQuotesPage {
+  /** The quotes of this page. */
+  readonly quotes: KalshiQuote[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of block-trade proposals (spec `GetBlockTradeProposalsResponse`). */
+export interface KalshiBlockTradeProposalsPage {
+  /** The proposals of this page. */
+  readonly block_trade_proposals: KalshiBlockTradeProposal[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
 
 /** Filters and paging of `communications.rfqs.list`. */
 export interface KalshiRfqsQuery {
   /** 1–100 per page (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** One event ticker. */
   readonly eventTicker?: string;
@@ -63,7 +88,10 @@ export interface KalshiRfqsQuery {
   readonly status?: string;
   /** `self`: only your own RFQs. */
   readonly userFilter?: 'self';
-  /** @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`. */
+  /**
+   * Only RFQs of this creator.
+   * @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`.
+   */
   readonly creatorUserId?: string;
 }
 
@@ -71,6 +99,7 @@ export interface KalshiRfqsQuery {
 export interface KalshiQuotesQuery {
   /** 1–500 per page (server default 500). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Quotes last updated after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
@@ -86,9 +115,15 @@ export interface KalshiQuotesQuery {
   readonly rfqId?: string;
   /** FCM members only. */
   readonly rfqCreatorSubtraderId?: string;
-  /** @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`. */
+  /**
+   * Only quotes of this quoter.
+   * @deprecated Kalshi deprecated this filter; use `userFilter: 'self'`.
+   */
   readonly quoteCreatorUserId?: string;
-  /** @deprecated Kalshi deprecated this filter; use `rfqUserFilter: 'self'`. */
+  /**
+   * Only quotes on RFQs of this creator.
+   * @deprecated Kalshi deprecated this filter; use `rfqUserFilter: 'self'`.
+   */
   readonly rfqCreatorUserId?: string;
 }
 
@@ -96,6 +131,7 @@ export interface KalshiQuotesQuery {
 export interface KalshiBlockTradesQuery {
   /** 1–100 per page (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** One market ticker. */
   readonly ticker?: string;
@@ -105,6 +141,7 @@ export interface KalshiBlockTradesQuery {
 
 /** A new RFQ: size it by `contracts` or by `targetCost`, exactly one. */
 export interface KalshiCreateRfq {
+  /** The market to ask quotes for. */
   readonly ticker: string;
   /** Contracts wanted: a decimal string ("10", "2.50") or a number with at most two decimals. */
   readonly contracts?: string | number;
@@ -126,6 +163,7 @@ export interface KalshiCreateRfq {
 
 /** A quote on an RFQ. */
 export interface KalshiCreateQuote {
+  /** The RFQ to quote on. */
   readonly rfqId: string;
   /** What you bid per YES contract, a dollar string ("0.45"); "0" declines the YES side. */
   readonly yesBid: string;
@@ -146,18 +184,25 @@ export interface KalshiCreateQuote {
  * spec says no more.)
  */
 export interface KalshiAcceptQuote {
+  /** `yes` or `no`: which bid of the quote to take (see above). */
   readonly side: 'yes' | 'no';
 }
 
 /** A block-trade proposal: the buyer buys YES from the seller. */
 export interface KalshiProposeBlockTrade {
+  /** The buyer's user id. */
   readonly buyerUserId: string;
+  /** The seller's user id. */
   readonly sellerUserId: string;
   /** Give a subaccount or a subtrader id for a party, not both. */
   readonly buyerSubaccount?: number;
+  /** The buyer's subtrader (FCM members), instead of `buyerSubaccount`. */
   readonly buyerSubtraderId?: string;
+  /** The seller's subaccount, 0–63. */
   readonly sellerSubaccount?: number;
+  /** The seller's subtrader (FCM members), instead of `sellerSubaccount`. */
   readonly sellerSubtraderId?: string;
+  /** The market to trade. */
   readonly ticker: string;
   /** The YES price, a dollar string strictly between 0 and 1 with at most four decimals. */
   readonly price: string;
@@ -171,7 +216,9 @@ export interface KalshiProposeBlockTrade {
 
 /** Who accepts a proposal: a subaccount or a subtrader id, not both (omit both for your primary account). */
 export interface KalshiAcceptBlockTrade {
+  /** Your subaccount that accepts, 0–63. */
   readonly subaccount?: number;
+  /** Your subtrader that accepts (FCM members), instead of `subaccount`. */
   readonly subtraderId?: string;
 }
 
@@ -179,9 +226,10 @@ export interface KalshiAcceptBlockTrade {
 export interface KalshiCommunications {
   /** Your public communications id: how RFQs and quotes name you to others (signed, read). */
   getId(options?: CallOptions): Promise<string>;
+  /** Requests for quotes, and the quotes on one RFQ. */
   readonly rfqs: {
     /** One page of RFQs (every user's, as they are broadcast), filtered (signed, read). */
-    list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<{ rfqs: KalshiRfq[]; cursor?: string | undefined }, KalshiRfq>;
+    list(query?: KalshiRfqsQuery, options?: CallOptions): PagePromise<KalshiRfqsPage, KalshiRfq>;
     /**
      * Every RFQ matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const rfq of kalshi.communications.rfqs.list(query))`.
@@ -197,6 +245,7 @@ export interface KalshiCommunications {
     create(input: KalshiCreateRfq, options?: CallOptions): Promise<{ rfqId: string }>;
     /** Delete (close) your RFQ and its open quotes. Repeat-safe: deleting it again is harmless. */
     delete(rfqId: string, options?: CallOptions): Promise<void>;
+    /** The quotes on one RFQ: read, withdraw, accept, confirm. */
     readonly quotes: {
       /** One quote of an RFQ (signed, read; 2 tokens). */
       get(rfqId: string, quoteId: string, options?: CallOptions): Promise<KalshiQuote>;
@@ -214,9 +263,10 @@ export interface KalshiCommunications {
       confirm(rfqId: string, quoteId: string, options?: CallOptions): Promise<void>;
     };
   };
+  /** Quotes across RFQs (the per-quote routes without an RFQ id are deprecated by Kalshi). */
   readonly quotes: {
     /** One page of the quotes you can see (yours, and those on your RFQs), filtered (signed, read). */
-    list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<{ quotes: KalshiQuote[]; cursor?: string | undefined }, KalshiQuote>;
+    list(query?: KalshiQuotesQuery, options?: CallOptions): PagePromise<KalshiQuotesPage, KalshiQuote>;
     /**
      * Every quote matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const quote of kalshi.communications.quotes.list(query))`.
@@ -228,18 +278,31 @@ export interface KalshiCommunications {
      * OutcomeUnknownError, list your quotes on the RFQ (`quotes.list({ userFilter: 'self', rfqId })`).
      */
     create(input: KalshiCreateQuote, options?: CallOptions): Promise<{ quoteId: string }>;
-    /** @deprecated Kalshi deprecated `GET /communications/quotes/{quote_id}`: use `rfqs.quotes.get(rfqId, quoteId)`. */
+    /**
+     * One quote by id (signed, read).
+     * @deprecated Kalshi deprecated `GET /communications/quotes/{quote_id}`: use `rfqs.quotes.get(rfqId, quoteId)`.
+     */
     get(quoteId: string, options?: CallOptions): Promise<KalshiQuote>;
-    /** @deprecated Kalshi deprecated `DELETE /communications/quotes/{quote_id}`: use `rfqs.quotes.delete(rfqId, quoteId)`. Repeat-safe. */
+    /**
+     * Withdraw your quote. Repeat-safe.
+     * @deprecated Kalshi deprecated `DELETE /communications/quotes/{quote_id}`: use `rfqs.quotes.delete(rfqId, quoteId)`.
+     */
     delete(quoteId: string, options?: CallOptions): Promise<void>;
-    /** @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/accept`: use `rfqs.quotes.accept(rfqId, quoteId, input)`. Repeat-safe. */
+    /**
+     * Accept one side of a quote on your RFQ. Repeat-safe.
+     * @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/accept`: use `rfqs.quotes.accept(rfqId, quoteId, input)`.
+     */
     accept(quoteId: string, input: KalshiAcceptQuote, options?: CallOptions): Promise<void>;
-    /** @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/confirm`: use `rfqs.quotes.confirm(rfqId, quoteId)`. Repeat-safe. */
+    /**
+     * Confirm your accepted quote: the trade executes. Repeat-safe.
+     * @deprecated Kalshi deprecated `PUT /communications/quotes/{quote_id}/confirm`: use `rfqs.quotes.confirm(rfqId, quoteId)`.
+     */
     confirm(quoteId: string, options?: CallOptions): Promise<void>;
   };
+  /** Block-trade proposals between two parties. */
   readonly blockTrades: {
     /** One page of the block-trade proposals you are a party to (signed, read). */
-    list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<{ proposals: KalshiBlockTradeProposal[]; cursor?: string | undefined }, KalshiBlockTradeProposal>;
+    list(query?: KalshiBlockTradesQuery, options?: CallOptions): PagePromise<KalshiBlockTradeProposalsPage, KalshiBlockTradeProposal>;
     /**
      * Every proposal matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const proposal of kalshi.communications.blockTrades.list(query))`.
@@ -362,20 +425,7 @@ const hundredths = (wire: string, places: number): number => {
   const [whole, frac = ''] = wire.split('.');
   return Number(whole! + frac.padEnd(places, '0'));
 };
-/** Centi-contracts → "10.50". */
-const countText = (centi: number): string => {
-  const digits = String(centi).padStart(3, '0');
-  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
-};
-const rfqOut = (r: g.RFQ): KalshiRfq => ({ ...r, targetCost: r.target_cost_dollars === undefined ? undefined : money(r.target_cost_dollars, 'USD') });
-const quoteOut = (q: g.Quote): KalshiQuote => ({
-  ...q,
-  yesBid: money(q.yes_bid_dollars, 'USD'),
-  noBid: money(q.no_bid_dollars, 'USD'),
-  rfqTargetCost: q.rfq_target_cost_dollars === undefined ? undefined : money(q.rfq_target_cost_dollars, 'USD'),
-});
-const proposalOut = (p: g.BlockTradeProposal): KalshiBlockTradeProposal => ({ ...p, price: fromMinorUnits(p.price_centi_cents, 'USD', 4), count: countText(p.centicount) });
-// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+// The answers' dollar strings, checked as part of each answer (answer-dollars.ts): text that is no amount is the server's bad answer.
 const rfqDollars = (r: g.RFQ, at: (string | number)[]): DollarField[] => [[[...at, 'target_cost_dollars'], r.target_cost_dollars]];
 const quoteDollars = (q: g.Quote, at: (string | number)[]): DollarField[] => [
   [[...at, 'yes_bid_dollars'], q.yes_bid_dollars], [[...at, 'no_bid_dollars'], q.no_bid_dollars], [[...at, 'rfq_target_cost_dollars'], q.rfq_target_cost_dollars],
@@ -400,11 +450,10 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     rfqs: {
       list: cursorList(PROVIDER, (p) => p.rfqs, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.rfqs.list', rfqsQuery, query);
-        const res = await send('GetRFQs', rfqsAnswer, {
+        return send('GetRFQs', rfqsAnswer, {
           query: { limit: q.limit, cursor: q.cursor, event_ticker: q.eventTicker, market_ticker: q.ticker, subaccount: q.subaccount, status: q.status, user_filter: q.userFilter, creator_user_id: q.creatorUserId },
           call: c,
         });
-        return { rfqs: res.rfqs.map(rfqOut), cursor: res.cursor };
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.rfqs.all', rfqsQuery, query);
@@ -412,7 +461,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(rfqId, c) {
         const r = parseInput(PROVIDER, 'communications.rfqs.get', id, rfqId);
-        return rfqOut((await send('GetRFQ', rfqAnswer, { params: { rfq_id: r }, call: c })).rfq);
+        return (await send('GetRFQ', rfqAnswer, { params: { rfq_id: r }, call: c })).rfq;
       },
       async create(input, c) {
         const q = parseInput(PROVIDER, 'communications.rfqs.create', createRfqInput, input);
@@ -434,7 +483,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       quotes: {
         async get(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.get', rfqId, quoteId);
-          return quoteOut((await send('GetRFQQuote', quoteAnswer, { params, call: c })).quote);
+          return (await send('GetRFQQuote', quoteAnswer, { params, call: c })).quote;
         },
         async delete(rfqId, quoteId, c) {
           const params = rfqQuote('communications.rfqs.quotes.delete', rfqId, quoteId);
@@ -454,14 +503,13 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
     quotes: {
       list: cursorList(PROVIDER, (p) => p.quotes, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.quotes.list', quotesQuery, query);
-        const res = await send('GetQuotes', quotesAnswer, {
+        return send('GetQuotes', quotesAnswer, {
           query: {
             limit: q.limit, cursor: q.cursor, min_ts: q.minTs, max_ts: q.maxTs, status: q.status, user_filter: q.userFilter, rfq_user_filter: q.rfqUserFilter,
             rfq_id: q.rfqId, rfq_creator_subtrader_id: q.rfqCreatorSubtraderId, quote_creator_user_id: q.quoteCreatorUserId, rfq_creator_user_id: q.rfqCreatorUserId,
           },
           call: c,
         });
-        return { quotes: res.quotes.map(quoteOut), cursor: res.cursor };
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.quotes.all', quotesQuery, query);
@@ -480,7 +528,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
       async get(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.get', id, quoteId);
-        return quoteOut((await send('GetQuote', quoteAnswer, { params: { quote_id: quote }, call: c })).quote);
+        return (await send('GetQuote', quoteAnswer, { params: { quote_id: quote }, call: c })).quote;
       },
       async delete(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.delete', id, quoteId);
@@ -497,10 +545,9 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
       },
     },
     blockTrades: {
-      list: cursorList(PROVIDER, (p) => p.proposals, (p) => p.cursor, async (query = {}, c) => {
+      list: cursorList(PROVIDER, (p) => p.block_trade_proposals, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'communications.blockTrades.list', blockTradesQuery, query);
-        const res = await send('GetBlockTradeProposals', g.GetBlockTradeProposalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor, market_ticker: q.ticker, status: q.status }, call: c });
-        return { proposals: res.block_trade_proposals.map(proposalOut), cursor: res.cursor };
+        return send('GetBlockTradeProposals', g.GetBlockTradeProposalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor, market_ticker: q.ticker, status: q.status }, call: c });
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'communications.blockTrades.all', blockTradesQuery, query);

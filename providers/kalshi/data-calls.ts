@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import * as g from './generated/operations.js';
 import { tickerSchema, unixSecondsInput } from './schemas.js';
@@ -30,23 +29,52 @@ export type KalshiWeatherCalibrations = g.GetWeatherIndexCalibrationsResponse;
 /** A milestone: a real-world occurrence (a game, a meeting) that events refer to. */
 export type KalshiMilestone = g.Milestone;
 /** A structured target (a team, a player) with its details as the source sends them. */
-export type KalshiStructuredTarget = Omit<g.StructuredTarget, 'details'> & { readonly details?: Record<string, unknown> | undefined };
+export type KalshiStructuredTarget = Omit<g.StructuredTarget, 'details'> & {
+  /** The target's details as the source sends them (an open object: its fields differ by source). */
+  readonly details?: Record<string, unknown> | undefined;
+};
 /** A multivariate (combo) event: created from a collection's combinations. */
 export type KalshiMultivariateEvent = g.EventData;
 /** A multivariate event collection: which events' markets may be combined, and how. */
 export type KalshiMultivariateCollection = g.MultivariateEventCollection;
-/** A market of a combination (the answer to `multivariate.createMarket`). */
+/** A market of a combination (spec `CreateMarketInMultivariateEventCollectionResponse`, the answer to `multivariate.createMarket`). */
 export interface KalshiMultivariateMarket {
-  readonly eventTicker: string;
-  readonly marketTicker: string;
+  /** The combination's event. */
+  readonly event_ticker: string;
+  /** The combination's market: trade it by this ticker. */
+  readonly market_ticker: string;
   /** The market itself, when `withMarketPayload` was asked. */
   readonly market?: g.Market | undefined;
 }
-/** An incentive program, its rewards (Kalshi sends centi-cents) also as exact USD Money. */
-export type KalshiIncentiveProgram = g.IncentiveProgram & {
-  readonly periodRewardMoney: Money;
-  readonly maxRewardPerAccountMoney?: Money | undefined;
-};
+/** An incentive program (spec `IncentiveProgram`), as sent. */
+export interface KalshiIncentiveProgram extends g.IncentiveProgram {
+  /** The reward of one period, integer **centi-cents** (1/10 000 dollar; exact: `period_reward / 10_000` dollars). */
+  readonly period_reward: number;
+  /** The most one account can earn, integer centi-cents; absent or null when there is no cap. */
+  readonly max_reward_per_account?: number | null | undefined;
+  /** The size an order needs to qualify, a fixed-point contract count, when the program sets one. */
+  readonly target_size_fp?: string | null | undefined;
+}
+/** A page of milestones (spec `GetMilestonesResponse`). */
+export type KalshiMilestonesPage = g.GetMilestonesResponse;
+/** A page of structured targets (spec `GetStructuredTargetsResponse`). */
+export interface KalshiStructuredTargetsPage {
+  /** The targets of this page (empty when the server sends none). */
+  readonly structured_targets: KalshiStructuredTarget[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of multivariate events (spec `GetMultivariateEventsResponse`); an empty `cursor` ends the list. */
+export type KalshiMultivariateEventsPage = g.GetMultivariateEventsResponse;
+/** A page of multivariate event collections (spec `GetMultivariateEventCollectionsResponse`). */
+export type KalshiCollectionsPage = g.GetMultivariateEventCollectionsResponse;
+/** A page of incentive programs (spec `GetIncentiveProgramsResponse`): note the wire's `next_cursor`. */
+export interface KalshiIncentiveProgramsPage {
+  /** The programs of this page. */
+  readonly incentive_programs: KalshiIncentiveProgram[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly next_cursor?: string | undefined;
+}
 /** One period of an event's forecast, at the percentiles asked. */
 export type KalshiForecastPoint = g.ForecastPercentilesPoint;
 /** The search filters by sport, and the order to show the sports in. */
@@ -56,13 +84,19 @@ export type KalshiSportFilters = g.GetFiltersBySportsResponse;
 export interface KalshiMilestonesQuery {
   /** Page size, 1–500 (default 100; the server requires one). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Milestones starting at or after this time (a `Date`, or an RFC 3339 string). */
   readonly minimumStartDate?: Date | string;
+  /** Only milestones of this category. */
   readonly category?: string;
+  /** Only milestones of this competition. */
   readonly competition?: string;
+  /** Only milestones of this source id. */
   readonly sourceId?: string;
+  /** Only milestones of this type. */
   readonly type?: string;
+  /** Only milestones that this event refers to. */
   readonly relatedEventTicker?: string;
   /** Milestones updated after this time: a `Date` or Unix seconds. */
   readonly minUpdatedTs?: Date | number;
@@ -71,40 +105,52 @@ export interface KalshiMilestonesQuery {
 export interface KalshiStructuredTargetsQuery {
   /** Only these ids (up to 2000). */
   readonly ids?: readonly string[];
+  /** Only targets of this type. */
   readonly type?: string;
   /** Matches the target's league, conference, division, tour or any of its leagues. */
   readonly competition?: string;
   /** Page size, 1–2000 (server default 100). */
   readonly pageSize?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /** Filters and paging of `multivariate.listEvents`. */
 export interface KalshiMultivariateEventsQuery {
   /** 1–200 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
   /** Not together with `collectionTicker`. */
   readonly seriesTicker?: string;
+  /** Only the events of this collection; not together with `seriesTicker`. */
   readonly collectionTicker?: string;
+  /** Each event with its markets (`markets`). */
   readonly withNestedMarkets?: boolean;
 }
 /** Filters and paging of `multivariate.listCollections`. */
 export interface KalshiCollectionsQuery {
+  /** Only collections in this state. */
   readonly status?: 'unopened' | 'open' | 'closed';
+  /** Only collections that combine this event. */
   readonly associatedEventTicker?: string;
+  /** Only collections of this series. */
   readonly seriesTicker?: string;
   /** 1–200. */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /** Filters and paging of `incentivePrograms.list`. */
 export interface KalshiIncentiveProgramsQuery {
+  /** Only programs in this state (`all` by default on the server). */
   readonly status?: 'all' | 'active' | 'upcoming' | 'closed' | 'paid_out';
+  /** Only programs of this kind. */
   readonly type?: 'all' | 'liquidity' | 'volume' | 'margin_maker_volume' | 'margin_taker_volume';
   /** Exact description. */
   readonly incentiveDescription?: string;
   /** 1–10000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 /**
@@ -112,7 +158,9 @@ export interface KalshiIncentiveProgramsQuery {
  * spec has them), or `lastSeconds`. `from` needs `to`; `lastSeconds` goes alone.
  */
 export interface KalshiWeatherQuery {
+  /** Start of the window: a `Date` or Unix milliseconds; needs `to`. */
   readonly from?: Date | number;
+  /** End of the window: a `Date` or Unix milliseconds. */
   readonly to?: Date | number;
   /** A trailing window of this many seconds ending now. */
   readonly lastSeconds?: number;
@@ -121,18 +169,29 @@ export interface KalshiWeatherQuery {
 }
 /** The combination of `multivariate.createMarket`: one leg per market. */
 export interface KalshiCombinationInput {
-  readonly selectedMarkets: readonly { readonly marketTicker: string; readonly eventTicker: string; readonly side: 'yes' | 'no' }[];
+  /** The legs: per leg its market, that market's event, and the side (`yes`, `no`); 1–100 legs. */
+  readonly selectedMarkets: readonly {
+    /** The leg's market. */
+    readonly marketTicker: string;
+    /** That market's event. */
+    readonly eventTicker: string;
+    /** The leg's side. */
+    readonly side: 'yes' | 'no';
+  }[];
   /** Include the market itself in the answer. */
   readonly withMarketPayload?: boolean;
 }
 /** The request of `getEventForecastHistory`. */
 export interface KalshiForecastHistoryQuery {
+  /** The event's series. */
   readonly seriesTicker: string;
+  /** The event. */
   readonly eventTicker: string;
   /** Percentiles 0–9999 (hundredths of a percent: 5000 is the median), 1 to 10 of them. */
   readonly percentiles: readonly number[];
   /** `Date`s or Unix seconds. */
   readonly start: Date | number;
+  /** End of the range: a `Date` or Unix seconds. */
   readonly end: Date | number;
   /** Minutes per period: 1, 60 or 1440, or 0 for 5-second periods. */
   readonly periodMinutes: 0 | 1 | 60 | 1440;
@@ -140,6 +199,7 @@ export interface KalshiForecastHistoryQuery {
 
 /** The calls of this module (see the file comment). */
 export interface KalshiDataCalls {
+  /** Live data of milestones (games, races, indexes) and weather indexes (public). */
   readonly liveData: {
     /** Live data of one type (e.g. `basketball_game`) of a milestone (public, read). */
     get(type: string, milestoneId: string, query?: { includePlayerStats?: boolean }, options?: CallOptions): Promise<KalshiLiveData>;
@@ -156,38 +216,41 @@ export interface KalshiDataCalls {
     /** The calibration timeline of a city's weather index (public, read). */
     weatherCalibrations(city: string, options?: CallOptions): Promise<KalshiWeatherCalibrations>;
   };
+  /** Milestones: the real-world occurrences events refer to (public). */
   readonly milestones: {
     /** One milestone (public, read). */
     get(milestoneId: string, options?: CallOptions): Promise<KalshiMilestone>;
     /** One page of milestones (public, read). */
-    list(query?: KalshiMilestonesQuery, options?: CallOptions): PagePromise<{ milestones: KalshiMilestone[]; cursor?: string | undefined }, KalshiMilestone>;
+    list(query?: KalshiMilestonesQuery, options?: CallOptions): PagePromise<KalshiMilestonesPage, KalshiMilestone>;
     /**
      * Every milestone matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const milestone of kalshi.milestones.list(query))`.
      */
     all(query?: Omit<KalshiMilestonesQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMilestone, void, undefined>;
   };
+  /** Structured targets: teams, players and the like (public). */
   readonly structuredTargets: {
     /** One structured target (public, read). */
     get(structuredTargetId: string, options?: CallOptions): Promise<KalshiStructuredTarget>;
     /** One page of structured targets (public, read). */
-    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): PagePromise<{ structuredTargets: KalshiStructuredTarget[]; cursor?: string | undefined }, KalshiStructuredTarget>;
+    list(query?: KalshiStructuredTargetsQuery, options?: CallOptions): PagePromise<KalshiStructuredTargetsPage, KalshiStructuredTarget>;
     /**
      * Every structured target matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const target of kalshi.structuredTargets.list(query))`.
      */
     all(query?: Omit<KalshiStructuredTargetsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiStructuredTarget, void, undefined>;
   };
+  /** Multivariate (combo) collections, their events and markets. */
   readonly multivariate: {
     /** One page of multivariate (combo) events (public, read). */
-    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<{ events: KalshiMultivariateEvent[]; cursor: string }, KalshiMultivariateEvent>;
+    listEvents(query?: KalshiMultivariateEventsQuery, options?: CallOptions): PagePromise<KalshiMultivariateEventsPage, KalshiMultivariateEvent>;
     /**
      * Every multivariate event matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const event of kalshi.multivariate.listEvents(query))`.
      */
     events(query?: Omit<KalshiMultivariateEventsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiMultivariateEvent, void, undefined>;
     /** One page of multivariate event collections (public, read). */
-    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): PagePromise<{ collections: KalshiMultivariateCollection[]; cursor?: string | undefined }, KalshiMultivariateCollection>;
+    listCollections(query?: KalshiCollectionsQuery, options?: CallOptions): PagePromise<KalshiCollectionsPage, KalshiMultivariateCollection>;
     /**
      * Every collection matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const collection of kalshi.multivariate.listCollections(query))`.
@@ -204,9 +267,10 @@ export interface KalshiDataCalls {
      */
     createMarket(collectionTicker: string, input: KalshiCombinationInput, options?: CallOptions): Promise<KalshiMultivariateMarket>;
   };
+  /** Incentive programs of markets (public). */
   readonly incentivePrograms: {
     /** One page of incentive programs (public, read). */
-    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<{ incentivePrograms: KalshiIncentiveProgram[]; cursor?: string | undefined }, KalshiIncentiveProgram>;
+    list(query?: KalshiIncentiveProgramsQuery, options?: CallOptions): PagePromise<KalshiIncentiveProgramsPage, KalshiIncentiveProgram>;
     /**
      * Every incentive program matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const program of kalshi.incentivePrograms.list(query))`.
@@ -311,14 +375,6 @@ const structuredTargetSchema = lazySchema(() => g.StructuredTargetSchema.extend(
 const structuredTargetResponse = lazySchema(() => z.object({ structured_target: structuredTargetSchema.optional() }));
 const structuredTargetsResponse = lazySchema(() => z.object({ structured_targets: z.array(structuredTargetSchema).optional(), cursor: z.string().optional() }));
 
-/** Centi-cents (1/10 000 dollar) → USD Money. */
-const centiCents = (v: number): Money => fromMinorUnits(v, 'USD', 4);
-const withRewards = (p: g.IncentiveProgram): KalshiIncentiveProgram => ({
-  ...p,
-  periodRewardMoney: centiCents(p.period_reward),
-  ...(p.max_reward_per_account !== null && p.max_reward_per_account !== undefined ? { maxRewardPerAccountMoney: centiCents(p.max_reward_per_account) } : {}),
-});
-
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCalls {
   const liveData: KalshiDataCalls['liveData'] = {
@@ -366,7 +422,7 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
     },
     list: cursorList(PROVIDER, (p) => p.milestones, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'milestones.list', milestonesQuery, query);
-      const res = await send('GetMilestones', g.GetMilestonesResponseSchema, {
+      return send('GetMilestones', g.GetMilestonesResponseSchema, {
         query: {
           // The spec requires `limit`: the client always sends one.
           limit: q.limit ?? 100, cursor: q.cursor, minimum_start_date: q.minimumStartDate, category: q.category, competition: q.competition,
@@ -374,7 +430,6 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
         },
         call: c,
       });
-      return { milestones: res.milestones, cursor: res.cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'milestones.all', milestonesQuery, query);
@@ -388,10 +443,10 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
       const res = await send('GetStructuredTarget', structuredTargetResponse, { params: { structured_target_id: t }, call: c });
       return res.structured_target ?? {};
     },
-    list: cursorList(PROVIDER, (p) => p.structuredTargets, (p) => p.cursor, async (query = {}, c) => {
+    list: cursorList(PROVIDER, (p) => p.structured_targets, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'structuredTargets.list', structuredTargetsQuery, query);
       const res = await send('GetStructuredTargets', structuredTargetsResponse, { query: { ids: q.ids, type: q.type, competition: q.competition, page_size: q.pageSize, cursor: q.cursor }, call: c });
-      return { structuredTargets: res.structured_targets ?? [], cursor: res.cursor };
+      return { structured_targets: res.structured_targets ?? [], cursor: res.cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'structuredTargets.all', structuredTargetsQuery, query);
@@ -402,23 +457,21 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
   const multivariate: KalshiDataCalls['multivariate'] = {
     listEvents: cursorList(PROVIDER, (p) => p.events, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listEvents', multivariateEventsQuery, query);
-      const res = await send('GetMultivariateEvents', g.GetMultivariateEventsResponseSchema, {
+      return send('GetMultivariateEvents', g.GetMultivariateEventsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, series_ticker: q.seriesTicker, collection_ticker: q.collectionTicker, with_nested_markets: q.withNestedMarkets },
         call: c,
       });
-      return { events: res.events, cursor: res.cursor };
     }),
     events(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.events', multivariateEventsQuery, query);
       return itemsWhenIterated(() => multivariate.listEvents(query, c));
     },
-    listCollections: cursorList(PROVIDER, (p) => p.collections, (p) => p.cursor, async (query = {}, c) => {
+    listCollections: cursorList(PROVIDER, (p) => p.multivariate_contracts, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'multivariate.listCollections', collectionsQuery, query);
-      const res = await send('GetMultivariateEventCollections', g.GetMultivariateEventCollectionsResponseSchema, {
+      return send('GetMultivariateEventCollections', g.GetMultivariateEventCollectionsResponseSchema, {
         query: { status: q.status, associated_event_ticker: q.associatedEventTicker, series_ticker: q.seriesTicker, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { collections: res.multivariate_contracts, cursor: res.cursor };
     }),
     collections(query = {}, c) {
       parseInput(PROVIDER, 'multivariate.collections', collectionsQuery, query);
@@ -431,25 +484,23 @@ export function createKalshiDataCalls(send: KalshiOperationSender): KalshiDataCa
     async createMarket(collectionTicker, input, c) {
       const t = parseInput(PROVIDER, 'multivariate.createMarket', tickerSchema, collectionTicker);
       const q = parseInput(PROVIDER, 'multivariate.createMarket', combinationInput, input);
-      const res = await send('CreateMarketInMultivariateEventCollection', g.CreateMarketInMultivariateEventCollectionResponseSchema, {
+      return send('CreateMarketInMultivariateEventCollection', g.CreateMarketInMultivariateEventCollectionResponseSchema, {
         params: { collection_ticker: t },
         body: { selected_markets: q.selectedMarkets.map((l) => ({ market_ticker: l.marketTicker, event_ticker: l.eventTicker, side: l.side })), with_market_payload: q.withMarketPayload },
         // One combination has one market: a repeat looks the same market up (the sandbox does the same).
         safety: 'idempotent',
         call: c,
       });
-      return { eventTicker: res.event_ticker, marketTicker: res.market_ticker, ...(res.market ? { market: res.market } : {}) };
     },
   };
 
   const incentivePrograms: KalshiDataCalls['incentivePrograms'] = {
-    list: cursorList(PROVIDER, (p) => p.incentivePrograms, (p) => p.cursor, async (query = {}, c) => {
+    list: cursorList(PROVIDER, (p) => p.incentive_programs, (p) => p.next_cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'incentivePrograms.list', incentiveQuery, query);
-      const res = await send('GetIncentivePrograms', g.GetIncentiveProgramsResponseSchema, {
+      return send('GetIncentivePrograms', g.GetIncentiveProgramsResponseSchema, {
         query: { status: q.status, type: q.type, incentive_description: q.incentiveDescription, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { incentivePrograms: res.incentive_programs.map(withRewards), cursor: res.next_cursor };
     }),
     all(query = {}, c) {
       parseInput(PROVIDER, 'incentivePrograms.all', incentiveQuery, query);

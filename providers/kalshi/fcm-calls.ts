@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { money, type Money } from '../../src/money.js';
+import type { Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
@@ -26,23 +26,43 @@ export type KalshiFcmMarketPosition = g.MarketPosition;
 export type KalshiFcmEventPosition = g.EventPosition;
 /** A subtrader of the FCM and whether it may trade. */
 export type KalshiFcmSubtrader = g.FCMSubtrader;
-/** A subtrader's daily premium cap and what is used of it, as Kalshi's dollar strings and as Money. */
-export type KalshiFcmDailyCap = g.GetFCMEventContractDailyCapResponse & {
-  readonly money: { readonly limit: Money; readonly executed: Money; readonly resting: Money; readonly pending: Money };
-};
+/** A subtrader's daily premium cap and what is used of it (spec `GetFCMEventContractDailyCapResponse`), as sent. */
+export interface KalshiFcmDailyCap extends g.GetFCMEventContractDailyCapResponse {
+  /** The cap, a fixed-point dollar string (exact; checked as one). */
+  readonly limit: string;
+  /** Premium of executed orders counted against it today, a fixed-point dollar string. */
+  readonly executed_utilization: string;
+  /** Premium of resting orders counted against it, a fixed-point dollar string. */
+  readonly resting_order_utilization: string;
+  /** Premium of orders not yet accepted, a fixed-point dollar string. */
+  readonly pending_order_utilization: string;
+}
+/** A page of fills across your subtraders (spec `GetFcmFillsResponse`); an empty `cursor` ends the list. */
+export type KalshiFcmFillsPage = g.GetFcmFillsResponse;
+/** A page of subtrader orders (spec `GetOrdersResponse`); an empty `cursor` ends the list. */
+export type KalshiFcmOrdersPage = g.GetOrdersResponse;
+/** The subtrader `fcm.subtraders.create` made (spec `CreateFCMSubtraderResponse`). */
+export type KalshiFcmCreatedSubtrader = g.CreateFCMSubtraderResponse;
 
 /** Filters and paging of `fcm.listOrders`: `subtraderId` or `clientOrderIds` (or both) is required. */
 export interface KalshiFcmOrdersQuery {
+  /** The subtrader whose orders to list. */
   readonly subtraderId?: string;
   /** Up to 100; only orders of the last 24 hours are searched by client order id. */
   readonly clientOrderIds?: readonly string[];
+  /** Only orders in the markets of this event. */
   readonly eventTicker?: string;
+  /** Only orders in this market. */
   readonly ticker?: string;
+  /** Orders created at or after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
+  /** Orders created at or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
+  /** Only orders in this state. */
   readonly status?: 'resting' | 'canceled' | 'executed';
   /** 1–1000 (Kalshi's default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 
@@ -50,7 +70,9 @@ export interface KalshiFcmOrdersQuery {
 export interface KalshiFcmPositionsQuery {
   /** Required unless the key is bound to one subtrader. */
   readonly subtraderId?: string;
+  /** Only the position in this market. */
   readonly ticker?: string;
+  /** Only positions in the markets of this event. */
   readonly eventTicker?: string;
   /** Only positions with a non-zero value in one of these fields. */
   readonly countFilter?: readonly ('position' | 'total_traded')[];
@@ -58,28 +80,33 @@ export interface KalshiFcmPositionsQuery {
   readonly settlementStatus?: 'all' | 'unsettled' | 'settled';
   /** 1–1000 (Kalshi's default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
 }
 
 /** A page of positions: per market and per event. */
 export interface KalshiFcmPositionsPage {
-  readonly marketPositions: KalshiFcmMarketPosition[];
-  readonly eventPositions: KalshiFcmEventPosition[];
+  /** The market positions of this page (the list is paged by these). */
+  readonly market_positions: KalshiFcmMarketPosition[];
+  /** The positions of the events of those markets. */
+  readonly event_positions: KalshiFcmEventPosition[];
+  /** The next page's cursor; absent or empty on the last page. */
   readonly cursor?: string | undefined;
 }
 
 /** The calls of this module (see the file comment). */
 export interface KalshiFcmCalls {
+  /** The calls of an FCM member: subtraders' fills, orders and positions, subtraders, their daily caps and blocked categories. */
   readonly fcm: {
     /** One page of fills across your subtraders (read); `minTs`/`maxTs` a `Date` or Unix seconds. */
-    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<{ fills: KalshiFcmFill[]; cursor: string }, KalshiFcmFill>;
+    listFills(query?: { minTs?: Date | number; maxTs?: Date | number; cursor?: string }, options?: CallOptions): PagePromise<KalshiFcmFillsPage, KalshiFcmFill>;
     /**
      * Every fill across your subtraders matching the range, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const fill of kalshi.fcm.listFills(query))`.
      */
     fills(query?: { minTs?: Date | number; maxTs?: Date | number }, options?: CallOptions): AsyncGenerator<KalshiFcmFill, void, undefined>;
     /** One page of a subtrader's orders, or of orders found by client order id (read). */
-    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): PagePromise<{ orders: KalshiFcmOrder[]; cursor: string }, KalshiFcmOrder>;
+    listOrders(query: KalshiFcmOrdersQuery, options?: CallOptions): PagePromise<KalshiFcmOrdersPage, KalshiFcmOrder>;
     /**
      * Every order matching the query, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const order of kalshi.fcm.listOrders(query))`.
@@ -92,6 +119,7 @@ export interface KalshiFcmCalls {
      * @deprecated Iterate the page call instead: `for await (const position of kalshi.fcm.listPositions(query))`.
      */
     positions(query?: Omit<KalshiFcmPositionsQuery, 'cursor'>, options?: CallOptions): AsyncGenerator<KalshiFcmMarketPosition, void, undefined>;
+    /** Your event-contract subtraders. */
     readonly subtraders: {
       /** Your event-contract subtraders (read). */
       list(options?: CallOptions): Promise<KalshiFcmSubtrader[]>;
@@ -101,8 +129,9 @@ export interface KalshiFcmCalls {
        * Kalshi answers it 409 (InvalidRequestError `conflict`), which is also what a retry
        * after a lost answer gets when the first attempt landed: the subtrader exists.
        */
-      create(suffix: string, options?: CallOptions): Promise<{ subtraderId: string }>;
+      create(suffix: string, options?: CallOptions): Promise<KalshiFcmCreatedSubtrader>;
     };
+    /** A subtrader's daily premium cap. */
     readonly dailyCap: {
       /** A subtrader's event-contract daily premium cap and its use today; NotFoundError when none is set (then its bound keys cannot trade). */
       get(subtraderId: string, options?: CallOptions): Promise<KalshiFcmDailyCap>;
@@ -111,6 +140,7 @@ export interface KalshiFcmCalls {
       /** Remove the cap, closing the subtrader's bound keys to new orders. Repeat-safe. */
       delete(subtraderId: string, options?: CallOptions): Promise<void>;
     };
+    /** The market categories a subtrader may not trade. */
     readonly blockedCategories: {
       /** The event categories blocked for a subtrader, sorted (read). */
       get(subtraderId: string, options?: CallOptions): Promise<string[]>;
@@ -168,12 +198,8 @@ const capLimit = lazySchema(() => z.union([z.string(), z.object({ currency: z.st
 }));
 const categoryUpdate = lazySchema(() => z.object({ subtraderId, category: z.string().min(1).max(100), blocked: z.boolean() }).strict());
 
-// The cap's dollar fields made Money below, checked as part of the answer (answer-dollars.ts).
+// The cap's dollar strings, checked as part of the answer (answer-dollars.ts): text that is no amount is the server's bad answer.
 const capAnswer = lazySchema(() => withDollarFields(g.GetFCMEventContractDailyCapResponseSchema, (c) => (['limit', 'executed_utilization', 'resting_order_utilization', 'pending_order_utilization'] as const).map((f) => [[f], c[f]] as const)));
-const withCapMoney = (c: g.GetFCMEventContractDailyCapResponse): KalshiFcmDailyCap => ({
-  ...c,
-  money: { limit: money(c.limit, 'USD'), executed: money(c.executed_utilization, 'USD'), resting: money(c.resting_order_utilization, 'USD'), pending: money(c.pending_order_utilization, 'USD') },
-});
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCalls {
@@ -199,13 +225,13 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
       parseInput(PROVIDER, 'fcm.orders', ordersQuery, query);
       return itemsWhenIterated(() => fcm.listOrders(query, c));
     },
-    listPositions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
+    listPositions: cursorList(PROVIDER, (p) => p.market_positions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'fcm.listPositions', positionsQuery, query);
       const res = await send('GetFCMPositions', g.GetPositionsResponseSchema, {
         query: { subtrader_id: q.subtraderId, ticker: q.ticker, event_ticker: q.eventTicker, count_filter: q.countFilter?.join(','), settlement_status: q.settlementStatus, limit: q.limit, cursor: q.cursor },
         call: c,
       });
-      return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
+      return { market_positions: res.market_positions, event_positions: res.event_positions, cursor: res.cursor };
     }),
     positions(query = {}, c) {
       parseInput(PROVIDER, 'fcm.positions', positionsQuery, query);
@@ -226,13 +252,13 @@ export function createKalshiFcmCalls(send: KalshiOperationSender): KalshiFcmCall
           outcomeHint: `List your subtraders (fcm.subtraders.list()) and look for the id ending in _${sfx} before creating it again (a repeat is refused with 409).`,
           call: c,
         });
-        return { subtraderId: res.subtrader_id };
+        return { subtrader_id: res.subtrader_id };
       },
     },
     dailyCap: {
       async get(id, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.get', subtraderId, id);
-        return withCapMoney(await send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c }));
+        return send('GetFCMEventContractDailyCap', capAnswer, { query: { subtrader_id: sid }, call: c });
       },
       async set(id, value, c) {
         const sid = parseInput(PROVIDER, 'fcm.dailyCap.set', subtraderId, id);

@@ -34,9 +34,13 @@ export type KalshiHistoricalEventPosition = g.EventPosition;
 export interface KalshiHistoricalMarketsQuery {
   /** 1–1000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only these markets. */
   readonly tickers?: readonly string[];
+  /** Only the markets of this event. */
   readonly eventTicker?: string;
+  /** Only the markets of this series. */
   readonly seriesTicker?: string;
   /** `exclude`: leave multivariate (combo) markets out. */
   readonly mveFilter?: 'exclude';
@@ -45,10 +49,13 @@ export interface KalshiHistoricalMarketsQuery {
 export interface KalshiHistoricalTradesQuery {
   /** 1–1000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only the trades of this market. */
   readonly ticker?: string;
   /** `Date`s or Unix seconds. */
   readonly minTs?: Date | number;
+  /** Trades at or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
   /** `true`: block trades only; `false`: none of them; omitted: all. */
   readonly isBlockTrade?: boolean;
@@ -57,10 +64,13 @@ export interface KalshiHistoricalTradesQuery {
 export interface KalshiHistoricalPortfolioQuery {
   /** 1–1000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only this market. */
   readonly ticker?: string;
   /** `Date`s or Unix seconds. */
   readonly minTs?: Date | number;
+  /** At or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
   /** 0 (primary) to 63; omitted: every subaccount. */
   readonly subaccount?: number;
@@ -69,23 +79,31 @@ export interface KalshiHistoricalPortfolioQuery {
 export interface KalshiHistoricalPositionsQuery {
   /** 1–1000 (server default 100). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only the position in this market. */
   readonly ticker?: string;
+  /** Only positions in the markets of this event. */
   readonly eventTicker?: string;
   /** 0 (primary, the server's default) to 63. */
   readonly subaccount?: number;
 }
 /** A page of `historical.positions`: market positions (paged) and the positions of their events. */
 export interface KalshiHistoricalPositionsPage {
-  readonly marketPositions: KalshiHistoricalMarketPosition[];
-  readonly eventPositions: KalshiHistoricalEventPosition[];
+  /** The market positions of this page (the list is paged by these). */
+  readonly market_positions: KalshiHistoricalMarketPosition[];
+  /** The positions of the events of those markets. */
+  readonly event_positions: KalshiHistoricalEventPosition[];
+  /** The next page's cursor; absent or empty on the last page. */
   readonly cursor?: string | undefined;
 }
 /** The range of `historical.candlesticks`. */
 export interface KalshiHistoricalCandleQuery {
+  /** The market. */
   readonly ticker: string;
   /** `Date`s or Unix seconds: candles ending within [start, end]. */
   readonly start: Date | number;
+  /** End of the range: a `Date` or Unix seconds. */
   readonly end: Date | number;
   /** Minutes per candle: 1, 60 or 1440. */
   readonly periodMinutes: 1 | 60 | 1440;
@@ -93,6 +111,7 @@ export interface KalshiHistoricalCandleQuery {
 
 /** The calls of this module (see the file comment). */
 export interface KalshiHistoricalCalls {
+  /** The archive: markets, trades, fills, orders and positions older than `getHistoricalCutoff()`. */
   readonly historical: {
     /** One page of archived markets (public, read). */
     markets(query?: KalshiHistoricalMarketsQuery, options?: CallOptions): PagePromise<{ markets: KalshiHistoricalMarket[]; cursor: string }, KalshiHistoricalMarket>;
@@ -228,13 +247,13 @@ export function createKalshiHistoricalCalls(send: KalshiOperationSender): Kalshi
       parseInput(PROVIDER, 'historical.allOrders', portfolioQuery, query);
       return itemsWhenIterated(() => historical.orders(query, c));
     },
-    positions: cursorList(PROVIDER, (p) => p.marketPositions, (p) => p.cursor, async (query = {}, c) => {
+    positions: cursorList(PROVIDER, (p) => p.market_positions, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'historical.positions', positionsQuery, query);
       const res = await send('GetHistoricalPositions', g.GetPositionsResponseSchema, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, subaccount: q.subaccount },
         call: c,
       });
-      return { marketPositions: res.market_positions, eventPositions: res.event_positions, cursor: res.cursor };
+      return { market_positions: res.market_positions, event_positions: res.event_positions, cursor: res.cursor };
     }),
     allPositions(query = {}, c) {
       parseInput(PROVIDER, 'historical.allPositions', positionsQuery, query);

@@ -12,33 +12,52 @@ import { Emitter } from './stream/emitter.js';
 import { COUNT_SCALE, parseFixed } from './stream/fixed-point.js';
 import type { FillMessage, UserOrderMessage } from './stream/schemas.js';
 
-/** An order's state as the tracker knows it. Counts and prices are exact decimal strings. */
+/**
+ * An order's state as the tracker knows it: the fields both sources carry (a `user_order`
+ * message and `GET /portfolio/orders`' `Order`) under their wire names, exact as sent, and
+ * two added by the tracker.
+ */
 export interface KalshiTrackedOrder {
-  readonly orderId: string;
-  readonly clientOrderId: string;
+  /** Kalshi's id of the order. */
+  readonly order_id: string;
+  /** The id the order was placed under (the one `trackOrder` follows). */
+  readonly client_order_id: string;
+  /** The order's market. */
   readonly ticker: string;
   /** `resting`, then `executed` (filled in full) or `canceled` (cancelled, expired, or killed with what was filled). */
   readonly status: string;
-  readonly yesPrice: string;
-  readonly fillCount: string;
-  readonly remainingCount: string;
-  readonly initialCount: string;
-  /** Where this state was learnt: the `user_orders` channel or a REST read. */
+  /** The order's YES price, a fixed-point dollar string (`"0.5300"`). */
+  readonly yes_price_dollars: string;
+  /** Contracts filled so far, a fixed-point count (`"4.00"`). */
+  readonly fill_count_fp: string;
+  /** Contracts still resting, a fixed-point count. */
+  readonly remaining_count_fp: string;
+  /** Contracts the order was placed for, a fixed-point count. */
+  readonly initial_count_fp: string;
+  /** Added: where this state was learnt, the `user_orders` channel or a REST read. */
   readonly source: 'stream' | 'rest';
-  /** The exchange's time of this state (epoch ms; 0 when the answer had none). */
+  /**
+   * Added: the exchange's time of this state, epoch milliseconds — the stream's
+   * `last_updated_ts_ms`, or the REST order's `last_update_time` read as a time; 0 when the answer had none.
+   */
   readonly updatedTsMs: number;
 }
 
-/** One fill of the tracked order, reported once. */
+/** One fill of the tracked order, reported once: the fields a `fill` message and a REST `Fill` both carry, under their wire names. */
 export interface KalshiTrackedFill {
-  /** The trade id (the same on the stream and in `GET /portfolio/fills`). */
-  readonly tradeId: string;
-  readonly orderId: string;
-  readonly count: string;
-  readonly yesPrice: string;
-  /** Fee of this fill, dollars, when the source gave it. */
-  readonly fee: string | undefined;
-  readonly isTaker: boolean | undefined;
+  /** The trade id (the same on the stream and in `GET /portfolio/fills`): a fill is reported once per trade id. */
+  readonly trade_id: string;
+  /** The order the fill belongs to. */
+  readonly order_id: string;
+  /** Contracts filled, a fixed-point count. */
+  readonly count_fp: string;
+  /** The fill's YES price, a fixed-point dollar string. */
+  readonly yes_price_dollars: string;
+  /** The fee of this fill, a fixed-point dollar string, when the source gave it. */
+  readonly fee_cost: string | undefined;
+  /** Whether the order took liquidity in this fill, when the source said. */
+  readonly is_taker: boolean | undefined;
+  /** Added: where this fill was learnt, the `fill` channel or a REST read. */
   readonly source: 'stream' | 'rest';
 }
 
@@ -71,6 +90,7 @@ export interface TrackOrderOptions {
 
 /** Following one order; get one from `kalshi.trackOrder(clientOrderId)`. */
 export interface KalshiOrderTracker {
+  /** The `client_order_id` this tracker follows (the one given to `trackOrder`). */
   readonly clientOrderId: string;
   /** The latest state, undefined until the order was first seen. */
   readonly order: KalshiTrackedOrder | undefined;
@@ -163,7 +183,7 @@ export class OrderTracker implements KalshiOrderTracker {
 
   /** The order id once known (fills without a client_order_id are matched by it). */
   get orderId(): string | undefined {
-    return this.#order?.orderId;
+    return this.#order?.order_id;
   }
 
   on<K extends keyof OrderTrackerEvents>(name: K, listener: (event: OrderTrackerEvents[K]) => void): () => void {
@@ -190,15 +210,15 @@ export class OrderTracker implements KalshiOrderTracker {
   /** A `user_order` message for this order. @internal */
   onStreamOrder(msg: UserOrderMessage['msg']): void {
     this.#apply({
-      orderId: msg.order_id, clientOrderId: msg.client_order_id, ticker: msg.ticker, status: msg.status, yesPrice: msg.yes_price_dollars,
-      fillCount: msg.fill_count_fp, remainingCount: msg.remaining_count_fp, initialCount: msg.initial_count_fp, source: 'stream',
+      order_id: msg.order_id, client_order_id: msg.client_order_id, ticker: msg.ticker, status: msg.status, yes_price_dollars: msg.yes_price_dollars,
+      fill_count_fp: msg.fill_count_fp, remaining_count_fp: msg.remaining_count_fp, initial_count_fp: msg.initial_count_fp, source: 'stream',
       updatedTsMs: timeOf(msg.last_updated_ts_ms, msg.last_update_time),
     });
   }
 
   /** A `fill` message for this order. @internal */
   onStreamFill(msg: FillMessage['msg']): void {
-    this.#addFill({ tradeId: msg.trade_id, orderId: msg.order_id, count: msg.count_fp, yesPrice: msg.yes_price_dollars, fee: msg.fee_cost, isTaker: msg.is_taker, source: 'stream' });
+    this.#addFill({ trade_id: msg.trade_id, order_id: msg.order_id, count_fp: msg.count_fp, yes_price_dollars: msg.yes_price_dollars, fee_cost: msg.fee_cost, is_taker: msg.is_taker, source: 'stream' });
   }
 
   /** Read the state over REST now (coalesced with a read already running). @internal */
@@ -233,17 +253,16 @@ export class OrderTracker implements KalshiOrderTracker {
         return;
       }
       const state: KalshiTrackedOrder = {
-        orderId: found.order_id, clientOrderId: found.client_order_id, ticker: found.ticker, status: found.status, yesPrice: found.yes_price_dollars,
-        fillCount: found.fill_count_fp, remainingCount: found.remaining_count_fp, initialCount: found.initial_count_fp, source: 'rest',
+        order_id: found.order_id, client_order_id: found.client_order_id, ticker: found.ticker, status: found.status, yes_price_dollars: found.yes_price_dollars,
+        fill_count_fp: found.fill_count_fp, remaining_count_fp: found.remaining_count_fp, initial_count_fp: found.initial_count_fp, source: 'rest',
         // A REST order (spec `Order`) carries its update time as text only.
         updatedTsMs: timeOf(undefined, found.last_update_time),
       };
-      if (countUnits(state.fillCount) > this.#filledSeen()) {
+      if (countUnits(state.fill_count_fp) > this.#filledSeen()) {
         // Fills the stream did not deliver: read them before reporting the state they lead to.
-        for (const f of await this.#source.orderFills(state.orderId)) {
+        for (const f of await this.#source.orderFills(state.order_id)) {
           if (this.#ended) return;
-          const tradeId = (f as { trade_id?: string }).trade_id ?? f.fill_id;
-          this.#addFill({ tradeId, orderId: f.order_id, count: f.count_fp, yesPrice: f.yes_price_dollars, fee: (f as { fee_cost?: string }).fee_cost, isTaker: f.is_taker ?? undefined, source: 'rest' });
+          this.#addFill({ trade_id: f.trade_id ?? f.fill_id, order_id: f.order_id, count_fp: f.count_fp, yes_price_dollars: f.yes_price_dollars, fee_cost: f.fee_cost ?? undefined, is_taker: f.is_taker ?? undefined, source: 'rest' });
         }
       }
       this.#apply(state, true);
@@ -256,13 +275,13 @@ export class OrderTracker implements KalshiOrderTracker {
 
   #filledSeen(): bigint {
     let total = 0n;
-    for (const f of this.#fills.values()) total += countUnits(f.count);
+    for (const f of this.#fills.values()) total += countUnits(f.count_fp);
     return total;
   }
 
   #addFill(fill: KalshiTrackedFill): void {
-    if (this.#ended || this.#fills.has(fill.tradeId)) return;
-    this.#fills.set(fill.tradeId, fill);
+    if (this.#ended || this.#fills.has(fill.trade_id)) return;
+    this.#fills.set(fill.trade_id, fill);
     this.#events.emit('fill', fill);
     this.#maybeEnd();
   }
@@ -275,13 +294,13 @@ export class OrderTracker implements KalshiOrderTracker {
       if (TERMINAL.has(known.status)) return;
       // One connection delivers in order, so a stream state at the same exchange time is the later
       // one; a REST answer must show progress to replace what is known.
-      const progress = countUnits(state.fillCount) > countUnits(known.fillCount) || (TERMINAL.has(state.status) && !TERMINAL.has(known.status));
+      const progress = countUnits(state.fill_count_fp) > countUnits(known.fill_count_fp) || (TERMINAL.has(state.status) && !TERMINAL.has(known.status));
       const newer = state.updatedTsMs > known.updatedTsMs || (state.updatedTsMs === known.updatedTsMs && ((state.source === 'stream' && known.source === 'stream') || progress));
-      if (countUnits(state.fillCount) < countUnits(known.fillCount) || !newer) {
+      if (countUnits(state.fill_count_fp) < countUnits(known.fill_count_fp) || !newer) {
         if (fromRead) this.#maybeEnd(true);
         return;
       }
-      if (state.status === known.status && state.fillCount === known.fillCount && state.remainingCount === known.remainingCount && state.yesPrice === known.yesPrice && state.initialCount === known.initialCount) {
+      if (state.status === known.status && state.fill_count_fp === known.fill_count_fp && state.remaining_count_fp === known.remaining_count_fp && state.yes_price_dollars === known.yes_price_dollars && state.initial_count_fp === known.initial_count_fp) {
         // The same state heard again (stream and REST): keep the first report.
         if (fromRead) this.#maybeEnd(true);
         return;
@@ -298,7 +317,7 @@ export class OrderTracker implements KalshiOrderTracker {
   #maybeEnd(afterRead = false): void {
     const order = this.#order;
     if (this.#ended || !order || !TERMINAL.has(order.status)) return;
-    if (this.#filledSeen() < countUnits(order.fillCount) && !afterRead) {
+    if (this.#filledSeen() < countUnits(order.fill_count_fp) && !afterRead) {
       // The final state came before some of its fills: read them.
       void this.settle();
       return;

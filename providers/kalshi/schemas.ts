@@ -119,59 +119,140 @@ export const unixSecondsInput = lazySchema(() =>
 export const marketsQuerySchema = lazySchema(() =>
   z
     .object({
+      /** Page size, 1–1000 (the server's default when omitted). */
       limit: z.number().int().min(1).max(1000).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
       cursor,
+      /** Only the markets of this event. */
       eventTicker: ticker.optional(),
+      /** Only the markets of this series. */
       seriesTicker: ticker.optional(),
+      /** Only markets in this state. */
       status: z.enum(['unopened', 'open', 'paused', 'closed', 'settled']).optional(),
+      /** Only these markets (up to 100). */
       tickers: z.array(ticker).max(100).optional(),
+      /** Markets closing at or after this time: a `Date` or Unix seconds. */
       minCloseTs: unixSecondsInput.optional(),
+      /** Markets closing at or before this time: a `Date` or Unix seconds. */
       maxCloseTs: unixSecondsInput.optional(),
     })
     .strict(),
 );
 export const tradesQuerySchema = lazySchema(() =>
   z
-    .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional(), isBlockTrade: z.boolean().optional() })
+    .object({
+      /** Page size, 1–1000 (the server's default when omitted). */
+      limit: z.number().int().min(1).max(1000).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
+      cursor,
+      /** Only the trades of this market. */
+      ticker: ticker.optional(),
+      /** Trades at or after this time: a `Date` or Unix seconds. */
+      minTs: unixSecondsInput.optional(),
+      /** Trades at or before this time: a `Date` or Unix seconds. */
+      maxTs: unixSecondsInput.optional(),
+      /** Only block trades (true) or only book trades (false). */
+      isBlockTrade: z.boolean().optional(),
+    })
     .strict(),
 );
 export const eventsQuerySchema = lazySchema(() =>
   z
-    .object({ limit: z.number().int().min(1).max(200).optional(), cursor, status: z.enum(['unopened', 'open', 'closed', 'settled']).optional(), seriesTicker: ticker.optional(), withNestedMarkets: z.boolean().optional() })
+    .object({
+      /** Page size, 1–200 (the server's default when omitted). */
+      limit: z.number().int().min(1).max(200).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
+      cursor,
+      /** Only events in this state. */
+      status: z.enum(['unopened', 'open', 'closed', 'settled']).optional(),
+      /** Only the events of this series. */
+      seriesTicker: ticker.optional(),
+      /** Each event with its markets (`markets`). */
+      withNestedMarkets: z.boolean().optional(),
+    })
     .strict(),
 );
 export const positionsQuerySchema = lazySchema(() =>
   z
-    .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), countFilter: z.enum(['position', 'total_traded']).optional() })
+    .object({
+      /** Page size, 1–1000 (the server's default when omitted). */
+      limit: z.number().int().min(1).max(1000).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
+      cursor,
+      /** Only the position in this market. */
+      ticker: ticker.optional(),
+      /** Only positions in the markets of this event. */
+      eventTicker: ticker.optional(),
+      /** Only positions whose `position` (held now) or `total_traded` is not zero. */
+      countFilter: z.enum(['position', 'total_traded']).optional(),
+    })
     .strict(),
 );
 export const fillsQuerySchema = lazySchema(() =>
   z
-    .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), orderId: z.string().optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
+    .object({
+      /** Page size, 1–1000 (the server's default when omitted). */
+      limit: z.number().int().min(1).max(1000).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
+      cursor,
+      /** Only the fills in this market. */
+      ticker: ticker.optional(),
+      /** Only the fills of this order. */
+      orderId: z.string().optional(),
+      /** Fills at or after this time: a `Date` or Unix seconds. */
+      minTs: unixSecondsInput.optional(),
+      /** Fills at or before this time: a `Date` or Unix seconds. */
+      maxTs: unixSecondsInput.optional(),
+    })
     .strict(),
 );
 export const ordersQuerySchema = lazySchema(() =>
   z
-    .object({ limit: z.number().int().min(1).max(1000).optional(), cursor, ticker: ticker.optional(), eventTicker: ticker.optional(), status: z.enum(['resting', 'canceled', 'executed']).optional(), minTs: unixSecondsInput.optional(), maxTs: unixSecondsInput.optional() })
+    .object({
+      /** Page size, 1–1000 (the server's default when omitted). */
+      limit: z.number().int().min(1).max(1000).optional(),
+      /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
+      cursor,
+      /** Only orders in this market. */
+      ticker: ticker.optional(),
+      /** Only orders in the markets of this event. */
+      eventTicker: ticker.optional(),
+      /** Only orders in this state. */
+      status: z.enum(['resting', 'canceled', 'executed']).optional(),
+      /** Orders created at or after this time: a `Date` or Unix seconds. */
+      minTs: unixSecondsInput.optional(),
+      /** Orders created at or before this time: a `Date` or Unix seconds. */
+      maxTs: unixSecondsInput.optional(),
+    })
     .strict(),
 );
 
 export const createOrderInputSchema = lazySchema(() =>
   z
     .object({
+      /** The market to trade. */
       ticker,
       /** YES-book side: `bid` buys YES, `ask` sells YES. */
       side: z.enum(['bid', 'ask']),
+      /** Contracts: a decimal string or number with at most 2 decimals (`"10"`, `"2.5"`); never rounded. */
       count: countInput,
+      /** The YES price, a dollar string strictly between 0 and 1 with 1–4 decimals (`"0.56"`). */
       price: priceInput,
+      /** `good_till_canceled` rests; `immediate_or_cancel` fills what it can now; `fill_or_kill` fills all now or nothing. */
       timeInForce: z.enum(['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel']),
+      /** What happens when it would trade with your own resting order (default `taker_at_cross`). */
       selfTradePrevention: z.enum(['taker_at_cross', 'maker']).default('taker_at_cross'),
+      /** Your id of the order (the `client_order_id`, 1–64 characters); a UUID is made when none is given. Reused on every attempt. */
       clientOrderId: z.string().min(1).max(64).optional(),
       /** When a resting order expires: a `Date` or Unix seconds (see `unixSecondsInput`). */
       expirationTime: unixSecondsInput.optional(),
+      /** Refused instead of taking liquidity: the order only rests. */
       postOnly: z.boolean().optional(),
+      /** Only ever shrinks your position. */
       reduceOnly: z.boolean().optional(),
+      /** Cancelled when trading in the market is paused. */
       cancelOrderOnPause: z.boolean().optional(),
+      /** The subaccount to trade in: 0 (the primary account, default) to 63. */
       subaccount: z.number().int().min(0).max(63).optional(),
       /**
        * The order group (`orderGroups.create`) whose contracts limit this order's fills count

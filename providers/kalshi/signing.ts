@@ -10,8 +10,11 @@ import { createPssSigner, type PssSigner, type SignerEngine } from '../../src/cr
 
 /** The three signed headers. */
 export interface KalshiAuthHeaders {
+  /** Your API key id. */
   'KALSHI-ACCESS-KEY': string;
+  /** The signing time, Unix milliseconds as text. */
   'KALSHI-ACCESS-TIMESTAMP': string;
+  /** The RSA-PSS signature of timestamp + method + path, base64. */
   'KALSHI-ACCESS-SIGNATURE': string;
 }
 
@@ -25,13 +28,17 @@ export function kalshiSignatureMessage(timestampMs: number, method: string, path
 
 /** Input of `signKalshiRequest`. */
 export interface SignKalshiRequestInput {
+  /** The HTTP method, e.g. `GET`. */
   method: string;
   /** Full URL path, e.g. `/trade-api/v2/portfolio/balance`; a query string is dropped. */
   path: string;
   /** A parsed key, or PKCS#1/PKCS#8 PEM (parsed on every call: prefer a KeyObject). */
   privateKey: KeyObject | string;
+  /** Your API key id (the `KALSHI-ACCESS-KEY` header). */
   keyId?: string | undefined;
+  /** The signing time, Unix milliseconds (default: now). */
   timestampMs?: number | undefined;
+  /** `native` (default, node:crypto) or `forge` (pure JS, slow). */
   signer?: SignerEngine | undefined;
 }
 

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, money, type Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
+import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
 import type { KalshiOperationId } from './generated/operations.js';
 import { countInput, tickerSchema, unixSecondsInput } from './schemas.js';
@@ -39,12 +39,29 @@ export type KalshiOperationSender = <T>(
 
 /** One candle of a market: YES bid/ask and trade-price OHLC over the period ending at `end_period_ts` (Unix seconds). */
 export type KalshiCandlestick = g.MarketCandlestick;
-/** A deposit to or a withdrawal from the account, with its amount and fee as Money. */
-export type KalshiTransfer = g.Deposit & { readonly amount: Money; readonly fee: Money };
+/** The candles of one market of a batch (spec `MarketCandlesticksResponse`): `market_ticker`, `candlesticks`. */
+export type KalshiMarketCandlesticks = g.MarketCandlesticksResponse;
+/**
+ * The candles of every market of an event (spec `GetEventCandlesticksResponse`), as sent:
+ * `market_candlesticks[i]` are the candles of `market_tickers[i]`; `adjusted_end_ts` (Unix
+ * seconds) is where the server cut the range.
+ */
+export type KalshiEventCandlesticks = g.GetEventCandlesticksResponse;
+/** A deposit to or a withdrawal from the account (spec `Deposit`, `Withdrawal`), as sent. */
+export interface KalshiTransfer extends g.Deposit {
+  /** The amount moved, integer cents (exact; `amount_cents / 100` dollars). */
+  readonly amount_cents: number;
+  /** The fee charged on it, integer cents. */
+  readonly fee_cents: number;
+  /** When it was made, Unix seconds. */
+  readonly created_ts: number;
+}
 
 /** The time range and period of a candlestick request: `Date`s or Unix seconds. */
 export interface KalshiCandleRange {
+  /** Start of the range: a `Date` or Unix seconds. */
   readonly start: Date | number;
+  /** End of the range: a `Date` or Unix seconds. */
   readonly end: Date | number;
   /** Minutes per candle: 1, 60 or 1440. */
   readonly periodMinutes: 1 | 60 | 1440;
@@ -61,8 +78,17 @@ export type KalshiExchangeSchedule = g.Schedule;
 export type KalshiSeriesFeeChange = g.SeriesFeeChange;
 /** A scheduled change of one event's fee (overriding its series'). */
 export type KalshiEventFeeChange = g.EventFeeChange;
-/** One market's settlement in your account: what you held, what it paid (`revenue`, cents), fees. */
-export type KalshiSettlement = g.Settlement & { readonly revenueMoney: Money };
+/** One market's settlement in your account (spec `Settlement`): what you held, what it paid, fees. */
+export interface KalshiSettlement extends g.Settlement {
+  /** What the settlement paid you, integer cents (exact; `revenue / 100` dollars). */
+  readonly revenue: number;
+  /** Fees of the settlement, a fixed-point dollar string. */
+  readonly fee_cost: string;
+  /** What your YES contracts cost in total, a fixed-point dollar string. */
+  readonly yes_total_cost_dollars: string;
+  /** What your NO contracts cost in total, a fixed-point dollar string. */
+  readonly no_total_cost_dollars: string;
+}
 /** Your trailing-30-day volume and the volume each earned usage level needs. */
 export type KalshiVolumeProgress = g.AccountApiUsageLevelVolumeProgress;
 /** A series: the template its events repeat (frequency, category, settlement sources). */
@@ -76,27 +102,63 @@ export type KalshiEndpointCost = g.EndpointTokenCost;
 /** The times before which data lives under `/historical` only. */
 export type KalshiHistoricalCutoff = g.GetHistoricalCutoffResponse;
 
-/** The value of your resting orders: in total (Kalshi sends cents) and per exchange shard. */
+/** The value of your resting orders (spec `GetPortfolioRestingOrderTotalValueResponse`), as sent. */
 export interface KalshiRestingOrderValue {
-  readonly total: Money;
-  readonly totalCents: number;
-  readonly byExchangeIndex: readonly { readonly exchangeIndex: number; readonly value: Money }[];
+  /** The value of all of them, integer cents (exact). */
+  readonly total_resting_order_value: number;
+  /** The same per exchange shard: `exchange_index`, and `balance` as a fixed-point dollar string. */
+  readonly resting_order_value_breakdown: readonly g.IndexedBalance[];
 }
 
-/** Token costs as `GET /account/endpoint_costs` gives them. */
+/** Token costs as `GET /account/endpoint_costs` gives them (spec `GetAccountEndpointCostsResponse`). */
 export interface KalshiEndpointCosts {
-  readonly defaultCost: number;
-  readonly endpointCosts: readonly KalshiEndpointCost[];
+  /** Tokens a request costs when `endpoint_costs` does not list its endpoint. */
+  readonly default_cost: number;
+  /** The endpoints that cost something else. */
+  readonly endpoint_costs: readonly KalshiEndpointCost[];
+}
+
+/** A page of scheduled event fee changes (spec `GetEventFeeChangesResponse`); an empty `cursor` ends the list. */
+export type KalshiEventFeeChangesPage = g.GetEventFeeChangesResponse;
+/** The order group `orderGroups.create` made (spec `CreateOrderGroupResponse`): `order_group_id`, `subaccount`. */
+export type KalshiCreatedOrderGroup = g.CreateOrderGroupResponse;
+/** A page of settlements (spec `GetSettlementsResponse`). */
+export interface KalshiSettlementsPage {
+  /** The settlements of this page. */
+  readonly settlements: KalshiSettlement[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of deposits (spec `GetDepositsResponse`). */
+export interface KalshiDepositsPage {
+  /** The deposits of this page, newest first. */
+  readonly deposits: KalshiTransfer[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of withdrawals (spec `GetWithdrawalsResponse`). */
+export interface KalshiWithdrawalsPage {
+  /** The withdrawals of this page, newest first. */
+  readonly withdrawals: KalshiTransfer[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
 }
 
 /** Filters and paging of `listSettlements`. */
 export interface KalshiSettlementsQuery {
+  /** Page size, 1–1000 (the server's default when omitted). */
   readonly limit?: number;
+  /** Where to continue: the `cursor` of the page before (list calls set it themselves when iterated). */
   readonly cursor?: string;
+  /** Only the settlement of this market. */
   readonly ticker?: string;
+  /** Only the settlements of the markets of this event. */
   readonly eventTicker?: string;
+  /** Settled at or after this time: a `Date` or Unix seconds. */
   readonly minTs?: Date | number;
+  /** Settled at or before this time: a `Date` or Unix seconds. */
   readonly maxTs?: Date | number;
+  /** Only this subaccount, 0–63. */
   readonly subaccount?: number;
 }
 
@@ -109,7 +171,7 @@ export interface KalshiSpecCalls {
   /** Scheduled fee changes of series (public); `showHistorical` includes past ones. */
   getSeriesFeeChanges(query?: { seriesTicker?: string; showHistorical?: boolean }, options?: CallOptions): Promise<KalshiSeriesFeeChange[]>;
   /** One page of scheduled event fee changes (public). */
-  listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ eventFeeChanges: KalshiEventFeeChange[]; cursor: string }, KalshiEventFeeChange>;
+  listEventFeeChanges(query?: { eventTicker?: string; limit?: number; cursor?: string }, options?: CallOptions): PagePromise<KalshiEventFeeChangesPage, KalshiEventFeeChange>;
   /**
    * Every scheduled event fee change matching the filter, following `cursor`.
    * @deprecated Iterate the page call instead: `for await (const change of kalshi.listEventFeeChanges(query))`.
@@ -135,10 +197,11 @@ export interface KalshiSpecCalls {
   getHistoricalCutoff(options?: CallOptions): Promise<KalshiHistoricalCutoff>;
   /** Candles of one market (public). */
   getCandlesticks(query: KalshiCandleRange & { seriesTicker: string; ticker: string; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiCandlestick[]>;
-  /** Candles of up to 100 markets in one request (public), by ticker. */
-  getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<Record<string, KalshiCandlestick[]>>;
-  /** Candles of every market of an event (public), by ticker; `adjustedEnd` is where the server cut the range. */
-  getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<{ byTicker: Record<string, KalshiCandlestick[]>; adjustedEnd: Date }>;
+  /** Candles of up to 100 markets in one request (public): the wire's `markets` list, one item per market Kalshi knows. */
+  getCandlesticksBatch(query: KalshiCandleRange & { tickers: string[]; includeLatestBeforeStart?: boolean }, options?: CallOptions): Promise<KalshiMarketCandlesticks[]>;
+  /** Candles of every market of an event (public), as the wire pairs them (see `KalshiEventCandlesticks`). */
+  getEventCandlesticks(query: KalshiCandleRange & { seriesTicker: string; eventTicker: string }, options?: CallOptions): Promise<KalshiEventCandlesticks>;
+  /** Order groups: caps on the contracts a set of orders may fill. */
   readonly orderGroups: {
     /** Your order groups (signed). */
     list(query?: { subaccount?: number }, options?: CallOptions): Promise<KalshiOrderGroup[]>;
@@ -150,7 +213,7 @@ export interface KalshiSpecCalls {
      * idempotency key here): never retried once it may have been sent; after an
      * OutcomeUnknownError, list the groups before creating again.
      */
-    create(input: { contractsLimit: string | number; subaccount?: number }, options?: CallOptions): Promise<{ orderGroupId: string; subaccount: number }>;
+    create(input: { contractsLimit: string | number; subaccount?: number }, options?: CallOptions): Promise<KalshiCreatedOrderGroup>;
     /** Delete a group and cancel its orders; deleting twice is harmless. */
     delete(orderGroupId: string, options?: CallOptions): Promise<void>;
     /**
@@ -165,7 +228,7 @@ export interface KalshiSpecCalls {
     updateLimit(orderGroupId: string, input: { contractsLimit: string | number }, options?: CallOptions): Promise<void>;
   };
   /** One page of your settlements (signed); `minTs`/`maxTs` a `Date` or Unix seconds. */
-  listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): PagePromise<{ settlements: KalshiSettlement[]; cursor?: string | undefined }, KalshiSettlement>;
+  listSettlements(query?: KalshiSettlementsQuery, options?: CallOptions): PagePromise<KalshiSettlementsPage, KalshiSettlement>;
   /**
    * Every settlement of yours matching the query, following `cursor`.
    * @deprecated Iterate the page call instead: `for await (const settlement of kalshi.listSettlements(query))`.
@@ -179,14 +242,14 @@ export interface KalshiSpecCalls {
    */
   upgradeUsageLevel(options?: CallOptions): Promise<void>;
   /** One page of your deposits (signed). */
-  listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ deposits: KalshiTransfer[]; cursor?: string | undefined }, KalshiTransfer>;
+  listDeposits(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<KalshiDepositsPage, KalshiTransfer>;
   /**
    * Every deposit of yours, following `cursor`.
    * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.listDeposits(query))`.
    */
   deposits(query?: { limit?: number }, options?: CallOptions): AsyncGenerator<KalshiTransfer, void, undefined>;
   /** One page of your withdrawals (signed). */
-  listWithdrawals(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ withdrawals: KalshiTransfer[]; cursor?: string | undefined }, KalshiTransfer>;
+  listWithdrawals(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<KalshiWithdrawalsPage, KalshiTransfer>;
   /**
    * Every withdrawal of yours, following `cursor`.
    * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.listWithdrawals(query))`.
@@ -234,7 +297,10 @@ const settlementsQuery = lazySchema(() => z
     subaccount: z.number().int().min(0).max(63).optional(),
   })
   .strict());
-const withMoney = (t: g.Deposit): KalshiTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), fee: fromMinorUnits(t.fee_cents, 'USD') });
+
+// Dollar strings the spec types as plain text, checked as part of the answer (answer-dollars.ts).
+const restingValueAnswer = lazySchema(() => withDollarFields(g.GetPortfolioRestingOrderTotalValueResponseSchema, (a) => a.resting_order_value_breakdown.map((b, i) => [['resting_order_value_breakdown', i, 'balance'], b.balance] as const)));
+const settlementsAnswer = lazySchema(() => withDollarFields(g.GetSettlementsResponseSchema, (a) => a.settlements.flatMap((x, i) => (['fee_cost', 'yes_total_cost_dollars', 'no_total_cost_dollars'] as const).map((f) => [['settlements', i, f], x[f]] as const))));
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCalls {
@@ -251,10 +317,9 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       const res = await send('GetSeriesFeeChanges', g.GetSeriesFeeChangesResponseSchema, { query: { series_ticker: q.seriesTicker, show_historical: q.showHistorical }, call: c });
       return res.series_fee_change_arr;
     },
-    listEventFeeChanges: cursorList(PROVIDER, (p) => p.eventFeeChanges, (p) => p.cursor, async (query = {}, c) => {
+    listEventFeeChanges: cursorList(PROVIDER, (p) => p.event_fee_changes, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listEventFeeChanges', eventFeeQuery, query);
-      const res = await send('GetEventFeeChanges', g.GetEventFeeChangesResponseSchema, { query: { event_ticker: q.eventTicker, limit: q.limit, cursor: q.cursor }, call: c });
-      return { eventFeeChanges: res.event_fee_changes, cursor: res.cursor };
+      return send('GetEventFeeChanges', g.GetEventFeeChangesResponseSchema, { query: { event_ticker: q.eventTicker, limit: q.limit, cursor: q.cursor }, call: c });
     }),
     eventFeeChanges(query = {}, c) {
       parseInput(PROVIDER, 'eventFeeChanges', eventFeeQuery, query);
@@ -290,16 +355,10 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       return (await send('GetOrderQueuePosition', g.GetOrderQueuePositionResponseSchema, { params: { order_id: o }, call: c })).queue_position_fp;
     },
     async getRestingOrderValue(c) {
-      const res = await send('GetPortfolioRestingOrderTotalValue', g.GetPortfolioRestingOrderTotalValueResponseSchema, { call: c });
-      return {
-        total: fromMinorUnits(res.total_resting_order_value, 'USD'),
-        totalCents: res.total_resting_order_value,
-        byExchangeIndex: res.resting_order_value_breakdown.map((b) => ({ exchangeIndex: b.exchange_index, value: money(b.balance, 'USD') })),
-      };
+      return send('GetPortfolioRestingOrderTotalValue', restingValueAnswer, { call: c });
     },
     async getEndpointCosts(c) {
-      const res = await send('GetAccountEndpointCosts', g.GetAccountEndpointCostsResponseSchema, { call: c });
-      return { defaultCost: res.default_cost, endpointCosts: res.endpoint_costs };
+      return send('GetAccountEndpointCosts', g.GetAccountEndpointCostsResponseSchema, { call: c });
     },
     getHistoricalCutoff: (c) => send('GetHistoricalCutoff', g.GetHistoricalCutoffResponseSchema, { call: c }),
     async getCandlesticks(query, c) {
@@ -317,16 +376,15 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
         query: { market_tickers: q.tickers.join(','), start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes, include_latest_before_start: q.includeLatestBeforeStart },
         call: c,
       });
-      return Object.fromEntries(res.markets.map((m) => [m.market_ticker, m.candlesticks]));
+      return res.markets;
     },
     async getEventCandlesticks(query, c) {
       const q = parseInput(PROVIDER, 'getEventCandlesticks', eventCandleQuery, query);
-      const res = await send('GetMarketCandlesticksByEvent', g.GetEventCandlesticksResponseSchema, {
+      return send('GetMarketCandlesticksByEvent', g.GetEventCandlesticksResponseSchema, {
         params: { series_ticker: q.seriesTicker, ticker: q.eventTicker },
         query: { start_ts: q.start, end_ts: q.end, period_interval: q.periodMinutes },
         call: c,
       });
-      return { byTicker: Object.fromEntries(res.market_tickers.map((t, i) => [t, res.market_candlesticks[i] ?? []])), adjustedEnd: new Date(res.adjusted_end_ts * 1000) };
     },
     orderGroups: {
       async list(query = {}, c) {
@@ -340,14 +398,13 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
       },
       async create(input, c) {
         const q = parseInput(PROVIDER, 'orderGroups.create', groupCreateInput, input);
-        const res = await send('CreateOrderGroup', g.CreateOrderGroupResponseSchema, {
+        return send('CreateOrderGroup', g.CreateOrderGroupResponseSchema, {
           body: { contracts_limit_fp: q.contractsLimit, subaccount: q.subaccount },
           limitClass: 'write',
           safety: 'unsafe',
           outcomeHint: 'List your order groups (orderGroups.list) to see whether it was created before creating another.',
           call: c,
         });
-        return { orderGroupId: res.order_group_id, subaccount: res.subaccount };
       },
       async delete(id, c) {
         const gid = parseInput(PROVIDER, 'orderGroups.delete', groupId, id);
@@ -377,11 +434,10 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     },
     listSettlements: cursorList(PROVIDER, (p) => p.settlements, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listSettlements', settlementsQuery, query);
-      const res = await send('GetSettlements', g.GetSettlementsResponseSchema, {
+      return send('GetSettlements', settlementsAnswer, {
         query: { limit: q.limit, cursor: q.cursor, ticker: q.ticker, event_ticker: q.eventTicker, min_ts: q.minTs, max_ts: q.maxTs, subaccount: q.subaccount },
         call: c,
       });
-      return { settlements: res.settlements.map((x) => ({ ...x, revenueMoney: fromMinorUnits(x.revenue, 'USD') })), cursor: res.cursor };
     }),
     settlements(query = {}, c) {
       parseInput(PROVIDER, 'settlements', settlementsQuery, query);
@@ -395,8 +451,7 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     },
     listDeposits: cursorList(PROVIDER, (p) => p.deposits, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listDeposits', transferPageQuery, query);
-      const res = await send('GetDeposits', g.GetDepositsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
-      return { deposits: res.deposits.map(withMoney), cursor: res.cursor };
+      return send('GetDeposits', g.GetDepositsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
     }),
     deposits(query = {}, c) {
       parseInput(PROVIDER, 'deposits', transferPageQuery, query);
@@ -404,8 +459,7 @@ export function createKalshiSpecCalls(send: KalshiOperationSender): KalshiSpecCa
     },
     listWithdrawals: cursorList(PROVIDER, (p) => p.withdrawals, (p) => p.cursor, async (query = {}, c) => {
       const q = parseInput(PROVIDER, 'listWithdrawals', transferPageQuery, query);
-      const res = await send('GetWithdrawals', g.GetWithdrawalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
-      return { withdrawals: res.withdrawals.map(withMoney), cursor: res.cursor };
+      return send('GetWithdrawals', g.GetWithdrawalsResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
     }),
     withdrawals(query = {}, c) {
       parseInput(PROVIDER, 'withdrawals', transferPageQuery, query);
@@ -435,8 +489,8 @@ export class KalshiEndpointCostTable {
 
   /** Replace the table with what the server says. */
   set(costs: KalshiEndpointCosts): void {
-    this.#defaultCost = costs.defaultCost;
-    this.#rules = costs.endpointCosts.map((e) => ({ method: e.method.toUpperCase(), template: relativePath(e.path), pattern: templatePattern(e.path), cost: e.cost }));
+    this.#defaultCost = costs.default_cost;
+    this.#rules = costs.endpoint_costs.map((e) => ({ method: e.method.toUpperCase(), template: relativePath(e.path), pattern: templatePattern(e.path), cost: e.cost }));
   }
 
   /** The server's cost of one request, or `fallback` when the server has not said. */

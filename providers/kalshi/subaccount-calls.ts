@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cursorList, itemsWhenIterated, type PagePromise } from '../../src/http/paginate.js';
 import type { CallOptions } from '../../src/http/request-sender.js';
-import { fromMinorUnits, money, type Money } from '../../src/money.js';
+import type { Money } from '../../src/money.js';
 import { lazySchema, parseInput } from '../../src/validation.js';
 import { withDollarFields } from './answer-dollars.js';
 import * as g from './generated/operations.js';
@@ -16,14 +16,62 @@ import type { KalshiOperationSender } from './spec-calls.js';
 
 const PROVIDER = 'kalshi';
 
-/** A subaccount's cash on one exchange shard; `balance` is Kalshi's dollar string, `balanceMoney` the same amount exactly. */
-export type KalshiSubaccountBalance = g.SubaccountBalance & { readonly balanceMoney: Money };
-/** One transfer between two of your subaccounts; `amount` is `amount_cents` as Money. */
-export type KalshiSubaccountTransfer = g.SubaccountTransfer & { readonly amount: Money; readonly createdAt: Date };
+/** A subaccount's cash on one exchange shard (spec `SubaccountBalance`), as sent. */
+export interface KalshiSubaccountBalance extends g.SubaccountBalance {
+  /** 0 for the primary account, 1–63 for the numbered ones. */
+  readonly subaccount_number: number;
+  /** The exchange shard this cash is on. */
+  readonly exchange_index: number;
+  /** The cash, a fixed-point dollar string (`"250.0000"`, exact; checked as one). */
+  readonly balance: string;
+  /** When it last changed, Unix seconds. */
+  readonly updated_ts: number;
+}
+/** One transfer between two of your subaccounts (spec `SubaccountTransfer`), as sent. */
+export interface KalshiSubaccountTransfer extends g.SubaccountTransfer {
+  /** Kalshi's id of the transfer. */
+  readonly transfer_id: string;
+  /** The subaccount the cash left (0 is the primary account). */
+  readonly from_subaccount: number;
+  /** The subaccount the cash went to. */
+  readonly to_subaccount: number;
+  /** The amount moved, integer cents (exact; `amount_cents / 100` dollars). */
+  readonly amount_cents: number;
+  /** When it was made, Unix seconds (`new Date(created_ts * 1000)`). */
+  readonly created_ts: number;
+  /** The exchange shard it moved on. */
+  readonly exchange_index: number;
+}
 /** Whether netting is on for one subaccount on one shard. */
 export type KalshiSubaccountNetting = g.SubaccountNettingConfig;
-/** A transfer between exchange instances or shards of your account; `amountMoney` is `amount` exactly. */
-export type KalshiExchangeTransfer = g.IntraExchangeInstanceTransfer & { readonly amountMoney: Money; readonly createdAt: Date };
+/** A transfer between exchange instances or shards of your account (spec `IntraExchangeInstanceTransfer`), as sent. */
+export interface KalshiExchangeTransfer extends g.IntraExchangeInstanceTransfer {
+  /** Kalshi's id of the transfer. */
+  readonly transfer_id: string;
+  /** The amount moved, a fixed-point dollar string with up to 4 decimals (Kalshi counts in centi-cents; exact, checked as one). */
+  readonly amount: string;
+  /** When it was made, Unix seconds. */
+  readonly created_ts: number;
+}
+/** The transfer `exchangeTransfers.create` started (spec `IntraExchangeInstanceTransferResponse`). */
+export interface KalshiCreatedExchangeTransfer {
+  /** Kalshi's id of the transfer: read it with `exchangeTransfers.get(transfer_id)` (Kalshi processes it asynchronously). */
+  readonly transfer_id: string;
+}
+/** A page of transfers between your subaccounts (spec `GetSubaccountTransfersResponse`), newest first. */
+export interface KalshiSubaccountTransfersPage {
+  /** The transfers of this page. */
+  readonly transfers: KalshiSubaccountTransfer[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
+/** A page of your exchange transfers (spec `GetIntraExchangeInstanceTransfersResponse`), newest first. */
+export interface KalshiExchangeTransfersPage {
+  /** The transfers of this page. */
+  readonly transfers: KalshiExchangeTransfer[];
+  /** The next page's cursor; absent or empty on the last page. */
+  readonly cursor?: string | undefined;
+}
 /** Your target split of sweepable cash across exchange shards, and what a rebalance leaves for resting orders. */
 export type KalshiTargetAllocation = g.GetTargetBalanceAllocationResponse;
 /** An exchange instance: the event-contract exchange or the margined one. */
@@ -33,11 +81,25 @@ export type KalshiExchangeInstance = 'event_contract' | 'margined';
  * An amount of US dollars: `Money` in USD, or a decimal dollar string (`"12.50"`), or
  * `amountCents` (an integer). Never a float of dollars.
  */
-export type KalshiCashAmount = { readonly amount: Money | string; readonly amountCents?: never } | { readonly amountCents: number; readonly amount?: never };
+export type KalshiCashAmount =
+  | {
+      /** Dollars: `Money` in USD, or a decimal string (`"12.50"`). */
+      readonly amount: Money | string;
+      /** Not with `amount`. */
+      readonly amountCents?: never;
+    }
+  | {
+      /** Whole cents, an integer (`1250` is $12.50). */
+      readonly amountCents: number;
+      /** Not with `amountCents`. */
+      readonly amount?: never;
+    };
 
 /** A transfer between two of your subaccounts (0 is the primary account, 1–63 the numbered ones). */
 export type KalshiSubaccountTransferInput = KalshiCashAmount & {
+  /** The subaccount the cash leaves (0 is the primary account). */
   readonly from: number;
+  /** The subaccount the cash goes to. */
   readonly to: number;
   /** The exchange shard to move the cash on (default 0). */
   readonly exchangeIndex?: number;
@@ -50,7 +112,9 @@ export type KalshiSubaccountTransferInput = KalshiCashAmount & {
 
 /** A transfer between exchange instances (`event_contract`, `margined`) or shards of your account. */
 export type KalshiExchangeTransferInput = KalshiCashAmount & {
+  /** Where the cash is: `event_contract` or `margined`. */
   readonly source: KalshiExchangeInstance;
+  /** Where the cash goes. */
   readonly destination: KalshiExchangeInstance;
   /** 0–100, default 0. */
   readonly sourceShard?: number;
@@ -64,13 +128,20 @@ export type KalshiExchangeTransferInput = KalshiCashAmount & {
 
 /** A target split: percentages per exchange shard that total 100, or none (rebalancing off). */
 export interface KalshiTargetAllocationInput {
-  readonly allocations: readonly { readonly exchangeIndex: number; readonly percent: number }[];
+  /** Percent (whole numbers, total 100) per exchange shard; empty turns rebalancing off. */
+  readonly allocations: readonly {
+    /** The exchange shard, 0–100. */
+    readonly exchangeIndex: number;
+    /** Its share, a whole percent. */
+    readonly percent: number;
+  }[];
   /** What a rebalance leaves behind for resting orders (Kalshi's default `sum`). */
   readonly restingMarginReservation?: 'none' | 'max' | 'sum';
 }
 
 /** The calls of this module (see the file comment). */
 export interface KalshiSubaccountCalls {
+  /** Subaccounts: create, balances, transfers between them, netting. */
   readonly subaccounts: {
     /**
      * Create the next numbered subaccount (Advanced API tier and above; at most 63). Not
@@ -91,7 +162,7 @@ export interface KalshiSubaccountCalls {
      */
     transfer(input: KalshiSubaccountTransferInput, options?: CallOptions): Promise<{ idempotencyKey: string }>;
     /** One page of transfers between your subaccounts, newest first (read). */
-    transfers(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ transfers: KalshiSubaccountTransfer[]; cursor?: string | undefined }, KalshiSubaccountTransfer>;
+    transfers(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<KalshiSubaccountTransfersPage, KalshiSubaccountTransfer>;
     /**
      * Every transfer between your subaccounts, newest first, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.subaccounts.transfers(query))`.
@@ -102,6 +173,7 @@ export interface KalshiSubaccountCalls {
     /** Turn netting on or off for one subaccount (repeat-safe: it sets a value). */
     setNetting(input: { subaccount: number; enabled: boolean }, options?: CallOptions): Promise<void>;
   };
+  /** Transfers between exchange instances (event contracts, margined) and shards. */
   readonly exchangeTransfers: {
     /**
      * Move cash between exchange instances or shards (Kalshi processes it asynchronously).
@@ -111,9 +183,9 @@ export interface KalshiSubaccountCalls {
      * zero or less, more than 4 decimals (Kalshi counts in 1/100 cents), a subaccount on the
      * margined side.
      */
-    create(input: KalshiExchangeTransferInput, options?: CallOptions): Promise<{ transferId: string }>;
+    create(input: KalshiExchangeTransferInput, options?: CallOptions): Promise<KalshiCreatedExchangeTransfer>;
     /** One page of your exchange transfers, newest first (read). */
-    list(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<{ transfers: KalshiExchangeTransfer[]; cursor?: string | undefined }, KalshiExchangeTransfer>;
+    list(query?: { limit?: number; cursor?: string }, options?: CallOptions): PagePromise<KalshiExchangeTransfersPage, KalshiExchangeTransfer>;
     /**
      * Every exchange transfer of yours, newest first, following `cursor`.
      * @deprecated Iterate the page call instead: `for await (const transfer of kalshi.exchangeTransfers.list(query))`.
@@ -122,6 +194,7 @@ export interface KalshiSubaccountCalls {
     /** One exchange transfer by the id `create` returned (read). */
     get(transferId: string, options?: CallOptions): Promise<KalshiExchangeTransfer>;
   };
+  /** The target split of your cash across exchange shards. */
   readonly targetAllocation: {
     /** Your target split of cash across exchange shards (read). */
     get(options?: CallOptions): Promise<KalshiTargetAllocation>;
@@ -213,13 +286,10 @@ const allocationInput = lazySchema(() => z
   .refine((q) => new Set(q.allocations.map((a) => a.exchangeIndex)).size === q.allocations.length, { message: 'each exchangeIndex may appear once', path: ['allocations'] })
   .refine((q) => q.allocations.length === 0 || q.allocations.reduce((s, a) => s + a.percent, 0) === 100, { message: 'percentages must total 100 (or give none to turn rebalancing off)', path: ['allocations'] }));
 
-// The answers' dollar fields made Money below, checked as part of each answer (answer-dollars.ts).
+// The answers' dollar strings, checked as part of each answer (answer-dollars.ts): text that is no amount is the server's bad answer.
 const balancesAnswer = lazySchema(() => withDollarFields(g.GetSubaccountBalancesResponseSchema, (a) => a.subaccount_balances.map((b, i) => [['subaccount_balances', i, 'balance'], b.balance] as const)));
 const exchangeTransfersAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransfersResponseSchema, (a) => a.transfers.map((t, i) => [['transfers', i, 'amount'], t.amount] as const)));
 const exchangeTransferAnswer = lazySchema(() => withDollarFields(g.GetIntraExchangeInstanceTransferResponseSchema, (a) => [[['transfer', 'amount'], a.transfer.amount] as const]));
-const withBalanceMoney = (b: g.SubaccountBalance): KalshiSubaccountBalance => ({ ...b, balanceMoney: money(b.balance, 'USD') });
-const withTransferMoney = (t: g.SubaccountTransfer): KalshiSubaccountTransfer => ({ ...t, amount: fromMinorUnits(t.amount_cents, 'USD'), createdAt: new Date(t.created_ts * 1000) });
-const withExchangeMoney = (t: g.IntraExchangeInstanceTransfer): KalshiExchangeTransfer => ({ ...t, amountMoney: money(t.amount, 'USD'), createdAt: new Date(t.created_ts * 1000) });
 
 /** The calls, sending through `send` (the client's, which signs, limits, retries and checks). */
 export function createKalshiSubaccountCalls(send: KalshiOperationSender): KalshiSubaccountCalls {
@@ -236,7 +306,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
         return { subaccount: res.subaccount_number };
       },
       async balances(c) {
-        return (await send('GetSubaccountBalances', balancesAnswer, { call: c })).subaccount_balances.map(withBalanceMoney);
+        return (await send('GetSubaccountBalances', balancesAnswer, { call: c })).subaccount_balances;
       },
       async transfer(input, c) {
         const q = parseInput(PROVIDER, 'subaccounts.transfer', transferInput, input);
@@ -253,8 +323,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       transfers: cursorList(PROVIDER, (p) => p.transfers, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'subaccounts.transfers', subaccountPage, query);
-        const res = await send('GetSubaccountTransfers', g.GetSubaccountTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
-        return { transfers: res.transfers.map(withTransferMoney), cursor: res.cursor };
+        return send('GetSubaccountTransfers', g.GetSubaccountTransfersResponseSchema, { query: { limit: q.limit, cursor: q.cursor }, call: c });
       }),
       allTransfers(query = {}, c) {
         parseInput(PROVIDER, 'subaccounts.allTransfers', subaccountPage, query);
@@ -286,12 +355,11 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
           outcomeHint: 'exchangeTransfers.list() lists your transfers newest first: look for this one before sending it again.',
           call: c,
         });
-        return { transferId: res.transfer_id };
+        return { transfer_id: res.transfer_id };
       },
       list: cursorList(PROVIDER, (p) => p.transfers, (p) => p.cursor, async (query = {}, c) => {
         const q = parseInput(PROVIDER, 'exchangeTransfers.list', exchangePage, query);
-        const res = await send('GetIntraExchangeInstanceTransfers', exchangeTransfersAnswer, { query: { limit: q.limit, cursor: q.cursor }, call: c });
-        return { transfers: res.transfers.map(withExchangeMoney), cursor: res.cursor };
+        return send('GetIntraExchangeInstanceTransfers', exchangeTransfersAnswer, { query: { limit: q.limit, cursor: q.cursor }, call: c });
       }),
       all(query = {}, c) {
         parseInput(PROVIDER, 'exchangeTransfers.all', exchangePage, query);
@@ -299,7 +367,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
       },
       async get(id, c) {
         const t = parseInput(PROVIDER, 'exchangeTransfers.get', transferId, id);
-        return withExchangeMoney((await send('GetIntraExchangeInstanceTransfer', exchangeTransferAnswer, { params: { transfer_id: t }, call: c })).transfer);
+        return (await send('GetIntraExchangeInstanceTransfer', exchangeTransferAnswer, { params: { transfer_id: t }, call: c })).transfer;
       },
     },
     targetAllocation: {

@@ -79,7 +79,7 @@ function demoCommand(): Command {
           io.out(bold(io, 'marketmux demo') + dim(io, ` — sandbox on ${new URL(sandbox!.cs2cap.baseUrl).host}, ${new URL(sandbox!.csboard.baseUrl).host}, ${new URL(sandbox!.kalshi.baseUrl).host}; no keys, no network`));
           for (const c of comparisons) io.out('\n' + comparisonTable(io, c));
           io.out('\n' + bold(io, `Kalshi ${ticker}`) + ` — ${inline(marketInfo.title ?? '')}`);
-          io.out(table(['side', 'best bid', 'size', 'best ask', 'size'], [['YES', amount(book.bestYesBid), book.yesBids.at(-1)?.count ?? '—', amount(book.bestYesAsk), book.noBids.at(-1)?.count ?? '—']], ['l', 'r', 'r', 'r', 'r']));
+          io.out(table(['side', 'best bid', 'size', 'best ask', 'size'], [['YES', amount(book.bestYesBid), book.orderbook_fp.yes_dollars?.at(-1)?.[1] ?? '—', amount(book.bestYesAsk), book.orderbook_fp.no_dollars?.at(-1)?.[1] ?? '—']], ['l', 'r', 'r', 'r', 'r']));
           io.out('\n' + bold(io, 'Throwaway RSA key pair') + ` (2048-bit, native generation): public key sha256 ${fingerprint}`);
           io.out(dim(io, pair.publicKeyPem.split('\n').slice(0, 2).join('\n') + '\n…'));
         }
@@ -384,11 +384,13 @@ function kalshiCommand(): Command {
           const client = need(market.kalshi, 'kalshi');
           const book = await withFlags({ ticker: 'TICKER' }, () => client.getOrderbook(ticker));
           if (io.json) return io.out(JSON.stringify(book, null, 2));
-          const depth = Math.max(book.yesBids.length, book.noBids.length);
-          const rows = Array.from({ length: depth }, (_, i) => {
-            const y = book.yesBids[book.yesBids.length - 1 - i];
-            const n = book.noBids[book.noBids.length - 1 - i];
-            return [y?.price ?? '', y?.count ?? '', n?.price ?? '', n?.count ?? ''];
+          const yes = book.orderbook_fp.yes_dollars ?? [];
+          const no = book.orderbook_fp.no_dollars ?? [];
+          // Levels come ascending: the table shows the best (last) first.
+          const rows = Array.from({ length: Math.max(yes.length, no.length) }, (_, i) => {
+            const y = yes[yes.length - 1 - i];
+            const n = no[no.length - 1 - i];
+            return [y?.[0] ?? '', y?.[1] ?? '', n?.[0] ?? '', n?.[1] ?? ''];
           });
           io.out(`${bold(io, ticker)} best YES bid ${amount(book.bestYesBid)} · best YES ask ${amount(book.bestYesAsk)}`);
           io.out(table(['YES bid', 'size', 'NO bid', 'size'], rows, ['r', 'r', 'r', 'r']));

@@ -61,7 +61,7 @@ describe('kalshi communications against the sandbox', () => {
     const onMine = (await a.communications.quotes.list({ rfqUserFilter: 'self' })).quotes;
     expect(onMine.map((q) => q.id)).toEqual([quoteId]);
     expect(onMine[0]).toMatchObject({ creator_id: idB, rfq_creator_id: idA, yes_bid_dollars: '0.4000', status: 'open' });
-    expect(onMine[0]!.yesBid).toEqual({ currency: 'USD', amount: '0.40' });
+    expect(onMine[0]).not.toHaveProperty('yesBid');
     // A quote is private to its quoter and the RFQ's creator.
     expect(await caught(c.communications.rfqs.quotes.get(rfqId, quoteId))).toMatchObject({ status: 404 });
     expect((await c.communications.quotes.list()).quotes).toEqual([]);
@@ -126,10 +126,11 @@ describe('kalshi communications against the sandbox', () => {
     expect(await caught(c.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker, price: '0.30', count: 5, makerSide: 'no', expiresAt: new Date(Date.now() + 60_000) })))
       .toMatchObject({ status: 403 });
     const { proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker, price: '0.30', count: 5, makerSide: 'no', expiresAt: new Date(Date.now() + 60_000) });
-    const [forB] = (await b.communications.blockTrades.list({ ticker })).proposals;
-    expect(forB).toMatchObject({ id: proposalId, buyer_user_id: '', seller_user_id: userB.userId, price_centi_cents: 3000, centicount: 500, count: '5.00', buyer_accepted: true, seller_accepted: false, status: 'pending' });
-    expect(forB!.price).toEqual({ currency: 'USD', amount: '0.30' });
-    expect((await c.communications.blockTrades.list()).proposals).toEqual([]);
+    const [forB] = (await b.communications.blockTrades.list({ ticker })).block_trade_proposals;
+    expect(forB).toMatchObject({ id: proposalId, buyer_user_id: '', seller_user_id: userB.userId, price_centi_cents: 3000, centicount: 500, buyer_accepted: true, seller_accepted: false, status: 'pending' });
+    expect(Object.keys(forB!)).not.toEqual(expect.arrayContaining(['price']));
+    expect(Object.keys(forB!)).not.toEqual(expect.arrayContaining(['count']));
+    expect((await c.communications.blockTrades.list()).block_trade_proposals).toEqual([]);
     expect(await caught(c.communications.blockTrades.accept(proposalId))).toMatchObject({ status: 404 });
 
     await b.communications.blockTrades.accept(proposalId);
@@ -144,7 +145,7 @@ describe('kalshi communications against the sandbox', () => {
     expect([fillA!.is_taker, fillB!.is_taker, feeCents(fillA!.fee_cost), feeCents(fillB!.fee_cost)]).toEqual([true, false, 8, 2]);
     expect(beforeA - afterA).toBe(150 + 8);
     expect(beforeB - afterB).toBe(350 + 2);
-    const executed = (await a.communications.blockTrades.list({ status: 'executed' })).proposals;
+    const executed = (await a.communications.blockTrades.list({ status: 'executed' })).block_trade_proposals;
     expect(executed.map((p) => [p.id, p.buyer_order_id])).toEqual([[proposalId, fillA!.order_id]]);
     expect(executed[0]!.seller_order_id).toBeUndefined();
   });
@@ -154,7 +155,7 @@ describe('kalshi communications against the sandbox', () => {
     const { proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker: tickers[2]!, price: '0.50', count: '1', makerSide: 'yes', expiresAt });
     while (Date.now() <= expiresAt * 1000) await new Promise((r) => setTimeout(r, 100));
     expect(await caught(b.communications.blockTrades.accept(proposalId))).toMatchObject({ status: 400, providerCode: 'proposal_expired' });
-    expect((await b.communications.blockTrades.list({ status: 'expired' })).proposals.map((p) => p.id)).toEqual([proposalId]);
+    expect((await b.communications.blockTrades.list({ status: 'expired' })).block_trade_proposals.map((p) => p.id)).toEqual([proposalId]);
     expect(await position(b, tickers[2]!)).toBeUndefined();
   });
 

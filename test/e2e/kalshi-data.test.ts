@@ -135,7 +135,7 @@ describe('kalshi market-data calls against the sandbox', () => {
 
   describe('structured targets and sport filters', () => {
     it('filters by ids, type and competition (league, conference or any league), pages by page_size, keeps details', async () => {
-      const names = async (q: Parameters<KalshiClient['structuredTargets']['list']>[0]) => (await anon.structuredTargets.list(q)).structuredTargets.map((t) => t.id);
+      const names = async (q: Parameters<KalshiClient['structuredTargets']['list']>[0]) => (await anon.structuredTargets.list(q)).structured_targets.map((t) => t.id);
       expect(await names({})).toHaveLength(7);
       expect(await names({ type: 'esports_team' })).toEqual(['st-cs2-vitality', 'st-cs2-navi', 'st-cs2-spirit']);
       expect(await names({ competition: 'ESL Pro League' })).toEqual(['st-cs2-vitality', 'st-cs2-navi']);
@@ -162,16 +162,17 @@ describe('kalshi market-data calls against the sandbox', () => {
   });
 
   describe('incentive programs', () => {
-    it('filters by status, type and description; rewards as exact Money; pages by next_cursor', async () => {
-      const all = (await anon.incentivePrograms.list()).incentivePrograms;
+    it('filters by status, type and description; rewards in integer centi-cents as sent; pages by next_cursor', async () => {
+      const all = (await anon.incentivePrograms.list()).incentive_programs;
       expect(all).toHaveLength(6);
       const btc = all.find((p) => p.market_ticker === 'KXBTCMAXY-26-T150000')!;
-      // 2 500 050 centi-cents = $250.0050, exactly.
-      expect(btc.periodRewardMoney).toEqual({ currency: 'USD', amount: '250.005' });
-      expect(btc.maxRewardPerAccountMoney).toBeUndefined();
+      // 2 500 050 centi-cents = $250.0050, exactly, as sent; no Money copy beside it.
+      expect(btc.period_reward).toBe(2_500_050);
+      expect(btc.max_reward_per_account ?? undefined).toBeUndefined();
+      expect(btc).not.toHaveProperty('periodRewardMoney');
       const fed = all.find((p) => p.market_ticker === 'KXFEDDECISION-26DEC-C25')!;
-      expect([fed.periodRewardMoney.amount, fed.maxRewardPerAccountMoney?.amount, fed.target_size_fp]).toEqual(['500.00', '100.00', '100.00']);
-      const tickers = async (q: Parameters<KalshiClient['incentivePrograms']['list']>[0]) => (await anon.incentivePrograms.list(q)).incentivePrograms.map((p) => p.market_ticker);
+      expect([fed.period_reward, fed.max_reward_per_account, fed.target_size_fp]).toEqual([5_000_000, 1_000_000, '100.00']);
+      const tickers = async (q: Parameters<KalshiClient['incentivePrograms']['list']>[0]) => (await anon.incentivePrograms.list(q)).incentive_programs.map((p) => p.market_ticker);
       expect(await tickers({ status: 'active' })).toEqual(['KXFEDDECISION-26DEC-C25', 'KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
       expect(await tickers({ status: 'upcoming' })).toEqual(['KXFEDDECISION-26DEC-H0']);
       expect(await tickers({ status: 'closed' })).toEqual(['KXBTCMAXY-26-T200000']);
@@ -180,8 +181,8 @@ describe('kalshi market-data calls against the sandbox', () => {
       expect(await tickers({ type: 'liquidity', status: 'active' })).toEqual(['KXFEDDECISION-26DEC-C25']);
       expect(await tickers({ incentiveDescription: 'CS2 Major maker volume' })).toEqual(['KXCS2MAJOR-26-NAVI']);
       const page = await anon.incentivePrograms.list({ limit: 4 });
-      expect(page.cursor).toBeTruthy();
-      expect((await anon.incentivePrograms.list({ limit: 4, cursor: page.cursor! })).cursor).toBeUndefined();
+      expect(page.next_cursor).toBeTruthy();
+      expect((await anon.incentivePrograms.list({ limit: 4, cursor: page.next_cursor! })).next_cursor).toBeUndefined();
       const before = sent();
       let n = 0;
       for await (const _ of anon.incentivePrograms.all({ limit: 5 })) n++;
@@ -225,13 +226,13 @@ describe('kalshi market-data calls against the sandbox', () => {
     });
     const prices: string[] = [];
     for await (const t of kalshi.historical.allTrades({ minTs: new Date('2025-12-01T00:00:00Z'), isBlockTrade: false })) prices.push(t.yes_price_dollars);
-    expect(made.marketTicker).toBe(comboMarkets(sandbox)[0]!.marketTicker);
+    expect(made.market_ticker).toBe(comboMarkets(sandbox)[0]!.marketTicker);
     expect(prices).toHaveLength(8);
   });
 
   describe('multivariate collections', () => {
     it('lists collections by status, event and series, pages, and gets one', async () => {
-      const tickers = async (q: Parameters<KalshiClient['multivariate']['listCollections']>[0]) => (await anon.multivariate.listCollections(q)).collections.map((c) => c.collection_ticker);
+      const tickers = async (q: Parameters<KalshiClient['multivariate']['listCollections']>[0]) => (await anon.multivariate.listCollections(q)).multivariate_contracts.map((c) => c.collection_ticker);
       expect(await tickers({})).toEqual(['KXMVECROSS-26', 'KXMVECS2-25', 'KXMVECS2-27']);
       expect(await tickers({ status: 'open' })).toEqual(['KXMVECROSS-26']);
       expect(await tickers({ status: 'closed' })).toEqual(['KXMVECS2-25']);
@@ -251,13 +252,13 @@ describe('kalshi market-data calls against the sandbox', () => {
       expect(await caught(anon.multivariate.createMarket(CROSS, { selectedMarkets: [FED_C25, BTC_150] }))).toBeInstanceOf(CapabilityError);
       const seeded = comboMarkets(sandbox)[0]!;
       const again = await signed.multivariate.createMarket(CROSS, { selectedMarkets: [BTC_150, FED_C25] });
-      expect(again).toEqual({ eventTicker: seeded.eventTicker, marketTicker: seeded.marketTicker });
+      expect(again).toEqual({ event_ticker: seeded.eventTicker, market_ticker: seeded.marketTicker });
       const count = comboMarkets(sandbox).length;
       const pick = { selectedMarkets: [{ marketTicker: 'KXFEDDECISION-26DEC-H0', eventTicker: 'KXFEDDECISION-26DEC', side: 'no' as const }, { marketTicker: 'KXCS2MAJOR-26-NAVI', eventTicker: 'KXCS2MAJOR-26', side: 'yes' as const }], withMarketPayload: true };
       const made = await signed.multivariate.createMarket(CROSS, pick);
       expect(last()).toMatchObject({ method: 'POST', path: `/trade-api/v2/multivariate_event_collections/${CROSS}`, status: 200 });
-      expect(made.marketTicker.startsWith(`${made.eventTicker}-`)).toBe(true);
-      expect(made.market).toMatchObject({ ticker: made.marketTicker, status: 'active', mve_collection_ticker: CROSS, exchange_index: 1 });
+      expect(made.market_ticker.startsWith(`${made.event_ticker}-`)).toBe(true);
+      expect(made.market).toMatchObject({ ticker: made.market_ticker, status: 'active', mve_collection_ticker: CROSS, exchange_index: 1 });
       expect(made.market?.mve_selected_legs?.map((l) => l.market_ticker)).toEqual(['KXCS2MAJOR-26-NAVI', 'KXFEDDECISION-26DEC-H0']);
       expect(comboMarkets(sandbox)).toHaveLength(count + 1);
       // The answer is lost after the server made the market: the client repeats, and gets the same one.
@@ -265,7 +266,7 @@ describe('kalshi market-data calls against the sandbox', () => {
       const before = sent();
       const retried = await signed.multivariate.createMarket(CROSS, { selectedMarkets: [...pick.selectedMarkets].reverse() });
       expect(sent() - before).toBe(2);
-      expect(retried).toEqual({ eventTicker: made.eventTicker, marketTicker: made.marketTicker });
+      expect(retried).toEqual({ event_ticker: made.event_ticker, market_ticker: made.market_ticker });
       expect(comboMarkets(sandbox)).toHaveLength(count + 1);
     });
 

@@ -109,7 +109,7 @@ describe('kalshi historical calls against the sandbox', () => {
       expect((await signed.getFills()).fills).toHaveLength(1);
       expect((await signed.historical.fills()).fills).toEqual([]);
       expect((await signed.historical.orders()).orders).toEqual([]);
-      expect(await signed.historical.positions()).toEqual({ marketPositions: [], eventPositions: [], cursor: '' });
+      expect(await signed.historical.positions()).toEqual({ market_positions: [], event_positions: [], cursor: '' });
     });
   });
 
@@ -201,15 +201,15 @@ describe('kalshi historical calls against the sandbox', () => {
 
     it('positions: only events settled whole, as the live positions left them', async () => {
       const page = await signed.historical.positions();
-      expect(page.marketPositions.map((p) => p.ticker)).toEqual(['KXCS2MAJOR-26-NAVI']);
+      expect(page.market_positions.map((p) => p.ticker)).toEqual(['KXCS2MAJOR-26-NAVI']);
       // Archived positions left the live list; compare with what it said before the move.
       expect((await signed.getPositions()).market_positions.map((p) => p.ticker)).not.toContain('KXCS2MAJOR-26-NAVI');
       const live = livePositionsBefore.find((p) => p.ticker === 'KXCS2MAJOR-26-NAVI')!;
-      expect(page.marketPositions[0]).toMatchObject({ position_fp: '0.00', realized_pnl_dollars: live.realized_pnl_dollars, fees_paid_dollars: live.fees_paid_dollars, exchange_index: 0 });
-      expect(page.eventPositions).toEqual([expect.objectContaining({ event_ticker: 'KXCS2MAJOR-26', realized_pnl_dollars: live.realized_pnl_dollars, total_cost_shares_fp: '10.00' })]);
+      expect(page.market_positions[0]).toMatchObject({ position_fp: '0.00', realized_pnl_dollars: live.realized_pnl_dollars, fees_paid_dollars: live.fees_paid_dollars, exchange_index: 0 });
+      expect(page.event_positions).toEqual([expect.objectContaining({ event_ticker: 'KXCS2MAJOR-26', realized_pnl_dollars: live.realized_pnl_dollars, total_cost_shares_fp: '10.00' })]);
       // The Fed event has an unsettled market: its positions stay live.
-      expect((await signed.historical.positions({ eventTicker: 'KXFEDDECISION-26DEC' })).marketPositions).toEqual([]);
-      expect((await signed.historical.positions({ subaccount: 2 })).marketPositions).toEqual([]);
+      expect((await signed.historical.positions({ eventTicker: 'KXFEDDECISION-26DEC' })).market_positions).toEqual([]);
+      expect((await signed.historical.positions({ subaccount: 2 })).market_positions).toEqual([]);
       const all = [];
       for await (const p of signed.historical.allPositions({ limit: 1 })) all.push(p.ticker);
       expect(all).toEqual(['KXCS2MAJOR-26-NAVI']);

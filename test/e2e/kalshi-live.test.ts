@@ -65,7 +65,7 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
   /** The sandbox's true book as the REST API answers it (ascending there), best first. */
   const restLevels = async (client: KalshiClient, ticker: string): Promise<string> => {
     const b = await client.getOrderbook(ticker);
-    return JSON.stringify({ yes: [...b.yesBids].reverse().map((l) => [l.price, l.count]), no: [...b.noBids].reverse().map((l) => [l.price, l.count]) });
+    return JSON.stringify({ yes: [...(b.orderbook_fp.yes_dollars ?? [])].reverse(), no: [...(b.orderbook_fp.no_dollars ?? [])].reverse() });
   };
 
   it('an order placed over REST streams as a delta (client_order_id to its own user only), a trade, a fill, an order update and a position', async () => {
@@ -189,14 +189,14 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     await until('resting', () => tracker.order?.status === 'resting');
     await sleep(200);
     await bob.client.createOrder({ ticker: QUIET, side: 'ask', count: '4', price: '0.53', timeInForce: 'immediate_or_cancel' });
-    await until('partially filled', () => tracker.order?.fillCount === '4.00');
+    await until('partially filled', () => tracker.order?.fill_count_fp === '4.00');
     await sleep(200);
     await bob.client.createOrder({ ticker: QUIET, side: 'ask', count: '6', price: '0.53', timeInForce: 'immediate_or_cancel' });
     const final = await tracker.done;
-    expect(final).toMatchObject({ status: 'executed', fillCount: '10.00', remainingCount: '0.00', clientOrderId: 'alice-life' });
-    expect(updates.map((u) => [u.status, u.fillCount])).toEqual([['resting', '0.00'], ['resting', '4.00'], ['executed', '10.00']]);
-    expect(tracker.fills.map((f) => [f.count, f.yesPrice, f.source])).toEqual([['4.00', '0.5300', 'stream'], ['6.00', '0.5300', 'stream']]);
-    expect(final.orderId).toBe(sandbox.engine.orderByClientId(alice.userId, 'alice-life')!.order_id);
+    expect(final).toMatchObject({ status: 'executed', fill_count_fp: '10.00', remaining_count_fp: '0.00', client_order_id: 'alice-life' });
+    expect(updates.map((u) => [u.status, u.fill_count_fp])).toEqual([['resting', '0.00'], ['resting', '4.00'], ['executed', '10.00']]);
+    expect(tracker.fills.map((f) => [f.count_fp, f.yes_price_dollars, f.source])).toEqual([['4.00', '0.5300', 'stream'], ['6.00', '0.5300', 'stream']]);
+    expect(final.order_id).toBe(sandbox.engine.orderByClientId(alice.userId, 'alice-life')!.order_id);
     // Tracking the same id again while it runs returns the same tracker; a finished one starts anew and ends at once.
     const again = alice.client.trackOrder('alice-life', { ticker: QUIET });
     expect(again).not.toBe(tracker);
@@ -216,14 +216,14 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     const tracker = alice.client.trackOrder(key, { ticker: QUIET });
     await until('seen', () => tracker.order !== undefined);
     // Known from the stream's message that arrived while the answer was being lost.
-    expect(tracker.order).toMatchObject({ status: 'resting', clientOrderId: key, source: 'stream' });
+    expect(tracker.order).toMatchObject({ status: 'resting', client_order_id: key, source: 'stream' });
     await bob.client.createOrder({ ticker: QUIET, side: 'ask', count: '5', price: '0.53', timeInForce: 'immediate_or_cancel' });
     const final = await tracker.done;
-    expect(final).toMatchObject({ status: 'executed', fillCount: '5.00' });
+    expect(final).toMatchObject({ status: 'executed', fill_count_fp: '5.00' });
     // Exactly one order exists under that client_order_id, and it is the one followed.
     const mine = sandbox.orders.filter((o) => o.client_order_id === key);
     expect(mine).toHaveLength(1);
-    expect(final.orderId).toBe(mine[0]!.order_id);
+    expect(final.order_id).toBe(mine[0]!.order_id);
   });
 
   it('with the stream down, a lost answer and the order after it are settled over REST; the stream takes over when it is back', async () => {
@@ -243,17 +243,17 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     await until('resting, read over REST', () => tracker.order?.status === 'resting');
     expect(tracker.order?.source).toBe('rest');
     await bob.client.createOrder({ ticker: QUIET, side: 'ask', count: '3', price: '0.53', timeInForce: 'immediate_or_cancel' });
-    await until('partially filled, read over REST', () => tracker.order?.fillCount === '3.00');
-    expect(tracker.fills.map((f) => [f.count, f.source])).toEqual([['3.00', 'rest']]);
+    await until('partially filled, read over REST', () => tracker.order?.fill_count_fp === '3.00');
+    expect(tracker.fills.map((f) => [f.count_fp, f.source])).toEqual([['3.00', 'rest']]);
     // The stream comes back: the rest of the order is followed there (or settled after the resubscribe).
     sandbox.stream.faults.down(false);
     await until('the stream is back', () => alice.client.stream.status === 'open');
     await alice.client.watchOrders();
     await bob.client.createOrder({ ticker: QUIET, side: 'ask', count: '7', price: '0.53', timeInForce: 'immediate_or_cancel' });
     const final = await tracker.done;
-    expect(final).toMatchObject({ status: 'executed', fillCount: '10.00' });
-    expect(updates.map((u) => [u.status, u.fillCount])).toEqual([['resting', '0.00'], ['resting', '3.00'], ['executed', '10.00']]);
-    expect(tracker.fills.map((f) => f.count)).toEqual(['3.00', '7.00']);
+    expect(final).toMatchObject({ status: 'executed', fill_count_fp: '10.00' });
+    expect(updates.map((u) => [u.status, u.fill_count_fp])).toEqual([['resting', '0.00'], ['resting', '3.00'], ['executed', '10.00']]);
+    expect(tracker.fills.map((f) => f.count_fp)).toEqual(['3.00', '7.00']);
     expect(sandbox.orders.filter((o) => o.client_order_id === key)).toHaveLength(1);
   });
 
@@ -269,7 +269,7 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     await until('on the book', () => book.view().yesBids.some((l) => l.price === '0.5100'));
     const requests = sandbox.server.requests.length;
     const final = await tracker.done;
-    expect(final).toMatchObject({ status: 'canceled', fillCount: '0.00', source: 'stream' });
+    expect(final).toMatchObject({ status: 'canceled', fill_count_fp: '0.00', source: 'stream' });
     expect(final.updatedTsMs).toBeGreaterThanOrEqual(expiresAtS * 1000);
     expect(book.view().yesBids.some((l) => l.price === '0.5100')).toBe(false);
     expect(sandbox.server.requests.length).toBe(requests);
@@ -287,7 +287,7 @@ describe('kalshi live: stream, books and followed orders against the sandbox', (
     const placed = await alice.client.createOrder({ ticker: QUIET, side: 'bid', count: '2', price: '0.10', timeInForce: 'good_till_canceled', clientOrderId: 'alice-cancel' });
     await until('resting', () => tracker.order?.status === 'resting');
     await alice.client.cancelOrder(placed.order_id);
-    expect(await tracker.done).toMatchObject({ status: 'canceled', fillCount: '0.00', remainingCount: '0.00' });
+    expect(await tracker.done).toMatchObject({ status: 'canceled', fill_count_fp: '0.00', remaining_count_fp: '0.00' });
 
     const pending = alice.client.trackOrder('still-open');
     const book = alice.client.orderBook(QUIET);

@@ -64,7 +64,7 @@ describe('kalshi spec calls against the sandbox', () => {
     for await (const f of anon.eventFeeChanges({ limit: 1 })) ids.push(f.id);
     expect(ids).toEqual(['evfee-1', 'evfee-2', 'evfee-3']);
     const cs2 = await anon.listEventFeeChanges({ eventTicker: 'KXCS2MAJOR-26' });
-    expect(cs2.eventFeeChanges.map((f) => [f.id, f.fee_type_override, f.fee_multiplier_override])).toEqual([['evfee-2', null, 0.5], ['evfee-3', 'quadratic', null]]);
+    expect(cs2.event_fee_changes.map((f) => [f.id, f.fee_type_override, f.fee_multiplier_override])).toEqual([['evfee-2', null, 0.5], ['evfee-3', 'quadratic', null]]);
   });
 
   it('event metadata', async () => {
@@ -89,11 +89,13 @@ describe('kalshi spec calls against the sandbox', () => {
     const reserved = sandbox.engine.account(user.userId)!.reserved;
     expect(reserved).toBeGreaterThanOrEqual(450_000n);
     const value = await signed.getRestingOrderValue();
-    expect(value.totalCents).toBe(Number(reserved / 10_000n));
-    expect(value.total.amount).toBe((Number(reserved / 10_000n) / 100).toFixed(2));
-    expect(value.byExchangeIndex.map((b) => [b.exchangeIndex, b.value.amount])).toEqual([[0, value.total.amount]]);
+    // The wire's shape: integer cents in total, a dollar string per shard, and no copies beside them.
+    expect(value).toEqual({
+      total_resting_order_value: Number(reserved / 10_000n),
+      resting_order_value_breakdown: [{ exchange_index: 0, balance: (Number(reserved / 10_000n) / 100).toFixed(4) }],
+    });
     await signed.cancelOrder(placed.order_id);
-    expect((await signed.getRestingOrderValue()).totalCents).toBe(0);
+    expect((await signed.getRestingOrderValue()).total_resting_order_value).toBe(0);
   });
 
   it('usage level: volume progress counts your traded contracts; the self-serve upgrade moves Basic to Advanced, sent once', async () => {
@@ -107,13 +109,13 @@ describe('kalshi spec calls against the sandbox', () => {
         const [progress] = await c.getVolumeProgress();
         expect(progress!.trailing_30d_volume_fp).toBe('4.00');
         expect(progress!.goals.map((g) => g.level)).toEqual(['expert', 'premier', 'paragon', 'prime', 'prestige']);
-        expect((await c.syncLimits()).usageTier).toBe('basic');
+        expect((await c.syncLimits()).usage_tier).toBe('basic');
         s2.server.inject({ kind: 'reset-after', method: 'POST', path: '/trade-api/v2/account/api_usage_level/upgrade' });
         const lost = await caught(c.upgradeUsageLevel());
         expect(lost).toBeInstanceOf(OutcomeUnknownError);
         expect((lost as Error).message).toContain('syncLimits()');
         expect(s2.server.requests.filter((r) => r.path.endsWith('/upgrade'))).toHaveLength(1);
-        expect((await c.syncLimits()).usageTier).toBe('advanced');
+        expect((await c.syncLimits()).usage_tier).toBe('advanced');
         await c.upgradeUsageLevel();
       } finally {
         await c.close();
@@ -130,8 +132,8 @@ describe('kalshi spec calls against the sandbox', () => {
 
   it('endpoint costs: after syncLimits the client charges what the server says an endpoint costs', async () => {
     const costs = await anon.getEndpointCosts();
-    expect(costs.defaultCost).toBe(10);
-    expect(costs.endpointCosts).toContainEqual({ method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 });
+    expect(costs.default_cost).toBe(10);
+    expect(costs.endpoint_costs).toContainEqual({ method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 });
 
     const s = new KalshiSandbox({ read: { capacity: 100, refillPerSecond: 100 } });
     const url = await s.start();
@@ -144,7 +146,9 @@ describe('kalshi spec calls against the sandbox', () => {
       const limited: string[] = [];
       c.on('rateLimited', (e) => limited.push(e.source));
       try {
-        expect((await c.syncLimits()).defaultCost).toBe(10);
+        const synced = await c.syncLimits();
+        expect(synced.default_cost).toBe(10);
+        expect(synced.endpoint_costs).toContainEqual({ method: 'GET', path: '/portfolio/balance', cost: 60 });
         await c.getBalance();
         await c.getBalance();
         expect(limited).toContain('local');
@@ -203,22 +207,23 @@ describe('kalshi candlesticks and transfers against the sandbox', () => {
   it('batch and by event', async () => {
     const range = around();
     const batch = await anon.getCandlesticksBatch({ tickers: ['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI', 'NO-SUCH'], ...range, periodMinutes: 60 });
-    expect(Object.keys(batch).sort()).toEqual(['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
-    expect(batch['KXCS2MAJOR-26-NAVI']![0]!.price.close_dollars).toBe('0.1500');
+    expect(batch.map((m) => m.market_ticker).sort()).toEqual(['KXBTCMAXY-26-T150000', 'KXCS2MAJOR-26-NAVI']);
+    expect(batch.find((m) => m.market_ticker === 'KXCS2MAJOR-26-NAVI')!.candlesticks[0]!.price.close_dollars).toBe('0.1500');
     const byEvent = await anon.getEventCandlesticks({ seriesTicker: 'KXFEDDECISION', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 });
-    expect(Object.keys(byEvent.byTicker).sort()).toEqual(['KXFEDDECISION-26DEC-C25', 'KXFEDDECISION-26DEC-H0']);
-    expect(byEvent.byTicker['KXFEDDECISION-26DEC-H0']![0]!.volume_fp).toBe('15.00');
-    expect(byEvent.adjustedEnd).toBeInstanceOf(Date);
-    expect(byEvent.adjustedEnd.getTime()).toBeLessThanOrEqual(range.end.getTime() + 3_600_000);
+    // The wire's parallel lists: the candles at i are the market's at i.
+    expect([...byEvent.market_tickers].sort()).toEqual(['KXFEDDECISION-26DEC-C25', 'KXFEDDECISION-26DEC-H0']);
+    expect(byEvent.market_candlesticks[byEvent.market_tickers.indexOf('KXFEDDECISION-26DEC-H0')]![0]!.volume_fp).toBe('15.00');
+    expect(byEvent.adjusted_end_ts * 1000).toBeLessThanOrEqual(range.end.getTime() + 3_600_000);
+    expect(Object.keys(byEvent).sort()).toEqual(['adjusted_end_ts', 'market_candlesticks', 'market_tickers']);
     expect(await caught(anon.getEventCandlesticks({ seriesTicker: 'KXBTCMAXY', eventTicker: 'KXFEDDECISION-26DEC', ...range, periodMinutes: 60 }))).toMatchObject({ status: 404 });
   });
 
-  it('deposits and withdrawals: paged lists with amounts as Money', async () => {
+  it('deposits and withdrawals: paged lists with amounts in integer cents, as sent', async () => {
     const page = await signed.listDeposits({ limit: 10 });
     expect(page.deposits).toHaveLength(1);
-    expect(page.deposits[0]!.amount.amount).toBe('250.50');
     expect(page.deposits[0]!.amount_cents).toBe(25_050);
-    expect(page.deposits[0]!.fee.amount).toBe('0.00');
+    expect(page.deposits[0]!.fee_cents).toBe(0);
+    expect(Object.keys(page.deposits[0]!)).not.toContain('amount');
     const all = [];
     for await (const d of signed.deposits({ limit: 1 })) all.push(d.id);
     expect(all).toEqual([page.deposits[0]!.id]);
@@ -249,16 +254,16 @@ describe('kalshi order groups against the sandbox', () => {
     const wire = sandbox.server.requests.at(-1)!;
     expect(wire.method).toBe('POST');
     expect(wire.path).toBe('/trade-api/v2/portfolio/order_groups/create');
-    expect(await signed.orderGroups.list()).toEqual([{ id: created.orderGroupId, contracts_limit_fp: '12.50', is_auto_cancel_enabled: true, exchange_index: 0 }]);
-    await signed.orderGroups.updateLimit(created.orderGroupId, { contractsLimit: 20 });
-    expect((await signed.orderGroups.get(created.orderGroupId)).contracts_limit_fp).toBe('20.00');
-    await signed.orderGroups.trigger(created.orderGroupId);
-    expect((await signed.orderGroups.get(created.orderGroupId)).is_auto_cancel_enabled).toBe(false);
-    await signed.orderGroups.reset(created.orderGroupId);
-    expect((await signed.orderGroups.get(created.orderGroupId)).is_auto_cancel_enabled).toBe(true);
-    await signed.orderGroups.delete(created.orderGroupId);
+    expect(await signed.orderGroups.list()).toEqual([{ id: created.order_group_id, contracts_limit_fp: '12.50', is_auto_cancel_enabled: true, exchange_index: 0 }]);
+    await signed.orderGroups.updateLimit(created.order_group_id, { contractsLimit: 20 });
+    expect((await signed.orderGroups.get(created.order_group_id)).contracts_limit_fp).toBe('20.00');
+    await signed.orderGroups.trigger(created.order_group_id);
+    expect((await signed.orderGroups.get(created.order_group_id)).is_auto_cancel_enabled).toBe(false);
+    await signed.orderGroups.reset(created.order_group_id);
+    expect((await signed.orderGroups.get(created.order_group_id)).is_auto_cancel_enabled).toBe(true);
+    await signed.orderGroups.delete(created.order_group_id);
     expect(await signed.orderGroups.list()).toEqual([]);
-    expect(await caught(signed.orderGroups.get(created.orderGroupId))).toMatchObject({ status: 404 });
+    expect(await caught(signed.orderGroups.get(created.order_group_id))).toMatchObject({ status: 404 });
     off();
     expect([...classes].sort()).toEqual(['DELETE write', 'GET read', 'POST write', 'PUT write']);
   });
@@ -304,17 +309,18 @@ describe('kalshi settlements against the sandbox', () => {
     await sandbox.close();
   });
 
-  it('a settled position appears with what it paid, as Money; filters and paging are honoured', async () => {
+  it('a settled position appears with what it paid, in cents as sent; filters and paging are honoured', async () => {
     // Buy 2 YES of NAVI (best NO bid 0.84 → YES ask 0.16), 3 NO of SPIRIT (sell YES into the 0.11 bid).
     await signed.createOrder({ ticker: 'KXCS2MAJOR-26-NAVI', side: 'bid', count: '2', price: '0.16', timeInForce: 'immediate_or_cancel' });
     await signed.createOrder({ ticker: 'KXCS2MAJOR-26-SPIRIT', side: 'ask', count: '3', price: '0.11', timeInForce: 'immediate_or_cancel' });
     sandbox.settleMarket('KXCS2MAJOR-26-NAVI', 'yes');
     sandbox.settleMarket('KXCS2MAJOR-26-SPIRIT', 'yes');
     const all = await signed.listSettlements();
-    expect(all.settlements.map((x) => [x.ticker, x.market_result, x.yes_count_fp, x.no_count_fp, x.revenue, x.revenueMoney.amount])).toEqual([
-      ['KXCS2MAJOR-26-SPIRIT', 'yes', '0.00', '3.00', 0, '0.00'],
-      ['KXCS2MAJOR-26-NAVI', 'yes', '2.00', '0.00', 200, '2.00'],
+    expect(all.settlements.map((x) => [x.ticker, x.market_result, x.yes_count_fp, x.no_count_fp, x.revenue])).toEqual([
+      ['KXCS2MAJOR-26-SPIRIT', 'yes', '0.00', '3.00', 0],
+      ['KXCS2MAJOR-26-NAVI', 'yes', '2.00', '0.00', 200],
     ]);
+    expect(Object.keys(all.settlements[0]!)).not.toContain('revenueMoney');
     expect((await signed.listSettlements({ ticker: 'KXCS2MAJOR-26-NAVI' })).settlements).toHaveLength(1);
     expect((await signed.listSettlements({ eventTicker: 'KXFEDDECISION-26DEC' })).settlements).toEqual([]);
     expect((await signed.listSettlements({ maxTs: new Date(Date.now() - 3_600_000) })).settlements).toEqual([]);

@@ -38,7 +38,7 @@ describe('kalshi order groups against the sandbox', () => {
     orders.on('message', (m) => seen.set(m.msg.order_id, [...(seen.get(m.msg.order_id) ?? []), { status: m.msg.status, remaining: m.msg.remaining_count_fp }]));
     await orders.ready;
 
-    const { orderGroupId } = await alice.orderGroups.create({ contractsLimit: '3' });
+    const { order_group_id: orderGroupId } = await alice.orderGroups.create({ contractsLimit: '3' });
     const first = await alice.createOrder({ ticker: TICKER, side: 'bid', count: '2', price: '0.13', timeInForce: 'good_till_canceled', orderGroupId });
     const second = await alice.createOrder({ ticker: TICKER, side: 'bid', count: '2', price: '0.12', timeInForce: 'good_till_canceled', orderGroupId });
     const outside = await alice.createOrder({ ticker: TICKER, side: 'bid', count: '1', price: '0.11', timeInForce: 'good_till_canceled' });
@@ -72,7 +72,7 @@ describe('kalshi order groups against the sandbox', () => {
   });
 
   it('a limit lowered to what the group already matched triggers it at once', async () => {
-    const { orderGroupId } = await alice.orderGroups.create({ contractsLimit: '10' });
+    const { order_group_id: orderGroupId } = await alice.orderGroups.create({ contractsLimit: '10' });
     await bob.createOrder({ ticker: TICKER, side: 'ask', count: '2', price: '0.30', timeInForce: 'good_till_canceled' });
     await alice.createOrder({ ticker: TICKER, side: 'bid', count: '2', price: '0.30', timeInForce: 'immediate_or_cancel', orderGroupId });
     const resting = await alice.createOrder({ ticker: TICKER, side: 'bid', count: '1', price: '0.04', timeInForce: 'good_till_canceled', orderGroupId });

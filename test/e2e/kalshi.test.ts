@@ -59,8 +59,8 @@ describe('kalshi against its sandbox', () => {
     const before = sandbox.server.requests.length;
     const books = await client.getOrderbooks(tickers);
     expect(sandbox.server.requests.length - before).toBe(1);
-    expect(Object.keys(books).sort()).toEqual(tickers.slice(0, 2).sort());
-    for (const t of tickers.slice(0, 2)) expect(books[t]).toEqual(await client.getOrderbook(t));
+    expect(books.map((b) => b.ticker).sort()).toEqual(tickers.slice(0, 2).sort());
+    for (const b of books) expect(b).toEqual(await client.getOrderbook(b.ticker));
   });
 
   it('signed calls verify; balances move with orders; cancel returns the money', async () => {
@@ -99,8 +99,8 @@ describe('kalshi against its sandbox', () => {
     // 5 × 0.04 + ⌈0.0175 × 5 × 0.04 × 0.96 = 0.00336⌉ = 0.01 → 100 − 0.21.
     expect((await client.getBalance()).balance).toBe(9979);
     const book = await client.getOrderbook(ticker);
-    expect(book.yesBids.find((l) => l.price === '0.0400')?.count).toBe('9005.00'); // 9000 seeded + ours
-    expect(book.yesBids.find((l) => l.price === '0.0300')).toBeUndefined();
+    expect(book.orderbook_fp.yes_dollars?.find(([price]) => price === '0.0400')?.[1]).toBe('9005.00'); // 9000 seeded + ours
+    expect(book.orderbook_fp.yes_dollars?.find(([price]) => price === '0.0300')).toBeUndefined();
     expect((await client.decreaseOrder(o.order_id, { ticker, reduceTo: '3' })).remaining_count).toBe('3.00');
     // reduce_to is absolute: a lost answer is retried and lands once.
     sandbox.server.inject({ kind: 'reset-after', method: 'POST', path: `/trade-api/v2/portfolio/events/orders/${o.order_id}/decrease` });
@@ -272,7 +272,7 @@ describe('kalshi against its sandbox', () => {
     // 10 × 0.02 + ⌈0.0175 × 10 × 0.02 × 0.98 = 0.00343⌉ = 0.01, and 10 × 0.01 + ⌈0.0175 × 10 × 0.01 × 0.99 = 0.0017325⌉ = 0.01
     // (each order's fee reserve rounds up on its own) → 100 − 0.21 − 0.11.
     expect((await client.getBalance()).balance).toBe(9968);
-    expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).toContain('0.0200');
+    expect((await client.getOrderbook(ticker)).orderbook_fp.yes_dollars?.map(([price]) => price)).toContain('0.0200');
 
     await new Promise((r) => setTimeout(r, expiresAtS * 1000 - Date.now() + 100));
     expect((await client.getOrder(expiring.order_id)).status).toBe('canceled');
@@ -280,7 +280,7 @@ describe('kalshi against its sandbox', () => {
     expect((await client.getOrder(lasting.order_id)).status).toBe('resting');
     // Only the 0.01 bid is left: 100 − 0.11.
     expect((await client.getBalance()).balance).toBe(9989);
-    expect((await client.getOrderbook(ticker)).yesBids.map((l) => l.price)).not.toContain('0.0200');
+    expect((await client.getOrderbook(ticker)).orderbook_fp.yes_dollars?.map(([price]) => price)).not.toContain('0.0200');
     expect((await client.listOrders({ status: 'resting' })).orders.map((o) => o.order_id)).toEqual([lasting.order_id]);
     // It can no longer be changed.
     expect(await caught(client.amendOrder(expiring.order_id, { ticker, side: 'bid', price: '0.02', count: '5' }))).toMatchObject({ status: 404 });
@@ -317,7 +317,7 @@ describe('kalshi against its sandbox', () => {
     const user2 = await sandbox.createUser();
     // The tier default (Basic: 400 tokens) is looser than this server: read its real buckets.
     const polite = make({ keyId: user2.keyId, privateKeyPem: user2.privateKeyPem });
-    expect(await polite.syncLimits()).toMatchObject({ read: { capacity: 50, refillPerSecond: 100 } });
+    expect(await polite.syncLimits()).toMatchObject({ usage_tier: 'basic', read: { bucket_capacity: 50, refill_rate: 100 } });
     await Promise.all(Array.from({ length: 20 }, () => polite.getBalance()));
     expect(sandbox.server.requests.filter((r) => r.status === 429)).toHaveLength(0);
   });

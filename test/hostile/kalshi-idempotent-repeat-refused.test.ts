@@ -26,7 +26,7 @@ describe('hostile: a repeat refused after the first attempt landed', () => {
   });
 
   it('a deleted order group is not reported as not found', async () => {
-    const { orderGroupId } = await client.orderGroups.create({ contractsLimit: 5 });
+    const { order_group_id: orderGroupId } = await client.orderGroups.create({ contractsLimit: 5 });
     // A wrong id is a NotFoundError: the refusal alone is a real answer.
     expect(await caught(client.orderGroups.delete('00000000-0000-4000-b000-0000000fffff'))).toMatchObject({ status: 404 });
     sandbox.server.inject({ kind: 'reset-after', method: 'DELETE', path: `/trade-api/v2/portfolio/order_groups/${orderGroupId}` });

@@ -31,7 +31,7 @@ describe('hostile: a settled position is in the live list or the archive, never 
     expect(before).toEqual(['KXCS2MAJOR-26-NAVI', 'KXFEDDECISION-26DEC-C25']);
 
     setHistoricalCutoff(sandbox, new Date(Date.now() + 1000));
-    const archived = (await client.historical.positions()).marketPositions.map((p) => p.ticker);
+    const archived = (await client.historical.positions()).market_positions.map((p) => p.ticker);
     const live = (await client.getPositions()).market_positions.map((p) => p.ticker);
     expect(archived).toEqual(['KXCS2MAJOR-26-NAVI']);
     // Each position once across the two lists; the unsettled event's position stays live.

@@ -109,16 +109,16 @@ describe('kalshi communications inputs', () => {
     await client.communications.blockTrades.list({ ticker: 'KXA-1', status: 'pending', limit: 5 });
   });
 
-  it('answers as exact money: bids, target cost, centi-cent prices and centi-counts', async () => {
+  it('answers as sent: dollar-string bids and target cost, integer centi-cent prices and centi-counts, no Money copies', async () => {
     make();
     const quote = { id: QUOTE, rfq_id: RFQ, creator_id: 'c1', rfq_creator_id: '0', market_ticker: 'KXA-1', contracts_fp: '0.00', yes_bid_dollars: '0.4512', no_bid_dollars: '0.0000', created_ts: '2026-01-01T00:00:00Z', updated_ts: '2026-01-01T00:00:00Z', status: 'open', rfq_target_cost_dollars: '25.5000' };
     nock(BASE).get(`${ROOT}/communications/rfqs/${RFQ}/quotes/${QUOTE}`).reply(200, { quote });
     const q = await client.communications.rfqs.quotes.get(RFQ, QUOTE);
-    expect([q.yesBid, q.noBid, q.rfqTargetCost]).toEqual([{ currency: 'USD', amount: '0.4512' }, { currency: 'USD', amount: '0.00' }, { currency: 'USD', amount: '25.50' }]);
+    expect(q).toEqual(quote);
     const proposal = { id: 'p1', proposer_user_id: 'u1', buyer_user_id: 'u1', seller_user_id: '', market_ticker: 'KXA-1', price_centi_cents: 4512, centicount: 5, maker_side: 'yes', expiration_ts: '2026-01-01T00:00:00Z', status: 'pending', created_ts: '2026-01-01T00:00:00Z', updated_ts: '2026-01-01T00:00:00Z', buyer_accepted: true, seller_accepted: false };
     nock(BASE).get(`${ROOT}/communications/block-trade-proposals`).reply(200, { block_trade_proposals: [proposal] });
-    const [p] = (await client.communications.blockTrades.list()).proposals;
-    expect([p!.price, p!.count]).toEqual([{ currency: 'USD', amount: '0.4512' }, '0.05']);
+    const [p] = (await client.communications.blockTrades.list()).block_trade_proposals;
+    expect(p).toEqual(proposal);
   });
 
   it('buckets and repeat safety: quote writes and block-trade accepts on Write, creates unsafe, accept/confirm/delete idempotent', async () => {

@@ -142,7 +142,7 @@ describe('kalshi market-data and historical inputs', () => {
     const page = await client.structuredTargets.list({ ids: ['st-1', 'st-2'], competition: 'NBA', pageSize: 50 });
     expect(targets.uri).toBe('/structured_targets?ids=st-1&ids=st-2&competition=NBA&page_size=50');
     // `details` is an open object: kept as sent.
-    expect(page.structuredTargets[0]!.details).toEqual({ league: 'NBA', nested: { a: 1 } });
+    expect(page.structured_targets[0]!.details).toEqual({ league: 'NBA', nested: { a: 1 } });
     const forecast = answer('/series/KXA/events/KXA-1/forecast_percentile_history', { forecast_history: [] });
     await client.getEventForecastHistory({ seriesTicker: 'KXA', eventTicker: 'KXA-1', percentiles: [0, 5000, 9999], periodMinutes: 0, ...RANGE });
     expect(forecast).toMatchObject({ uri: '/series/KXA/events/KXA-1/forecast_percentile_history?percentiles=0&percentiles=5000&percentiles=9999&start_ts=1780000000&end_ts=1780003600&period_interval=0', signed: true });
@@ -154,13 +154,14 @@ describe('kalshi market-data and historical inputs', () => {
     expect(fills).toMatchObject({ uri: '/historical/fills?ticker=KXA-1&subaccount=0', signed: true });
   });
 
-  it('incentive rewards in centi-cents become exact Money', async () => {
+  it('incentive rewards stay integer centi-cents as sent, with no Money copy; the page keeps its next_cursor', async () => {
     make();
     const program = { id: 'p', market_id: 'm', market_ticker: 'KXA-1', incentive_type: 'volume', incentive_description: 'd', start_date: '2026-01-01T00:00:00Z', end_date: '2026-02-01T00:00:00Z', paid_out: false };
     answer('/incentive_programs', { incentive_programs: [{ ...program, period_reward: 1, max_reward_per_account: 123_456_789 }, { ...program, period_reward: 10_000, max_reward_per_account: null }], next_cursor: 'c2' });
     const res = await client.incentivePrograms.list({ status: 'active' });
-    expect(res.cursor).toBe('c2');
-    expect(res.incentivePrograms.map((p) => [p.periodRewardMoney.amount, p.maxRewardPerAccountMoney?.amount])).toEqual([['0.0001', '12345.6789'], ['1.00', undefined]]);
+    expect(res.next_cursor).toBe('c2');
+    expect(res.incentive_programs.map((p) => [p.period_reward, p.max_reward_per_account])).toEqual([[1, 123_456_789], [10_000, null]]);
+    expect(Object.keys(res.incentive_programs[0]!)).not.toContain('periodRewardMoney');
   });
 
   it('a combination market: the body in the spec\'s names, and a repeat after a 503 (same combination, same market)', async () => {
@@ -168,7 +169,7 @@ describe('kalshi market-data and historical inputs', () => {
     nock(BASE).post(`${ROOT}/multivariate_event_collections/KXC-26`).reply(503, { code: 'unavailable', message: 'try again' });
     const created = answer('/multivariate_event_collections/KXC-26', { event_ticker: 'KXC-26-E', market_ticker: 'KXC-26-E-M' }, 'post');
     const res = await client.multivariate.createMarket('KXC-26', { selectedMarkets: [LEG, { marketTicker: 'KXB-2', eventTicker: 'KXB', side: 'no' }], withMarketPayload: false });
-    expect(res).toEqual({ eventTicker: 'KXC-26-E', marketTicker: 'KXC-26-E-M' });
+    expect(res).toEqual({ event_ticker: 'KXC-26-E', market_ticker: 'KXC-26-E-M' });
     expect(created).toMatchObject({ signed: true, body: { selected_markets: [{ market_ticker: 'KXA-1', event_ticker: 'KXA', side: 'yes' }, { market_ticker: 'KXB-2', event_ticker: 'KXB', side: 'no' }], with_market_payload: false } });
   });
 

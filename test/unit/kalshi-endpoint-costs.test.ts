@@ -19,8 +19,8 @@ describe('KalshiEndpointCostTable', () => {
   it('a listed template matches one path segment per parameter, by method, with or without the root', () => {
     const t = new KalshiEndpointCostTable(literal);
     t.set({
-      defaultCost: 12,
-      endpointCosts: [
+      default_cost: 12,
+      endpoint_costs: [
         { method: 'delete', path: '/trade-api/v2/portfolio/events/orders/{order_id}', cost: 3 },
         { method: 'GET', path: '/communications/quotes/{quote_id}', cost: 1 },
       ],
@@ -34,15 +34,15 @@ describe('KalshiEndpointCostTable', () => {
     expect(t.costOf('GET', '/markets', 10)).toBe(12);
     // The batch cancel is its own endpoint, though it fits …/{order_id}.
     expect(t.costOf('DELETE', '/portfolio/events/orders/batched', 2)).toBe(2);
-    t.set({ defaultCost: 10, endpointCosts: [{ method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 1 }] });
+    t.set({ default_cost: 10, endpoint_costs: [{ method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 1 }] });
     expect(t.costOf('DELETE', '/portfolio/events/orders/batched', 2)).toBe(1);
   });
 
   it('a later answer replaces the whole table', () => {
     const t = new KalshiEndpointCostTable();
-    t.set({ defaultCost: 10, endpointCosts: [{ method: 'GET', path: '/portfolio/balance', cost: 60 }] });
+    t.set({ default_cost: 10, endpoint_costs: [{ method: 'GET', path: '/portfolio/balance', cost: 60 }] });
     expect(t.costOf('GET', '/portfolio/balance', 10)).toBe(60);
-    t.set({ defaultCost: 10, endpointCosts: [] });
+    t.set({ default_cost: 10, endpoint_costs: [] });
     expect(t.costOf('GET', '/portfolio/balance', 10)).toBe(10);
   });
 });

@@ -53,7 +53,7 @@ describe('kalshi order tracker', () => {
     await tracker.settle();
     rest.order = restOrder('resting', '4.00', '6.00', 3000); // the same as the stream's
     await tracker.settle();
-    expect(updates.map((u) => [u.fillCount, u.source])).toEqual([['4.00', 'stream']]);
+    expect(updates.map((u) => [u.fill_count_fp, u.source])).toEqual([['4.00', 'stream']]);
     tracker.stop();
   });
 
@@ -61,7 +61,7 @@ describe('kalshi order tracker', () => {
     const rest = new FakeRest();
     const { tracker, updates } = make(rest);
     const fills: string[] = [];
-    tracker.on('fill', (f) => fills.push(`${f.tradeId} ${f.source}`));
+    tracker.on('fill', (f) => fills.push(`${f.trade_id} ${f.source}`));
     tracker.onStreamOrder(streamOrder('resting', '0.00', '10.00', 1000));
     tracker.onStreamFill(streamFill('t-1', '4.00'));
     // The final state arrives, but the fill of the last 6 was lost: the tracker reads the fills.
@@ -70,7 +70,7 @@ describe('kalshi order tracker', () => {
     rest.order = restOrder('executed', '10.00', '0.00', 5000);
     tracker.onStreamOrder(streamOrder('executed', '10.00', '0.00', 5000));
     const final = await tracker.done;
-    expect(final).toMatchObject({ status: 'executed', fillCount: '10.00' });
+    expect(final).toMatchObject({ status: 'executed', fill_count_fp: '10.00' });
     expect(fills).toEqual(['t-1 stream', 't-2 rest']);
     expect(updates.map((u) => u.status)).toEqual(['resting', 'executed']);
     // After the end nothing more is reported.

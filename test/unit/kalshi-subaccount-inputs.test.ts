@@ -144,7 +144,7 @@ describe('kalshi subaccount, transfer and FCM inputs', () => {
     make(2);
     const bodies: unknown[] = [];
     nock(BASE).post(`${ROOT}/portfolio/intra_exchange_instance_transfer`).times(2).reply(200, (_u, b) => (bodies.push(b), { transfer_id: 't1' }));
-    expect(await client.exchangeTransfers.create({ source: 'event_contract', destination: 'margined', amount: '10.0001' })).toEqual({ transferId: 't1' });
+    expect(await client.exchangeTransfers.create({ source: 'event_contract', destination: 'margined', amount: '10.0001' })).toEqual({ transfer_id: 't1' });
     await client.exchangeTransfers.create({ source: 'event_contract', destination: 'event_contract', sourceShard: 0, destinationShard: 2, sourceSubaccount: 1, destinationSubaccount: 1, amountCents: 5 });
     expect(bodies).toEqual([
       { source: 'event_contract', destination: 'margined', amount: 100_001 },
@@ -172,7 +172,7 @@ describe('kalshi subaccount, transfer and FCM inputs', () => {
     expect(await client.subaccounts.create({ exchangeIndex: 0 })).toEqual({ subaccount: 4 });
     await client.fcm.dailyCap.set(SUB, money('250.5', 'USD'));
     expect(await client.fcm.blockedCategories.update({ subtraderId: SUB, category: 'Politics', blocked: true })).toEqual(['Politics']);
-    expect(await client.fcm.subtraders.create('alpha')).toEqual({ subtraderId: SUB });
+    expect(await client.fcm.subtraders.create('alpha')).toEqual({ subtrader_id: SUB });
     expect(seen).toEqual([
       ['allocation', { allocations: [{ exchange_index: 0, percent: 70 }, { exchange_index: 2, percent: 30 }], resting_margin_reservation: 'none' }],
       ['netting', { subaccount_number: 4, enabled: false }],

@@ -205,16 +205,16 @@ describe('kalshi wire format', () => {
     expect((err as Error).message).toMatch(/Premier/);
   });
 
-  it('getOrderbooks: repeated tickers keys, signed, books by ticker; more than 100 refused before sending', async () => {
+  it('getOrderbooks: repeated tickers keys, signed, the wire\'s list of books with the best bid and ask added; more than 100 refused before sending', async () => {
     make();
     nock(BASE, { reqheaders: { 'kalshi-access-key': 'key-1' } })
       .get('/trade-api/v2/markets/orderbooks')
       .query((q) => JSON.stringify(q) === JSON.stringify({ tickers: ['A', 'B'] }))
       .reply(200, { orderbooks: [{ ticker: 'A', orderbook_fp: { yes_dollars: [['0.4300', '3.00']], no_dollars: [['0.5600', '2.40']] } }, { ticker: 'B', orderbook_fp: { yes_dollars: [], no_dollars: [] } }] });
     const books = await client.getOrderbooks(['A', 'B']);
-    expect(Object.keys(books)).toEqual(['A', 'B']);
-    expect(books.A?.bestYesAsk?.amount).toBe('0.44');
-    expect(books.B?.bestYesBid).toBeUndefined();
+    expect(books.map((b) => b.ticker)).toEqual(['A', 'B']);
+    expect(books[0]).toEqual({ ticker: 'A', orderbook_fp: { yes_dollars: [['0.4300', '3.00']], no_dollars: [['0.5600', '2.40']] }, bestYesBid: { currency: 'USD', amount: '0.43' }, bestYesAsk: { currency: 'USD', amount: '0.44' } });
+    expect(books[1]?.bestYesBid).toBeUndefined();
     const many = Array.from({ length: 101 }, (_, i) => `T${i}`);
     expect(await caught(client.getOrderbooks(many))).toMatchObject({ name: 'ValidationError' });
     expect(await caught(client.getOrderbooks([]))).toMatchObject({ name: 'ValidationError' });

@@ -74,7 +74,7 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
 
   // Books: unsigned and signed (§11 #1), one and many; an unknown market; the batch read needs a signature.
   const book = await anon.getOrderbook(FED, { depth: 2 });
-  expect(book.yesBids).toHaveLength(2);
+  expect(book.orderbook_fp.yes_dollars).toHaveLength(2);
   await a.getOrderbook(BTC);
   expect(await statusOf(a.getOrderbook('KXNOPE-1'))).toBe(404);
   await a.getOrderbooks([FED, BTC]);
@@ -164,12 +164,12 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   // ---- order groups ----
   const group = await a.orderGroups.create({ contractsLimit: '3' });
   await a.orderGroups.list();
-  await a.orderGroups.updateLimit(group.orderGroupId, { contractsLimit: 4 });
-  await a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.20', timeInForce: 'good_till_canceled', orderGroupId: group.orderGroupId });
-  await a.orderGroups.get(group.orderGroupId);
-  await a.orderGroups.trigger(group.orderGroupId);
-  await a.orderGroups.reset(group.orderGroupId);
-  await a.orderGroups.delete(group.orderGroupId);
+  await a.orderGroups.updateLimit(group.order_group_id, { contractsLimit: 4 });
+  await a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.20', timeInForce: 'good_till_canceled', orderGroupId: group.order_group_id });
+  await a.orderGroups.get(group.order_group_id);
+  await a.orderGroups.trigger(group.order_group_id);
+  await a.orderGroups.reset(group.order_group_id);
+  await a.orderGroups.delete(group.order_group_id);
   const gone = '00000000-0000-4000-8000-ffffffffffff';
   expect(await statusOf(a.orderGroups.get(gone))).toBe(404);
   expect(await statusOf(a.orderGroups.trigger(gone))).toBe(404);
@@ -180,10 +180,10 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   // Orders in an unknown group, and in a triggered one, are refused (400: CreateOrderV2 lists no 404).
   expect(await raw('POST', '/portfolio/events/orders', { body: { ticker: FED, side: 'bid', count: '1', price: '0.20', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'maker', order_group_id: gone } })).toBe(400);
   const hit = await a.orderGroups.create({ contractsLimit: '1' });
-  await a.orderGroups.trigger(hit.orderGroupId);
-  expect(await statusOf(a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.20', timeInForce: 'good_till_canceled', orderGroupId: hit.orderGroupId }))).toBe(400);
-  expect(await raw('PUT', `/portfolio/order_groups/${hit.orderGroupId}/limit`, { body: { contracts_limit_fp: '-1' } })).toBe(400);
-  await a.orderGroups.delete(hit.orderGroupId);
+  await a.orderGroups.trigger(hit.order_group_id);
+  expect(await statusOf(a.createOrder({ ticker: FED, side: 'bid', count: '1', price: '0.20', timeInForce: 'good_till_canceled', orderGroupId: hit.order_group_id }))).toBe(400);
+  expect(await raw('PUT', `/portfolio/order_groups/${hit.order_group_id}/limit`, { body: { contracts_limit_fp: '-1' } })).toBe(400);
+  await a.orderGroups.delete(hit.order_group_id);
 
   // ---- API keys ----
   await a.apiKeys.list();

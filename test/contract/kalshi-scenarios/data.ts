@@ -50,7 +50,7 @@ export const scenario: KalshiScenario = {
     expect((await anon.getSportFilters()).sport_ordering.length).toBeGreaterThan(0);
 
     // ---- incentive programs ----
-    expect((await anon.incentivePrograms.list({ status: 'active', limit: 1 })).cursor).toBeTruthy();
+    expect((await anon.incentivePrograms.list({ status: 'active', limit: 1 })).next_cursor).toBeTruthy();
     await anon.incentivePrograms.list({ status: 'paid_out' });
     expect(await raw('GET', '/incentive_programs?status=ended', { as: 'none' })).toBe(400);
 
@@ -62,14 +62,14 @@ export const scenario: KalshiScenario = {
     expect(await raw('GET', `${forecastPath}&period_interval=5`)).toBe(400);
 
     // ---- multivariate ----
-    expect((await anon.multivariate.listCollections({ status: 'open' })).collections).toHaveLength(1);
+    expect((await anon.multivariate.listCollections({ status: 'open' })).multivariate_contracts).toHaveLength(1);
     await anon.multivariate.listCollections({ seriesTicker: 'KXMVECS2', limit: 1 });
     expect(await raw('GET', '/multivariate_event_collections?status=settled', { as: 'none' })).toBe(400);
     expect((await anon.multivariate.getCollection(CROSS)).collection_ticker).toBe(CROSS);
     expect(await raw('GET', '/multivariate_event_collections/KXMVENOPE-26', { as: 'none' })).toBe(404);
     const made = await client.multivariate.createMarket(CROSS, { selectedMarkets: [FED, CS2], withMarketPayload: true });
-    expect(made.market?.ticker).toBe(made.marketTicker);
-    expect(await client.multivariate.createMarket(CROSS, { selectedMarkets: [CS2, FED] })).toEqual({ eventTicker: made.eventTicker, marketTicker: made.marketTicker });
+    expect(made.market?.ticker).toBe(made.market_ticker);
+    expect(await client.multivariate.createMarket(CROSS, { selectedMarkets: [CS2, FED] })).toEqual({ event_ticker: made.event_ticker, market_ticker: made.market_ticker });
     const legs = [FED, CS2].map((l) => ({ market_ticker: l.marketTicker, event_ticker: l.eventTicker, side: l.side }));
     expect(await raw('POST', `/multivariate_event_collections/${CROSS}`, { body: { selected_markets: legs }, as: 'none' })).toBe(401);
     expect(await raw('POST', `/multivariate_event_collections/${CROSS}`, { body: { selected_markets: legs.slice(0, 1) } })).toBe(400);

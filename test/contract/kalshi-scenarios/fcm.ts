@@ -42,7 +42,7 @@ export const scenario: KalshiScenario = {
     const nobody = `${userId}_nobody`;
 
     // CreateFCMSubtrader: 201, 409, 400; ListFCMSubtraders.
-    const { subtraderId } = await client.fcm.subtraders.create('contract');
+    const { subtrader_id: subtraderId } = await client.fcm.subtraders.create('contract');
     expect(await failure(client.fcm.subtraders.create('contract'))).toMatchObject({ status: 409 });
     expect(await raw('POST', '/fcm/subtraders', { body: { subtrader_suffix: 'not valid!' } })).toBe(400);
     expect(await client.fcm.subtraders.list()).toHaveLength(1);
@@ -80,7 +80,7 @@ export const scenario: KalshiScenario = {
     expect(await failure(client.fcm.listOrders({ subtraderId: nobody }))).toMatchObject({ status: 404 });
 
     // Positions: 200, 400, 404.
-    expect((await client.fcm.listPositions({ subtraderId, settlementStatus: 'all' })).marketPositions.length).toBeGreaterThan(0);
+    expect((await client.fcm.listPositions({ subtraderId, settlementStatus: 'all' })).market_positions.length).toBeGreaterThan(0);
     expect(await raw('GET', '/fcm/positions')).toBe(400);
     expect(await failure(client.fcm.listPositions({ subtraderId: nobody }))).toMatchObject({ status: 404 });
   },

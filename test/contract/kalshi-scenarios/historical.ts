@@ -54,8 +54,8 @@ export const scenario: KalshiScenario = {
       expect((await client.historical.orders({ ticker: MARKET })).orders.map((o) => o.status).sort()).toEqual(['canceled', 'executed']);
       await client.historical.orders({ limit: 1, minTs: 0 });
       const positions = await client.historical.positions({ eventTicker: EVENT });
-      expect(positions.marketPositions.map((p) => p.ticker)).toEqual([MARKET]);
-      expect(positions.eventPositions.map((p) => p.event_ticker)).toEqual([EVENT]);
+      expect(positions.market_positions.map((p) => p.ticker)).toEqual([MARKET]);
+      expect(positions.event_positions.map((p) => p.event_ticker)).toEqual([EVENT]);
       await client.historical.positions({ limit: 1 });
       for (const path of ['/historical/fills', '/historical/orders', '/historical/positions']) expect(await raw('GET', path, { as: 'none' }), path).toBe(401);
       expect(await raw('GET', '/historical/fills?limit=0')).toBe(400);

@@ -53,7 +53,7 @@ export const scenario: KalshiScenario = {
     expect(await raw('PUT', '/portfolio/subaccounts/netting', { body: { subaccount_number: 1 } })).toBe(400);
 
     // IntraExchangeInstanceTransfer and its reads: 200, 400, 404.
-    const { transferId } = await client.exchangeTransfers.create({ source: 'event_contract', destination: 'margined', amount: '1.0001' });
+    const { transfer_id: transferId } = await client.exchangeTransfers.create({ source: 'event_contract', destination: 'margined', amount: '1.0001' });
     await client.exchangeTransfers.create({ source: 'event_contract', destination: 'event_contract', destinationShard: 2, amountCents: 100 });
     expect(await raw('POST', '/portfolio/intra_exchange_instance_transfer', { body: { source: 'event_contract', destination: 'margined', amount: 0 } })).toBe(400);
     expect(await failure(client.exchangeTransfers.create({ source: 'margined', destination: 'event_contract', amount: '5000.00' }))).toMatchObject({ status: 400 });
