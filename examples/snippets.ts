@@ -218,8 +218,8 @@ export async function kalshiRfq(sandbox: Sandbox): Promise<string> {
   const a = createKalshiClient({ keyId: sandbox.kalshi.keyId, privateKeyPem: sandbox.kalshi.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
   const b = createKalshiClient({ keyId: maker.keyId, privateKeyPem: maker.privateKeyPem, baseUrl: sandbox.kalshi.baseUrl });
   // User A asks for 10 contracts; user B quotes; A takes B's YES bid; B confirms.
-  const { rfqId } = await a.communications.rfqs.create({ ticker: 'KXFEDDECISION-26DEC-C25', contracts: 10, restRemainder: false });
-  const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.40', noBid: '0.55', restRemainder: false });
+  const { id: rfqId } = await a.communications.rfqs.create({ ticker: 'KXFEDDECISION-26DEC-C25', contracts: 10, restRemainder: false });
+  const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.40', noBid: '0.55', restRemainder: false });
   await a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'yes' }); // B buys YES at 0.40, A gets NO at 0.60
   await b.communications.rfqs.quotes.confirm(rfqId, quoteId);                  // executes: both see the fill
   const fills = await b.getFills({ ticker: 'KXFEDDECISION-26DEC-C25' });

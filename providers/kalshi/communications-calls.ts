@@ -242,7 +242,7 @@ export interface KalshiCommunications {
      * here, so it is never retried once it may have been sent; after an OutcomeUnknownError,
      * list your RFQs (`rfqs.list({ userFilter: 'self', ticker })`) before creating another.
      */
-    create(input: KalshiCreateRfq, options?: CallOptions): Promise<{ rfqId: string }>;
+    create(input: KalshiCreateRfq, options?: CallOptions): Promise<{ readonly id: string }>;
     /** Delete (close) your RFQ and its open quotes. Repeat-safe: deleting it again is harmless. */
     delete(rfqId: string, options?: CallOptions): Promise<void>;
     /** The quotes on one RFQ: read, withdraw, accept, confirm. */
@@ -277,7 +277,7 @@ export interface KalshiCommunications {
      * RFQ. Not repeat-safe (no client id): never retried once it may have been sent; after an
      * OutcomeUnknownError, list your quotes on the RFQ (`quotes.list({ userFilter: 'self', rfqId })`).
      */
-    create(input: KalshiCreateQuote, options?: CallOptions): Promise<{ quoteId: string }>;
+    create(input: KalshiCreateQuote, options?: CallOptions): Promise<{ readonly id: string }>;
     /**
      * One quote by id (signed, read).
      * @deprecated Kalshi deprecated `GET /communications/quotes/{quote_id}`: use `rfqs.quotes.get(rfqId, quoteId)`.
@@ -312,7 +312,7 @@ export interface KalshiCommunications {
      * Propose a block trade. Not repeat-safe (no client id): never retried once it may have
      * been sent; after an OutcomeUnknownError, list your proposals (`blockTrades.list({ ticker })`).
      */
-    propose(input: KalshiProposeBlockTrade, options?: CallOptions): Promise<{ proposalId: string }>;
+    propose(input: KalshiProposeBlockTrade, options?: CallOptions): Promise<{ readonly block_trade_proposal_id: string }>;
     /**
      * Accept a proposal as its buyer or seller (Write bucket); it executes once both have.
      * Repeat-safe: accepting again is harmless.
@@ -474,7 +474,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
           outcomeHint: `List your RFQs (communications.rfqs.list({ userFilter: 'self', ticker: '${q.ticker}' })) to see whether it was created before creating another.`,
           call: c,
         });
-        return { rfqId: res.id };
+        return { id: res.id };
       },
       async delete(rfqId, c) {
         const r = parseInput(PROVIDER, 'communications.rfqs.delete', id, rfqId);
@@ -524,7 +524,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
           outcomeHint: `List your quotes on the RFQ (communications.quotes.list({ userFilter: 'self', rfqId: '${q.rfqId}' })) to see whether it was created; a new quote would replace it.`,
           call: c,
         });
-        return { quoteId: res.id };
+        return { id: res.id };
       },
       async get(quoteId, c) {
         const quote = parseInput(PROVIDER, 'communications.quotes.get', id, quoteId);
@@ -566,7 +566,7 @@ export function createKalshiCommunicationsCalls(send: KalshiOperationSender): { 
           outcomeHint: `List your block-trade proposals (communications.blockTrades.list({ ticker: '${p.ticker}' })) to see whether it was made before proposing again.`,
           call: c,
         });
-        return { proposalId: res.block_trade_proposal_id };
+        return { block_trade_proposal_id: res.block_trade_proposal_id };
       },
       async accept(proposalId, input = {}, c) {
         const proposal = parseInput(PROVIDER, 'communications.blockTrades.accept', id, proposalId);

@@ -149,7 +149,7 @@ export interface KalshiSubaccountCalls {
      * once it may have been sent; after an OutcomeUnknownError, `balances()` shows whether a
      * new number appeared.
      */
-    create(input?: { exchangeIndex?: number }, options?: CallOptions): Promise<{ subaccount: number }>;
+    create(input?: { exchangeIndex?: number }, options?: CallOptions): Promise<{ readonly subaccount_number: number }>;
     /** The cash of every subaccount, the primary (0) included (read). */
     balances(options?: CallOptions): Promise<KalshiSubaccountBalance[]>;
     /**
@@ -303,7 +303,7 @@ export function createKalshiSubaccountCalls(send: KalshiOperationSender): Kalshi
           outcomeHint: 'subaccounts.balances() lists every subaccount: check whether a new number appeared before creating another.',
           call: c,
         });
-        return { subaccount: res.subaccount_number };
+        return { subaccount_number: res.subaccount_number };
       },
       async balances(c) {
         return (await send('GetSubaccountBalances', balancesAnswer, { call: c })).subaccount_balances;

@@ -49,7 +49,7 @@ describe('kalshi communications against the sandbox', () => {
     expect(idA).not.toBe(idB);
     expect(idA).not.toBe(userA.userId);
 
-    const { rfqId } = await a.communications.rfqs.create({ ticker, contracts: 10, restRemainder: false });
+    const { id: rfqId } = await a.communications.rfqs.create({ ticker, contracts: 10, restRemainder: false });
     // B sees the broadcast RFQ, without A's private fields.
     const seen = (await b.communications.rfqs.list({ ticker, status: 'open' })).rfqs;
     expect(seen.map((r) => r.id)).toEqual([rfqId]);
@@ -57,7 +57,7 @@ describe('kalshi communications against the sandbox', () => {
     expect(seen[0]!.creator_user_id).toBeUndefined();
     expect((await a.communications.rfqs.get(rfqId)).creator_user_id).toBe(userA.userId);
 
-    const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.40', noBid: '0.55', restRemainder: false });
+    const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.40', noBid: '0.55', restRemainder: false });
     const onMine = (await a.communications.quotes.list({ rfqUserFilter: 'self' })).quotes;
     expect(onMine.map((q) => q.id)).toEqual([quoteId]);
     expect(onMine[0]).toMatchObject({ creator_id: idB, rfq_creator_id: idA, yes_bid_dollars: '0.4000', status: 'open' });
@@ -110,8 +110,8 @@ describe('kalshi communications against the sandbox', () => {
 
   it('accepting "no" makes the creator the YES buyer at 1 − no_bid', async () => {
     const ticker = tickers[3]!;
-    const { rfqId } = await a.communications.rfqs.create({ ticker, contracts: '2.5', restRemainder: true });
-    const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0', noBid: '0.90', restRemainder: false });
+    const { id: rfqId } = await a.communications.rfqs.create({ ticker, contracts: '2.5', restRemainder: true });
+    const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0', noBid: '0.90', restRemainder: false });
     expect(await caught(a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'yes' }))).toMatchObject({ status: 400, providerCode: 'side_not_quoted' });
     await a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'no' });
     await b.communications.rfqs.quotes.confirm(rfqId, quoteId);
@@ -125,7 +125,7 @@ describe('kalshi communications against the sandbox', () => {
     const [beforeA, beforeB] = [await cents(a), await cents(b)];
     expect(await caught(c.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker, price: '0.30', count: 5, makerSide: 'no', expiresAt: new Date(Date.now() + 60_000) })))
       .toMatchObject({ status: 403 });
-    const { proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker, price: '0.30', count: 5, makerSide: 'no', expiresAt: new Date(Date.now() + 60_000) });
+    const { block_trade_proposal_id: proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker, price: '0.30', count: 5, makerSide: 'no', expiresAt: new Date(Date.now() + 60_000) });
     const [forB] = (await b.communications.blockTrades.list({ ticker })).block_trade_proposals;
     expect(forB).toMatchObject({ id: proposalId, buyer_user_id: '', seller_user_id: userB.userId, price_centi_cents: 3000, centicount: 500, buyer_accepted: true, seller_accepted: false, status: 'pending' });
     expect(Object.keys(forB!)).not.toEqual(expect.arrayContaining(['price']));
@@ -152,7 +152,7 @@ describe('kalshi communications against the sandbox', () => {
 
   it('a proposal not accepted by its expiry lapses', async () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
-    const { proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker: tickers[2]!, price: '0.50', count: '1', makerSide: 'yes', expiresAt });
+    const { block_trade_proposal_id: proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA.userId, sellerUserId: userB.userId, ticker: tickers[2]!, price: '0.50', count: '1', makerSide: 'yes', expiresAt });
     while (Date.now() <= expiresAt * 1000) await new Promise((r) => setTimeout(r, 100));
     expect(await caught(b.communications.blockTrades.accept(proposalId))).toMatchObject({ status: 400, providerCode: 'proposal_expired' });
     expect((await b.communications.blockTrades.list({ status: 'expired' })).block_trade_proposals.map((p) => p.id)).toEqual([proposalId]);
@@ -161,8 +161,8 @@ describe('kalshi communications against the sandbox', () => {
 
   it('deleting an RFQ cancels its quotes; a quote on it is refused; deletes repeat harmlessly; others get 404', async () => {
     const ticker = tickers[2]!;
-    const { rfqId } = await a.communications.rfqs.create({ ticker, contracts: 3, restRemainder: false });
-    const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.45', noBid: '0.50', restRemainder: false });
+    const { id: rfqId } = await a.communications.rfqs.create({ ticker, contracts: 3, restRemainder: false });
+    const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.45', noBid: '0.50', restRemainder: false });
     expect(await caught(b.communications.rfqs.delete(rfqId))).toMatchObject({ status: 404 });
     await a.communications.rfqs.delete(rfqId);
     await a.communications.rfqs.delete(rfqId);
@@ -171,8 +171,8 @@ describe('kalshi communications against the sandbox', () => {
     expect(await caught(b.communications.quotes.create({ rfqId, yesBid: '0.45', noBid: '0.50', restRemainder: false }))).toMatchObject({ status: 400, providerCode: 'rfq_closed' });
     expect(await caught(a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'yes' }))).toMatchObject({ status: 400, providerCode: 'quote_not_open' });
     // Withdrawing a quote: only its quoter, and again is harmless.
-    const { rfqId: second } = await a.communications.rfqs.create({ ticker, contracts: 3, restRemainder: false });
-    const { quoteId: q2 } = await b.communications.quotes.create({ rfqId: second, yesBid: '0.45', noBid: '0.50', restRemainder: false });
+    const { id: second } = await a.communications.rfqs.create({ ticker, contracts: 3, restRemainder: false });
+    const { id: q2 } = await b.communications.quotes.create({ rfqId: second, yesBid: '0.45', noBid: '0.50', restRemainder: false });
     expect(await caught(a.communications.rfqs.quotes.delete(second, q2))).toMatchObject({ status: 404 });
     await b.communications.rfqs.quotes.delete(second, q2);
     await b.communications.rfqs.quotes.delete(second, q2);
@@ -184,8 +184,8 @@ describe('kalshi communications against the sandbox', () => {
     const state = communicationsState(sandbox);
     state.confirmWindowMs = 50;
     try {
-      const { rfqId } = await a.communications.rfqs.create({ ticker: tickers[4]!, contracts: 1, restRemainder: false });
-      const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.20', noBid: '0.70', restRemainder: false });
+      const { id: rfqId } = await a.communications.rfqs.create({ ticker: tickers[4]!, contracts: 1, restRemainder: false });
+      const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.20', noBid: '0.70', restRemainder: false });
       await a.communications.rfqs.quotes.accept(rfqId, quoteId, { side: 'no' });
       await new Promise((r) => setTimeout(r, 80));
       expect(await caught(b.communications.rfqs.quotes.confirm(rfqId, quoteId))).toMatchObject({ status: 400, providerCode: 'quote_not_accepted' });
@@ -218,7 +218,7 @@ describe('kalshi communications against the sandbox', () => {
     expect(posts('/communications/quotes')).toBe(quotesSent + 1);
     const open = (await b.communications.quotes.list({ userFilter: 'self', rfqId: mine[0]!.id, status: 'open' })).quotes;
     expect(open).toHaveLength(1);
-    const { quoteId } = await b.communications.quotes.create({ rfqId: mine[0]!.id, yesBid: '0.11', noBid: '0.85', restRemainder: false });
+    const { id: quoteId } = await b.communications.quotes.create({ rfqId: mine[0]!.id, yesBid: '0.11', noBid: '0.85', restRemainder: false });
     expect((await b.communications.quotes.list({ rfqId: mine[0]!.id, status: 'open' })).quotes.map((q) => q.id)).toEqual([quoteId]);
     expect(await b.communications.rfqs.quotes.get(mine[0]!.id, open[0]!.id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'replaced' });
 
@@ -232,8 +232,8 @@ describe('kalshi communications against the sandbox', () => {
 
   it('the deprecated quote paths serve the same quotes', async () => {
     const ticker = tickers[6]!;
-    const { rfqId } = await a.communications.rfqs.create({ ticker, contracts: 1, restRemainder: false });
-    const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.05', noBid: '0.90', restRemainder: false });
+    const { id: rfqId } = await a.communications.rfqs.create({ ticker, contracts: 1, restRemainder: false });
+    const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.05', noBid: '0.90', restRemainder: false });
     expect(await b.communications.quotes.get(quoteId)).toMatchObject({ id: quoteId, rfq_id: rfqId, status: 'open' });
     await a.communications.quotes.accept(quoteId, { side: 'no' });
     await b.communications.quotes.confirm(quoteId);

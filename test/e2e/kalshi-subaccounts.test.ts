@@ -50,8 +50,8 @@ describe('kalshi subaccounts against the sandbox', () => {
     const refused = await caught(basic.subaccounts.create());
     expect(refused).toBeInstanceOf(InvalidRequestError);
     expect(refused).toMatchObject({ status: 400, providerCode: 'insufficient_api_usage_level' });
-    expect(await client.subaccounts.create()).toEqual({ subaccount: 1 });
-    expect(await client.subaccounts.create({ exchangeIndex: 0 })).toEqual({ subaccount: 2 });
+    expect(await client.subaccounts.create()).toEqual({ subaccount_number: 1 });
+    expect(await client.subaccounts.create({ exchangeIndex: 0 })).toEqual({ subaccount_number: 2 });
     const balances = await client.subaccounts.balances();
     // The wire's dollar string, exact, and no Money copy beside it.
     expect(balances.map((b) => [b.subaccount_number, b.exchange_index, b.balance])).toEqual([

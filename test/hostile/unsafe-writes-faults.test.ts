@@ -55,7 +55,7 @@ describe('hostile: money-moving writes under lost, cut and garbled answers', () 
 
   for (const kind of FAULTS) {
     it(`subaccount transfer (${kind}): retried only under its client_transfer_id, money moved once`, async () => {
-      const { subaccount } = await a.subaccounts.create();
+      const { subaccount_number: subaccount } = await a.subaccounts.create();
       const bal = async (n: number) => (await a.subaccounts.balances()).filter((x) => x.subaccount_number === n).reduce((s, x) => s + Number(x.balance), 0);
       const before0 = await bal(0);
       const before = count(ks.server, 'POST', `${ROOT}/portfolio/subaccounts/transfer`);
@@ -88,7 +88,7 @@ describe('hostile: money-moving writes under lost, cut and garbled answers', () 
 
     it(`block trade accept (${kind}): the trade executes once`, async () => {
       const ticker = ks.markets[0]!.ticker;
-      const { proposalId } = await b.communications.blockTrades.propose({ buyerUserId: userB.userId, sellerUserId: userA.userId, ticker, price: '0.50', count: '1', makerSide: 'yes', expiresAt: Math.floor(Date.now() / 1000) + 600 });
+      const { block_trade_proposal_id: proposalId } = await b.communications.blockTrades.propose({ buyerUserId: userB.userId, sellerUserId: userA.userId, ticker, price: '0.50', count: '1', makerSide: 'yes', expiresAt: Math.floor(Date.now() / 1000) + 600 });
       const trades = ks.engine.trades(ticker).length;
       inject(ks.server, kind, 'POST', /\/block-trade-proposals\/[^/]+\/accept$/);
       const result = await outcome(a.communications.blockTrades.accept(proposalId));

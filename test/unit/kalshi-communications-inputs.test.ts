@@ -88,15 +88,15 @@ describe('kalshi communications inputs', () => {
   it('the wire: bids padded and "0" declined, counts exact, centi-cents and ISO expiry, filters by their spec names', async () => {
     make();
     nock(BASE).post(`${ROOT}/communications/quotes`, { rfq_id: RFQ, yes_bid: '0.00', no_bid: '0.505', rest_remainder: true, post_only: true }).reply(201, { id: QUOTE });
-    expect(await client.communications.quotes.create({ rfqId: RFQ, yesBid: '0', noBid: '.505', restRemainder: true, postOnly: true })).toEqual({ quoteId: QUOTE });
+    expect(await client.communications.quotes.create({ rfqId: RFQ, yesBid: '0', noBid: '.505', restRemainder: true, postOnly: true })).toEqual({ id: QUOTE });
     nock(BASE).post(`${ROOT}/communications/rfqs`, { market_ticker: 'KXA-1', contracts_fp: '2.50', rest_remainder: false }).reply(201, { id: RFQ });
-    expect(await client.communications.rfqs.create({ ticker: 'KXA-1', contracts: 2.5, restRemainder: false })).toEqual({ rfqId: RFQ });
+    expect(await client.communications.rfqs.create({ ticker: 'KXA-1', contracts: 2.5, restRemainder: false })).toEqual({ id: RFQ });
     nock(BASE).post(`${ROOT}/communications/rfqs`, { market_ticker: 'KXA-1', target_cost_dollars: '100.00', target_cost_excludes_fees: true, rest_remainder: false, replace_existing: true }).reply(201, { id: RFQ });
     await client.communications.rfqs.create({ ticker: 'KXA-1', targetCost: '0100', targetCostExcludesFees: true, restRemainder: false, replaceExisting: true });
     nock(BASE)
       .post(`${ROOT}/communications/block-trade-proposals`, { buyer_user_id: 'u-buyer', seller_user_id: 'u-seller', market_ticker: 'KXA-1', price_centi_cents: 4512, centicount: 1050, maker_side: 'no', expiration_ts: '2030-03-17T17:46:40.000Z' })
       .reply(201, { block_trade_proposal_id: 'p1' });
-    expect(await client.communications.blockTrades.propose({ ...PROPOSE, price: '0.4512', count: '10.5', makerSide: 'no', expiresAt: new Date(1_900_000_000_999) })).toEqual({ proposalId: 'p1' });
+    expect(await client.communications.blockTrades.propose({ ...PROPOSE, price: '0.4512', count: '10.5', makerSide: 'no', expiresAt: new Date(1_900_000_000_999) })).toEqual({ block_trade_proposal_id: 'p1' });
     nock(BASE).put(`${ROOT}/communications/rfqs/${RFQ}/quotes/${QUOTE}/accept`, { accepted_side: 'no' }).reply(204);
     await client.communications.rfqs.quotes.accept(RFQ, QUOTE, { side: 'no' });
     nock(BASE).put(`${ROOT}/communications/rfqs/${RFQ}/quotes/${QUOTE}/confirm`, {}).reply(204);

@@ -169,7 +169,7 @@ describe('kalshi subaccount, transfer and FCM inputs', () => {
       .post(`${ROOT}/fcm/subtraders`).reply(201, (_u, b) => (seen.push(['subtrader', b]), { subtrader_id: SUB }));
     await client.targetAllocation.set({ allocations: [{ exchangeIndex: 0, percent: 70 }, { exchangeIndex: 2, percent: 30 }], restingMarginReservation: 'none' });
     await client.subaccounts.setNetting({ subaccount: 4, enabled: false });
-    expect(await client.subaccounts.create({ exchangeIndex: 0 })).toEqual({ subaccount: 4 });
+    expect(await client.subaccounts.create({ exchangeIndex: 0 })).toEqual({ subaccount_number: 4 });
     await client.fcm.dailyCap.set(SUB, money('250.5', 'USD'));
     expect(await client.fcm.blockedCategories.update({ subtraderId: SUB, category: 'Politics', blocked: true })).toEqual(['Politics']);
     expect(await client.fcm.subtraders.create('alpha')).toEqual({ subtrader_id: SUB });

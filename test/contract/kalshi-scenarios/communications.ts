@@ -28,12 +28,12 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   await b.communications.getId();
 
   // RFQ → quote → accept → confirm, on the RFQ-scoped paths.
-  const { rfqId } = await a.communications.rfqs.create({ ticker: rfqTicker, contracts: 2, restRemainder: false });
+  const { id: rfqId } = await a.communications.rfqs.create({ ticker: rfqTicker, contracts: 2, restRemainder: false });
   expectStatus('a second open RFQ on the market', await statusOf(a.communications.rfqs.create({ ticker: rfqTicker, contracts: 2, restRemainder: false })), 409);
   await b.communications.rfqs.list({ ticker: rfqTicker, status: 'open', limit: 10 });
   for await (const rfq of b.communications.rfqs.all({ limit: 1 })) void rfq;
   const rfq = await a.communications.rfqs.get(rfqId);
-  const { quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.30', noBid: '0.60', restRemainder: false });
+  const { id: quoteId } = await b.communications.quotes.create({ rfqId, yesBid: '0.30', noBid: '0.60', restRemainder: false });
   await a.communications.quotes.list({ rfqUserFilter: 'self' });
   for await (const q of b.communications.quotes.all({ userFilter: 'self', limit: 1 })) void q;
   const quote = await b.communications.rfqs.quotes.get(rfqId, quoteId);
@@ -42,25 +42,25 @@ async function run(ctx: KalshiScenarioContext): Promise<void> {
   await a.communications.rfqs.quotes.get(rfqId, quoteId);
 
   // A quote withdrawn, an RFQ deleted.
-  const { rfqId: second } = await a.communications.rfqs.create({ ticker: rfqTicker, targetCost: '10', restRemainder: true });
-  const { quoteId: withdrawn } = await b.communications.quotes.create({ rfqId: second, yesBid: '0.25', noBid: '0', restRemainder: false });
+  const { id: second } = await a.communications.rfqs.create({ ticker: rfqTicker, targetCost: '10', restRemainder: true });
+  const { id: withdrawn } = await b.communications.quotes.create({ rfqId: second, yesBid: '0.25', noBid: '0', restRemainder: false });
   await a.communications.rfqs.quotes.get(second, withdrawn);
   await b.communications.rfqs.quotes.delete(second, withdrawn);
   await a.communications.rfqs.delete(second);
 
   // The deprecated quote paths.
-  const { rfqId: third } = await a.communications.rfqs.create({ ticker: deprecatedTicker, contracts: 1, restRemainder: false });
-  const { quoteId: old } = await b.communications.quotes.create({ rfqId: third, yesBid: '0.10', noBid: '0.80', restRemainder: false });
+  const { id: third } = await a.communications.rfqs.create({ ticker: deprecatedTicker, contracts: 1, restRemainder: false });
+  const { id: old } = await b.communications.quotes.create({ rfqId: third, yesBid: '0.10', noBid: '0.80', restRemainder: false });
   await b.communications.quotes.get(old);
   await a.communications.quotes.accept(old, { side: 'no' });
   await b.communications.quotes.confirm(old);
-  const { quoteId: old2 } = await b.communications.quotes.create({ rfqId: (await a.communications.rfqs.create({ ticker: deprecatedTicker, contracts: 1, restRemainder: false })).rfqId, yesBid: '0.10', noBid: '0.80', restRemainder: false });
+  const { id: old2 } = await b.communications.quotes.create({ rfqId: (await a.communications.rfqs.create({ ticker: deprecatedTicker, contracts: 1, restRemainder: false })).id, yesBid: '0.10', noBid: '0.80', restRemainder: false });
   await b.communications.quotes.delete(old2);
 
   // A block trade between A (buyer) and B (seller); the user ids come from the private fields.
   const userA = rfq.creator_user_id!;
   const userB = quote.creator_user_id!;
-  const { proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA, sellerUserId: userB, ticker: blockTicker, price: '0.40', count: 3, makerSide: 'yes', expiresAt: new Date(Date.now() + 60_000) });
+  const { block_trade_proposal_id: proposalId } = await a.communications.blockTrades.propose({ buyerUserId: userA, sellerUserId: userB, ticker: blockTicker, price: '0.40', count: 3, makerSide: 'yes', expiresAt: new Date(Date.now() + 60_000) });
   await b.communications.blockTrades.list({ ticker: blockTicker, status: 'pending' });
   for await (const p of a.communications.blockTrades.all({ limit: 1 })) void p;
   await b.communications.blockTrades.accept(proposalId);

@@ -28,7 +28,7 @@ export const scenario: KalshiScenario = {
     await client.upgradeUsageLevel();
     // Back to where the run had the user, when that was above Advanced.
     if (tier !== 'basic') user.tier = tier;
-    expect((await client.subaccounts.create()).subaccount).toBeGreaterThanOrEqual(1);
+    expect((await client.subaccounts.create()).subaccount_number).toBeGreaterThanOrEqual(1);
     expect(await raw('POST', '/portfolio/subaccounts', { body: { exchange_index: -1 } })).toBe(400);
 
     // GetSubaccountBalances.
