@@ -1,26 +1,46 @@
 /**
- * One snapshot read in a fresh process, so its RSS growth is its own: `ours` (the CSBoard
- * client: every row validated, prices as Money) or `floor` (axios stream + gunzip + readline +
- * JSON.parse). Prints `rows rowsPerSecond peakRssGrowthBytes heapPeakBytes cpuMs` (cpuMs: user +
- * system CPU of the read, steadier than the wall clock on a shared machine).
+ * One bulk read in a fresh process, so its RSS growth is its own: `ours` (the client: every
+ * row validated, prices as Money) or `floor` (axios stream [+ gunzip] + readline +
+ * JSON.parse), over `csboard` (the gzip snapshot) or `cs2cap-prices` / `cs2cap-bids` (CS2Cap's
+ * plain NDJSON bulk streams). Prints `rows rowsPerSecond peakRssGrowthBytes heapPeakBytes
+ * cpuMs` (cpuMs: user + system CPU of the read, steadier than the wall clock on a shared machine).
  */
 import axios from 'axios';
 import { createInterface } from 'node:readline';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createCsboardClient } from '../src/index.js';
+import { createCs2CapClient, createCsboardClient } from '../src/index.js';
 import { benchKey } from './lib.js';
 
-const [variant, baseUrl] = process.argv.slice(2) as [string, string];
+const [variant, baseUrl, source = 'csboard'] = process.argv.slice(2) as [string, string, string | undefined];
 (globalThis as { gc?: () => void }).gc?.();
-const rss0 = process.memoryUsage().rss;
+const mem0 = process.memoryUsage();
+const rss0 = mem0.rss;
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+let peakParts = '';
+/** Each heap space's committed size (MB), for BENCH_TRACE. */
+const spaces = (): string =>
+  getHeapSpaceStatistics()
+    .map((x) => `${x.space_name.replace('_space', '')}=${(x.space_size / 1048576).toFixed(1)}`)
+    .join(' ');
+const spaces0 = process.env.BENCH_TRACE !== undefined ? spaces() : '';
+// With BENCH_TRACE set, say when the measured read starts and its first row comes (to line
+// them up with --trace-gc).
+if (process.env.BENCH_TRACE !== undefined) process.stderr.write(`read starts at ${performance.now().toFixed(0)} ms, rss ${rss0}\n`);
 let peak = rss0;
 let n = 0;
 let heapPeak = 0;
+const trace = process.env.BENCH_TRACE !== undefined;
 const tick = (): void => {
   n += 1;
+  if (trace && n === 1) {
+    const c = process.cpuUsage(cpu0);
+    process.stderr.write(`first row after ${(performance.now() - t).toFixed(0)} ms, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU\n`);
+  }
   if ((n & 4095) === 0) {
     const m = process.memoryUsage();
+    if (trace && m.rss > peak) peakParts = `rss ${mb(m.rss - rss0)} heapTotal ${mb(m.heapTotal - mem0.heapTotal)} external ${mb(m.external - mem0.external)} arrayBuffers ${mb(m.arrayBuffers - mem0.arrayBuffers)} (growth, MB)`;
     peak = Math.max(peak, m.rss);
     heapPeak = Math.max(heapPeak, m.heapUsed + m.external + m.arrayBuffers);
   }
@@ -28,20 +48,32 @@ const tick = (): void => {
 const t = performance.now();
 const cpu0 = process.cpuUsage();
 if (variant === 'floor') {
-  const res = await axios.get<Readable>(`${baseUrl}/v1/prices/snapshot.ndjson.gz`, { responseType: 'stream', decompress: false });
-  const lines = createInterface({ input: res.data.pipe(createGunzip()), crlfDelay: Infinity });
+  const res =
+    source === 'csboard'
+      ? await axios.get<Readable>(`${baseUrl}/v1/prices/snapshot.ndjson.gz`, { responseType: 'stream', decompress: false })
+      : await axios.post<Readable>(`${baseUrl}/v1/${source === 'cs2cap-bids' ? 'bids' : 'prices'}`, null, { responseType: 'stream', decompress: false });
+  const lines = createInterface({ input: source === 'csboard' ? res.data.pipe(createGunzip()) : res.data, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line) JSON.parse(line);
     tick();
   }
-} else {
+} else if (source === 'csboard') {
   const client = createCsboardClient({ apiKey: benchKey('csb_pub_'), baseUrl: `${baseUrl}/v1` });
   const snap = await client.downloadSnapshot();
   if (snap.status === 'ok') for await (const _row of snap.rows) tick();
+  await client.close();
+} else {
+  const client = createCs2CapClient({ apiKey: benchKey('sk_live_'), baseUrl: `${baseUrl}/v1`, tier: 'pro' });
+  const stream = source === 'cs2cap-bids' ? await client.streamBids() : await client.streamPrices();
+  for await (const _row of stream.rows) tick();
   await client.close();
 }
 const secs = (performance.now() - t) / 1000;
 const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, process.memoryUsage().rss);
+if (trace) {
+  const m = process.memoryUsage();
+  process.stderr.write(`at the peak: ${peakParts}\nheap spaces before: ${spaces0}\nheap spaces after:  ${spaces()}\nafter: rss ${m.rss} external ${m.external} arrayBuffers ${m.arrayBuffers}\n`);
+}
 process.stdout.write(`${n} ${(n / secs).toFixed(0)} ${peak - rss0} ${heapPeak} ${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
 process.exit(0);
