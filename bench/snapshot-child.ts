@@ -7,6 +7,7 @@
  */
 import axios from 'axios';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -24,7 +25,20 @@ const spaces = (): string =>
   getHeapSpaceStatistics()
     .map((x) => `${x.space_name.replace('_space', '')}=${(x.space_size / 1048576).toFixed(1)}`)
     .join(' ');
+/** Resident MB by kind of mapping (malloc's brk heap, anonymous maps: V8's heap and thread arenas), for BENCH_TRACE. */
+const resident = (): Record<string, number> => {
+  const out: Record<string, number> = { brk: 0, anon: 0, file: 0 };
+  let kind = 'anon';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const map = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (map) kind = map[1] === '[heap]' ? 'brk' : map[1]!.startsWith('/') ? 'file' : 'anon';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] = (out[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  return out;
+};
 const spaces0 = process.env.BENCH_TRACE !== undefined ? spaces() : '';
+const resident0 = process.env.BENCH_TRACE !== undefined ? resident() : {};
 // With BENCH_TRACE set, say when the measured read starts and its first row comes (to line
 // them up with --trace-gc).
 if (process.env.BENCH_TRACE !== undefined) process.stderr.write(`read starts at ${performance.now().toFixed(0)} ms, rss ${rss0}\n`);
@@ -37,6 +51,10 @@ const tick = (): void => {
   if (trace && n === 1) {
     const c = process.cpuUsage(cpu0);
     process.stderr.write(`first row after ${(performance.now() - t).toFixed(0)} ms, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU\n`);
+  }
+  if (trace && n % 25_000 === 0) {
+    const c = process.cpuUsage(cpu0);
+    process.stderr.write(`${n}: ${((c.user + c.system) / 1000).toFixed(0)} ms CPU\n`);
   }
   if ((n & 4095) === 0) {
     const m = process.memoryUsage();
@@ -73,6 +91,8 @@ const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, process.memoryUsage().rss);
 if (trace) {
   const m = process.memoryUsage();
+  const r1 = resident();
+  process.stderr.write(`resident growth by mapping (MB, at the end): ${Object.keys(r1).map((k) => `${k} ${(r1[k]! - (resident0[k] ?? 0)).toFixed(1)}`).join(', ')}\n`);
   process.stderr.write(`at the peak: ${peakParts}\nheap spaces before: ${spaces0}\nheap spaces after:  ${spaces()}\nafter: rss ${m.rss} external ${m.external} arrayBuffers ${m.arrayBuffers}\n`);
 }
 process.stdout.write(`${n} ${(n / secs).toFixed(0)} ${peak - rss0} ${heapPeak} ${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
