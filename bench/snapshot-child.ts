@@ -2,7 +2,8 @@
  * One bulk read in a fresh process, so its RSS growth is its own: `ours` (the client: every
  * row validated, prices as Money) or `floor` (axios stream [+ gunzip] + readline +
  * JSON.parse), over `csboard` (the gzip snapshot) or `cs2cap-prices` / `cs2cap-bids` (CS2Cap's
- * plain NDJSON bulk streams). Prints `rows rowsPerSecond peakRssGrowthBytes heapPeakBytes
+ * plain NDJSON bulk streams); the RSS baseline `cold` (right after a full GC) or `warm` (after
+ * short-lived garbage has cycled through the young space, see below). Prints `rows rowsPerSecond peakRssGrowthBytes heapPeakBytes
  * cpuMs` (cpuMs: user + system CPU of the read, steadier than the wall clock on a shared machine).
  */
 import axios from 'axios';
@@ -14,8 +15,18 @@ import { createGunzip } from 'node:zlib';
 import { createCs2CapClient, createCsboardClient } from '../src/index.js';
 import { benchKey } from './lib.js';
 
-const [variant, baseUrl, source = 'csboard'] = process.argv.slice(2) as [string, string, string | undefined];
+const [variant, baseUrl, source = 'csboard', baseline = 'cold'] = process.argv.slice(2) as [string, string, string | undefined, string | undefined];
 (globalThis as { gc?: () => void }).gc?.();
+if (baseline === 'warm') {
+  // A full GC leaves V8's young space untouched, so the first ~20 MB any code allocates
+  // afterwards shows as RSS growth (measured: a loop of short-lived objects alone grows RSS
+  // 19 MB). `warm` cycles 64 MB of short-lived garbage through it first, as a running program
+  // has: the growth measured is then the read's own (and a young space that V8 was going to
+  // double anyway, from the process's history, doubles here rather than during the read).
+  let junk: { n: number } | undefined;
+  for (let n = 0; n < 2_000_000; n++) junk = { n };
+  if (junk?.n !== 1_999_999) throw new Error('unreachable');
+}
 const mem0 = process.memoryUsage();
 const rss0 = mem0.rss;
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);

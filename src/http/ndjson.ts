@@ -444,7 +444,14 @@ async function decompressed(body: Readable, onRaw: (chunk: Buffer) => void, onGu
   };
   const first = await it.next();
   if (first.done) return (async function* () {})();
-  const head = first.value;
+  let head = first.value;
+  // The magic number is two bytes; a first read of one byte (any split is legal) must not
+  // make a gzip body read as text.
+  while (head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, more.value]);
+  }
   if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
     return (async function* () {
       yield head;
