@@ -281,10 +281,10 @@ function rowError(options: { provider: string; path: string }, state: LineState,
  * than `maxLineBytes` (default 1 MiB) fails the stream; `\r\n` endings and a last line
  * without a newline are read.
  *
- * A decompressed chunk is decoded at once and its lines are parsed one by one as rows are
- * asked for: a row costs one resolved promise, and no more than one row and one chunk's text
- * are alive at a time, whatever the consumer does between rows (`mapRows` over these rows
- * maps in the same layer).
+ * A decompressed chunk is decoded in runs of whole lines (about 8 KiB each) and their lines
+ * are parsed one by one as rows are asked for: a row costs one resolved promise, and no more
+ * than one row, one run's text and one chunk are alive at a time, whatever the consumer does
+ * between rows (`mapRows` over these rows maps in the same layer).
  *
  * With `map` (`NdjsonMappedOptions`), each checked row is built into what the caller gets as
  * it is parsed, and `accepts` may stand in for the schema on the rows it accepts.
