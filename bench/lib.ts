@@ -32,7 +32,7 @@ export const deadline = (seconds: number): (() => boolean) => {
  * A loopback server in its own process, so the CPU a benchmark measures (process.cpuUsage) is
  * the client's alone (kinds: see server.ts).
  */
-export async function childServer(kind: 'json' | 'snapshot', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+export async function childServer(kind: 'json' | 'snapshot' | 'cs2cap-stream', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./server.js', import.meta.url)), kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';

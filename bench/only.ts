@@ -4,6 +4,7 @@ import { rows } from './lib.js';
 const steps: Record<string, () => Promise<void>> = {
   'call-path': async () => (await import('./call-path.js')).callPath(),
   snapshot: async () => (await import('./snapshot.js')).snapshot(),
+  'cs2cap-streams': async () => (await import('./snapshot.js')).cs2capStreams(),
   bucket: async () => (await import('./bucket.js')).bucketAccuracy(process.env.BENCH_REDIS_URL),
   import: async () => (await import('./import-cost.js')).importCost(),
   signing: async () => (await import('./signing.js')).signing(),

@@ -21,7 +21,7 @@ import { deadline, ms, pct, rows } from './lib.js';
 import { ensurePeers } from './peers.js';
 import { queuedHeap } from './queue.js';
 import { signing } from './signing.js';
-import { snapshot } from './snapshot.js';
+import { cs2capStreams, snapshot } from './snapshot.js';
 import { streaming } from './stream.js';
 
 async function keygenLoop(): Promise<void> {
@@ -200,6 +200,7 @@ async function main(): Promise<void> {
     ['call path CPU', callPath],
     ['queued calls', queuedHeap],
     ['snapshot', snapshot],
+    ['CS2Cap bulk streams', cs2capStreams],
     ['import cost', importCost],
     ['signing', signing],
     ['key generation', keygenLoop],

@@ -587,9 +587,50 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
   return Object.freeze(client);
 }
 
-// A streamed row is in USD (the streams' one currency), built field by field (see `priceRow`).
-const streamedPrice = (i: Raw<typeof s.marketItemSchema>): Cs2CapPrice => r.priceRow(i, 'USD');
-const streamedBid = (i: Raw<typeof s.buyOrderItemSchema>): Cs2CapBid => r.bidRow(i, 'USD');
+/**
+ * A streamed price (USD, the streams' one currency) as Money: decimal text in canonical cents
+ * form ("0.05", "1234.56": digits, two decimals, no leading zero; nearly every streamed price)
+ * is already its own amount, so it skips money()'s general parse (a third of what building a
+ * streamed row cost); any other text or none takes `amountOf`. Equal to it, frozen like it
+ * (test/unit/cs2cap-stream-speed.test.ts).
+ */
+function streamedUsd(decimal: string | null | undefined, minor: number): Cs2CapPrice['lowest_ask'] {
+  if (decimal) {
+    const n = decimal.length;
+    let cents = n >= 4 && decimal.charCodeAt(n - 3) === 0x2e && (n === 4 || decimal.charCodeAt(0) !== 0x30);
+    for (let k = 0; cents && k < n; k++) {
+      const c = decimal.charCodeAt(k);
+      if ((c < 0x30 || c > 0x39) && k !== n - 3) cents = false;
+    }
+    if (cents) return Object.freeze({ currency: 'USD', amount: decimal });
+  }
+  return r.amountOf(decimal, minor, 'USD');
+}
+
+// A streamed row is built field by field, as `priceRow` / `bidRow` build a page's (one shape,
+// no spread), with its price from `streamedUsd`.
+const streamedPrice = (i: Raw<typeof s.marketItemSchema>): Cs2CapPrice => ({
+  provider: i.provider,
+  item_id: i.item_id,
+  market_hash_name: i.market_hash_name,
+  phase: i.phase,
+  lowest_ask: streamedUsd(i.lowest_ask_decimal, i.lowest_ask),
+  quantity: i.quantity,
+  link: i.link,
+  url: i.url,
+  timestamp: i.timestamp,
+  last_updated: i.last_updated,
+});
+const streamedBid = (i: Raw<typeof s.buyOrderItemSchema>): Cs2CapBid => ({
+  provider: i.provider,
+  item_id: i.item_id,
+  market_hash_name: i.market_hash_name,
+  phase: i.phase,
+  highest_bid: streamedUsd(i.highest_bid_decimal, i.highest_bid),
+  num_bids: i.num_bids,
+  timestamp: i.timestamp,
+  last_updated: i.last_updated,
+});
 
 function quotesFrom(instrument: string, prices: Cs2CapPricesPage, bids: Cs2CapBidsPage | undefined): Quote[] {
   const byVenue = new Map<string, { ask?: Cs2CapPrice; bid?: Cs2CapBid }>();
