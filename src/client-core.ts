@@ -19,6 +19,7 @@ export interface CommonClientOptions<LimitClass extends string> extends LoggingO
   timeoutMs?: number | undefined;
   /** Override the documented limits per endpoint class. */
   rateLimit?: Partial<Record<LimitClass, LimitSpec>> | undefined;
+  /** How failed attempts are retried (only what is safe to repeat; see docs/limits-and-retries.md). */
   retry?: RetryOptions | undefined;
   /** Calls waiting for quota beyond this many are refused with a `RateLimitError` (default 10 000). */
   maxQueued?: number | undefined;

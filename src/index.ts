@@ -1,6 +1,6 @@
 /** marketmux: one typed, safe, rate-limit-aware client for CS2Cap, CSBoard and Kalshi. */
 export * from './errors.js';
-export type { MarketEvents, MarketEventName, MarketEventListeners } from './events.js';
+export type { CallErrorEvent, CallEventBase, EventErrorDetail, EventErrorSummary, MarketEvents, MarketEventName, MarketEventListeners, RateLimitedEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 export type { LoggingOptions, LogLevel, MarketLogger } from './logging.js';
 export type { EnvSource } from './env.js';
 export type { CallOptions, RetryOptions } from './http/request-sender.js';

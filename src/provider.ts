@@ -25,9 +25,13 @@ export interface Quote {
   readonly venue: string;
   /** The instrument as the venue names it (market hash name, market ticker). */
   readonly instrument: string;
+  /** The lowest price a seller asks (exact), when there is one. */
   readonly ask?: Money | undefined;
+  /** How many are offered at `ask` (a count as the venue gives it: listings, contracts), when known. */
   readonly askQuantity?: string | undefined;
+  /** The highest price a buyer bids (exact), when there is one. */
   readonly bid?: Money | undefined;
+  /** How many are wanted at `bid`, when known. */
   readonly bidQuantity?: string | undefined;
   /** ISO time the venue last changed this price, when given. */
   readonly updatedAt?: string | undefined;
@@ -42,7 +46,9 @@ export interface QuoteOptions extends CallOptions {
 
 /** The face every provider client shows, so bots can treat them alike where it makes sense. */
 export interface MarketProvider {
+  /** The provider: `cs2cap`, `csboard` or `kalshi`. */
   readonly id: string;
+  /** What this client can do with its key (asks, bids, listings, trading, …). */
   readonly has: Capabilities;
   /** Quotes for one instrument: a CS2 market hash name, or a Kalshi market ticker. */
   getQuotes(instrument: string, options?: QuoteOptions): Promise<readonly Quote[]>;

@@ -157,6 +157,7 @@ export interface RetryOptions {
   retries?: number | undefined;
   /** First backoff delay, doubled per retry with jitter (default 250 ms). */
   minDelayMs?: number | undefined;
+  /** Longest backoff delay between two attempts (default 20 s). */
   maxDelayMs?: number | undefined;
   /** Cap on the whole call, retries included (default 60 s). */
   maxRetryTimeMs?: number | undefined;

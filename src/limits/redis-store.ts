@@ -38,6 +38,7 @@ import type { RollingWindow, TokenBucket } from './specs.js';
 export interface RedisQuotaOptions {
   /** `redis://host:port/db`; or give a ready `client`. */
   url?: string | undefined;
+  /** A connected ioredis client to share the quota through; marketmux duplicates it and never closes yours. */
   client?: Redis | undefined;
   /**
    * Redis unreachable: `fail` (default) refuses calls with a typed error; `local` falls back

@@ -3,12 +3,16 @@ import { lazySchema } from '../validation.js';
 
 /** Never more than `limit` request starts in any `windowMs`, a slot freed `windowMs` after its response. */
 export interface RollingWindow {
+  /** Requests allowed to start within any one window. */
   limit: number;
+  /** The window's length, ms. */
   windowMs: number;
 }
 /** Continuous refill up to `capacity`; each request takes its cost in tokens. */
 export interface TokenBucket {
+  /** Most tokens the bucket holds (the largest burst). */
   capacity: number;
+  /** Tokens added per second, continuously (not in ticks). */
   refillPerSecond: number;
 }
 /** A limit: a rolling window or a token bucket. */

@@ -12,6 +12,8 @@ export { KalshiSandbox, type KalshiSandboxOptions } from '../../providers/kalshi
 export { KalshiStreamSandbox, kalshiHandshakeVerifier, type KalshiStreamSandboxOptions, type StreamFeedEvent, type StreamFeedOrderView, type StreamFeedSide, type StreamHandshakeIdentity, type StreamHandshakeRefusal, type StreamHandshakeVerifier, type StreamMarketFeed } from '../../providers/kalshi/sandbox-stream.js';
 export { KalshiMatchingEngine, DEFAULT_FEE_SCHEDULE, feeScheduleFor, type EngineError, type KalshiFeeSchedule, type MatchingEngineOptions, type OrderResult, type PlaceOrderInput, type SandboxAccount, type SandboxFill, type SandboxMarketInfo, type SandboxPosition, type SandboxTrade } from '../../providers/kalshi/sandbox-matching.js';
 export { KalshiMarketSimulator, type KalshiMarketSimulatorOptions } from '../../providers/kalshi/sandbox-simulator.js';
+export { makeFcmMember } from '../../providers/kalshi/sandbox-fcm.js';
+export { setHistoricalCutoff, resetHistoricalCutoff } from '../../providers/kalshi/sandbox-historical.js';
 export type { KalshiSide, KalshiBookSide, KalshiLifecycleEvent, KalshiOrderStatus, KalshiOrderUpdateReason, KalshiSelfTradePrevention, KalshiTimeInForce, SandboxMarketEvent, SandboxMarketFeed, SandboxOrderView } from '../../providers/kalshi/sandbox-market-events.js';
 export { SandboxServer, type Fault, type FaultKind, type LoggedRequest } from './server.js';
 
