@@ -5,11 +5,9 @@
  * back to money() / the minor units for everything else.
  */
 import fc from 'fast-check';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCs2CapClient, fromMinorUnits, money, type Money } from '../../src/index.js';
-import { testKey } from '../helpers.js';
+import { startNdjsonServer, testKey, type NdjsonServer } from '../helpers.js';
 
 // Decimal text the schema accepts, canonical cents or not: leading zeros, one, three or no
 // decimals, signs, trailing zeros, long digit runs, and null / absent.
@@ -21,22 +19,13 @@ const decimal = fc.oneof(
 const maybeDecimal = fc.oneof(decimal, fc.constant(null), fc.constant(undefined));
 
 describe('CS2Cap bulk stream prices', () => {
-  let server: http.Server;
+  let server: NdjsonServer;
   let base: string;
-  let body = '';
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startNdjsonServer();
+    base = server.base;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
 
   const expected = (text: string | null | undefined, minor: number): Money => (text ? money(text, 'USD') : fromMinorUnits(minor, 'USD'));
 
@@ -50,7 +39,7 @@ describe('CS2Cap bulk stream prices', () => {
             if (d !== undefined) Object.assign(row, { lowest_ask_decimal: d, highest_bid_decimal: d });
             return row;
           });
-          body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+          server.body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
           const asks: Money[] = [];
           for await (const row of (await client.streamPrices()).rows) asks.push(row.lowest_ask);
           const bids: Money[] = [];

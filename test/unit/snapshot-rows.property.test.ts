@@ -6,14 +6,12 @@
  * hands out are what the schema's output would have given, key for key, with exact Money.
  */
 import fc from 'fast-check';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import * as cs2cap from '../../providers/cs2cap/schemas.js';
 import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import * as csboard from '../../providers/csboard/schemas.js';
-import { testKey } from '../helpers.js';
+import { startNdjsonServer, testKey, type NdjsonServer } from '../helpers.js';
 import { createCs2CapClient, createCsboardClient, fromMinorUnits, money, ResponseShapeError } from '../../src/index.js';
 
 /** Values a field may hold on the wire, and a few no JSON holds (the check must not care). */
@@ -144,27 +142,18 @@ function allKeys(schema: z.ZodObject, row: Record<string, unknown>): Record<stri
 }
 
 describe('the rows a client hands out equal the schema route, key for key', () => {
-  let server: http.Server;
+  let server: NdjsonServer;
   let base: string;
-  let body = '';
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startNdjsonServer();
+    base = server.base;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
   beforeEach(() => resetAuthGuardState());
 
   /** The rows streamed for `rows`, or the error. */
   async function streamed(read: () => Promise<AsyncIterable<unknown>>, rows: unknown[]): Promise<{ rows: unknown[]; error: unknown }> {
-    body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    server.body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
     const out: unknown[] = [];
     try {
       for await (const row of await read()) out.push(row);
