@@ -93,10 +93,9 @@ async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, sta
     source.destroy(error);
   };
   const stalled = (): void => {
-    if (!waiting) {
-      idle?.refresh();
-      return;
-    }
+    // Not waiting for bytes: the clock stops here (a fired timer holds nothing, so a reader
+    // that stops asking lets the process exit); `arm()` starts it again.
+    if (!waiting) return;
     fail(new TimeoutError({ provider, code: 'timeout', path, method: 'GET', retryable: false, message: `${provider} GET ${path}: the stream stalled` }));
   };
   /** The idle clock starts over and runs (bytes came, or the stream waits for them again). */
