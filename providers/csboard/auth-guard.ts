@@ -17,10 +17,11 @@
  * command's timeout while the answer sits on its socket; if each such process then spent a
  * budget of its own, a fleet of them would trip the ban the budget exists to avoid. So a
  * failed look at Redis is tried again (the admission script is re-entrant for its token)
- * while the connection is up, for up to `REDIS_GIVE_UP_MS`. Only then is Redis down, and the
- * quota's rule for that applies here too (`redis.onRedisDown`): `fail` refuses the attempt
- * (nothing sent), `local` spends this process's share of the budget (`limit / processes`,
- * at most `fallbackLimit`) — never no guard.
+ * while the connection is up, for up to `REDIS_GIVE_UP_MS`. Only then is Redis down, and then
+ * an unproven attempt is refused (nothing sent), whatever `redis.onRedisDown` says: the ban
+ * counts every process on the IP, and without Redis none can know how many others are
+ * spending — a per-process share of any size lets a big enough fleet trip it. Proven keys
+ * are not held up. (Without `redis` at all, each process has its own budget: see csboard.md.)
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,8 +37,6 @@ export interface UnprovenBudget {
   readonly limit: number;
   /** The rolling window, ms. */
   readonly windowMs: number;
-  /** The limit while Redis cannot be reached (in-process only, so smaller). */
-  readonly fallbackLimit: number;
   /** Longest sleep of a waiting call between two looks at the budget, the dead keys and the ban. */
   readonly pollMs: number;
 }
@@ -46,7 +45,7 @@ export interface UnprovenBudget {
  * 10 a rolling minute: a third of the 30 that ban the IP, so even two processes that cannot
  * share state (no Redis) plus a human with curl stay under it; one slot proves a good key.
  */
-export const DEFAULT_UNPROVEN_BUDGET: UnprovenBudget = Object.freeze({ limit: 10, windowMs: 60_000, fallbackLimit: 3, pollMs: 250 });
+export const DEFAULT_UNPROVEN_BUDGET: UnprovenBudget = Object.freeze({ limit: 10, windowMs: 60_000, pollMs: 250 });
 
 let budget: UnprovenBudget = DEFAULT_UNPROVEN_BUDGET;
 
@@ -99,13 +98,12 @@ class RollingSlots {
  * CSBoard bans the client's IP, and one server reached as `127.0.0.1`, `localhost` and
  * `[::ffff:127.0.0.1]` (or a name and its address) is still one server counting one IP.
  */
-const processBudget = { budget: new RollingSlots(), fallback: new RollingSlots() };
+const processBudget = { budget: new RollingSlots() };
 
 /** Everything this process knows about one host; every client of the host shares it. */
 class HostState {
   bannedUntil = 0;
   readonly budget = processBudget.budget;
-  readonly fallback = processBudget.fallback;
   readonly dead = new Set<string>();
   readonly proven = new Set<string>();
   readonly readOnly = new Set<string>();
@@ -121,7 +119,6 @@ const hosts = new Map<string, HostState>();
 export function resetAuthGuardState(): void {
   hosts.clear();
   processBudget.budget = new RollingSlots();
-  processBudget.fallback = new RollingSlots();
 }
 
 /**
@@ -154,8 +151,9 @@ redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5])
 return {'go', 0}`;
 
 /**
- * KEYS: ban, dead, proven, probe. ARGV: token ('' for none), outcome ('dead' | 'proven' |
- * ''), mark ttl ms, ban ms (0 for none). One step, so no process sees the probe released
+ * KEYS: ban, dead, proven, probe, budget. ARGV: token ('' for none), outcome ('dead' |
+ * 'proven' | ''), mark ttl ms, ban ms (0 for none), unsent ('1': nothing was sent under the
+ * token, so its budget entry goes too). One step, so no process sees the probe released
  * before it sees the key dead.
  */
 const SETTLE = `
@@ -168,18 +166,19 @@ end
 local ban = tonumber(ARGV[4])
 if ban > 0 and redis.call('PTTL', KEYS[1]) < ban then redis.call('SET', KEYS[1], '1', 'PX', ban) end
 if ARGV[1] ~= '' and redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+if ARGV[1] ~= '' and ARGV[5] == '1' then redis.call('ZREM', KEYS[5], ARGV[1]) end
 return 1`;
 
 interface AuthScripts {
   mmCsboardAuthAdmit(ban: string, dead: string, proven: string, probe: string, budget: string, mode: string, token: string, limit: number, windowMs: number, probeTtlMs: number): Promise<[string, number]>;
-  mmCsboardAuthSettle(ban: string, dead: string, proven: string, probe: string, token: string, outcome: string, markTtlMs: number, banMs: number): Promise<number>;
+  mmCsboardAuthSettle(ban: string, dead: string, proven: string, probe: string, budget: string, token: string, outcome: string, markTtlMs: number, banMs: number, unsent: string): Promise<number>;
 }
 
 function scripted(client: Redis): AuthScripts {
   const c = client as Redis & Partial<AuthScripts>;
   if (typeof c.mmCsboardAuthAdmit !== 'function') {
     client.defineCommand('mmCsboardAuthAdmit', { numberOfKeys: 5, lua: ADMIT });
-    client.defineCommand('mmCsboardAuthSettle', { numberOfKeys: 4, lua: SETTLE });
+    client.defineCommand('mmCsboardAuthSettle', { numberOfKeys: 5, lua: SETTLE });
   }
   return c as unknown as AuthScripts;
 }
@@ -215,6 +214,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
 interface Ticket {
   readonly token: string | undefined;
+  /** When this process's budget slot was taken (given back if nothing is sent). */
+  readonly takenAt: number;
 }
 
 /** One client's view of the guard: its host and key. State lives per host (see the file comment). */
@@ -226,9 +227,6 @@ export class CsboardAuthGuard {
   #redis: Redis | undefined;
   #scripts: AuthScripts | undefined;
   #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
-  /** Redis down: refuse unproven attempts (`fail`) or spend this process's share (`local`). */
-  #onRedisDown: 'fail' | 'local' = 'fail';
-  #processes = 4;
   /** What this client learned and has not yet written to Redis. */
   #unshared: { dead: boolean; proven: boolean; banMs: number } = { dead: false, proven: false, banMs: 0 };
   /** When this client last looked in Redis for a ban or a dead key (`SHARED_LOOK_MS`). */
@@ -247,12 +245,10 @@ export class CsboardAuthGuard {
     return h;
   }
 
-  /** Share the state through this Redis connection (the client's `core.redis`), under the quota's rule for an outage. */
-  useRedis(client: Redis | undefined, down: { onRedisDown?: 'fail' | 'local' | undefined; processes?: number | undefined } = {}): void {
+  /** Share the state through this Redis connection (the client's `core.redis`). */
+  useRedis(client: Redis | undefined): void {
     if (!client) return;
     this.#redis = client;
-    this.#onRedisDown = down.onRedisDown ?? 'fail';
-    this.#processes = down.processes ?? 4;
     this.#scripts = scripted(client);
     const ns = `mm_csboard_auth:{${this.#hostName}}`;
     this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: 'mm_csboard_auth:unproven' };
@@ -280,13 +276,13 @@ export class CsboardAuthGuard {
   }
 
   /** Wraps one attempt (quota included): see the file comment. */
-  async enter<T>(auth: boolean, callSignal: AbortSignal, send: () => Promise<T>): Promise<T> {
+  async enter<T>(auth: boolean, callSignal: AbortSignal, send: () => Promise<T>, sent: () => boolean = () => true): Promise<T> {
     if (!auth) {
       await this.#peekBan();
       this.check(false);
-      return this.#sendAndShare(send, undefined);
+      return this.#sendAndShare(send, undefined, sent);
     }
-    if (this.#host.proven.has(this.#fp)) return this.#sendProven(send);
+    if (this.#host.proven.has(this.#fp)) return this.#sendProven(send, sent);
     const signal = AbortSignal.any([this.#closed.signal, callSignal]);
     const unlock = await this.#lockKey(signal);
     let locked = true;
@@ -295,9 +291,9 @@ export class CsboardAuthGuard {
       if (!ticket) {
         unlock();
         locked = false;
-        return await this.#sendProven(send);
+        return await this.#sendProven(send, sent);
       }
-      return await this.#sendAndShare(send, ticket);
+      return await this.#sendAndShare(send, ticket, sent);
     } finally {
       if (locked) unlock();
     }
@@ -387,10 +383,24 @@ export class CsboardAuthGuard {
 
   /** Wait for a budget slot; `undefined` if the key turned out proven meanwhile. */
   async #admit(signal: AbortSignal): Promise<Ticket | undefined> {
-    // Another process's probe is one request: look again soon, backing off to pollMs.
-    let probePollMs = PROBE_POLL_MIN_MS;
     // One token for every look: a look that took the probe but lost its answer is made again.
     const token = randomUUID();
+    const lost = { look: false };
+    let owned = false;
+    try {
+      const ticket = await this.#admitLoop(signal, token, lost);
+      owned = ticket?.token === token;
+      return ticket;
+    } finally {
+      // A lost look may still run in Redis and take the probe and a slot for this token: with
+      // nothing sent under it, free both (queued on the same connection, after that look).
+      if (lost.look && !owned) this.#release(token);
+    }
+  }
+
+  async #admitLoop(signal: AbortSignal, token: string, lost: { look: boolean }): Promise<Ticket | undefined> {
+    // Another process's probe is one request: look again soon, backing off to pollMs.
+    let probePollMs = PROBE_POLL_MIN_MS;
     let failingSince: number | undefined;
     let retryMs = REDIS_RETRY_MIN_MS;
     for (;;) {
@@ -403,7 +413,7 @@ export class CsboardAuthGuard {
         await this.#pause(Math.min(localWait, budget.pollMs), signal);
         continue;
       }
-      if (!this.#scripts || !this.#keys) return { token: undefined };
+      if (!this.#scripts || !this.#keys) return { token: undefined, takenAt: now };
       const k = this.#keys;
       let answer: [string, number];
       try {
@@ -411,23 +421,18 @@ export class CsboardAuthGuard {
         await whenReady(this.#redis!, REDIS_READY_MS);
         answer = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
       } catch (error) {
+        this.#host.budget.giveBack(now);
+        lost.look = true;
         failingSince ??= now;
-        const slow = this.#redis!.status === 'ready' && Date.now() - failingSince < REDIS_GIVE_UP_MS;
-        let fallbackWait: number | undefined;
-        try {
-          if (!slow) fallbackWait = this.#redisDown(error, now);
-        } finally {
-          if (fallbackWait !== 0) this.#host.budget.giveBack(now);
-        }
-        if (fallbackWait === 0) return { token };
-        await this.#pause(fallbackWait === undefined ? retryMs : Math.min(fallbackWait, budget.pollMs), signal);
-        if (slow) retryMs = Math.min(retryMs * 2, budget.pollMs);
+        if (this.#redis!.status !== 'ready' || Date.now() - failingSince >= REDIS_GIVE_UP_MS) throw this.#redisDown(error);
+        await this.#pause(retryMs, signal);
+        retryMs = Math.min(retryMs * 2, budget.pollMs);
         continue;
       }
       failingSince = undefined;
       retryMs = REDIS_RETRY_MIN_MS;
       const [state, ms] = answer;
-      if (state === 'go') return { token };
+      if (state === 'go') return { token, takenAt: now };
       this.#host.budget.giveBack(now);
       this.#learn(state, ms);
       if (state === 'proven') return undefined;
@@ -439,18 +444,20 @@ export class CsboardAuthGuard {
     }
   }
 
-  /**
-   * Redis is down: throws under `fail` (or when this process's share is nothing), else takes
-   * a slot of the share — 0 when taken, else ms until one frees.
-   */
-  #redisDown(cause: unknown, now: number): number {
+  /** Free this token's probe and budget entry in Redis, if a lost look took them (best effort). */
+  #release(token: string): void {
+    const k = this.#keys!;
+    void this.#scripts!.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, k.budget, token, '', MARK_TTL_MS, 0, '1').catch(() => undefined);
+  }
+
+  /** Redis is down: the refusal of an unproven attempt (see the file comment). */
+  #redisDown(cause: unknown): NetworkError {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : 'error';
-    const share = Math.min(budget.fallbackLimit, Math.floor(budget.limit / this.#processes));
-    const refuse = (extra: string): NetworkError =>
-      new NetworkError({ provider: PROVIDER, code: 'redis_unavailable', message: `csboard: the bad-key guard's state in Redis is unreachable (${why}); nothing was sent with this not yet proven key. ${extra}` });
-    if (this.#onRedisDown !== 'local') throw refuse("Pass redis.onRedisDown: 'local' to spend a per-process share of the unproven-key budget");
-    if (share === 0) throw refuse(`The unproven-key budget of ${budget.limit} cannot be shared by ${this.#processes} processes without Redis`);
-    return this.#host.fallback.take(share, budget.windowMs, now);
+    return new NetworkError({
+      provider: PROVIDER,
+      code: 'redis_unavailable',
+      message: `csboard: the bad-key guard's state in Redis is unreachable (${why}); nothing was sent with this not yet proven key. Without Redis the processes on this IP cannot count their bad-key requests together, so unproven keys wait for it; proven keys are not held up`,
+    });
   }
 
   /** Take in what Redis says of the key or host. */
@@ -479,7 +486,7 @@ export class CsboardAuthGuard {
   }
 
   /** A proven key: no budget, but a key another process saw die, or a ban, still stops it. */
-  async #sendProven<T>(send: () => Promise<T>): Promise<T> {
+  async #sendProven<T>(send: () => Promise<T>, sent: () => boolean): Promise<T> {
     if (this.#scripts && this.#keys && Date.now() - this.#lookedAt >= SHARED_LOOK_MS) {
       this.#lookedAt = Date.now();
       const k = this.#keys;
@@ -492,19 +499,25 @@ export class CsboardAuthGuard {
       }
       this.check(true);
     }
-    return this.#sendAndShare(send, undefined);
+    return this.#sendAndShare(send, undefined, sent);
   }
 
-  /** Send, then write what was learned (and free the probe) in one step, before anyone else goes. */
-  async #sendAndShare<T>(send: () => Promise<T>, ticket: Ticket | undefined): Promise<T> {
+  /**
+   * Send, then write what was learned (and free the probe) in one step, before anyone else
+   * goes. An attempt that never reached the wire (cancelled or refused while it waited for the
+   * quota) gives its budget slot back, here and in Redis.
+   */
+  async #sendAndShare<T>(send: () => Promise<T>, ticket: Ticket | undefined, sent: () => boolean): Promise<T> {
     try {
       return await send();
     } finally {
-      await this.#share(ticket?.token);
+      const unsent = ticket !== undefined && !sent();
+      if (unsent) this.#host.budget.giveBack(ticket.takenAt);
+      await this.#share(ticket?.token, unsent);
     }
   }
 
-  async #share(token: string | undefined): Promise<void> {
+  async #share(token: string | undefined, unsent = false): Promise<void> {
     const pending = this.#unshared;
     if (!this.#scripts || !this.#keys || (!token && !pending.dead && !pending.proven && pending.banMs === 0)) return;
     this.#unshared = { dead: false, proven: false, banMs: 0 };
@@ -514,7 +527,7 @@ export class CsboardAuthGuard {
     const startedAt = Date.now();
     for (let retryMs = REDIS_RETRY_MIN_MS; ; retryMs = Math.min(retryMs * 2, budget.pollMs)) {
       try {
-        await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, token ?? '', outcome, MARK_TTL_MS, pending.banMs), REDIS_TIMEOUT_MS);
+        await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, k.budget, token ?? '', outcome, MARK_TTL_MS, pending.banMs, unsent ? '1' : '0'), REDIS_TIMEOUT_MS);
         return;
       } catch {
         // Not shared: this process still knows; the probe expires by itself.

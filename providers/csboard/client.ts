@@ -144,7 +144,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     mapError: mapCsboardError,
     secrets: () => [apiKey],
     guard: ({ auth }) => guard.check(auth),
-    around: ({ auth, signal }, send) => guard.enter(auth, signal, send),
+    around: ({ auth, signal, sent }, send) => guard.enter(auth, signal, send, sent),
     observeResponse: ({ auth, status }) => {
       if (auth) guard.answered(status);
     },
@@ -158,7 +158,7 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     rateLimitScope: (error) => (error.providerCode === 'snapshot_rate_limited' ? 'class' : 'key'),
   };
   const core = createClientCore({ adapter, defaultBaseUrl: CSBOARD_BASE_URL, defaultLimits: CSBOARD_DEFAULT_LIMITS, quotaKey: apiKey, client: options });
-  guard.useRedis(core.redis, options.redis);
+  guard.useRedis(core.redis);
   const send = <T>(spec: RequestSpec<T>): Promise<T> => core.sender.send(spec);
   const get = <T>(path: string, schema: z.ZodType<T>, query?: Record<string, unknown>, call?: CallOptions, auth = true): Promise<T> =>
     send({ method: 'GET', path, query: query as never, limitClass: 'read', safety: 'read', schema, call, auth });

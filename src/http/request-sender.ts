@@ -145,8 +145,10 @@ export interface ProviderAdapter {
   /**
    * Wraps one attempt, quota included (e.g. one request at a time for an unproven key). A
    * wait in it must end when `signal` fires (the caller's abort, the client's close).
+   * `sent()` says, once `send` has settled, whether the request reached the wire (an attempt
+   * cancelled or refused while it waited for the quota did not).
    */
-  around?<T>(request: { auth: boolean; signal: AbortSignal }, send: () => Promise<T>): Promise<T>;
+  around?<T>(request: { auth: boolean; signal: AbortSignal; sent(): boolean }, send: () => Promise<T>): Promise<T>;
   /** The current secrets, scrubbed from anything a server echoes into an error. */
   secrets(): readonly string[];
 }
@@ -633,9 +635,12 @@ export class RequestSender {
     }
     if (!adapter.around) return limiter.submit(scope, spec.cost ?? 1);
     const quota = limiter;
+    let wired = false;
     let attempt: Promise<unknown>;
     try {
-      attempt = adapter.around({ auth: spec.auth !== false, signal: scope.signal }, () => quota.run(spec.cost ?? 1, scope, () => this.#sendAdmitted(scope)));
+      attempt = adapter.around({ auth: spec.auth !== false, signal: scope.signal, sent: () => wired }, () =>
+        quota.run(spec.cost ?? 1, scope, () => this.#sendAdmitted(scope, () => (wired = true))),
+      );
     } catch (error) {
       attempt = Promise.reject(error);
     }
@@ -646,12 +651,13 @@ export class RequestSender {
   }
 
   /** The quota was granted: send, unless the call was cancelled or refused meanwhile. */
-  #sendAdmitted(scope: CallScope): Promise<unknown> {
+  #sendAdmitted(scope: CallScope, onWire?: () => void): Promise<unknown> {
     // The call may have waited in the queue while the key died, a ban began or the client closed.
     scope.throwIfAborted();
     const spec = scope.spec;
     const auth = spec.auth !== false;
     this.#o.adapter.guard?.({ method: spec.method, path: spec.path, auth, sending: true });
+    onWire?.();
     return this.#send(scope, auth);
   }
 

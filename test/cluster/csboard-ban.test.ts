@@ -229,30 +229,19 @@ describe('Redis slow is not Redis down', () => {
     return c;
   };
 
-  it("Redis that stays frozen, onRedisDown 'fail' (default): the unproven call is refused after the give-up time, nothing sent", { timeout: 30_000 }, async () => {
-    const c = await frozenClient({});
-    const sentBefore = sandbox!.server.requests.length;
-    const t0 = Date.now();
-    const err = await c.getBalance().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkError);
-    expect((err as NetworkError).code).toBe('redis_unavailable');
-    expect((err as NetworkError).message).toMatch(/nothing was sent/);
-    // Not refused at the first lost answer: a stall shorter than the give-up time passes.
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(4_500);
-    expect(sandbox!.server.requests.length).toBe(sentBefore);
-  });
-
-  it("Redis that stays frozen, onRedisDown 'local': this process's share of the budget (limit / processes), then a typed error for a fleet too big to share it", { timeout: 30_000 }, async () => {
-    const c = await frozenClient({ onRedisDown: 'local', processes: 5 });
-    // 10 / 5 = 2 attempts for this process's unproven keys; the key is bad, so the first is its one request.
-    expect(await c.getBalance().catch((e: unknown) => e)).toMatchObject({ code: 'authentication_failed' });
-    expect(sandbox!.badKeyHits).toHaveLength(1);
-    redis.thaw();
-    resetAuthGuardState();
-    const many = await frozenClient({ onRedisDown: 'local', processes: 11 });
-    const err = await many.getBalance().catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'redis_unavailable' });
-    expect((err as NetworkError).message).toMatch(/cannot be shared by 11 processes/);
-    expect(sandbox!.badKeyHits).toHaveLength(1);
-  });
+  for (const onRedisDown of ['fail', 'local'] as const) {
+    it(`Redis that stays frozen, onRedisDown '${onRedisDown}': the unproven call is refused after the give-up time, nothing sent`, { timeout: 30_000 }, async () => {
+      const c = await frozenClient({ onRedisDown, processes: 1 });
+      const sentBefore = sandbox!.server.requests.length;
+      const t0 = Date.now();
+      const err = await c.getBalance().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect((err as NetworkError).code).toBe('redis_unavailable');
+      expect((err as NetworkError).message).toMatch(/nothing was sent/);
+      // Not refused at the first lost answer: a stall shorter than the give-up time passes.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(4_500);
+      expect(sandbox!.server.requests.length).toBe(sentBefore);
+      expect(sandbox!.badKeyHits).toHaveLength(0);
+    });
+  }
 });
