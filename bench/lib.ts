@@ -28,12 +28,9 @@ export const deadline = (seconds: number): (() => boolean) => {
   return () => Date.now() < end;
 };
 
-/**
- * A loopback server in its own process, so the CPU a benchmark measures (process.cpuUsage) is
- * the client's alone (kinds: see server.ts).
- */
-export async function childServer(kind: 'json' | 'snapshot' | 'cs2cap-stream', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./server.js', import.meta.url)), kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Run `args` under node and wait for its "port N" line: a loopback server in its own process. */
+async function spawnPortServer(args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -55,30 +52,20 @@ export async function childServer(kind: 'json' | 'snapshot' | 'cs2cap-stream', .
 }
 
 /**
+ * A loopback server in its own process, so the CPU a benchmark measures (process.cpuUsage) is
+ * the client's alone (kinds: see server.ts).
+ */
+export function childServer(kind: 'json' | 'snapshot' | 'cs2cap-stream', ...args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  return spawnPortServer([fileURLToPath(new URL('./server.js', import.meta.url)), kind, ...args]);
+}
+
+/**
  * A loopback server in its own process answering every request with `body` (JSON): for a call
  * whose schema the shared `json` server's answer does not fit.
  */
-export async function bodyServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
+export function bodyServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
   const code = `const b=${JSON.stringify(body)};const s=require('node:http').createServer((q,r)=>{r.writeHead(200,{'Content-Type':'application/json','Content-Length':Buffer.byteLength(b)});r.end(b)});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'))`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /port (\d+)/.exec(text);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', () => reject(new Error('bench server exited')));
-    setTimeout(() => reject(new Error('bench server did not start')), 30_000).unref();
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  };
+  return spawnPortServer(['-e', code]);
 }
 
 /** A key of the provider's shape, made at run time (nothing key-like is committed). */
