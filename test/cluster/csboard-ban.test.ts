@@ -1,52 +1,21 @@
 // 35 real OS processes on one machine (one IP, as CSBoard counts bad keys), sharing the
 // bad-key guard through a real redis-server. Workers import the built dist/ (the suite's
 // global setup builds it).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, AuthenticationError, NetworkError, createCsboardClient, type CsboardClient } from '../../src/index.js';
 import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
 import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 import { Redis } from 'ioredis';
 import { startRedis } from './redis-server.js';
+import { startLineWorker, type LineWorker } from './line-worker.js';
 
 const PROCESSES = 35;
 const BAN_THRESHOLD = 30;
 const BUDGET = DEFAULT_UNPROVEN_BUDGET.limit;
 
-interface Worker {
-  child: ChildProcess;
-  /** The next JSON line from the worker, or a rejection after `ms`. */
-  next(ms: number): Promise<Record<string, unknown>>;
-  send(line: string): void;
-}
-
-function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, ['test/cluster/csboard-ban-worker.mjs', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const queue: Record<string, unknown>[] = [];
-  const waiters: ((m: Record<string, unknown>) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const msg = JSON.parse(line) as Record<string, unknown>;
-    const w = waiters.shift();
-    if (w) w(msg);
-    else queue.push(msg);
-  });
-  return {
-    child,
-    next: (ms) =>
-      new Promise((resolve, reject) => {
-        const queued = queue.shift();
-        if (queued) return resolve(queued);
-        const timer = setTimeout(() => reject(new Error(`worker ${child.pid} said nothing for ${ms} ms`)), ms);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      }),
-    send: (line) => child.stdin!.write(line + '\n'),
-  };
-}
+type Worker = LineWorker;
+const startWorker = (args: string[]): Worker => startLineWorker('test/cluster/csboard-ban-worker.mjs', args);
 
 describe(`${PROCESSES} processes on one IP share one bad-key guard through Redis`, () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

@@ -5,43 +5,13 @@
 // their own sets processes: 1 (right for its quota) and so each spends 3 unproven attempts once
 // Redis has failed for 5 s: 33 bad-key requests in a minute from one IP — banned (more than 30),
 // valid keys included. csboard.md: "with a bad key each, 10 a minute in all … Never no guard".
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
 import { startRedis } from '../cluster/redis-server.js';
+import { startLineWorker, type LineWorker } from '../cluster/line-worker.js';
 
-interface Worker {
-  child: ChildProcess;
-  next(ms: number): Promise<Record<string, unknown>>;
-  send(line: string): void;
-}
-
-function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, ['test/hostile/csboard-guard-local-worker.mjs', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const queue: Record<string, unknown>[] = [];
-  const waiters: ((m: Record<string, unknown>) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const msg = JSON.parse(line) as Record<string, unknown>;
-    const w = waiters.shift();
-    if (w) w(msg);
-    else queue.push(msg);
-  });
-  return {
-    child,
-    next: (ms) =>
-      new Promise((resolve, reject) => {
-        const queued = queue.shift();
-        if (queued) return resolve(queued);
-        const timer = setTimeout(() => reject(new Error(`worker ${child.pid} said nothing for ${ms} ms`)), ms);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      }),
-    send: (line) => child.stdin!.write(line + '\n'),
-  };
-}
+type Worker = LineWorker;
+const startWorker = (args: string[]): Worker => startLineWorker('test/hostile/csboard-guard-local-worker.mjs', args);
 
 describe("bad-key guard, onRedisDown 'local': a fleet with a key each stays under the ban", () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
