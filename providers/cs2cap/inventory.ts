@@ -7,14 +7,14 @@ import type { CallOptions } from '../../src/http/request-sender.js';
 import { parseInput } from '../../src/validation.js';
 import type { SteamInventoryResponse } from './generated/operations.js';
 import type { createOperationSender } from './operation-kit.js';
-import { charm, sticker, type Cs2CapCharm, type Cs2CapSticker } from './results.js';
+import { charm, sticker, type Cs2CapSkinDetails } from './results.js';
 
 const PROVIDER = 'cs2cap';
 /** A Steam64 id (17 digits) or a vanity name (Steam allows 2..32 letters, digits, `_` and `-`). */
 export const steamIdSchema = z.string().regex(/^(?:\d{17}|[A-Za-z0-9_-]{2,32})$/, 'a 17-digit Steam64 id or a vanity name');
 
 /** One item of a Steam inventory (`SteamInventoryItem`). */
-export interface Cs2CapSteamItem {
+export interface Cs2CapSteamItem extends Cs2CapSkinDetails {
   /** The Steam asset id. */
   assetid: string;
   /** The Steam market name. */
@@ -31,18 +31,6 @@ export interface Cs2CapSteamItem {
   marketable: boolean;
   /** Units (stackable items). */
   quantity: number;
-  /** The wear float, 0..1 (not money). */
-  float_value?: number | null | undefined;
-  /** The paint seed. */
-  paint_seed?: number | null | undefined;
-  /** The inspect link. */
-  inspect_link?: string | null | undefined;
-  /** The name tag. */
-  name_tag?: string | null | undefined;
-  /** Its stickers. */
-  stickers?: Cs2CapSticker[] | null | undefined;
-  /** Its charms. */
-  charms?: Cs2CapCharm[] | null | undefined;
 }
 /** A Steam inventory: its items and how many. */
 export interface Cs2CapSteamInventory {

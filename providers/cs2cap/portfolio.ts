@@ -15,7 +15,7 @@ import { fromMinorUnits, money, toMinorUnits, type Money } from '../../src/money
 import { parseInput } from '../../src/validation.js';
 import { cs2capOperations, type PortfolioItemOut, type PortfolioOut, type PortfolioResponse, type TransactionOut } from './generated/operations.js';
 import { operationPath, type createOperationSender } from './operation-kit.js';
-import { batchPriceQuote, charm, pagination, sticker, type Cs2CapBatchPriceQuote, type Cs2CapCharm, type Cs2CapPagination, type Cs2CapSticker } from './results.js';
+import { batchPriceQuote, charm, pagination, sticker, type Cs2CapBatchPriceQuote, type Cs2CapPagination, type Cs2CapSkinDetails } from './results.js';
 import { MAX_CURSOR_CHARS, MAX_INT_INPUT, MAX_NAME_CHARS, PHASES, providerListSchema, resourceIdSchema } from './schemas.js';
 import type { RequestSender } from '../../src/http/request-sender.js';
 import type * as i from './inputs.js';
@@ -203,7 +203,7 @@ export interface Cs2CapPortfolio {
   updated_at: string;
 }
 /** One holding of a saved portfolio (`PortfolioItemOut`). */
-export interface Cs2CapPortfolioItem {
+export interface Cs2CapPortfolioItem extends Cs2CapSkinDetails {
   /** The entry's id (remove it by this, not by `item_id`). */
   id: string;
   /** The CS2Cap catalog id. */
@@ -218,18 +218,6 @@ export interface Cs2CapPortfolioItem {
   source: string;
   /** The Steam asset id (imported holdings). */
   steam_assetid?: string | null | undefined;
-  /** The wear float, 0..1 (not money). */
-  float_value?: number | null | undefined;
-  /** The paint seed. */
-  paint_seed?: number | null | undefined;
-  /** The inspect link. */
-  inspect_link?: string | null | undefined;
-  /** The name tag. */
-  name_tag?: string | null | undefined;
-  /** Its stickers. */
-  stickers?: Cs2CapSticker[] | null | undefined;
-  /** Its charms. */
-  charms?: Cs2CapCharm[] | null | undefined;
   /** When it was added (ISO time). */
   created_at: string;
 }

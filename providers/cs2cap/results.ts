@@ -338,6 +338,22 @@ export interface Cs2CapCharm {
   pattern_id?: number | null | undefined;
 }
 
+/** What one held skin is beyond its name: wear, seed, inspect link, name tag, stickers, charms. */
+export interface Cs2CapSkinDetails {
+  /** The wear float, 0..1 (not money). */
+  float_value?: number | null | undefined;
+  /** The paint seed. */
+  paint_seed?: number | null | undefined;
+  /** The inspect link. */
+  inspect_link?: string | null | undefined;
+  /** The name tag. */
+  name_tag?: string | null | undefined;
+  /** Its stickers. */
+  stickers?: Cs2CapSticker[] | null | undefined;
+  /** Its charms. */
+  charms?: Cs2CapCharm[] | null | undefined;
+}
+
 /** Inspect links of a sale. */
 export interface Cs2CapInspect {
   /** The in-game inspect link. */
