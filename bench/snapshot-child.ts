@@ -12,14 +12,23 @@ import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createCs2CapClient, createCsboardClient, type Cs2CapClient, type CsboardClient } from '../src/index.js';
+import type { Cs2CapClient } from '../providers/cs2cap/index.js';
+import type { CsboardClient } from '../providers/csboard/index.js';
 import { benchKey } from './lib.js';
 
 const [variant, baseUrl, source = 'csboard', baseline = 'cold'] = process.argv.slice(2) as [string, string, string | undefined, string | undefined];
-// Ours: one client for the process, built by its first read (the measured one in a `cold`
-// run, as before; the warm-up in a `warm` run), with room for a second snapshot a minute.
+// Ours: one client for the process, built before the baseline (a program builds its client
+// once and reads later), from the provider's own entry point as a user imports it; the floor's
+// process never loads marketmux. Room for a second snapshot a minute (the `warm` warm-up).
 let csboard: CsboardClient | undefined;
 let cs2cap: Cs2CapClient | undefined;
+if (variant === 'ours' && source === 'csboard') {
+  const { createCsboardClient } = await import('../providers/csboard/index.js');
+  csboard = createCsboardClient({ apiKey: benchKey('csb_pub_'), baseUrl: `${baseUrl}/v1`, rateLimit: { snapshot: { limit: 10, windowMs: 60_000 } } });
+} else if (variant === 'ours') {
+  const { createCs2CapClient } = await import('../providers/cs2cap/index.js');
+  cs2cap = createCs2CapClient({ apiKey: benchKey('sk_live_'), baseUrl: `${baseUrl}/v1`, tier: 'pro' });
+}
 
 /** One read of the source, at most `limit` rows, `onRow` per row; the body is let go after. */
 async function readOnce(limit: number, onRow: () => void): Promise<void> {
@@ -36,8 +45,7 @@ async function readOnce(limit: number, onRow: () => void): Promise<void> {
       if (++rows >= limit) break;
     }
     res.data.destroy();
-  } else if (source === 'csboard') {
-    csboard ??= createCsboardClient({ apiKey: benchKey('csb_pub_'), baseUrl: `${baseUrl}/v1`, rateLimit: { snapshot: { limit: 10, windowMs: 60_000 } } });
+  } else if (csboard) {
     const snap = await csboard.downloadSnapshot();
     if (snap.status === 'ok') {
       for await (const _row of snap.rows) {
@@ -45,8 +53,7 @@ async function readOnce(limit: number, onRow: () => void): Promise<void> {
         if (++rows >= limit) break;
       }
     }
-  } else {
-    cs2cap ??= createCs2CapClient({ apiKey: benchKey('sk_live_'), baseUrl: `${baseUrl}/v1`, tier: 'pro' });
+  } else if (cs2cap) {
     const stream = source === 'cs2cap-bids' ? await cs2cap.streamBids() : await cs2cap.streamPrices();
     for await (const _row of stream.rows) {
       onRow();
@@ -75,7 +82,7 @@ let peakParts = '';
 /** Each heap space's committed size (MB), for BENCH_TRACE. */
 const spaces = (): string =>
   getHeapSpaceStatistics()
-    .map((x) => `${x.space_name.replace('_space', '')}=${(x.space_size / 1048576).toFixed(1)}`)
+    .map((x) => `${x.space_name.replace('_space', '')}=${(x.space_size / 1048576).toFixed(1)}/${(x.physical_space_size / 1048576).toFixed(1)}`)
     .join(' ');
 /** Resident MB by kind of mapping (malloc's brk heap, anonymous maps: V8's heap and thread arenas), for BENCH_TRACE. */
 const resident = (): Record<string, number> => {

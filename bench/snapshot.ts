@@ -6,10 +6,14 @@
  * readline + JSON.parse.
  *
  * Peak RSS growth is measured twice. From a `cold` baseline (right after a full GC, the
- * original measure): V8 leaves its young space untouched after a full GC, so any reader's
- * first ~16–20 MB of short-lived garbage shows as RSS, and whether V8 doubles its young space
- * (2 × 8 → 2 × 16 MiB, another ~16 MB) during the read depends on what the process kept alive
- * since it started, not only on the reader. From a `warm` baseline (short-lived garbage has
+ * original measure): each process loads only what its reader needs (ours: the provider's entry
+ * point, its client built before the baseline; the floor: no marketmux at all). V8 doubles its
+ * young space (2 × 8 → 2 × 16 MiB, ~16 MB of RSS once touched) when what survived its GCs since
+ * the last doubling passes the young space's size: a count the whole process's past adds to.
+ * When the client was built inside the measured read in a process that had loaded all of
+ * marketmux, the floor included, that past alone tipped the count in most runs, and the
+ * doubling showed as the read's growth (ours 21–27 MB, the floor 12–24 MB, for a read that
+ * itself kept ~1.4 MB alive across its GCs). From a `warm` baseline (short-lived garbage has
  * cycled through the young space first, as in a running program): what the read itself adds.
  */
 import { execFile } from 'node:child_process';
