@@ -89,7 +89,7 @@ function report(names: Names, expected: number, cold: Runs, warm: Runs): void {
 
 const ROWS = 200_000;
 const count = ROWS.toLocaleString('en-US');
-const REPEATS = 5;
+const REPEATS = 7;
 
 /** The CSBoard snapshot rows. */
 export async function snapshot(): Promise<void> {

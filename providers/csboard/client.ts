@@ -219,7 +219,8 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
       const res = await core.sender.sendStream({
         method: 'GET',
         path: '/prices/snapshot.ndjson.gz',
-        headers: etag ? { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } : { 'Accept-Encoding': 'gzip' },
+        // A streamed read asks for gzip by itself (src/http/transport.ts).
+        headers: etag ? { 'If-None-Match': etag } : undefined,
         limitClass: 'snapshot',
         safety: 'read',
         schema: z.unknown(),

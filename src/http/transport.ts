@@ -147,8 +147,10 @@ export function createTransport(options: TransportOptions): Transport {
                 responseType,
                 decompress: responseType !== 'stream',
                 // A streamed body (a snapshot, a bulk stream) may be larger than any one text
-                // answer: its reader bounds each line instead (ndjson.ts maxLineBytes).
-                ...(responseType === 'stream' ? { maxContentLength: -1 } : {}),
+                // answer: its reader bounds each line instead (ndjson.ts maxLineBytes). It reads
+                // gzip or plain bytes, so that is all it asks for: axios would advertise br and
+                // deflate too, and a server or CDN that picked one would send what it cannot read.
+                ...(responseType === 'stream' ? { maxContentLength: -1, headers: { 'Accept-Encoding': 'gzip' } } : {}),
                 transformResponse: identity,
                 adapter: (config) => {
                   const captured = { config, wired };

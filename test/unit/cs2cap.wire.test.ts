@@ -177,7 +177,8 @@ describe('cs2cap wire format', () => {
       { provider: 'steam', item_id: 1, market_hash_name: 'a', lowest_ask: 2550, lowest_ask_decimal: '25.50', quantity: 3 },
       { provider: 'csfloat', item_id: 1, market_hash_name: 'a', lowest_ask: 5, quantity: 1 },
     ].map((r) => JSON.stringify(r)).join('\n') + '\n';
-    nock(BASE).post('/v1/prices').query({ providers: ['steam', 'csfloat'] }).reply(200, body, { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Total': '2', 'X-Snapshot-Timestamp': '2026-07-18T00:00:00Z' });
+    // Gzip or nothing: the stream reader reads no other encoding (axios alone offers br and deflate).
+    nock(BASE, { reqheaders: { 'accept-encoding': 'gzip' } }).post('/v1/prices').query({ providers: ['steam', 'csfloat'] }).reply(200, body, { 'Content-Type': 'application/x-ndjson', 'X-Snapshot-Total': '2', 'X-Snapshot-Timestamp': '2026-07-18T00:00:00Z' });
     const stream = await client.streamPrices({ providers: ['steam', 'csfloat'] });
     expect(stream).toMatchObject({ total: 2, snapshotAt: '2026-07-18T00:00:00Z' });
     const asks = [];

@@ -188,9 +188,9 @@ describe('csboard wire format', () => {
 
   it('snapshot: If-None-Match and a 304; an already-decompressed body also parses', async () => {
     make();
-    nock(BASE, { reqheaders: { 'if-none-match': '"v1"' } }).get('/v1/prices/snapshot.ndjson.gz').reply(304, '', { ETag: '"v1"' });
+    nock(BASE, { reqheaders: { 'if-none-match': '"v1"', 'accept-encoding': 'gzip' } }).get('/v1/prices/snapshot.ndjson.gz').reply(304, '', { ETag: '"v1"' });
     expect(await client.downloadSnapshot({ etag: '"v1"' })).toEqual({ status: 'unchanged', etag: '"v1"' });
-    nock(BASE).get('/v1/prices/snapshot.ndjson.gz').reply(200, '{"market_hash_name":"a","wear":null,"doppler_phase":null,"min_price_usd":1.5,"qty":2}\n{"market_hash_name":"b","min_price_usd":2,"qty":1}\n', { ETag: '"v2"' });
+    nock(BASE, { reqheaders: { 'accept-encoding': 'gzip' } }).get('/v1/prices/snapshot.ndjson.gz').reply(200, '{"market_hash_name":"a","wear":null,"doppler_phase":null,"min_price_usd":1.5,"qty":2}\n{"market_hash_name":"b","min_price_usd":2,"qty":1}\n', { ETag: '"v2"' });
     const snap = await client.downloadSnapshot();
     if (snap.status !== 'ok') throw new Error('expected rows');
     const names = [];
