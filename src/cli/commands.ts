@@ -15,7 +15,7 @@ import { need, withMarket } from './context.js';
 import { fromMinorUnits, money } from '../money.js';
 import { amount, bold, comparisonTable, createIo, dim, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
 import { price, seconds, wholeNumber, withFlags } from './values.js';
-import { inline } from './terminal-text.js';
+import { inline, jsonLine } from './terminal-text.js';
 import { portfolioCommand, watchlistCommand } from './portfolio-commands.js';
 
 /** The flags every command takes. */
@@ -267,7 +267,8 @@ function snapshotCommand(): Command {
             for await (const row of snap.rows) {
               if (interrupt.signal.aborted) break;
               rows += 1;
-              if (!file.write(JSON.stringify(row) + '\n')) await once(file, 'drain');
+              // Exact, and as safe to `cat` as --json: a seller's name cannot drive the terminal later.
+              if (!file.write(jsonLine(JSON.stringify(row)) + '\n')) await once(file, 'drain');
               bar.update(`snapshot: ${formatBytes(bytes)} received, ${rows.toLocaleString('en-US')} rows`);
             }
             if (interrupt.signal.aborted) throw new InterruptedError('interrupted');

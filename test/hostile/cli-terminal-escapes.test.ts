@@ -7,6 +7,8 @@
  * but still show what the server sent as visible escapes; its JSON output stays exact.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,5 +190,20 @@ describe('hostile: terminal control sequences in server strings', () => {
     expect(terminalControls(markets.stdout)).toEqual([]);
     const parsed = JSON.parse(markets.stdout.toString('utf8')) as { title: string }[];
     expect(parsed.map((m) => m.title)).toContain(`Fed ${HOSTILE}`);
+  });
+
+  it('snapshot --out FILE is exact NDJSON with no raw control either (a file gets `cat`ed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-snap-'));
+    try {
+      const out = join(dir, 'snapshot.ndjson');
+      const r = await cli(['snapshot', '--out', out], env);
+      expect(r.code, r.stderr.toString()).toBe(0);
+      const bytes = readFileSync(out);
+      expect(terminalControls(bytes)).toEqual([]);
+      const names = bytes.toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { market_hash_name: string }).market_hash_name);
+      expect(names).toContain(`AK-47 | ${HOSTILE}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
