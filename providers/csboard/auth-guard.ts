@@ -27,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AbortedError, AuthenticationError, ClientClosedError, NetworkError } from '../../src/errors.js';
+import { patiently, redisReady, withRedisTimeout } from '../../src/limits/redis-patience.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
 
 const PROVIDER = 'csboard';
@@ -71,8 +72,6 @@ const PROBE_POLL_MIN_MS = 10;
 const REDIS_TIMEOUT_MS = 1_000;
 /** Failing looks at a connection that is up for this long mean Redis is down. */
 const REDIS_GIVE_UP_MS = 5_000;
-/** First pause between two failing looks (doubled each time, at most `pollMs`). */
-const REDIS_RETRY_MIN_MS = 25;
 
 /** Start times of the attempts in one rolling window. */
 class RollingSlots {
@@ -185,31 +184,6 @@ function scripted(client: Redis): AuthScripts {
 
 /** How long an unproven attempt waits for a Redis connection still being made (as the quota does). */
 const REDIS_READY_MS = 2_000;
-const readiness = new WeakMap<Redis, Promise<void>>();
-
-/** Resolves once the connection is ready, rejects after `ms`; one listener however many wait. */
-function whenReady(client: Redis, ms: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  let ready = readiness.get(client);
-  if (!ready) {
-    ready = withTimeout(new Promise<void>((resolve) => client.once('ready', () => resolve())), ms);
-    readiness.set(client, ready);
-    const forget = (): void => void readiness.delete(client);
-    ready.then(forget, forget);
-  }
-  return ready;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    // A busy event loop runs due timers before the I/O that arrived meanwhile: give an answer
-    // already on the socket one turn (setImmediate runs after I/O) before calling Redis slow,
-    // or a stalled process would take a prompt answer for an outage and probe on its own.
-    timer = setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
 interface Ticket {
@@ -401,8 +375,6 @@ export class CsboardAuthGuard {
   async #admitLoop(signal: AbortSignal, token: string, lost: { look: boolean }): Promise<Ticket | undefined> {
     // Another process's probe is one request: look again soon, backing off to pollMs.
     let probePollMs = PROBE_POLL_MIN_MS;
-    let failingSince: number | undefined;
-    let retryMs = REDIS_RETRY_MIN_MS;
     for (;;) {
       if (signal.aborted) throw this.#signalError(signal);
       this.check(true);
@@ -415,22 +387,25 @@ export class CsboardAuthGuard {
       }
       if (!this.#scripts || !this.#keys) return { token: undefined, takenAt: now };
       const k = this.#keys;
+      const scripts = this.#scripts;
+      const redis = this.#redis!;
       let answer: [string, number];
       try {
-        // A connection still being made is not a Redis that is down.
-        await whenReady(this.#redis!, REDIS_READY_MS);
-        answer = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
+        // Re-entrant for its token: a look whose answer was lost is asked again, never counted twice.
+        answer = await patiently(
+          redis,
+          async () => {
+            // A connection still being made is not a Redis that is down.
+            await redisReady(redis, REDIS_READY_MS);
+            return withRedisTimeout(scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
+          },
+          { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: (ms) => this.#pause(ms, signal), onFailure: () => (lost.look = true) },
+        );
       } catch (error) {
         this.#host.budget.giveBack(now);
-        lost.look = true;
-        failingSince ??= now;
-        if (this.#redis!.status !== 'ready' || Date.now() - failingSince >= REDIS_GIVE_UP_MS) throw this.#redisDown(error);
-        await this.#pause(retryMs, signal);
-        retryMs = Math.min(retryMs * 2, budget.pollMs);
-        continue;
+        if (signal.aborted) throw this.#signalError(signal);
+        throw this.#redisDown(error);
       }
-      failingSince = undefined;
-      retryMs = REDIS_RETRY_MIN_MS;
       const [state, ms] = answer;
       if (state === 'go') return { token, takenAt: now };
       this.#host.budget.giveBack(now);
@@ -477,8 +452,8 @@ export class CsboardAuthGuard {
     const k = this.#keys;
     try {
       // As long as the quota waits for a connection being made (no longer), or it would miss a ban.
-      await whenReady(this.#redis!, REDIS_READY_MS);
-      const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'peek', '', 0, 0, 0), REDIS_TIMEOUT_MS);
+      await redisReady(this.#redis!, REDIS_READY_MS);
+      const [state, ms] = await withRedisTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'peek', '', 0, 0, 0), REDIS_TIMEOUT_MS);
       this.#learn(state, ms);
     } catch {
       // Redis down: this process's own knowledge of the ban still applies.
@@ -491,8 +466,8 @@ export class CsboardAuthGuard {
       this.#lookedAt = Date.now();
       const k = this.#keys;
       try {
-        await whenReady(this.#redis!, REDIS_READY_MS);
-        const [state, ms] = await withTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'proven', '', 0, 0, 0), REDIS_TIMEOUT_MS);
+        await redisReady(this.#redis!, REDIS_READY_MS);
+        const [state, ms] = await withRedisTimeout(this.#scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'proven', '', 0, 0, 0), REDIS_TIMEOUT_MS);
         this.#learn(state, ms);
       } catch {
         // Redis down: a proven key never waits; its own 401 still stops it.
@@ -523,17 +498,16 @@ export class CsboardAuthGuard {
     this.#unshared = { dead: false, proven: false, banMs: 0 };
     const outcome = pending.dead ? 'dead' : pending.proven ? 'proven' : '';
     const k = this.#keys;
-    // Settling twice is settling once, so a lost answer is tried again while the connection is up.
-    const startedAt = Date.now();
-    for (let retryMs = REDIS_RETRY_MIN_MS; ; retryMs = Math.min(retryMs * 2, budget.pollMs)) {
-      try {
-        await withTimeout(this.#scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, k.budget, token ?? '', outcome, MARK_TTL_MS, pending.banMs, unsent ? '1' : '0'), REDIS_TIMEOUT_MS);
-        return;
-      } catch {
-        // Not shared: this process still knows; the probe expires by itself.
-        if (this.#redis!.status !== 'ready' || Date.now() - startedAt >= REDIS_GIVE_UP_MS) return;
-        await sleep(retryMs);
-      }
+    const scripts = this.#scripts;
+    try {
+      // Settling twice is settling once, so a lost answer is tried again while the connection is up.
+      await patiently(
+        this.#redis!,
+        () => withRedisTimeout(scripts.mmCsboardAuthSettle(k.ban, k.dead, k.proven, k.probe, k.budget, token ?? '', outcome, MARK_TTL_MS, pending.banMs, unsent ? '1' : '0'), REDIS_TIMEOUT_MS),
+        { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs },
+      );
+    } catch {
+      // Not shared: this process still knows; the probe expires by itself.
     }
   }
 }

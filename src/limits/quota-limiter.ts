@@ -4,6 +4,7 @@ import { Admission, type LineEntry } from './admission.js';
 import { abortSignalOf, CancelScope, type AbortListener, type CallSignal } from './cancel.js';
 import { LocalBucket, LocalWindow, type LocalQuota } from './local-quota.js';
 import { PauseGate } from './pause-gate.js';
+import { redisReady } from './redis-patience.js';
 import { RedisBucket, RedisWindow, type RedisQuota } from './redis-store.js';
 import { isRollingWindow, type LimitSpec } from './specs.js';
 
@@ -456,47 +457,3 @@ export function fallbackShare(spec: LimitSpec, processes: number): LimitSpec | u
   return { capacity: spec.capacity / n, refillPerSecond: spec.refillPerSecond / n };
 }
 
-/** Calls waiting for each connection to be ready: one 'ready' listener per connection, however many wait. */
-const readyWaiters = new WeakMap<Redis, Set<() => void>>();
-
-function onNextReady(client: Redis, fn: () => void): () => void {
-  let waiting = readyWaiters.get(client);
-  if (!waiting) {
-    const set = new Set<() => void>();
-    client.on('ready', () => {
-      const now = [...set];
-      set.clear();
-      for (const f of now) f();
-    });
-    readyWaiters.set(client, set);
-    waiting = set;
-  }
-  const set = waiting;
-  set.add(fn);
-  return () => set.delete(fn);
-}
-
-/** Resolve when the ioredis client is connected; reject after `ms`, or when a signal fires. */
-function redisReady(client: Redis, ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const done = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      stopWaiting();
-      for (const s of signals) s?.removeEventListener('abort', onAbort);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = (): void => done(new Error('stopped while waiting for Redis'));
-    const timer = setTimeout(() => done(new Error(`no answer from Redis in ${ms} ms`)), ms);
-    timer.unref();
-    const stopWaiting = onNextReady(client, () => done());
-    for (const s of signals) {
-      if (s?.aborted) return done(new Error('stopped while waiting for Redis'));
-      s?.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-}

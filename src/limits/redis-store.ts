@@ -32,6 +32,7 @@ import { createRequire } from 'node:module';
 import type { Redis, RedisOptions as IORedisOptions } from 'ioredis';
 import type { QuotaSource, Take } from './admission.js';
 import { bucketReserve } from './local-quota.js';
+import { patiently } from './redis-patience.js';
 import type { RollingWindow, TokenBucket } from './specs.js';
 
 /** How to share the quota through Redis (the client option `redis`). */
@@ -205,19 +206,7 @@ const MAX_POLL_MS = 25;
  * spent), never less. Past this, or with the connection down, Redis is down.
  */
 export const SLOW_REDIS_GIVE_UP_MS = 3_000;
-
-/** Run a take; while the connection is up, a failure is tried again until `SLOW_REDIS_GIVE_UP_MS`. */
-async function patiently<T>(client: Redis, take: () => Promise<T>): Promise<T> {
-  const startedAt = Date.now();
-  for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 250)) {
-    try {
-      return await take();
-    } catch (error) {
-      if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= SLOW_REDIS_GIVE_UP_MS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
-    }
-  }
-}
+const TAKE_PATIENCE = { giveUpMs: SLOW_REDIS_GIVE_UP_MS, maxPauseMs: 250 };
 
 /** A quota in Redis, as an `Admission` asks it. */
 export interface RedisQuota<G> extends QuotaSource<G> {
@@ -266,7 +255,7 @@ export class RedisWindow implements RedisQuota<string> {
     const { limit, windowMs } = this.#spec;
     const hold = this.#maxAttemptMs + windowMs;
     const rejoin = this.rejoin;
-    const reply = await patiently(this.#redis, () => this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun));
+    const reply = await patiently(this.#redis, () => this.#redis.mmWindowTake(this.#leases, this.#pauseKey, this.#state, member, limit, hold, Math.max(60_000, 2 * hold), windowMs, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun), TAKE_PATIENCE);
     // The script ran: the rejoin and any lost state are accounted for.
     if (rejoin) this.rejoin = false;
     this.knownRun = reply[2];
@@ -310,7 +299,7 @@ export class RedisBucket implements RedisQuota<number> {
     // Idle for one fill, a bucket is full: its state may expire then.
     const ttl = Math.max(60_000, Math.ceil((2_000 * capacity) / refillPerSecond));
     const rejoin = this.rejoin;
-    const reply = await patiently(this.#redis, () => this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost)));
+    const reply = await patiently(this.#redis, () => this.#redis.mmBucketTake(this.#key, this.#pauseKey, capacity, refillPerSecond, cost, ttl, rejoin ? 1 : 0, REJOIN_SLACK_MS, this.knownRun, bucketReserve(this.#spec, cost)), TAKE_PATIENCE);
     if (rejoin) this.rejoin = false;
     this.knownRun = reply[2];
     // The wait is exact: nothing but time refills a bucket.

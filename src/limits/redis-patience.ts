@@ -1,0 +1,99 @@
+/**
+ * Slow is not down: how everything shared through Redis (the quota, a provider's guard) tells
+ * a Redis that answers late from one that is gone. A process starved of CPU sees its command
+ * time out while the answer sits on its socket; taking that for an outage would fail queued
+ * calls, or let each process fall back to a budget of its own. So a failed command is tried
+ * again while the connection is up, for a bounded time; only a connection that is down, or
+ * that long of failures, is Redis down. A command tried again must be safe to repeat (a take
+ * under the same lease or token, an idempotent settle): that is the caller's part.
+ */
+import type { Redis } from 'ioredis';
+
+/** Calls waiting for each connection to be ready: one 'ready' listener per connection, however many wait. */
+const readyWaiters = new WeakMap<Redis, Set<() => void>>();
+
+function onNextReady(client: Redis, fn: () => void): () => void {
+  let waiting = readyWaiters.get(client);
+  if (!waiting) {
+    const set = new Set<() => void>();
+    client.on('ready', () => {
+      const now = [...set];
+      set.clear();
+      for (const f of now) f();
+    });
+    readyWaiters.set(client, set);
+    waiting = set;
+  }
+  const set = waiting;
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+/** Resolve when the ioredis client is connected; reject after `ms`, or when a signal fires. */
+export function redisReady(client: Redis, ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const done = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopWaiting();
+      for (const s of signals) s?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = (): void => done(new Error('stopped while waiting for Redis'));
+    const timer = setTimeout(() => done(new Error(`no answer from Redis in ${ms} ms`)), ms);
+    timer.unref();
+    const stopWaiting = onNextReady(client, () => done());
+    for (const s of signals) {
+      if (s?.aborted) return done(new Error('stopped while waiting for Redis'));
+      s?.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+}
+
+/** `command`, or a rejection once it has taken `ms` (the command itself may still run in Redis). */
+export function withRedisTimeout<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // A busy event loop runs due timers before the I/O that arrived meanwhile: give an answer
+    // already on the socket one turn (setImmediate runs after I/O) before calling Redis slow.
+    timer = setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), ms);
+  });
+  return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** How long and how often `patiently` tries. */
+export interface RedisPatience {
+  /** Failures for this long (the next pause included) mean Redis is down. */
+  giveUpMs: number;
+  /** The longest pause between two tries (the first is 25 ms, doubled each time). */
+  maxPauseMs: number;
+  /** How to pause (default: a timer that holds nothing); a caller's own pause may stop on its signal. */
+  pause?: ((ms: number) => Promise<void>) | undefined;
+  /** Told of every failed try (before the pause or the give-up). */
+  onFailure?: ((error: unknown) => void) | undefined;
+}
+
+const FIRST_PAUSE_MS = 25;
+const unrefSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Run `attempt`; while the connection is up, a failure is tried again until `giveUpMs`. The
+ * last failure is thrown once the connection is down or the time is up.
+ */
+export async function patiently<T>(client: Redis, attempt: () => Promise<T>, patience: RedisPatience): Promise<T> {
+  const startedAt = Date.now();
+  const pause = patience.pause ?? unrefSleep;
+  for (let pauseMs = Math.min(FIRST_PAUSE_MS, patience.maxPauseMs); ; pauseMs = Math.min(pauseMs * 2, patience.maxPauseMs)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      patience.onFailure?.(error);
+      if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= patience.giveUpMs) throw error;
+      await pause(pauseMs);
+    }
+  }
+}
