@@ -1,0 +1,58 @@
+/**
+ * Hostile (give-up timing): "with Redis down (connection down, or 5 s of failures) an unproven
+ * key sends nothing" — and the call says so after about 5 s. But the 5 s is counted per call,
+ * and an unproven key's calls in one process go one at a time (#lockKey). So with Redis frozen
+ * (SIGSTOP: the connection stays 'ready'), N calls on one unproven key fail at ~5.4 s, ~10.8 s,
+ * ~16.2 s, …: each starts its own 5 s of patience only once the one before has given up, though
+ * the process already concluded "Redis is down" 5 s earlier. A bot's burst of 10 orders on a
+ * new key hangs for ~54 s. (Same in dffbde7: the refactor kept it; the brief's bound is
+ * "no call hanging past ~5–6 s on a frozen Redis".)
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
+import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+import { startRedis } from '../cluster/redis-server.js';
+
+describe('hostile: several calls of one unproven key on a frozen Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox;
+  let baseUrl: string;
+  const clients: CsboardClient[] = [];
+  beforeAll(async () => {
+    resetAuthGuardState();
+    redis = await startRedis();
+    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000 });
+    baseUrl = await sandbox.start();
+  });
+  afterAll(async () => {
+    redis.thaw();
+    await Promise.all(clients.map((c) => c.close()));
+    await sandbox.close();
+    await redis.stop();
+    resetAuthGuardState();
+  });
+
+  it('three calls at once: every one is refused within ~6 s, not one after the other', { timeout: 40_000 }, async () => {
+    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
+    clients.push(c);
+    await c.health();
+    const hits = sandbox.badKeyHits.length;
+    redis.freeze();
+    const t0 = Date.now();
+    const outcomes = await Promise.all(
+      [0, 1, 2].map(() =>
+        c.getBalance().then(
+          () => ({ code: 'sent', at: Date.now() - t0 }),
+          (e: { code?: string }) => ({ code: e.code, at: Date.now() - t0 }),
+        ),
+      ),
+    );
+    redis.thaw();
+    console.log('frozen Redis, one key, 3 calls:', outcomes);
+    expect(sandbox.badKeyHits).toHaveLength(hits);
+    expect(outcomes.map((o) => o.code)).toEqual(['redis_unavailable', 'redis_unavailable', 'redis_unavailable']);
+    for (const o of outcomes) expect(o.at).toBeLessThan(7_000);
+  });
+});
