@@ -1,0 +1,67 @@
+/**
+ * Hostile (Redis restarted): the unproven-key budget — 10 attempts per rolling minute for ALL
+ * processes on the IP — lives only in Redis (`mm_csboard_auth:unproven`, no persistence
+ * assumed), and the ADMIT script never asks whether the state it reads is the state it wrote.
+ * The shared quota does (redis-store.ts: the run id and start time, a window closed for a while
+ * after lost state); the guard does not. So a Redis restart (crash, failover, `FLUSHALL` by a
+ * deploy) hands the fleet a fresh budget inside the same minute: 10 before + 10 after = 20
+ * bad-key requests in well under a minute from one IP, twice the documented budget (two
+ * restarts in one minute reach the 30 that ban the IP for 5 minutes, valid keys included).
+ * Each process's own local budget does not help: every process has its own 10.
+ * Broken promise: "an unproven key's attempts take slots of one shared budget (10 per rolling
+ * minute for all processes on the IP)". Not new in this change (the refactor kept it).
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
+import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
+import { startRedis } from '../cluster/redis-server.js';
+
+describe('hostile: the unproven-key budget across a Redis restart', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sandbox: CsboardSandbox;
+  let baseUrl: string;
+  const clients: CsboardClient[] = [];
+  beforeAll(async () => {
+    resetAuthGuardState();
+    redis = await startRedis();
+    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000 });
+    baseUrl = await sandbox.start();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await sandbox.close();
+    await redis.stop();
+    resetAuthGuardState();
+  });
+
+  const badKeyCall = async (): Promise<string | undefined> => {
+    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
+    clients.push(c);
+    return c.getBalance({ signal: AbortSignal.timeout(4_000) }).then(
+      () => 'sent-ok',
+      (e: { code?: string }) => e.code,
+    );
+  };
+
+  it('a fleet spends at most the budget in a minute, restart or not', { timeout: 45_000 }, async () => {
+    const BUDGET = DEFAULT_UNPROVEN_BUDGET.limit;
+    const t0 = Date.now();
+    // Process 1: the whole budget, one bad key each.
+    const first = await Promise.all(Array.from({ length: BUDGET }, badKeyCall));
+    expect(first.filter((c) => c === 'authentication_failed')).toHaveLength(BUDGET);
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET);
+
+    await redis.restart();
+    await sleep(2_000); // every connection is back
+    resetAuthGuardState(); // process 2: its own (empty) local budget, the shared one in Redis
+    const second = await Promise.all(Array.from({ length: BUDGET }, badKeyCall));
+    const elapsed = Date.now() - t0;
+    console.log(`after the restart: ${second.filter((c) => c === 'authentication_failed').length} more bad-key requests sent; ${sandbox.badKeyHits.length} in ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(DEFAULT_UNPROVEN_BUDGET.windowMs);
+    // The budget was spent a few seconds ago: process 2's calls wait (and are cancelled), nothing sent.
+    expect(sandbox.badKeyHits).toHaveLength(BUDGET);
+  });
+});
