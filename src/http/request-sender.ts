@@ -1,5 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import type { Readable } from 'node:stream';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import {
   AbortedError,
@@ -897,6 +898,13 @@ function isOk(spec: RequestSpec<unknown>, status: number): boolean {
   return (status >= 200 && status < 300) || (spec.okStatuses?.includes(status) ?? false);
 }
 
+/**
+ * The body of a streamed request's error answer, as text (at most `limit` bytes read, and at
+ * most `limit` decompressed). A stream asks for gzip and is read without axios's decompression,
+ * and servers compress their error answers too: without gunzip, a 401's `too_many_failed_auth`
+ * or a 429's quota code would be lost, and the error typed by its status alone. A body that
+ * does not gunzip is read by its status alone.
+ */
 async function readText(stream: Readable, limit = 64 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -907,6 +915,13 @@ async function readText(stream: Readable, limit = 64 * 1024): Promise<string> {
     chunks.push(buf);
   }
   stream.destroy();
-  return Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  // Gzip by its magic bytes, as the stream reader decides (a proxy may drop Content-Encoding).
+  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw.toString('utf8');
+  try {
+    return gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: limit }).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 

@@ -108,4 +108,26 @@ describe('hostile: a compressed error answer to a streamed request', () => {
       await client.close();
     }
   });
+
+  it('an error answer that inflates to 64 MB (a gzip bomb) is not inflated: typed by its status, heap flat', { timeout: 15_000 }, async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(bomb.length) });
+      res.end(bomb);
+    });
+    servers.push(server);
+    const baseUrl = await listen(server);
+    const client = createCs2CapClient({ apiKey: `sk_live_${randomBytes(18).toString('hex')}`, baseUrl, tier: 'pro', retry: { retries: 0 } });
+    try {
+      const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+      const err = (await client.streamPrices().catch((e: unknown) => e)) as { status?: number; code?: string };
+      const grew = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before;
+      expect(err.status).toBe(503);
+      expect(grew).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await client.close();
+    }
+  });
 });
