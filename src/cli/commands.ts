@@ -13,7 +13,7 @@ import { Cs2CapSandbox, CsboardSandbox, KalshiSandbox } from '../testkit/index.j
 import type { Comparison } from '../compare.js';
 import { need, withMarket } from './context.js';
 import { fromMinorUnits, money } from '../money.js';
-import { amount, bold, comparisonTable, createIo, dim, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
+import { amount, bold, comparisonTable, createIo, dim, environmentScrubber, fit, formatBytes, InterruptedError, progress, ReportedFailure, sparkline, table, UsageError, width, type Io } from './output.js';
 import { price, seconds, wholeNumber, withFlags } from './values.js';
 import { inline, jsonLine } from './terminal-text.js';
 import { portfolioCommand, watchlistCommand } from './portfolio-commands.js';
@@ -263,12 +263,13 @@ function snapshotCommand(): Command {
             return;
           }
           const file = createWriteStream(tmp, { flags: 'wx' });
+          const scrub = environmentScrubber();
           try {
             for await (const row of snap.rows) {
               if (interrupt.signal.aborted) break;
               rows += 1;
-              // Exact, and as safe to `cat` as --json: a seller's name cannot drive the terminal later.
-              if (!file.write(jsonLine(JSON.stringify(row)) + '\n')) await once(file, 'drain');
+              // As --json writes it: no key the server echoed, nothing a terminal acts on when the file is read.
+              if (!file.write(jsonLine(scrub(JSON.stringify(row))) + '\n')) await once(file, 'drain');
               bar.update(`snapshot: ${formatBytes(bytes)} received, ${rows.toLocaleString('en-US')} rows`);
             }
             if (interrupt.signal.aborted) throw new InterruptedError('interrupted');

@@ -41,12 +41,18 @@ function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * `text` with the environment's credentials replaced, as every printed line is: for what the
- * CLI writes elsewhere than stdout and stderr (an `--out` file).
+ * What replaces the environment's credentials in a text, as in every printed line: for what
+ * the CLI writes elsewhere than stdout and stderr (an `--out` file). The environment is read
+ * once, for a command that writes many lines.
  */
-export function scrubEnvironmentSecrets(text: string): string {
+export function environmentScrubber(): (text: string) => string {
   const secrets = environmentSecrets(process.env);
-  return secrets.length ? redact(text, secrets) : text;
+  return (text) => (secrets.length ? redact(text, secrets) : text);
+}
+
+/** `text` with the environment's credentials replaced (see `environmentScrubber`). */
+export function scrubEnvironmentSecrets(text: string): string {
+  return environmentScrubber()(text);
 }
 
 /**
@@ -56,8 +62,7 @@ export function scrubEnvironmentSecrets(text: string): string {
  */
 export function createIo(flags: { json?: boolean; debug?: boolean }): Io {
   const color = !flags.json && process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  const secrets = environmentSecrets(process.env);
-  const clean = (line: string): string => (secrets.length ? redact(line, secrets) : line);
+  const clean = environmentScrubber();
   const text = (line: string): string => terminalLine(clean(line), color);
   return {
     out: (line) => process.stdout.write((flags.json ? jsonLine(clean(line)) : text(line)) + '\n'),
