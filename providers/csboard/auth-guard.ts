@@ -26,7 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { AbortedError, AuthenticationError, ClientClosedError, NetworkError } from '../../src/errors.js';
+import { AbortedError, AuthenticationError, ClientClosedError, MarketError, NetworkError } from '../../src/errors.js';
 import { patiently, redisReady, withRedisTimeout } from '../../src/limits/redis-patience.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
 
@@ -184,6 +184,8 @@ function scripted(client: Redis): AuthScripts {
 
 /** How long an unproven attempt waits for a Redis connection still being made (as the quota does). */
 const REDIS_READY_MS = 2_000;
+/** Ends a lost look's tries when the key was proven meanwhile in this process. */
+const PROVEN_MEANWHILE = Symbol('proven meanwhile');
 
 /** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
 interface Ticket {
@@ -389,6 +391,13 @@ export class CsboardAuthGuard {
       const k = this.#keys;
       const scripts = this.#scripts;
       const redis = this.#redis!;
+      // Between two tries, what this process learned meanwhile still decides: a cancel, a ban
+      // or a dead key ends the call with its own error, a key proven meanwhile is sent as proven.
+      const pauseBetweenTries = async (ms: number): Promise<void> => {
+        await this.#pause(ms, signal);
+        this.check(true);
+        if (this.#host.proven.has(this.#fp)) throw PROVEN_MEANWHILE;
+      };
       let answer: [string, number];
       try {
         // Re-entrant for its token: a look whose answer was lost is asked again, never counted twice.
@@ -399,11 +408,12 @@ export class CsboardAuthGuard {
             await redisReady(redis, REDIS_READY_MS);
             return withRedisTimeout(scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
           },
-          { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: (ms) => this.#pause(ms, signal), onFailure: () => (lost.look = true) },
+          { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: pauseBetweenTries, onFailure: () => (lost.look = true) },
         );
       } catch (error) {
         this.#host.budget.giveBack(now);
-        if (signal.aborted) throw this.#signalError(signal);
+        if (error === PROVEN_MEANWHILE) return undefined;
+        if (error instanceof MarketError) throw error;
         throw this.#redisDown(error);
       }
       const [state, ms] = answer;

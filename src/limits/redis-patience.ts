@@ -60,7 +60,7 @@ export function withRedisTimeout<T>(command: Promise<T>, ms: number): Promise<T>
   const timeout = new Promise<never>((_, reject) => {
     // A busy event loop runs due timers before the I/O that arrived meanwhile: give an answer
     // already on the socket one turn (setImmediate runs after I/O) before calling Redis slow.
-    timer = setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new Error('redis timeout'))), ms).unref();
   });
   return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
 }
@@ -78,13 +78,53 @@ export interface RedisPatience {
 }
 
 const FIRST_PAUSE_MS = 25;
+/** How often a connection given up on is asked (PING) whether it answers again. */
+const PING_EVERY_MS = 100;
+const PING_TIMEOUT_MS = 1_000;
 const unrefSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
+ * Connections given up on, until they answer a PING or are made anew. Calls that queued
+ * behind the one that gave up (one unproven key's calls go one at a time) would otherwise
+ * each wait their own `giveUpMs` for the same silent Redis.
+ */
+const givenUp = new WeakSet<Redis>();
+/** Connections with the one 'ready' listener that ends their give-up. */
+const watched = new WeakSet<Redis>();
+
+function giveUp(client: Redis): void {
+  if (!watched.has(client)) {
+    watched.add(client);
+    client.on('ready', () => givenUp.delete(client));
+  }
+  if (givenUp.has(client)) return;
+  givenUp.add(client);
+  void pingUntilAnswered(client);
+}
+
+/** One PING at a time until one is answered, the connection is made anew, or it is closed. */
+async function pingUntilAnswered(client: Redis): Promise<void> {
+  while (givenUp.has(client) && client.status !== 'end') {
+    await unrefSleep(PING_EVERY_MS);
+    // Down: its next 'ready' ends the give-up.
+    if (client.status !== 'ready') return;
+    try {
+      await withRedisTimeout(client.ping(), PING_TIMEOUT_MS);
+      givenUp.delete(client);
+    } catch {
+      // Still silent.
+    }
+  }
+}
+
+/**
  * Run `attempt`; while the connection is up, a failure is tried again until `giveUpMs`. The
- * last failure is thrown once the connection is down or the time is up.
+ * last failure is thrown once the connection is down or the time is up, and the connection is
+ * given up on: until it answers a PING (asked every 100 ms) or is made anew, every call fails
+ * at once, without asking.
  */
 export async function patiently<T>(client: Redis, attempt: () => Promise<T>, patience: RedisPatience): Promise<T> {
+  if (givenUp.has(client)) throw new Error('Redis gave no answer a moment ago and has not answered since');
   const startedAt = Date.now();
   const pause = patience.pause ?? unrefSleep;
   for (let pauseMs = Math.min(FIRST_PAUSE_MS, patience.maxPauseMs); ; pauseMs = Math.min(pauseMs * 2, patience.maxPauseMs)) {
@@ -92,7 +132,10 @@ export async function patiently<T>(client: Redis, attempt: () => Promise<T>, pat
       return await attempt();
     } catch (error) {
       patience.onFailure?.(error);
-      if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= patience.giveUpMs) throw error;
+      if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= patience.giveUpMs) {
+        giveUp(client);
+        throw error;
+      }
       await pause(pauseMs);
     }
   }

@@ -8,9 +8,9 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { patiently, redisReady, withRedisTimeout } from '../../src/limits/redis-patience.js';
 
-/** What the helpers read of an ioredis client: its status and its 'ready' event. */
+/** What the helpers use of an ioredis client: its status, its 'ready' event, PING. */
 function fakeRedis(status: string): Redis & { status: string } {
-  return Object.assign(new EventEmitter(), { status }) as unknown as Redis & { status: string };
+  return Object.assign(new EventEmitter(), { status, ping: () => Promise.resolve('PONG') }) as unknown as Redis & { status: string };
 }
 
 const noPause = (): Promise<void> => Promise.resolve();
@@ -77,5 +77,52 @@ describe('redisReady and withRedisTimeout', () => {
   it('withRedisTimeout answers a prompt command and rejects a slow one', async () => {
     await expect(withRedisTimeout(Promise.resolve(7), 50)).resolves.toBe(7);
     await expect(withRedisTimeout(new Promise(() => undefined), 20)).rejects.toThrow('redis timeout');
+  });
+});
+
+describe('a connection given up on', () => {
+  const failing = (): Promise<never> => Promise.reject(new Error('silent'));
+  /** A connection whose PING answers only once `answering` is set. */
+  function silentRedis(): Redis & { status: string; answering: boolean; pings: number } {
+    const client = Object.assign(fakeRedis('ready'), { answering: false, pings: 0 });
+    Object.assign(client, { ping: () => (client.pings++, client.answering ? Promise.resolve('PONG') : new Promise(() => undefined)) });
+    return client;
+  }
+  const until = async (done: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('refuses every call at once, without asking, until Redis answers a PING; then full patience is back', async () => {
+    const client = silentRedis();
+    await expect(patiently(client, failing, { giveUpMs: 60, maxPauseMs: 10 })).rejects.toThrow('silent');
+    let asked = 0;
+    const counted = (): Promise<never> => (asked++, failing());
+    const t0 = Date.now();
+    await expect(patiently(client, counted, { giveUpMs: 5_000, maxPauseMs: 10 })).rejects.toThrow('has not answered since');
+    expect(asked).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(50);
+    // One PING at a time while it is silent (the first never answers): no pile-up.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(client.pings).toBe(1);
+    await expect(patiently(client, counted, { giveUpMs: 5_000, maxPauseMs: 10 })).rejects.toThrow('has not answered since');
+    expect(asked).toBe(0);
+  });
+
+  it('a PING answered ends the give-up', async () => {
+    const client = silentRedis();
+    client.answering = true;
+    await expect(patiently(client, failing, { giveUpMs: 30, maxPauseMs: 10 })).rejects.toThrow('silent');
+    await until(() => client.pings > 0);
+    await new Promise((r) => setTimeout(r, 20));
+    let tries = 0;
+    await expect(patiently(client, () => (++tries < 3 ? failing() : Promise.resolve('ok')), { giveUpMs: 5_000, maxPauseMs: 10, pause: noPause })).resolves.toBe('ok');
+    expect(tries).toBe(3);
+  });
+
+  it('a new connection (ready again) is asked at once', async () => {
+    const client = silentRedis();
+    await expect(patiently(client, failing, { giveUpMs: 30, maxPauseMs: 10 })).rejects.toThrow('silent');
+    client.emit('ready');
+    await expect(patiently(client, () => Promise.resolve(1), { giveUpMs: 5_000, maxPauseMs: 10 })).resolves.toBe(1);
   });
 });
