@@ -186,6 +186,19 @@ function scripted(client: Redis): AuthScripts {
 const REDIS_READY_MS = 2_000;
 /** Ends a lost look's tries when the key was proven meanwhile in this process. */
 const PROVEN_MEANWHILE = Symbol('proven meanwhile');
+/** How long close() waits for its cancelled unproven calls to free what a lost look took. */
+const CLOSE_UNWIND_MS = 1_000;
+
+/** `promise`, or a rejection as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('cancelled'));
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
+}
 
 /** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
 interface Ticket {
@@ -200,6 +213,8 @@ export class CsboardAuthGuard {
   readonly #fp: string;
   readonly #probeTtlMs: number;
   readonly #closed = new AbortController();
+  /** Unproven calls of this client waiting for admission (close() waits for them to unwind). */
+  readonly #admitting = new Set<Promise<Ticket | undefined>>();
   #redis: Redis | undefined;
   #scripts: AuthScripts | undefined;
   #keys: { ban: string; dead: string; proven: string; probe: string; budget: string } | undefined;
@@ -305,9 +320,17 @@ export class CsboardAuthGuard {
     this.#unshared.dead = true;
   }
 
-  /** The client closed: calls of this client waiting here are refused. */
-  close(): void {
+  /**
+   * The client closed: calls of this client waiting here are refused, and this waits (at most
+   * `CLOSE_UNWIND_MS`) until each has freed in Redis what a lost look may have taken — the
+   * connection is closed next, and a release asked after that would be refused.
+   */
+  async close(): Promise<void> {
     this.#closed.abort();
+    if (this.#admitting.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#admitting]), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_UNWIND_MS)))]);
+    clearTimeout(timer);
   }
 
   // ---- internals ----
@@ -358,7 +381,15 @@ export class CsboardAuthGuard {
   }
 
   /** Wait for a budget slot; `undefined` if the key turned out proven meanwhile. */
-  async #admit(signal: AbortSignal): Promise<Ticket | undefined> {
+  #admit(signal: AbortSignal): Promise<Ticket | undefined> {
+    const admitting = this.#admitOnce(signal);
+    this.#admitting.add(admitting);
+    const done = (): void => void this.#admitting.delete(admitting);
+    admitting.then(done, done);
+    return admitting;
+  }
+
+  async #admitOnce(signal: AbortSignal): Promise<Ticket | undefined> {
     // One token for every look: a look that took the probe but lost its answer is made again.
     const token = randomUUID();
     const lost = { look: false };
@@ -405,8 +436,9 @@ export class CsboardAuthGuard {
           redis,
           async () => {
             // A connection still being made is not a Redis that is down.
-            await redisReady(redis, REDIS_READY_MS);
-            return withRedisTimeout(scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS);
+            await redisReady(redis, REDIS_READY_MS, signal);
+            // A cancel (or close) does not wait for a silent Redis: the look is lost, and released.
+            return untilAborted(withRedisTimeout(scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS), signal);
           },
           { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: pauseBetweenTries, onFailure: () => (lost.look = true) },
         );

@@ -330,9 +330,9 @@ export function createCsboardClient(given: CsboardClientOptions = {}): CsboardCl
     },
 
     on: (event, listener) => core.events.on(event, listener),
-    close: () => {
-      guard.close();
-      return core.close();
+    close: async () => {
+      await guard.close();
+      await core.close();
     },
   };
   return client;
