@@ -73,24 +73,56 @@ const REDIS_TIMEOUT_MS = 1_000;
 /** Failing looks at a connection that is up for this long mean Redis is down. */
 const REDIS_GIVE_UP_MS = 5_000;
 
-/** Start times of the attempts in one rolling window. */
+/** The attempts of one rolling window: when each started, and its token in Redis (if any). */
 class RollingSlots {
-  #starts: number[] = [];
+  #starts: { at: number; token: string | undefined }[] = [];
 
   /** Take a slot: 0 when taken, else ms until one frees. */
   take(limit: number, windowMs: number, now: number): number {
-    this.#starts = this.#starts.filter((t) => t > now - windowMs);
-    if (this.#starts.length >= limit) return Math.max(1, this.#starts[0]! + windowMs - now);
-    this.#starts.push(now);
+    this.#starts = this.#starts.filter((s) => s.at > now - windowMs);
+    if (this.#starts.length >= limit) return Math.max(1, this.#starts[0]!.at + windowMs - now);
+    this.#starts.push({ at: now, token: undefined });
     return 0;
   }
 
-  /** Nothing was sent on the slot taken at `at`. */
-  giveBack(at: number): void {
-    const i = this.#starts.lastIndexOf(at);
+  /** Nothing was sent on the slot taken at `at` (counted by Redis under `token`, if it was). */
+  giveBack(at: number, token?: string): void {
+    const i = this.#find(at, token);
     if (i >= 0) this.#starts.splice(i, 1);
   }
+
+  /** Redis counted the slot taken at `at` under `token` (only such a slot is ever written back). */
+  counted(at: number, token: string): void {
+    const i = this.#find(at, undefined);
+    if (i >= 0) this.#starts[i]!.token = token;
+  }
+
+  #find(at: number, token: string | undefined): number {
+    for (let i = this.#starts.length - 1; i >= 0; i--) if (this.#starts[i]!.at === at && this.#starts[i]!.token === token) return i;
+    return -1;
+  }
+
+  /** The slots of the last `windowMs` that Redis counted under a token, as [start, token] pairs. */
+  shared(windowMs: number, now: number): [number, string][] {
+    return this.#starts.filter((s) => s.at > now - windowMs && s.token !== undefined).map((s) => [s.at, s.token!]);
+  }
 }
+
+/**
+ * KEYS: budget. ARGV: window ms, then start and token of each slot. A restart of Redis
+ * (without persistence) loses the budget's entries, not the requests sent on them: each
+ * process writes its own slots of the last window back when its connection is made again,
+ * under their tokens, so a connection that only dropped counts nothing twice.
+ */
+const RESEED = `
+local n = 0
+for i = 2, #ARGV - 1, 2 do
+  n = n + redis.call('ZADD', KEYS[1], 'NX', ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return n`;
+/** Connections that write the process's budget back on each (re)connect. */
+const reseeding = new WeakSet<Redis>();
 
 /**
  * The unproven-key budget is one for the whole process, whatever host name a client uses:
@@ -98,6 +130,8 @@ class RollingSlots {
  * `[::ffff:127.0.0.1]` (or a name and its address) is still one server counting one IP.
  */
 const processBudget = { budget: new RollingSlots() };
+/** The one budget of every process on the machine's IP, whatever host or key. */
+const BUDGET_KEY = 'mm_csboard_auth:unproven';
 
 /** Everything this process knows about one host; every client of the host shares it. */
 class HostState {
@@ -171,6 +205,7 @@ return 1`;
 interface AuthScripts {
   mmCsboardAuthAdmit(ban: string, dead: string, proven: string, probe: string, budget: string, mode: string, token: string, limit: number, windowMs: number, probeTtlMs: number): Promise<[string, number]>;
   mmCsboardAuthSettle(ban: string, dead: string, proven: string, probe: string, budget: string, token: string, outcome: string, markTtlMs: number, banMs: number, unsent: string): Promise<number>;
+  mmCsboardAuthReseed(budget: string, windowMs: number, ...startsAndTokens: (number | string)[]): Promise<number>;
 }
 
 function scripted(client: Redis): AuthScripts {
@@ -178,6 +213,7 @@ function scripted(client: Redis): AuthScripts {
   if (typeof c.mmCsboardAuthAdmit !== 'function') {
     client.defineCommand('mmCsboardAuthAdmit', { numberOfKeys: 5, lua: ADMIT });
     client.defineCommand('mmCsboardAuthSettle', { numberOfKeys: 5, lua: SETTLE });
+    client.defineCommand('mmCsboardAuthReseed', { numberOfKeys: 1, lua: RESEED });
   }
   return c as unknown as AuthScripts;
 }
@@ -242,7 +278,14 @@ export class CsboardAuthGuard {
     this.#redis = client;
     this.#scripts = scripted(client);
     const ns = `mm_csboard_auth:{${this.#hostName}}`;
-    this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: 'mm_csboard_auth:unproven' };
+    this.#keys = { ban: `${ns}:ban`, dead: `${ns}:dead:${this.#fp}`, proven: `${ns}:proven:${this.#fp}`, probe: `${ns}:probe:${this.#fp}`, budget: BUDGET_KEY };
+    if (!reseeding.has(client)) {
+      reseeding.add(client);
+      client.on('ready', () => {
+        const slots = processBudget.budget.shared(budget.windowMs, Date.now());
+        if (slots.length > 0) void (client as Redis & AuthScripts).mmCsboardAuthReseed(BUDGET_KEY, budget.windowMs, ...slots.flat()).catch(() => undefined);
+      });
+    }
   }
 
   /** Throws if nothing may be sent now (a ban on the host; for `auth`, a dead key). */
@@ -449,7 +492,10 @@ export class CsboardAuthGuard {
         throw this.#redisDown(error);
       }
       const [state, ms] = answer;
-      if (state === 'go') return { token, takenAt: now };
+      if (state === 'go') {
+        this.#host.budget.counted(now, token);
+        return { token, takenAt: now };
+      }
       this.#host.budget.giveBack(now);
       this.#learn(state, ms);
       if (state === 'proven') return undefined;
@@ -529,7 +575,7 @@ export class CsboardAuthGuard {
       return await send();
     } finally {
       const unsent = ticket !== undefined && !sent();
-      if (unsent) this.#host.budget.giveBack(ticket.takenAt);
+      if (unsent) this.#host.budget.giveBack(ticket.takenAt, ticket.token);
       await this.#share(ticket?.token, unsent);
     }
   }
