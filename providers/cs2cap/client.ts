@@ -309,7 +309,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     return {
       snapshotAt: header('x-snapshot-timestamp'),
       total: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
-      rows: ndjsonRows(res.stream, { provider: PROVIDER, path, ...rows, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
+      rows: ndjsonRows(res.stream, { provider: PROVIDER, path, method: 'POST', ...rows, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
     };
   };
 

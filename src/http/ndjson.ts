@@ -11,6 +11,8 @@ export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
 export interface NdjsonOptions<T> {
   provider: string;
   path: string;
+  /** The request's method, for errors (default `GET`; CS2Cap's bulk streams are `POST`). */
+  method?: string | undefined;
   /** Every row is parsed with it; a row that does not fit fails the stream naming the row and field. */
   schema: z.ZodType<T>;
   /** Abort if no byte arrives for this long. */
@@ -72,6 +74,7 @@ interface LineState {
  */
 async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, state: LineState, maxLineBytes: number): AsyncGenerator<string, void, undefined> {
   const { provider, path } = options;
+  const method = options.method ?? 'GET';
   let source: Readable = body;
   // One timer for the whole stream, moved on by refresh() (a clearTimeout + setTimeout per
   // chunk rebuilt Node's timer list and re-armed libuv's timer each time: ~3% of a stream's
@@ -96,7 +99,7 @@ async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, sta
     // Not waiting for bytes: the clock stops here (a fired timer holds nothing, so a reader
     // that stops asking lets the process exit); `arm()` starts it again.
     if (!waiting) return;
-    fail(new TimeoutError({ provider, code: 'timeout', path, method: 'GET', retryable: false, message: `${provider} GET ${path}: the stream stalled` }));
+    fail(new TimeoutError({ provider, code: 'timeout', path, method, retryable: false, message: `${provider} ${method} ${path}: the stream stalled` }));
   };
   /** The idle clock starts over and runs (bytes came, or the stream waits for them again). */
   const arm = (): void => {
@@ -105,7 +108,7 @@ async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, sta
     else idle = setTimeout(stalled, options.idleTimeoutMs);
   };
   const onAbort = (): void =>
-    fail(new AbortedError({ provider, path, method: 'GET', requestSent: true, reason: options.signal?.reason, message: `${provider} GET ${path}: the stream was cancelled by the caller's signal` }));
+    fail(new AbortedError({ provider, path, method, requestSent: true, reason: options.signal?.reason, message: `${provider} ${method} ${path}: the stream was cancelled by the caller's signal` }));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   /** `read`, or the stream's failure if that comes first. */
   const unlessFailed = <V>(read: Promise<V>): Promise<V> => {
@@ -205,7 +208,7 @@ async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, sta
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
       throw shapeError(options, '(body)', 'the gzip stream is corrupt or truncated');
     }
-    throw new NetworkError({ provider, code: 'network_error', path, method: 'GET', retryable: false, message: `${provider} GET ${path}: the stream broke off (${code ?? 'closed'})` });
+    throw new NetworkError({ provider, code: 'network_error', path, method, retryable: false, message: `${provider} ${method} ${path}: the stream broke off (${code ?? 'closed'})` });
   } finally {
     clearTimeout(idle);
     options.signal?.removeEventListener('abort', onAbort);
@@ -214,12 +217,13 @@ async function* ndjsonSegments<R>(body: Readable, options: NdjsonOptions<R>, sta
   }
 }
 
-function shapeError(options: { provider: string; path: string }, fieldPath: string, what: string): ResponseShapeError {
+function shapeError(options: { provider: string; path: string; method?: string | undefined }, fieldPath: string, what: string): ResponseShapeError {
   const { provider, path } = options;
-  return new ResponseShapeError({ provider, code: 'response_shape', path, method: 'GET', fieldPath, message: `${provider} GET ${path}: ${what}` });
+  const method = options.method ?? 'GET';
+  return new ResponseShapeError({ provider, code: 'response_shape', path, method, fieldPath, message: `${provider} ${method} ${path}: ${what}` });
 }
 
-function lineTooLong(options: { provider: string; path: string }, lineNo: number, maxLineBytes: number): ResponseShapeError {
+function lineTooLong(options: { provider: string; path: string; method?: string | undefined }, lineNo: number, maxLineBytes: number): ResponseShapeError {
   const row = `row ${lineNo}`;
   return shapeError(options, `${row} (longer than maxLineBytes ${maxLineBytes})`, `${row} is longer than the ${maxLineBytes}-byte line limit (maxLineBytes); the stream was stopped`);
 }
@@ -263,7 +267,7 @@ function rowParser<R, T>(options: NdjsonOptions<R> & Partial<NdjsonMappedOptions
 }
 
 /** A throw out of the row reader as the stream's error: a throw from `map` names its row. */
-function rowError(options: { provider: string; path: string }, state: LineState, error: unknown): unknown {
+function rowError(options: { provider: string; path: string; method?: string | undefined }, state: LineState, error: unknown): unknown {
   if (!state.mapping) return error;
   state.mapping = false;
   return shapeError(options, `row ${state.lineNo}`, `row ${state.lineNo} could not be read: ${error instanceof Error ? error.message : String(error)}`);

@@ -184,6 +184,14 @@ describe('cs2cap wire format', () => {
     const asks = [];
     for await (const row of stream.rows) asks.push(row.lowest_ask.amount);
     expect(asks).toEqual(['25.50', '0.05']);
+    // A bad row names the stream's own method.
+    nock(BASE).post('/v1/prices').reply(200, '{"provider":"steam","item_id":"x"}\n', { 'Content-Type': 'application/x-ndjson' });
+    const bad = await client.streamPrices();
+    const badRow = await caught((async () => {
+      for await (const _row of bad.rows) void _row;
+    })());
+    expect(badRow).toMatchObject({ code: 'response_shape', method: 'POST', fieldPath: 'row 1.item_id' });
+    expect((badRow as Error).message).toMatch(/^cs2cap POST \/prices: /);
     nock(BASE).post('/v1/bids').reply(429, { code: 'RATE_LIMIT_STREAM_QUOTA_EXCEEDED', detail: 'Limit 300 per 24 hours.' }, { 'Retry-After': '3600' });
     expect(await caught(client.streamBids())).toBeInstanceOf(QuotaExceededError);
   });
