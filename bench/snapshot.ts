@@ -13,8 +13,11 @@
  * When the client was built inside the measured read in a process that had loaded all of
  * marketmux, the floor included, that past alone tipped the count in most runs, and the
  * doubling showed as the read's growth (ours 21–27 MB, the floor 12–24 MB, for a read that
- * itself kept ~1.4 MB alive across its GCs). From a `warm` baseline (short-lived garbage has
- * cycled through the young space first, as in a running program): what the read itself adds.
+ * itself kept ~1.4 MB alive across its GCs). Loading marketmux still leaves ours' young space
+ * larger at the baseline (2 × 8 MiB, ~7 MB resident, against the floor's 2 × 4, ~4 MB): a few
+ * MB of what the floor shows as growth ours had before its read, as any program using it
+ * would. From a `warm` baseline (short-lived garbage has cycled through the young space
+ * first, as in a running program): what the read itself adds.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
