@@ -12,46 +12,29 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsboardClient } from '../../src/index.js';
-import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
-import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
-import { startRedis } from '../cluster/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { csboardWithRedis } from './csboard-redis-fixture.js';
 
 describe('hostile: close() while the guard waits on a lost look', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sandbox: CsboardSandbox;
-  let baseUrl: string;
-  beforeAll(async () => {
-    resetAuthGuardState();
-    redis = await startRedis();
-    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000 });
-    baseUrl = await sandbox.start();
-  });
-  afterAll(async () => {
-    redis.thaw();
-    await sandbox.close();
-    await redis.stop();
-    resetAuthGuardState();
-  });
+  const f = csboardWithRedis({ listings: 5, readLimit: 1000, windowMs: 1000 });
 
   it('the probe and the budget slot the lost look took are freed', { timeout: 30_000 }, async () => {
-    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
+    const c = f.client(`csb_pub_${randomBytes(18).toString('base64url')}`);
     await c.health();
-    const hits = sandbox.badKeyHits.length;
-    redis.freeze();
+    const hits = f.sandbox.badKeyHits.length;
+    f.redis.freeze();
     const call = c.getBalance().catch((e: { code?: string }) => e.code);
     await sleep(300); // the look is on the socket; Redis has not run it
     await c.close();
     expect(await call).toBe('client_closed');
-    redis.thaw();
+    f.redis.thaw();
     await sleep(500);
-    const look = new Redis(redis.url);
+    const look = new Redis(f.redis.url);
     const probes = await look.keys('mm_csboard_auth:*:probe:*');
     const ttls = await Promise.all(probes.map((k) => look.pttl(k)));
     const slots = await look.zcard('mm_csboard_auth:unproven');
     look.disconnect();
-    expect(sandbox.badKeyHits).toHaveLength(hits); // nothing was sent
+    expect(f.sandbox.badKeyHits).toHaveLength(hits); // nothing was sent
     expect({ probes: probes.length, ttls, slots }).toEqual({ probes: 0, ttls: [], slots: 0 });
   });
 });

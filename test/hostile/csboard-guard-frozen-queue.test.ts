@@ -9,37 +9,17 @@
  * "no call hanging past ~5–6 s on a frozen Redis".)
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsboardClient, type CsboardClient } from '../../src/index.js';
-import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
-import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
-import { startRedis } from '../cluster/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { csboardWithRedis } from './csboard-redis-fixture.js';
 
 describe('hostile: several calls of one unproven key on a frozen Redis', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sandbox: CsboardSandbox;
-  let baseUrl: string;
-  const clients: CsboardClient[] = [];
-  beforeAll(async () => {
-    resetAuthGuardState();
-    redis = await startRedis();
-    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000 });
-    baseUrl = await sandbox.start();
-  });
-  afterAll(async () => {
-    redis.thaw();
-    await Promise.all(clients.map((c) => c.close()));
-    await sandbox.close();
-    await redis.stop();
-    resetAuthGuardState();
-  });
+  const f = csboardWithRedis({ listings: 5, readLimit: 1000, windowMs: 1000 });
 
   it('three calls at once: every one is refused within ~6 s, not one after the other', { timeout: 40_000 }, async () => {
-    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
-    clients.push(c);
+    const c = f.client(`csb_pub_${randomBytes(18).toString('base64url')}`);
     await c.health();
-    const hits = sandbox.badKeyHits.length;
-    redis.freeze();
+    const hits = f.sandbox.badKeyHits.length;
+    f.redis.freeze();
     const t0 = Date.now();
     const outcomes = await Promise.all(
       [0, 1, 2].map(() =>
@@ -49,9 +29,9 @@ describe('hostile: several calls of one unproven key on a frozen Redis', () => {
         ),
       ),
     );
-    redis.thaw();
+    f.redis.thaw();
     console.log('frozen Redis, one key, 3 calls:', outcomes);
-    expect(sandbox.badKeyHits).toHaveLength(hits);
+    expect(f.sandbox.badKeyHits).toHaveLength(hits);
     expect(outcomes.map((o) => o.code)).toEqual(['redis_unavailable', 'redis_unavailable', 'redis_unavailable']);
     for (const o of outcomes) expect(o.at).toBeLessThan(7_000);
   });

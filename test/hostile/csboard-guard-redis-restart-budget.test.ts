@@ -11,38 +11,21 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsboardClient, type CsboardClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_UNPROVEN_BUDGET, resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
-import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
-import { startRedis } from '../cluster/redis-server.js';
+import { csboardWithRedis } from './csboard-redis-fixture.js';
 
 describe('hostile: the unproven-key budget across a Redis restart', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sandbox: CsboardSandbox;
-  let baseUrl: string;
-  const clients: CsboardClient[] = [];
-  beforeAll(async () => {
-    resetAuthGuardState();
-    redis = await startRedis();
-    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000 });
-    baseUrl = await sandbox.start();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await sandbox.close();
-    await redis.stop();
-    resetAuthGuardState();
-  });
+  const f = csboardWithRedis({ listings: 5, readLimit: 1000, windowMs: 1000 });
 
-  const badKeyCall = async (): Promise<string | undefined> => {
-    const c = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
-    clients.push(c);
-    return c.getBalance({ signal: AbortSignal.timeout(4_000) }).then(
-      () => 'sent-ok',
-      (e: { code?: string }) => e.code,
-    );
-  };
+  const badKeyCall = async (): Promise<string | undefined> =>
+    f
+      .client(`csb_pub_${randomBytes(18).toString('base64url')}`)
+      .getBalance({ signal: AbortSignal.timeout(4_000) })
+      .then(
+        () => 'sent-ok',
+        (e: { code?: string }) => e.code,
+      );
 
   it('a fleet spends at most the budget in a minute, restart or not', { timeout: 45_000 }, async () => {
     const BUDGET = DEFAULT_UNPROVEN_BUDGET.limit;
@@ -50,21 +33,21 @@ describe('hostile: the unproven-key budget across a Redis restart', () => {
     // Process 1: the whole budget, one bad key each.
     const first = await Promise.all(Array.from({ length: BUDGET }, badKeyCall));
     expect(first.filter((c) => c === 'authentication_failed'), String(first)).toHaveLength(BUDGET);
-    expect(sandbox.badKeyHits).toHaveLength(BUDGET);
+    expect(f.sandbox.badKeyHits).toHaveLength(BUDGET);
 
-    await redis.restart();
+    await f.redis.restart();
     await sleep(2_000); // every connection is back
     resetAuthGuardState(); // process 2: its own (empty) local budget, the shared one in Redis
     const second = await Promise.all(Array.from({ length: BUDGET }, badKeyCall));
     const elapsed = Date.now() - t0;
-    console.log(`after the restart: ${second.filter((c) => c === 'authentication_failed').length} more bad-key requests sent; ${sandbox.badKeyHits.length} in ${elapsed} ms`);
+    console.log(`after the restart: ${second.filter((c) => c === 'authentication_failed').length} more bad-key requests sent; ${f.sandbox.badKeyHits.length} in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(DEFAULT_UNPROVEN_BUDGET.windowMs);
     // The budget was spent a few seconds ago: process 2's calls wait (and are cancelled), nothing sent.
-    expect(sandbox.badKeyHits).toHaveLength(BUDGET);
+    expect(f.sandbox.badKeyHits).toHaveLength(BUDGET);
   });
 
   it('a connection that only dropped (Redis kept its state) counts no slot twice', { timeout: 30_000 }, async () => {
-    const look = new Redis(redis.url);
+    const look = new Redis(f.redis.url);
     const before = await look.zcard('mm_csboard_auth:unproven');
     // Every client's connection is dropped by the server and made again: each writes back.
     await look.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');

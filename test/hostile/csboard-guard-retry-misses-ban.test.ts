@@ -15,47 +15,26 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsboardClient, type CsboardClient } from '../../src/index.js';
-import { resetAuthGuardState } from '../../providers/csboard/auth-guard.js';
-import { CsboardSandbox } from '../../providers/csboard/sandbox.js';
-import { startRedis } from '../cluster/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { csboardWithRedis } from './csboard-redis-fixture.js';
 
 describe('hostile: a ban learned while the guard retries a lost look', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sandbox: CsboardSandbox;
-  let baseUrl: string;
-  const clients: CsboardClient[] = [];
-  beforeAll(async () => {
-    resetAuthGuardState();
-    redis = await startRedis();
-    sandbox = new CsboardSandbox({ listings: 5, readLimit: 1000, windowMs: 1000, badKeyLimit: 2, banMs: 60_000 });
-    baseUrl = await sandbox.start();
-  });
-  afterAll(async () => {
-    redis.thaw();
-    await Promise.all(clients.map((c) => c.close()));
-    await sandbox.close();
-    await redis.stop();
-    resetAuthGuardState();
-  });
+  const f = csboardWithRedis({ listings: 5, readLimit: 1000, windowMs: 1000, badKeyLimit: 2, banMs: 60_000 });
 
   it('the unproven call stops with auth_banned at its next try, not redis_unavailable after 5 s', { timeout: 30_000 }, async () => {
     // A: a proven key in this process (no Redis of its own: it learns the ban by its own 401).
-    const good = sandbox.createKey();
-    const a = createCsboardClient({ apiKey: good, baseUrl, retry: { retries: 0 } });
-    clients.push(a);
+    const good = f.sandbox.createKey();
+    const a = f.client(good, { redis: undefined });
     await a.getBalance();
     // B: an unproven key, state shared through Redis (connection up).
-    const b = createCsboardClient({ apiKey: `csb_pub_${randomBytes(18).toString('base64url')}`, baseUrl, retry: { retries: 0 }, redis: { url: redis.url } });
-    clients.push(b);
+    const b = f.client(`csb_pub_${randomBytes(18).toString('base64url')}`);
     await b.health();
     // Someone else on the IP (a curl loop) gets it banned.
-    for (let i = 0; i < 3; i++) await fetch(`${baseUrl}/balance`, { headers: { Authorization: `Bearer csb_pub_${randomBytes(18).toString('base64url')}` } });
-    expect(sandbox.bannedForMs).toBeGreaterThan(0);
-    const hits = sandbox.badKeyHits.length;
+    for (let i = 0; i < 3; i++) await fetch(`${f.baseUrl}/balance`, { headers: { Authorization: `Bearer csb_pub_${randomBytes(18).toString('base64url')}` } });
+    expect(f.sandbox.bannedForMs).toBeGreaterThan(0);
+    const hits = f.sandbox.badKeyHits.length;
 
-    redis.freeze(); // slow, not down: the connection stays up
+    f.redis.freeze(); // slow, not down: the connection stays up
     const t0 = Date.now();
     const pending = b.getBalance().then(
       () => ({ code: 'sent', at: Date.now() - t0 }),
@@ -65,9 +44,9 @@ describe('hostile: a ban learned while the guard retries a lost look', () => {
     // A's next call is answered 401 too_many_failed_auth: this process now knows the host is banned.
     expect(await a.getBalance().catch((e: { code?: string }) => e.code)).toBe('auth_banned');
     const outcome = await pending;
-    redis.thaw();
-    expect(sandbox.badKeyHits).toHaveLength(hits); // nothing sent either way
-    const look = new Redis(redis.url);
+    f.redis.thaw();
+    expect(f.sandbox.badKeyHits).toHaveLength(hits); // nothing sent either way
+    const look = new Redis(f.redis.url);
     await look.ping();
     look.disconnect();
     // Old loop: auth_banned at the first retry after the ban was known (~1 s). Now: redis_unavailable at ~5.4 s.
