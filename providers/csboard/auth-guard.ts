@@ -483,12 +483,13 @@ export class CsboardAuthGuard {
             // A cancel (or close) does not wait for a silent Redis: the look is lost, and released.
             return untilAborted(withRedisTimeout(scripts.mmCsboardAuthAdmit(k.ban, k.dead, k.proven, k.probe, k.budget, 'unproven', token, budget.limit, budget.windowMs, this.#probeTtlMs), REDIS_TIMEOUT_MS), signal);
           },
-          { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: pauseBetweenTries, onFailure: () => (lost.look = true) },
+          { giveUpMs: REDIS_GIVE_UP_MS, maxPauseMs: budget.pollMs, pause: pauseBetweenTries, onFailure: () => (lost.look = true), signal },
         );
       } catch (error) {
         this.#host.budget.giveBack(now);
         if (error === PROVEN_MEANWHILE) return undefined;
         if (error instanceof MarketError) throw error;
+        if (signal.aborted) throw this.#signalError(signal);
         throw this.#redisDown(error);
       }
       const [state, ms] = answer;

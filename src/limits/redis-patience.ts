@@ -75,6 +75,8 @@ export interface RedisPatience {
   pause?: ((ms: number) => Promise<void>) | undefined;
   /** Told of every failed try (before the pause or the give-up). */
   onFailure?: ((error: unknown) => void) | undefined;
+  /** The call's signal: once it fires, a failure ends the tries and says nothing of Redis. */
+  signal?: AbortSignal | undefined;
 }
 
 const FIRST_PAUSE_MS = 25;
@@ -132,6 +134,7 @@ export async function patiently<T>(client: Redis, attempt: () => Promise<T>, pat
       return await attempt();
     } catch (error) {
       patience.onFailure?.(error);
+      if (patience.signal?.aborted) throw error;
       if (client.status !== 'ready' || Date.now() - startedAt + pauseMs >= patience.giveUpMs) {
         giveUp(client);
         throw error;

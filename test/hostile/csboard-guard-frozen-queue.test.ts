@@ -9,6 +9,7 @@
  * "no call hanging past ~5–6 s on a frozen Redis".)
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { csboardWithRedis } from './csboard-redis-fixture.js';
 
@@ -34,5 +35,18 @@ describe('hostile: several calls of one unproven key on a frozen Redis', () => {
     expect(f.sandbox.badKeyHits).toHaveLength(hits);
     expect(outcomes.map((o) => o.code)).toEqual(['redis_unavailable', 'redis_unavailable', 'redis_unavailable']);
     for (const o of outcomes) expect(o.at).toBeLessThan(7_000);
+  });
+
+  it('a call cancelled while the connection is still being made says aborted at once, and leaves Redis trusted', { timeout: 20_000 }, async () => {
+    // A Redis that is not there yet: the connection keeps being made.
+    const nowhere = net.createServer();
+    await new Promise<void>((resolve) => nowhere.listen(0, '127.0.0.1', resolve));
+    const port = (nowhere.address() as net.AddressInfo).port;
+    await new Promise((resolve) => nowhere.close(resolve));
+    const c = f.client(`csb_pub_${randomBytes(18).toString('base64url')}`, { redis: { url: `redis://127.0.0.1:${port}` } });
+    const t0 = Date.now();
+    const err = await c.getBalance({ signal: AbortSignal.timeout(300) }).catch((e: { code?: string }) => e);
+    expect(err).toMatchObject({ code: 'aborted', requestSent: false });
+    expect(Date.now() - t0).toBeLessThan(1_500);
   });
 });

@@ -126,3 +126,16 @@ describe('a connection given up on', () => {
     await expect(patiently(client, () => Promise.resolve(1), { giveUpMs: 5_000, maxPauseMs: 10 })).resolves.toBe(1);
   });
 });
+
+describe('a cancelled call', () => {
+  it('stops trying at its next failure, and gives nothing up: the next call asks Redis', async () => {
+    const client = fakeRedis('connecting');
+    const stop = new AbortController();
+    stop.abort();
+    await expect(patiently(client, () => Promise.reject(new Error('stopped while waiting for Redis')), { giveUpMs: 5_000, maxPauseMs: 10, signal: stop.signal })).rejects.toThrow('stopped');
+    client.status = 'ready';
+    let asked = 0;
+    await expect(patiently(client, () => (asked++, Promise.resolve('ok')), { giveUpMs: 5_000, maxPauseMs: 10 })).resolves.toBe('ok');
+    expect(asked).toBe(1);
+  });
+});
