@@ -736,7 +736,9 @@ export class RequestSender {
       this.#consecutive429 = 0;
       // Throttle before the 429 rather than after it: the server said the window is spent.
       if (typeof pauseHintMs === 'number' && pauseHintMs > 0) this.#pause(spec.limitClass, pauseHintMs, false);
-      return scope.stream ? ({ status: res.status, headers: rawHeaders, stream: res.data as Readable } satisfies StreamResponse) : this.#parseJson(spec, res as AxiosResponse<string>);
+      if (!scope.stream) return this.#parseJson(spec, res as AxiosResponse<string>);
+      this.#checkStreamEncoding(spec, res.status, rawHeaders, res.data as Readable);
+      return { status: res.status, headers: rawHeaders, stream: res.data as Readable } satisfies StreamResponse;
     }
 
     const error = this.#mapError(spec, scope, res, requestId);
@@ -840,6 +842,27 @@ export class RequestSender {
         fieldPath,
       }),
     );
+  }
+
+  /**
+   * A streamed body is read as gzip (by its magic bytes) or plain bytes, and asked for so; a
+   * server that encodes it otherwise anyway (br, deflate, zstd) gets a clear refusal here
+   * instead of "row 1 is not JSON".
+   */
+  #checkStreamEncoding(spec: RequestSpec<unknown>, status: number, headers: Record<string, unknown>, body: Readable): void {
+    const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip') return;
+    body.destroy();
+    throw new ResponseShapeError({
+      provider: this.provider,
+      code: 'response_shape',
+      message: `${this.provider} ${spec.method} ${spec.path}: the body came ${JSON.stringify(encoding.slice(0, 40))}-encoded; a stream is read as gzip or plain bytes`,
+      status,
+      method: spec.method,
+      path: spec.path,
+      fieldPath: '(Content-Encoding)',
+      retryable: false,
+    });
   }
 
   #unreadable(error: ResponseShapeError): ResponseShapeError {

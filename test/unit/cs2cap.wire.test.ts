@@ -184,6 +184,9 @@ describe('cs2cap wire format', () => {
     const asks = [];
     for await (const row of stream.rows) asks.push(row.lowest_ask.amount);
     expect(asks).toEqual(['25.50', '0.05']);
+    // An encoding the reader cannot read is refused by name, not read as rows of garbage.
+    nock(BASE).post('/v1/prices').reply(200, Buffer.from([0x0b, 0x02, 0x80]), { 'Content-Type': 'application/x-ndjson', 'Content-Encoding': 'br' });
+    expect(await caught(client.streamPrices())).toMatchObject({ code: 'response_shape', fieldPath: '(Content-Encoding)', status: 200, retryable: false });
     // A bad row names the stream's own method.
     nock(BASE).post('/v1/prices').reply(200, '{"provider":"steam","item_id":"x"}\n', { 'Content-Type': 'application/x-ndjson' });
     const bad = await client.streamPrices();
