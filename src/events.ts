@@ -1,6 +1,6 @@
 /** What every event says about the call it belongs to. */
 export interface CallEventBase {
-  /** The provider: `cs2cap`, `csboard` or `kalshi`. */
+  /** The provider's id (a client's `id`, as in `MarketError.provider`). */
   provider: string;
   /** The HTTP method, upper case. */
   method: string;
@@ -48,7 +48,7 @@ export interface RetryEvent extends CallEventBase {
 
 /** The quota made a call wait, or the server said the quota is spent. */
 export interface RateLimitedEvent {
-  /** The provider: `cs2cap`, `csboard` or `kalshi`. */
+  /** The provider's id (a client's `id`, as in `MarketError.provider`). */
   provider: string;
   /** The limit class that is spent. */
   limitClass: string;

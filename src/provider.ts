@@ -46,7 +46,7 @@ export interface QuoteOptions extends CallOptions {
 
 /** The face every provider client shows, so bots can treat them alike where it makes sense. */
 export interface MarketProvider {
-  /** The provider: `cs2cap`, `csboard` or `kalshi`. */
+  /** The provider's id, as this client's errors and events name it. */
   readonly id: string;
   /** What this client can do with its key (asks, bids, listings, trading, …). */
   readonly has: Capabilities;

@@ -11,7 +11,7 @@ export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
 export interface NdjsonOptions<T> {
   provider: string;
   path: string;
-  /** The request's method, for errors (default `GET`; CS2Cap's bulk streams are `POST`). */
+  /** The request's method, for errors (default `GET`; a bulk stream may be asked for with `POST`). */
   method?: string | undefined;
   /** Every row is parsed with it; a row that does not fit fails the stream naming the row and field. */
   schema: z.ZodType<T>;
