@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { AbortedError, NetworkError, ResponseShapeError, TimeoutError } from '../errors.js';
+import { isGzip } from './stream-encoding.js';
 
 /** The longest NDJSON line accepted by default: 1 MiB (a CS2Cap or CSBoard row is well under 1 KiB). */
 export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
@@ -455,7 +456,7 @@ async function decompressed(body: Readable, onRaw: (chunk: Buffer) => void, onGu
     if (more.done) break;
     head = Buffer.concat([head, more.value]);
   }
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+  if (!isGzip(head)) {
     return (async function* () {
       yield head;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;

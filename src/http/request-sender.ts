@@ -24,6 +24,7 @@ import { encodeQuery, type QueryParams } from './query.js';
 import { holdProcess, releaseProcess } from './keep-alive.js';
 import { QueuedCall } from '../limits/quota-limiter.js';
 import { redact, redactDeep, redactError } from './redact.js';
+import { isGzip, isStreamEncoding } from './stream-encoding.js';
 import { isAxiosError, type Transport } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -844,19 +845,15 @@ export class RequestSender {
     );
   }
 
-  /**
-   * A streamed body is read as gzip (by its magic bytes) or plain bytes, and asked for so; a
-   * server that encodes it otherwise anyway (br, deflate, zstd) gets a clear refusal here
-   * instead of "row 1 is not JSON".
-   */
+  /** A streamed body encoded otherwise anyway (br, deflate, zstd): refused by name (stream-encoding.ts). */
   #checkStreamEncoding(spec: RequestSpec<unknown>, status: number, headers: Record<string, unknown>, body: Readable): void {
-    const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
-    if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip') return;
+    const encoding = headerValue(headers, 'content-encoding');
+    if (isStreamEncoding(encoding)) return;
     body.destroy();
     throw new ResponseShapeError({
       provider: this.provider,
       code: 'response_shape',
-      message: `${this.provider} ${spec.method} ${spec.path}: the body came ${JSON.stringify(encoding.slice(0, 40))}-encoded; a stream is read as gzip or plain bytes`,
+      message: `${this.provider} ${spec.method} ${spec.path}: the body came ${JSON.stringify(encoding?.trim().slice(0, 40))}-encoded; a stream is read as gzip or plain bytes`,
       status,
       method: spec.method,
       path: spec.path,
@@ -939,8 +936,7 @@ async function readText(stream: Readable, limit = 64 * 1024): Promise<string> {
   }
   stream.destroy();
   const raw = Buffer.concat(chunks);
-  // Gzip by its magic bytes, as the stream reader decides (a proxy may drop Content-Encoding).
-  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw.toString('utf8');
+  if (!isGzip(raw)) return raw.toString('utf8');
   try {
     return gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: limit }).toString('utf8');
   } catch {

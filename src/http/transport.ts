@@ -1,6 +1,7 @@
 import type { AxiosAdapter, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
+import { STREAM_ACCEPT_ENCODING } from './stream-encoding.js';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -147,10 +148,9 @@ export function createTransport(options: TransportOptions): Transport {
                 responseType,
                 decompress: responseType !== 'stream',
                 // A streamed body (a snapshot, a bulk stream) may be larger than any one text
-                // answer: its reader bounds each line instead (ndjson.ts maxLineBytes). It reads
-                // gzip or plain bytes, so that is all it asks for: axios would advertise br and
-                // deflate too, and a server or CDN that picked one would send what it cannot read.
-                ...(responseType === 'stream' ? { maxContentLength: -1, headers: { 'Accept-Encoding': 'gzip' } } : {}),
+                // answer: its reader bounds each line instead (ndjson.ts maxLineBytes). It asks
+                // only for what its reader reads (axios alone would offer br and deflate too).
+                ...(responseType === 'stream' ? { maxContentLength: -1, headers: { 'Accept-Encoding': STREAM_ACCEPT_ENCODING } } : {}),
                 transformResponse: identity,
                 adapter: (config) => {
                   const captured = { config, wired };
