@@ -9,22 +9,30 @@
  */
 import type { Redis } from 'ioredis';
 
-/** Calls waiting for each connection to be ready: one 'ready' listener per connection, however many wait. */
+/**
+ * Calls waiting for each connection to be ready. One 'ready' listener per connection, however
+ * many wait: it also ends a give-up (a connection made anew is trusted again).
+ */
 const readyWaiters = new WeakMap<Redis, Set<() => void>>();
 
-function onNextReady(client: Redis, fn: () => void): () => void {
-  let waiting = readyWaiters.get(client);
-  if (!waiting) {
-    const set = new Set<() => void>();
+function waitersOf(client: Redis): Set<() => void> {
+  let set = readyWaiters.get(client);
+  if (!set) {
+    const waiting = new Set<() => void>();
     client.on('ready', () => {
-      const now = [...set];
-      set.clear();
+      givenUp.delete(client);
+      const now = [...waiting];
+      waiting.clear();
       for (const f of now) f();
     });
-    readyWaiters.set(client, set);
-    waiting = set;
+    readyWaiters.set(client, waiting);
+    set = waiting;
   }
-  const set = waiting;
+  return set;
+}
+
+function onNextReady(client: Redis, fn: () => void): () => void {
+  const set = waitersOf(client);
   set.add(fn);
   return () => set.delete(fn);
 }
@@ -91,14 +99,9 @@ const unrefSleep = (ms: number): Promise<void> => new Promise((resolve) => setTi
  * each wait their own `giveUpMs` for the same silent Redis.
  */
 const givenUp = new WeakSet<Redis>();
-/** Connections with the one 'ready' listener that ends their give-up. */
-const watched = new WeakSet<Redis>();
 
 function giveUp(client: Redis): void {
-  if (!watched.has(client)) {
-    watched.add(client);
-    client.on('ready', () => givenUp.delete(client));
-  }
+  waitersOf(client); // its 'ready' listener ends the give-up
   if (givenUp.has(client)) return;
   givenUp.add(client);
   void pingUntilAnswered(client);
