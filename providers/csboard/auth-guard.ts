@@ -27,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AbortedError, AuthenticationError, ClientClosedError, MarketError, NetworkError } from '../../src/errors.js';
+import { onAbort } from '../../src/limits/cancel.js';
 import { patiently, redisReady, withRedisTimeout } from '../../src/limits/redis-patience.js';
 import { keyFingerprint } from '../../src/limits/registry.js';
 
@@ -228,12 +229,9 @@ const CLOSE_UNWIND_MS = 1_000;
 /** `promise`, or a rejection as soon as `signal` aborts (the work itself goes on). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new Error('cancelled'));
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new Error('cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
+  let stopListening = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => (stopListening = onAbort(signal, () => reject(new Error('cancelled')))));
+  return Promise.race([promise, aborted]).finally(() => stopListening());
 }
 
 /** An admitted unproven attempt; with Redis, `token` owns the key's probe and budget entry. */
