@@ -5,6 +5,7 @@ import { createClientCore, commonOptionsShape, type CommonClientOptions } from '
 import { CapabilityError, PermissionError } from '../../src/errors.js';
 import type { MarketEventName, MarketEvents } from '../../src/events.js';
 import { isRollingWindow } from '../../src/limits/specs.js';
+import { jsonParserWithDecimalAside } from '../../src/http/json-decimal-aside.js';
 import { ndjsonRows } from '../../src/http/ndjson.js';
 import { cursorList, itemsWhenIterated, offsetList, type PagePromise } from '../../src/http/paginate.js';
 import { pathSegment } from '../../src/http/query.js';
@@ -299,6 +300,7 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     schema: z.ZodType<Wire>;
     accepts: (json: unknown) => boolean;
     map: (row: Wire) => Row;
+    parse: (line: string) => unknown;
   }
   const stream = async <Wire, Row>(path: '/prices' | '/bids', query: Cs2CapStreamQuery, rows: StreamRows<Wire, Row>, call?: CallOptions): Promise<Cs2CapStream<Row>> => {
     const q = parseInput(PROVIDER, `stream ${path}`, s.streamQuerySchema, query);
@@ -466,11 +468,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     },
 
     streamPrices(query = {}, call) {
-      return stream('/prices', query, { schema: s.marketItemSchema, accepts: s.isMarketItem, map: streamedPrice }, call);
+      return stream('/prices', query, { schema: s.marketItemSchema, accepts: s.isMarketItem, map: streamedPrice, parse: parsePriceLine }, call);
     },
 
     streamBids(query = {}, call) {
-      return stream('/bids', query, { schema: s.buyOrderItemSchema, accepts: s.isBuyOrderItem, map: streamedBid }, call);
+      return stream('/bids', query, { schema: s.buyOrderItemSchema, accepts: s.isBuyOrderItem, map: streamedBid, parse: parseBidLine }, call);
     },
 
     async getKeyInfo(call) {
@@ -606,6 +608,11 @@ function streamedUsd(decimal: string | null | undefined, minor: number): Cs2CapP
   }
   return r.amountOf(decimal, minor, 'USD');
 }
+
+// Each streamed row's price twin is read beside JSON.parse: V8 interns short string values,
+// and 200,000 distinct prices held ~12 MB resident (see json-decimal-aside.ts).
+const parsePriceLine = jsonParserWithDecimalAside('lowest_ask_decimal');
+const parseBidLine = jsonParserWithDecimalAside('highest_bid_decimal');
 
 // A streamed row is built field by field, as `priceRow` / `bidRow` build a page's (one shape,
 // no spread), with its price from `streamedUsd`.

@@ -26,6 +26,11 @@ export interface NdjsonOptions<T> {
    */
   maxLineBytes?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * How a line becomes a value (default `JSON.parse`). It must return what JSON.parse returns
+   * and throw where it throws (as `jsonParserWithDecimalAside` does): it decides only how.
+   */
+  parse?: ((line: string) => unknown) | undefined;
   onBytes?: ((compressedBytes: number) => void) | undefined;
 }
 
@@ -232,6 +237,7 @@ function lineTooLong(options: { provider: string; path: string; method?: string 
 /** One line as a row: parsed, checked (by `accepts` or the schema), built by `map`; undefined for a blank line. */
 function rowParser<R, T>(options: NdjsonOptions<R> & Partial<NdjsonMappedOptions<R, T>>, state: LineState, maxLineBytes: number): (line: string) => T | undefined {
   const { schema, map, accepts } = options;
+  const parse = options.parse ?? JSON.parse;
   // A line of n UTF-16 units has n to 3n bytes of UTF-8: most lines need no byte count.
   const surelyShort = Math.floor(maxLineBytes / 3);
   return (line) => {
@@ -241,7 +247,7 @@ function rowParser<R, T>(options: NdjsonOptions<R> & Partial<NdjsonMappedOptions
     if ((line.length === 0 || line.charCodeAt(0) <= 0x20) && line.trim() === '') return undefined;
     let json: unknown;
     try {
-      json = JSON.parse(line);
+      json = parse(line);
     } catch {
       throw shapeError(options, `row ${lineNo}`, `row ${lineNo} is not JSON`);
     }
