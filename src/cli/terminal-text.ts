@@ -3,9 +3,10 @@
  * come from servers (or from whoever named a listing); a terminal acts on control characters
  * in them: CSI moves the cursor and clears the screen, OSC 8 plants a hyperlink, OSC 52 writes
  * the clipboard, DCS asks the terminal to answer as if typed, BEL rings, CR and backspace
- * overwrite what was printed, bidi overrides reverse what is read. Every such character is
- * shown as a visible escape instead (`\x1b`, `\u202e`), so what the server sent stays readable
- * and nothing reaches the terminal as a command.
+ * overwrite what was printed, bidi overrides reverse what is read, invisible characters make
+ * two different names look the same. Every such character is shown as a visible escape instead
+ * (`\x1b`, `\u202e`, `\u200b`), so what the server sent stays readable and nothing reaches the
+ * terminal as a command.
  *
  * The CLI's own styling (colour, bold) cannot be told apart from a server's once both are in
  * one string, so it is not written as escapes until the very end: `styled` wraps text in
@@ -15,21 +16,26 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * What a terminal may act on: C0 controls, DEL, C1 controls (U+0080–U+009F, which some
- * terminals take as 8-bit CSI/OSC), the Arabic letter mark, LRM/RLM, the line and paragraph
- * separators, the bidi embeddings/overrides U+202A–U+202E and isolates U+2066–U+2069.
+ * What a terminal may act on, or what shows as nothing: C0 controls, DEL, C1 controls
+ * (U+0080–U+009F, which some terminals take as 8-bit CSI/OSC), the line and paragraph
+ * separators, and every format character (Unicode's Cf: the bidi marks, embeddings,
+ * overrides and isolates, and the invisible ones — zero-width space and joiners, the soft
+ * hyphen, the word joiner, the BOM, tag characters). An invisible character makes two item
+ * names that differ look the same ("Redline" and "Red\u200bline" are different items to a
+ * market); shown as an escape, the difference is seen. Emoji joined by U+200D show the joiner.
  */
-const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
 
 /** The same set but for LF: the characters JSON output escapes beyond what JSON.stringify does. */
-const JSON_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const JSON_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
 
 const hex = (code: number, digits: number): string => code.toString(16).padStart(digits, '0');
 
-/** A visible stand-in for one control character: `\x1b` for a C0/C1 control, `\u202e` beyond. */
+/** A visible stand-in for one such character: `\x1b` for a C0/C1 control, `\u202e` beyond, `\u{e0041}` past U+FFFF. */
 function visible(char: string): string {
-  const code = char.charCodeAt(0);
-  return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+  const code = char.codePointAt(0)!;
+  if (code <= 0xff) return `\\x${hex(code, 2)}`;
+  return code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${hex(code, 5)}}`;
 }
 
 /** Chosen per process: a marker with it cannot come from a server, which never sees it. */
@@ -77,10 +83,15 @@ export function terminalLine(text: string, color: boolean): string {
 
 /**
  * A JSON document (or NDJSON line) for stdout, still exact: JSON.stringify already writes C0
- * controls as `\u001b`; this writes DEL, the C1 controls and the bidi and line-separator
- * characters as `\uXXXX` too. Outside the structure's whitespace (kept) such characters can
- * only be inside strings, where the escape parses back to the same character.
+ * controls as `\u001b`; this writes DEL, the C1 controls, the line separators and the format
+ * characters as `\uXXXX` too. Outside the structure's whitespace (kept) such characters can only
+ * be inside strings, where the escape parses back to the same character.
  */
 export function jsonLine(text: string): string {
-  return text.replace(JSON_UNSAFE, (char) => `\\u${hex(char.charCodeAt(0), 4)}`);
+  // A character past U+FFFF (a tag character) is written as its two UTF-16 halves, as JSON has it.
+  return text.replace(JSON_UNSAFE, (char) => {
+    let escaped = '';
+    for (let k = 0; k < char.length; k++) escaped += `\\u${hex(char.charCodeAt(k), 4)}`;
+    return escaped;
+  });
 }

@@ -28,12 +28,13 @@ const HOSTILE = [
   '\rFAKE', // carriage return: overwrite the line from its start
   '\u202Ereversed\u202C', // bidi override
   '\u2066isolate\u2069\u200F',
+  'zero\u200bwidth\u2060\ufeff', // invisible: a look-alike name
   '\u0000\u007f\u0005',
   '\u001bP+q544e\u001b\\', // DCS: ask the terminal to answer (an input injection)
   '\nnext line\ttab',
   'name',
 ].join('');
-const VISIBLE_WORDS = ['Evil', 'click', 'title', 'FAKE', 'reversed', 'isolate', 'next line', 'tab', 'name'];
+const VISIBLE_WORDS = ['Evil', 'click', 'title', 'FAKE', 'reversed', 'isolate', 'zero', 'width', 'next line', 'tab', 'name'];
 
 interface Run {
   code: number;
@@ -51,7 +52,7 @@ function cli(args: string[], env: Record<string, string | undefined>): Promise<R
 
 /**
  * The controls a terminal would act on, found in raw bytes: C0 but LF, DEL, C1 (as UTF-8
- * and as single bytes), the bidi controls and the line/paragraph separators.
+ * and as single bytes), the line/paragraph separators and the format characters (bidi, invisible).
  */
 function terminalControls(bytes: Buffer): string[] {
   const found: string[] = [];
@@ -60,7 +61,7 @@ function terminalControls(bytes: Buffer): string[] {
     if ((b < 0x20 && b !== 0x0a) || b === 0x7f) found.push(`byte 0x${b.toString(16)} at ${i}`);
   }
   const text = bytes.toString('utf8');
-  for (const m of text.matchAll(/[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g)) found.push(`U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${m.index}`);
+  for (const m of text.matchAll(/[\u0080-\u009f\u2028\u2029\p{Cf}]/gu)) found.push(`U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${m.index}`);
   return found;
 }
 

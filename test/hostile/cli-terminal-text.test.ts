@@ -9,12 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { fit, table, width } from '../../src/cli/output.js';
 import { displayText, inline, jsonLine, styled, terminalLine } from '../../src/cli/terminal-text.js';
 
-const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
 /** Strings dense in controls and bidi characters, plus anything else Unicode has. */
 const hostileText = fc.array(
   fc.oneof(
     fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
-    fc.constantFrom('\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069', '\u001b[2J', '\u001b]52;c;eA==\u0007', '\r\n', '東', '★', '\uE000', '\uE001'),
+    fc.constantFrom('\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069', '\u200b', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u{e0041}', '\u{e0001}', '\u001b[2J', '\u001b]52;c;eA==\u0007', '\r\n', '東', '★', '\uE000', '\uE001'),
     fc.string({ unit: 'grapheme', maxLength: 3 }),
   ),
   { maxLength: 40 },
@@ -41,6 +41,16 @@ describe('hostile: the terminal sanitiser', () => {
       { numRuns: 500 },
     );
     expect(terminalLine('a\rb\r\nc\nd\u0008', false)).toBe('a\\x0db\r\nc\nd\\x08');
+  });
+
+  it('invisible characters are shown, so two names that look alike read differently', () => {
+    expect(inline('Red\u200bline')).toBe('Red\\u200bline');
+    expect(inline('AK\u00ad47 \ufeff\u2060')).toBe('AK\\xad47 \\ufeff\\u2060');
+    // A tag character (past U+FFFF) is one escape, not two halves.
+    expect(inline('x\u{e0041}y')).toBe('x\\u{e0041}y');
+    expect(width('Red\u200bline')).toBe('Red\\u200bline'.length);
+    expect(JSON.parse(jsonLine(JSON.stringify({ n: 'a\u200b\u{e0041}' })))).toEqual({ n: 'a\u200b\u{e0041}' });
+    expect(jsonLine(JSON.stringify('\u{e0041}'))).toBe('"\\udb40\\udc41"');
   });
 
   it('a server cannot forge the CLI\'s style markers: only styled() text becomes SGR', () => {
