@@ -1,10 +1,10 @@
 /**
- * `JSON.parse` for rows that carry a price as short decimal text (`"lowest_ask_decimal":"12.34"`).
+ * `JSON.parse` for rows that carry a price as short decimal text (`"ask_decimal":"12.34"`).
  *
  * V8's JSON.parse interns every string value of at most 10 characters it builds: each goes into
  * the string table and old space, and stays resident until a full GC. A stream of 200,000 rows
  * with distinct prices held ~12 MB more resident than the same rows without them (measured in
- * `bench/`): a third of what reading a CS2Cap bulk stream grew by. Here that one value is read
+ * `bench/`): half of what reading such a bulk stream grew by. Here that one value is read
  * beside the parser, as an ordinary short-lived string, and the parser sees `""` in its place.
  *
  * The result is always what `JSON.parse(line)` returns (the same keys in the same order, the
