@@ -6,24 +6,7 @@
  */
 import { createCs2CapClient } from '../src/index.js';
 import { createTransport } from '../src/http/transport.js';
-import { benchKey, childServer, deadline, median, rows, us } from './lib.js';
-
-/** CPU µs per call of `fn` run `total` times with `inFlight` at once (bounded in time). */
-async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<number> {
-  let started = 0;
-  const more = deadline(20);
-  const c0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (started < total && more()) {
-        started += 1;
-        await fn();
-      }
-    }),
-  );
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / started;
-}
+import { benchKey, childServer, cpuPerCall, median, rows, us } from './lib.js';
 
 export async function callPath(): Promise<void> {
   const srv = await childServer('json');

@@ -72,3 +72,20 @@ export function bodyServer(body: string): Promise<{ url: string; close(): Promis
 export function benchKey(prefix: 'sk_live_' | 'csb_pub_'): string {
   return `${prefix}${randomBytes(15).toString('base64url')}`;
 }
+
+/** CPU µs per call of `fn` run `total` times with `inFlight` at once (bounded in time). */
+export async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<number> {
+  let started = 0;
+  const more = deadline(20);
+  const c0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (started < total && more()) {
+        started += 1;
+        await fn();
+      }
+    }),
+  );
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / started;
+}
