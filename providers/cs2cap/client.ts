@@ -300,7 +300,8 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     schema: z.ZodType<Wire>;
     accepts: (json: unknown) => boolean;
     map: (row: Wire) => Row;
-    parse: (line: string) => unknown;
+    /** The key of the row's decimal price twin, read beside JSON.parse (json-decimal-aside.ts). */
+    decimalKey: string;
   }
   const stream = async <Wire, Row>(path: '/prices' | '/bids', query: Cs2CapStreamQuery, rows: StreamRows<Wire, Row>, call?: CallOptions): Promise<Cs2CapStream<Row>> => {
     const q = parseInput(PROVIDER, `stream ${path}`, s.streamQuerySchema, query);
@@ -308,10 +309,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     const res = await sender.sendStream({ method: 'POST', path, query: { providers: q.providers }, limitClass: 'default', safety: 'unsafe', outcomeHint: STREAM_OUTCOME_HINT, schema: z.unknown(), call });
     const header = (name: string): string | undefined => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : undefined);
     const total = header('x-snapshot-total');
+    const { decimalKey, ...check } = rows;
     return {
       snapshotAt: header('x-snapshot-timestamp'),
       total: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
-      rows: ndjsonRows(res.stream, { provider: PROVIDER, path, method: 'POST', ...rows, idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
+      rows: ndjsonRows(res.stream, { provider: PROVIDER, path, method: 'POST', ...check, parse: jsonParserWithDecimalAside(decimalKey), idleTimeoutMs: opts.timeoutMs ?? 30_000, signal: call?.signal }),
     };
   };
 
@@ -468,11 +470,11 @@ export function createCs2CapClient(given: Cs2CapClientOptions = {}): Cs2CapClien
     },
 
     streamPrices(query = {}, call) {
-      return stream('/prices', query, { schema: s.marketItemSchema, accepts: s.isMarketItem, map: streamedPrice, parse: parsePriceLine }, call);
+      return stream('/prices', query, { schema: s.marketItemSchema, accepts: s.isMarketItem, map: streamedPrice, decimalKey: 'lowest_ask_decimal' }, call);
     },
 
     streamBids(query = {}, call) {
-      return stream('/bids', query, { schema: s.buyOrderItemSchema, accepts: s.isBuyOrderItem, map: streamedBid, parse: parseBidLine }, call);
+      return stream('/bids', query, { schema: s.buyOrderItemSchema, accepts: s.isBuyOrderItem, map: streamedBid, decimalKey: 'highest_bid_decimal' }, call);
     },
 
     async getKeyInfo(call) {
@@ -608,11 +610,6 @@ function streamedUsd(decimal: string | null | undefined, minor: number): Cs2CapP
   }
   return r.amountOf(decimal, minor, 'USD');
 }
-
-// Each streamed row's price twin is read beside JSON.parse: V8 interns short string values,
-// and 200,000 distinct prices held ~12 MB resident (see json-decimal-aside.ts).
-const parsePriceLine = jsonParserWithDecimalAside('lowest_ask_decimal');
-const parseBidLine = jsonParserWithDecimalAside('highest_bid_decimal');
 
 // A streamed row is built field by field, as `priceRow` / `bidRow` build a page's (one shape,
 // no spread), with its price from `streamedUsd`.

@@ -6,6 +6,10 @@
  * with distinct prices held ~12 MB more resident than the same rows without them (measured in
  * `bench/`): half of what reading such a bulk stream grew by. Here that one value is read
  * beside the parser, as an ordinary short-lived string, and the parser sees `""` in its place.
+ * A caller that keeps the rows keeps these strings: a price that repeats is one string (the
+ * parser reuses texts it has read, as interning shared them); a distinct one read from a
+ * line with a character past U+00FF (`™`, `★`) is a two-byte string, ~8 bytes more than
+ * JSON.parse's.
  *
  * The result is always what `JSON.parse(line)` returns (the same keys in the same order, the
  * same values), and a line it throws on still throws its error: a line is parsed this way only
@@ -15,6 +19,8 @@
 
 /** The longest value read aside: V8 interns string values of up to 10 characters, no longer. */
 const MAX_ASIDE = 10;
+/** How many texts a parser keeps for reuse (a power of two): ~100 KB at most. */
+const KNOWN_SLOTS = 4096;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 
@@ -39,9 +45,12 @@ export function jsonParserWithDecimalAside(key: string): (line: string) => unkno
    *   (no escapes), and `""` in its place tokenizes the rest of the line as before;
    * - after it, no backslash and no `key"` at all: no later duplicate of the key (JSON.parse
    *   keeps the last one), written plainly or escaped.
-   * Undefined otherwise.
+   * Where the value starts (`valueEnd`: where it ends), or -1.
    */
-  const decimalAt = (line: string): [number, number] | undefined => {
+  // Where the last line's value ends, and a hash of its text (set by `decimalAt`).
+  let valueEnd = 0;
+  let valueHash = 0;
+  const decimalAt = (line: string): number => {
     let start = -1;
     for (let at = line.indexOf(tail); at >= 0; at = line.indexOf(tail, at + 1)) {
       if (at >= tailOffset && line.startsWith(pattern, at - tailOffset)) {
@@ -49,31 +58,50 @@ export function jsonParserWithDecimalAside(key: string): (line: string) => unkno
         break;
       }
     }
-    if (start <= 0 || line.charCodeAt(start - 1) === BACKSLASH) return undefined;
+    if (start <= 0 || line.charCodeAt(start - 1) === BACKSLASH) return -1;
     const brace = line.indexOf('{', 1);
-    if (brace !== -1 && brace < start) return undefined;
+    if (brace !== -1 && brace < start) return -1;
     const from = start + pattern.length;
     let end = from;
+    let hash = 0;
     for (const last = Math.min(from + MAX_ASIDE, line.length); end < last; end++) {
       const c = line.charCodeAt(end);
       if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d)) break;
+      hash = (hash * 31 + c) | 0;
     }
-    if (end === from || line.charCodeAt(end) !== QUOTE) return undefined;
-    if (line.indexOf('\\', end) !== -1 || line.indexOf(keyEnd, end) !== -1) return undefined;
-    return [from, end];
+    if (end === from || line.charCodeAt(end) !== QUOTE) return -1;
+    if (line.indexOf('\\', end) !== -1 || line.indexOf(keyEnd, end) !== -1) return -1;
+    valueEnd = end;
+    valueHash = hash;
+    return from;
+  };
+
+  // Texts already read, by hash: a price that repeats (bulk lists repeat them heavily) is one
+  // string however many rows keep it, as JSON.parse's interning made it. A slot, once filled,
+  // keeps its text for the parser's life (make one per stream): texts replaced row after row
+  // would each survive a young GC, and that survival makes V8 double its young space (+16 MB).
+  const known: (string | undefined)[] = new Array<string | undefined>(KNOWN_SLOTS);
+  const textAt = (line: string, from: number, end: number, hash: number): string => {
+    const slot = (hash ^ (hash >>> 13)) & (KNOWN_SLOTS - 1);
+    const seen = known[slot];
+    if (seen !== undefined) return seen.length === end - from && line.startsWith(seen, from) ? seen : line.slice(from, end);
+    const text = line.slice(from, end);
+    known[slot] = text;
+    return text;
   };
 
   return (line) => {
-    const at = decimalAt(line);
-    if (!at) return JSON.parse(line);
+    const from = decimalAt(line);
+    if (from < 0) return JSON.parse(line);
+    const end = valueEnd;
     let json: Record<string, unknown>;
     try {
-      json = JSON.parse(line.slice(0, at[0]) + line.slice(at[1])) as Record<string, unknown>;
+      json = JSON.parse(line.slice(0, from) + line.slice(end)) as Record<string, unknown>;
     } catch {
       // Not JSON: the line's own error, as JSON.parse gives it.
       return JSON.parse(line);
     }
-    json[key] = line.slice(at[0], at[1]);
+    json[key] = textAt(line, from, end, valueHash);
     return json;
   };
 }

@@ -107,6 +107,17 @@ describe('jsonParserWithDecimalAside', () => {
     fc.assert(fc.property(mutated, (line) => expectSame(line)), { numRuns: 5000 });
   });
 
+  it('one parser over many rows: every value is its own row\'s, whatever it read before (reused texts never leak)', () => {
+    const one = jsonParserWithDecimalAside(KEY);
+    // 20,000 distinct values (more than the parser keeps, so slots are shared and replaced),
+    // prefixes of each other among them, each then repeated.
+    const values = Array.from({ length: 20_000 }, (_, i) => [String(i), `${i}.5`, `-${i}`, `${i}0`][i % 4]!);
+    for (const v of [...values, ...values.reverse()]) {
+      const line = `{"a":1,"${KEY}":"${v}","b":"x"}`;
+      expect((one(line) as Record<string, unknown>)[KEY]).toBe(v);
+    }
+  });
+
   it('refuses a key that is not a plain name', () => {
     expect(() => jsonParserWithDecimalAside('a"b')).toThrow(RangeError);
   });
