@@ -1,5 +1,5 @@
 /**
- * Hostile review of 0307ce6 (json-decimal-aside): the price read aside is a fresh string per
+ * Hostile (review of 0307ce6, json-decimal-aside): the price read aside was a fresh string per
  * row, where JSON.parse gave an interned one. The commit measures only rows that are dropped
  * (a stream read and thrown away). A caller that keeps what it streamed (a price table by
  * item, `Money.amount` of every row) keeps one string per row, where JSON.parse shared one
