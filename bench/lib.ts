@@ -73,11 +73,10 @@ export function benchKey(prefix: 'sk_live_' | 'csb_pub_'): string {
   return `${prefix}${randomBytes(15).toString('base64url')}`;
 }
 
-/** CPU µs per call of `fn` run `total` times with `inFlight` at once (bounded in time). */
-export async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<number> {
+/** Run `fn` `total` times, `inFlight` at once, for at most `seconds`: how many were started. */
+export async function runCalls(fn: () => Promise<unknown>, inFlight: number, total: number, seconds: number): Promise<number> {
   let started = 0;
-  const more = deadline(20);
-  const c0 = process.cpuUsage();
+  const more = deadline(seconds);
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (started < total && more()) {
@@ -86,6 +85,13 @@ export async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, t
       }
     }),
   );
+  return started;
+}
+
+/** CPU µs per call of `fn` run `total` times with `inFlight` at once (bounded in time). */
+export async function cpuPerCall(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<number> {
+  const c0 = process.cpuUsage();
+  const started = await runCalls(fn, inFlight, total, 20);
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / started;
 }

@@ -8,7 +8,7 @@ import { setPoolSigning, type PoolSigning } from '../src/crypto/pss-signer.js';
 import { createKalshiClient } from '../providers/kalshi/client.js';
 import { signKalshiRequest } from '../providers/kalshi/signing.js';
 import { createTransport } from '../src/http/transport.js';
-import { bodyServer, cpuPerCall, deadline, median, ms, pct, rows, us } from './lib.js';
+import { bodyServer, cpuPerCall, deadline, median, ms, pct, rows, runCalls, us } from './lib.js';
 import { NOT_INSTALLED, peer, peerFile } from './peers.js';
 
 const time = (fn: () => unknown, n: number): number => {
@@ -24,18 +24,9 @@ const time = (fn: () => unknown, n: number): number => {
 
 /** Signed calls per second and main-thread busy µs per call of `fn`, `inFlight` at once (bounded). */
 async function signedRun(fn: () => Promise<unknown>, inFlight: number, total: number): Promise<{ perSecond: number; busyUs: number }> {
-  let started = 0;
-  const more = deadline(8);
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (started < total && more()) {
-        started += 1;
-        await fn();
-      }
-    }),
-  );
+  const started = await runCalls(fn, inFlight, total, 8);
   const wall = performance.now() - t0;
   // The event loop's active time is the main thread's: a signature on the threadpool is not in it.
   const elu = performance.eventLoopUtilization(elu0);
