@@ -8,8 +8,8 @@
  * beside the parser, as an ordinary short-lived string, and the parser sees `""` in its place.
  * A caller that keeps the rows keeps these strings: a price that repeats is one string (the
  * parser reuses texts it has read, as interning shared them); a distinct one read from a
- * line with a character past U+00FF (`™`, `★`) is a two-byte string, ~8 bytes more than
- * JSON.parse's.
+ * line with a character past U+00FF (`™`, `★`) is a two-byte string, a byte per character more
+ * than JSON.parse's.
  *
  * The result is always what `JSON.parse(line)` returns (the same keys in the same order, the
  * same values), and a line it throws on still throws its error: a line is parsed this way only
@@ -33,9 +33,12 @@ export function jsonParserWithDecimalAside(key: string): (line: string) => unkno
   const tail = pattern.slice(-Math.min(8, pattern.length));
   const tailOffset = pattern.length - tail.length;
   const keyEnd = `${key}"`;
+  // Where the last line's value ends, and a hash of its text (set by `decimalAt`).
+  let valueEnd = 0;
+  let valueHash = 0;
 
   /**
-   * Where the value of the top-level `key` starts and ends, when the text proves it is that:
+   * Where the value of the top-level `key` starts, when the text proves it is that:
    * - the pattern's first quote is unescaped (not after a backslash), so the pattern starts
    *   a string — or ends one, and then the line is not JSON and both parses throw at the
    *   pattern, before the value;
@@ -47,9 +50,6 @@ export function jsonParserWithDecimalAside(key: string): (line: string) => unkno
    *   keeps the last one), written plainly or escaped.
    * Where the value starts (`valueEnd`: where it ends), or -1.
    */
-  // Where the last line's value ends, and a hash of its text (set by `decimalAt`).
-  let valueEnd = 0;
-  let valueHash = 0;
   const decimalAt = (line: string): number => {
     let start = -1;
     for (let at = line.indexOf(tail); at >= 0; at = line.indexOf(tail, at + 1)) {
