@@ -26,9 +26,6 @@ import { randomBytes } from 'node:crypto';
  */
 const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
 
-/** The same set but for LF: the characters JSON output escapes beyond what JSON.stringify does. */
-const JSON_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
-
 const hex = (code: number, digits: number): string => code.toString(16).padStart(digits, '0');
 
 /** A visible stand-in for one such character: `\x1b` for a C0/C1 control, `\u202e` beyond, `\u{e0041}` past U+FFFF. */
@@ -89,7 +86,9 @@ export function terminalLine(text: string, color: boolean): string {
  */
 export function jsonLine(text: string): string {
   // A character past U+FFFF (a tag character) is written as its two UTF-16 halves, as JSON has it.
-  return text.replace(JSON_UNSAFE, (char) => {
+  return text.replace(TERMINAL_CONTROL, (char) => {
+    // LF is the structure's own (pretty JSON, NDJSON); inside a string JSON.stringify wrote it as \n.
+    if (char === '\n') return char;
     let escaped = '';
     for (let k = 0; k < char.length; k++) escaped += `\\u${hex(char.charCodeAt(k), 4)}`;
     return escaped;
