@@ -16,19 +16,17 @@ import type { Redis } from 'ioredis';
 const readyWaiters = new WeakMap<Redis, Set<() => void>>();
 
 function waitersOf(client: Redis): Set<() => void> {
-  let set = readyWaiters.get(client);
-  if (!set) {
-    const waiting = new Set<() => void>();
-    client.on('ready', () => {
-      givenUp.delete(client);
-      const now = [...waiting];
-      waiting.clear();
-      for (const f of now) f();
-    });
-    readyWaiters.set(client, waiting);
-    set = waiting;
-  }
-  return set;
+  const known = readyWaiters.get(client);
+  if (known) return known;
+  const waiting = new Set<() => void>();
+  client.on('ready', () => {
+    givenUp.delete(client);
+    const now = [...waiting];
+    waiting.clear();
+    for (const f of now) f();
+  });
+  readyWaiters.set(client, waiting);
+  return waiting;
 }
 
 function onNextReady(client: Redis, fn: () => void): () => void {
