@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { AbortedError, NetworkError, ResponseShapeError, TimeoutError } from '../errors.js';
 import { isGzip } from './stream-encoding.js';
 
-/** The longest NDJSON line accepted by default: 1 MiB (a CS2Cap or CSBoard row is well under 1 KiB). */
+/** The longest NDJSON line accepted by default: 1 MiB (a price row is well under 1 KiB). */
 export const DEFAULT_NDJSON_MAX_LINE_BYTES = 1024 * 1024;
 
 /** How `ndjsonRows` reads a body. */
