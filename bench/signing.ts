@@ -6,7 +6,7 @@
 import { createPssSigner, generateRsaKeyPair, loadPrivateKey } from '../src/index.js';
 import { setPoolSigning, type PoolSigning } from '../src/crypto/pss-signer.js';
 import { createKalshiClient } from '../providers/kalshi/client.js';
-import { signKalshiRequest } from '../providers/kalshi/signing.js';
+import { signKalshiRequest, signWith } from '../providers/kalshi/signing.js';
 import { createTransport } from '../src/http/transport.js';
 import { bodyServer, cpuPerCall, deadline, median, ms, pct, rows, runCalls, us } from './lib.js';
 import { NOT_INSTALLED, peer, peerFile } from './peers.js';
@@ -33,6 +33,21 @@ async function signedRun(fn: () => Promise<unknown>, inFlight: number, total: nu
   return { perSecond: started / (wall / 1000), busyUs: (elu.active * 1000) / started };
 }
 
+/** A loopback server answering a balance read, and a client for it whose limits never wait. */
+async function balanceServer(pem: string): Promise<{ base: string; client: ReturnType<typeof createKalshiClient>; close(): Promise<void> }> {
+  const srv = await bodyServer(JSON.stringify({ balance: 100, balance_dollars: '1.00', portfolio_value: 0, updated_ts: 1 }));
+  const base = `${srv.url}/trade-api/v2`;
+  const client = createKalshiClient({ keyId: 'bench-key-id', privateKeyPem: pem, baseUrl: base, rateLimit: { read: { capacity: 1e9, refillPerSecond: 1e9 } } });
+  return {
+    base,
+    client,
+    close: async () => {
+      await client.close();
+      await srv.close();
+    },
+  };
+}
+
 /**
  * Signed Kalshi calls (RSA-2048) through the whole client at 1 and 16 in flight: signing at
  * once (sync), always on the threadpool (pool), and as shipped (auto: at once when idle, the
@@ -40,9 +55,8 @@ async function signedRun(fn: () => Promise<unknown>, inFlight: number, total: nu
  */
 export async function signedCalls(privateKeyPem?: string): Promise<void> {
   const pem = privateKeyPem ?? (await generateRsaKeyPair({ bits: 2048 })).privateKeyPem;
-  const srv = await bodyServer(JSON.stringify({ balance: 100, balance_dollars: '1.00', portfolio_value: 0, updated_ts: 1 }));
-  const client = createKalshiClient({ keyId: 'bench-key-id', privateKeyPem: pem, baseUrl: `${srv.url}/trade-api/v2`, rateLimit: { read: { capacity: 1e9, refillPerSecond: 1e9 } } });
-  const call = (): Promise<unknown> => client.getBalance();
+  const balance = await balanceServer(pem);
+  const call = (): Promise<unknown> => balance.client.getBalance();
   const modes: PoolSigning[] = ['sync', 'pool', 'auto'];
   try {
     for (const inFlight of [1, 16]) {
@@ -75,8 +89,7 @@ export async function signedCalls(privateKeyPem?: string): Promise<void> {
     }
   } finally {
     setPoolSigning('auto');
-    await client.close();
-    await srv.close();
+    await balance.close();
   }
 }
 
@@ -116,19 +129,15 @@ interface KalshiSdk {
  * threadpool included). Interleaved, median of 5 repeats.
  */
 async function signedCallCpu(pem: string): Promise<void> {
-  const srv = await bodyServer(JSON.stringify({ balance: 100, balance_dollars: '1.00', portfolio_value: 0, updated_ts: 1 }));
-  const base = `${srv.url}/trade-api/v2`;
+  const balance = await balanceServer(pem);
+  const { base } = balance;
   const path = '/trade-api/v2/portfolio/balance';
-  const client = createKalshiClient({ keyId: 'bench-key-id', privateKeyPem: pem, baseUrl: base, rateLimit: { read: { capacity: 1e9, refillPerSecond: 1e9 } } });
   const transport = createTransport({ baseUrl: base });
   const bareAxios = await transport.instance();
   const signer = createPssSigner(loadPrivateKey({ pem }), 'native');
-  const bare = (): Promise<unknown> => {
-    const ts = String(Date.now());
-    const headers = { 'KALSHI-ACCESS-KEY': 'bench-key-id', 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signer.sign(`${ts}GET${path}`) };
-    return bareAxios.get('/portfolio/balance', { headers, responseType: 'text', transformResponse: (d: unknown) => d });
-  };
-  const ours = (): Promise<unknown> => client.getBalance();
+  const bare = (): Promise<unknown> =>
+    bareAxios.get('/portfolio/balance', { headers: { ...signWith(signer, 'bench-key-id', 'GET', path, Date.now()) }, responseType: 'text', transformResponse: (d: unknown) => d });
+  const ours = (): Promise<unknown> => balance.client.getBalance();
   const sdkModule = await peer<KalshiSdk>('kalshi-typescript');
   const sdkApi = sdkModule ? new sdkModule.PortfolioApi(new sdkModule.Configuration({ apiKey: 'bench-key-id', privateKeyPem: pem, basePath: base })) : undefined;
   const sdk = sdkApi ? (): Promise<unknown> => sdkApi.getBalance() : undefined;
@@ -138,9 +147,8 @@ async function signedCallCpu(pem: string): Promise<void> {
     for (const fn of Object.values(variants)) await cpuPerCall(fn, 16, 200);
     for (let r = 0; r < 5; r++) for (const [name, fn] of Object.entries(variants)) got[name]!.push(await cpuPerCall(fn, 16, 1500));
   } finally {
-    await client.close();
     transport.close();
-    await srv.close();
+    await balance.close();
   }
   const [o, a] = [median(got.ours!), median(got.bare!)];
   const s = got.sdk!.length ? median(got.sdk!) : undefined;
